@@ -1,0 +1,374 @@
+export const id = 838;
+export const ids = [838];
+export const modules = {
+
+/***/ 2838:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  submitKeystoreOutput: () => (/* binding */ submitKeystoreOutput)
+});
+
+// UNUSED EXPORTS: CredentialMismatchError
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(8816);
+// EXTERNAL MODULE: ./src/safe-text.ts
+var safe_text = __webpack_require__(1452);
+// EXTERNAL MODULE: ./src/dfns/errors.ts
+var errors = __webpack_require__(1142);
+// EXTERNAL MODULE: ./src/dfns/paths.ts
+var paths = __webpack_require__(9005);
+;// CONCATENATED MODULE: ./src/dfns/http.ts
+/**
+ * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
+ * overall deadline, proxies from the environment, and one kept-alive connection for all calls.
+ */
+
+
+/** Per-call limits; each is further capped by what is left of the overall deadline. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 30_000;
+/** Answers larger than this are cut (Dfns answers are small JSON documents). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** undici error codes raised before any byte of the request left this machine. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_PRX_TLS',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+class DfnsTransport {
+    #options;
+    #dispatcher;
+    constructor(options) {
+        this.#options = options;
+        // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in any case; without them a plain agent.
+        this.#dispatcher = new undici/* EnvHttpProxyAgent */.J2({
+            connections: 1,
+            pipelining: 1,
+            keepAliveTimeout: 30_000,
+            connect: { timeout: CONNECT_TIMEOUT_MS },
+        });
+    }
+    get deadline() {
+        return this.#options.deadline;
+    }
+    /** POSTs to Dfns and reads the whole answer. Throws DfnsNetworkError or DfnsDeadlineError. */
+    async post(call, path, body, extraHeaders = {}) {
+        const remaining = this.#options.deadline - Date.now();
+        if (remaining <= 0)
+            throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, false);
+        const headers = {
+            authorization: `Bearer ${this.#options.token}`,
+            'user-agent': this.#options.userAgent,
+            accept: 'application/json',
+            ...extraHeaders,
+        };
+        if (typeof body === 'string')
+            headers['content-type'] = 'application/json';
+        const signal = AbortSignal.timeout(remaining);
+        let headersReceived = false;
+        try {
+            const answer = await (0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
+                method: 'POST',
+                headers,
+                body,
+                dispatcher: this.#dispatcher,
+                headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
+                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+                signal,
+            });
+            headersReceived = true;
+            const bodyText = await readCapped(answer.body);
+            // undici returns the socket to its pool one macrotask after the body ends; waiting for it
+            // lets the next call reuse this connection instead of opening a second one.
+            await new Promise((resolve) => setImmediate(resolve));
+            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
+        }
+        catch (error) {
+            const sent = !wasNotSent(error);
+            if (signal.aborted)
+                throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
+            throw new errors/* DfnsNetworkError */.QH(call, sent, describeNetworkError(error, headersReceived), { cause: error });
+        }
+    }
+    async close() {
+        await this.#dispatcher.close();
+    }
+}
+async function readCapped(body) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > MAX_ANSWER_BYTES) {
+            body.destroy();
+            break;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function errorCode(error) {
+    let current = error;
+    for (let i = 0; i < 5 && current instanceof Error; i++) {
+        const code = current.code;
+        if (typeof code === 'string' && code !== 'UND_ERR_SOCKET')
+            return code;
+        current = current.cause;
+    }
+    return typeof error.code === 'string' ? error.code : undefined;
+}
+/** True only when the request provably never left this machine. */
+function wasNotSent(error) {
+    const code = errorCode(error);
+    return code !== undefined && NOT_SENT_CODES.has(code);
+}
+function describeNetworkError(error, headersReceived) {
+    const code = errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const stage = headersReceived ? ' while reading the answer' : '';
+    return `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`;
+}
+
+;// CONCATENATED MODULE: ./src/dfns/retry.ts
+/**
+ * The retry policy, in one place.
+ *
+ * - `/auth/action/init` and `/auth/action` change nothing on the server: they are retried on
+ *   network errors, 429 and 5xx.
+ * - The submission is retried only when it provably was not processed: the connection failed
+ *   before the request was sent, or Dfns answered 429 or 503. Every retry starts again from a
+ *   fresh challenge, because user action tokens are single use.
+ * - 400, 401, 403, 404 and 409 are never retried.
+ * - `Retry-After` (seconds or an HTTP date) is honoured, but never past the deadline.
+ */
+
+/** Attempts of one idempotent call (init, action), the first included. */
+const MAX_CALL_ATTEMPTS = 4;
+/** Attempts of the whole challenge-sign-submit sequence, the first included. */
+const MAX_SUBMIT_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 8_000;
+const IDEMPOTENT_RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Statuses that mean the submission was not processed. */
+const SUBMIT_RETRY_STATUSES = new Set([429, 503]);
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether a failed call may be repeated without risking a second effect. */
+function isRetryable(call, error) {
+    // An error of another call (e.g. an init that failed for good inside the submit loop) is final here.
+    if ((error instanceof errors/* DfnsApiError */.OV || error instanceof errors/* DfnsNetworkError */.QH) && error.call !== call)
+        return false;
+    if (error instanceof errors/* DfnsApiError */.OV) {
+        return (call === 'submit' ? SUBMIT_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
+    }
+    if (error instanceof errors/* DfnsNetworkError */.QH)
+        return call === 'submit' ? !error.sent : true;
+    return false;
+}
+/** Full-jitter exponential backoff for attempt n (1-based), or the server's Retry-After. */
+function retryDelayMs(attempt, error, random = Math.random) {
+    if (error instanceof errors/* DfnsApiError */.OV && error.retryAfterMs !== undefined)
+        return error.retryAfterMs;
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Parses a Retry-After header: delta seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    if (/^\s*\d+\s*$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * Runs `attempt` until it succeeds, fails for good, runs out of attempts, or the next wait
+ * would end past the deadline (then the last error is thrown).
+ */
+async function withRetries(call, maxAttempts, context, attempt) {
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            if (n >= maxAttempts || !isRetryable(call, error))
+                throw error;
+            const delay = retryDelayMs(n, error);
+            if (Date.now() + delay >= context.deadline)
+                throw error;
+            context.onRetry(call, n, delay, error);
+            await context.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dfns/client.ts
+/**
+ * Submits a key store output to Dfns as a service account: create the user action challenge,
+ * sign it with the service account key, exchange it for a user action token, then POST the
+ * multipart submission. Every answer is checked with zod.
+ */
+
+
+
+
+
+
+
+const ChallengeAnswer = schemas/* looseObject */._H3({
+    challenge: schemas/* string */.YjP().min(1),
+    challengeIdentifier: schemas/* string */.YjP().min(1),
+    allowCredentials: schemas/* looseObject */._H3({
+        key: schemas/* array */.YOg(schemas/* looseObject */._H3({ type: schemas/* string */.YjP(), id: schemas/* string */.YjP() })),
+    }),
+});
+const UserActionAnswer = schemas/* looseObject */._H3({ userAction: schemas/* string */.YjP().min(1) });
+const SubmissionAnswer = schemas/* looseObject */._H3({ status: schemas/* enum */.k5n(['success', 'partial']) });
+/** The service account's credential is not one the token's user may sign with. */
+class CredentialMismatchError extends Error {
+    name = 'CredentialMismatchError';
+}
+async function submitKeystoreOutput(req) {
+    const transport = new DfnsTransport({
+        apiUrl: req.apiUrl,
+        token: req.token,
+        userAgent: req.userAgent,
+        deadline: req.deadline,
+        timeoutSeconds: req.timeoutSeconds,
+    });
+    const retry = {
+        deadline: req.deadline,
+        sleep: req.sleep ?? realSleep,
+        onRetry: (call, attempt, delayMs, error) => req.log.warning(`Dfns ${call} attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${(delayMs / 1000).toFixed(1)} s`),
+    };
+    const path = (0,paths/* submissionPath */.w)(req.storeId, req.operation);
+    try {
+        return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, path));
+            const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
+            req.setSecret(userAction);
+            return { ...(await client_submit(transport, req, path, userAction)), attempts: attempt };
+        });
+    }
+    finally {
+        await transport.close();
+    }
+}
+async function initChallenge(transport, req, path) {
+    const body = JSON.stringify({
+        userActionPayload: req.dataPart,
+        userActionHttpMethod: 'POST',
+        userActionHttpPath: path,
+        userActionServerKind: 'Api',
+    });
+    const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
+    const challenge = parseAnswer('init', answer, ChallengeAnswer);
+    const ids = challenge.allowCredentials.key.map((k) => k.id);
+    if (!ids.includes(req.credentialId)) {
+        throw new CredentialMismatchError(ids.length === 0
+            ? 'the Dfns token accepts no key credential: the service account has no active key credential; register the public key of "dfns-private-key" with the service account'
+            : `"dfns-credential-id" (${(0,safe_text/* safeText */.Hk)(req.credentialId, 80)}) is not a key credential of this service account; ` +
+                `the token accepts: ${ids.map((id) => (0,safe_text/* safeText */.Hk)(id, 80)).join(', ')}`);
+    }
+    req.log.debug(`Dfns challenge created; ${ids.length} key credential(s) allowed`);
+    return challenge;
+}
+async function signChallenge(transport, req, challenge) {
+    const clientData = Buffer.from(JSON.stringify({ type: 'key.get', challenge: challenge.challenge }), 'utf8');
+    const signature = Buffer.from(req.key.sign(clientData));
+    const body = JSON.stringify({
+        challengeIdentifier: challenge.challengeIdentifier,
+        firstFactor: {
+            kind: 'Key',
+            credentialAssertion: {
+                credId: req.credentialId,
+                clientData: clientData.toString('base64url'),
+                signature: signature.toString('base64url'),
+            },
+        },
+    });
+    const answer = expectOk('action', req, await transport.post('action', '/auth/action', body));
+    return parseAnswer('action', answer, UserActionAnswer).userAction;
+}
+async function client_submit(transport, req, path, userAction) {
+    const form = new undici.FormData();
+    form.append('data', req.dataPart);
+    form.append('file', new Blob([req.file.bytes], { type: 'application/octet-stream' }), req.file.name);
+    const answer = await transport.post('submit', path, form, { 'x-dfns-useraction': userAction });
+    if (answer.status === 202) {
+        return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
+    }
+    expectOk('submit', req, answer);
+    const { status } = parseAnswer('submit', answer, SubmissionAnswer);
+    return { kind: 'answered', httpStatus: answer.status, status };
+}
+function expectOk(call, req, answer) {
+    if (answer.status === 200 || (answer.status === 201 && call !== 'submit'))
+        return answer;
+    if (answer.status >= 200 && answer.status < 300) {
+        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `status ${answer.status} is not a documented answer`, answer.bodyText);
+    }
+    throw new errors/* DfnsApiError */.OV({
+        call,
+        status: answer.status,
+        statusText: answer.statusText,
+        bodyText: answer.bodyText,
+        operation: req.operation,
+        storeId: req.storeId,
+        retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
+    });
+}
+function parseAnswer(call, answer, schema) {
+    let json;
+    try {
+        json = JSON.parse(answer.bodyText);
+    }
+    catch {
+        throw new errors/* DfnsProtocolError */.cE(call, answer.status, 'the body is not JSON', answer.bodyText);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+        const problems = parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('; ');
+        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `it does not have the documented shape (${problems})`, answer.bodyText);
+    }
+    return parsed.data;
+}
+/** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
+function describeApproval(bodyText) {
+    try {
+        const body = schemas/* looseObject */._H3({ id: schemas/* string */.YjP().optional(), status: schemas/* string */.YjP().optional() }).parse(JSON.parse(bodyText));
+        const parts = [body.id && `approval ${(0,safe_text/* safeText */.Hk)(body.id, 80)}`, body.status && `status ${(0,safe_text/* safeText */.Hk)(body.status, 40)}`];
+        const known = parts.filter(Boolean).join(', ');
+        if (known)
+            return known;
+    }
+    catch {
+        // fall through to quoting the body
+    }
+    return (0,errors/* quoteBody */.jg)(bodyText);
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,204 @@
+/**
+ * Submits a key store output to Dfns as a service account: create the user action challenge,
+ * sign it with the service account key, exchange it for a user action token, then POST the
+ * multipart submission. Every answer is checked with zod.
+ */
+import { FormData } from 'undici';
+import { z } from 'zod';
+import type { ServiceAccountKey } from '../credentials.ts';
+import type { Operation } from '../inputs.ts';
+import type { Logger } from '../logger.ts';
+import { safeText } from '../safe-text.ts';
+import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
+import { submissionPath } from './paths.ts';
+import { DfnsTransport, type HttpAnswer } from './http.ts';
+import { MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS, parseRetryAfter, realSleep, withRetries, type Sleep } from './retry.ts';
+
+const ChallengeAnswer = z.looseObject({
+  challenge: z.string().min(1),
+  challengeIdentifier: z.string().min(1),
+  allowCredentials: z.looseObject({
+    key: z.array(z.looseObject({ type: z.string(), id: z.string() })),
+  }),
+});
+
+const UserActionAnswer = z.looseObject({ userAction: z.string().min(1) });
+
+const SubmissionAnswer = z.looseObject({ status: z.enum(['success', 'partial']) });
+
+export interface SubmitRequest {
+  apiUrl: URL;
+  token: string;
+  credentialId: string;
+  key: ServiceAccountKey;
+  storeId: string;
+  operation: Operation;
+  /** The `data` part, serialized once: also the signed `userActionPayload`. */
+  dataPart: string;
+  file: { bytes: Uint8Array; name: string };
+  timeoutSeconds: number;
+  deadline: number;
+  userAgent: string;
+  /** Masks a value in the log (the user action token). */
+  setSecret: (value: string) => void;
+  log: Logger;
+  sleep?: Sleep;
+}
+
+export type DfnsAnswer =
+  | { kind: 'answered'; httpStatus: number; status: 'success' | 'partial' }
+  | { kind: 'pending-approval'; httpStatus: 202; detail: string };
+
+/** What Dfns answered to the submission, and after how many challenge-sign-submit attempts. */
+export type SubmitAnswer = DfnsAnswer & { attempts: number };
+
+/** The service account's credential is not one the token's user may sign with. */
+export class CredentialMismatchError extends Error {
+  override name = 'CredentialMismatchError';
+}
+
+export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAnswer> {
+  const transport = new DfnsTransport({
+    apiUrl: req.apiUrl,
+    token: req.token,
+    userAgent: req.userAgent,
+    deadline: req.deadline,
+    timeoutSeconds: req.timeoutSeconds,
+  });
+  const retry = {
+    deadline: req.deadline,
+    sleep: req.sleep ?? realSleep,
+    onRetry: (call: DfnsCall, attempt: number, delayMs: number, error: unknown) =>
+      req.log.warning(
+        `Dfns ${call} attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+      ),
+  };
+  const path = submissionPath(req.storeId, req.operation);
+  try {
+    return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+      const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () =>
+        initChallenge(transport, req, path),
+      );
+      const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () =>
+        signChallenge(transport, req, challenge),
+      );
+      req.setSecret(userAction);
+      return { ...(await submit(transport, req, path, userAction)), attempts: attempt };
+    });
+  } finally {
+    await transport.close();
+  }
+}
+
+async function initChallenge(
+  transport: DfnsTransport,
+  req: SubmitRequest,
+  path: string,
+): Promise<z.infer<typeof ChallengeAnswer>> {
+  const body = JSON.stringify({
+    userActionPayload: req.dataPart,
+    userActionHttpMethod: 'POST',
+    userActionHttpPath: path,
+    userActionServerKind: 'Api',
+  });
+  const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
+  const challenge = parseAnswer('init', answer, ChallengeAnswer);
+  const ids = challenge.allowCredentials.key.map((k) => k.id);
+  if (!ids.includes(req.credentialId)) {
+    throw new CredentialMismatchError(
+      ids.length === 0
+        ? 'the Dfns token accepts no key credential: the service account has no active key credential; register the public key of "dfns-private-key" with the service account'
+        : `"dfns-credential-id" (${safeText(req.credentialId, 80)}) is not a key credential of this service account; ` +
+          `the token accepts: ${ids.map((id) => safeText(id, 80)).join(', ')}`,
+    );
+  }
+  req.log.debug(`Dfns challenge created; ${ids.length} key credential(s) allowed`);
+  return challenge;
+}
+
+async function signChallenge(
+  transport: DfnsTransport,
+  req: SubmitRequest,
+  challenge: z.infer<typeof ChallengeAnswer>,
+): Promise<string> {
+  const clientData = Buffer.from(JSON.stringify({ type: 'key.get', challenge: challenge.challenge }), 'utf8');
+  const signature = Buffer.from(req.key.sign(clientData));
+  const body = JSON.stringify({
+    challengeIdentifier: challenge.challengeIdentifier,
+    firstFactor: {
+      kind: 'Key',
+      credentialAssertion: {
+        credId: req.credentialId,
+        clientData: clientData.toString('base64url'),
+        signature: signature.toString('base64url'),
+      },
+    },
+  });
+  const answer = expectOk('action', req, await transport.post('action', '/auth/action', body));
+  return parseAnswer('action', answer, UserActionAnswer).userAction;
+}
+
+async function submit(
+  transport: DfnsTransport,
+  req: SubmitRequest,
+  path: string,
+  userAction: string,
+): Promise<DfnsAnswer> {
+  const form = new FormData();
+  form.append('data', req.dataPart);
+  form.append('file', new Blob([req.file.bytes], { type: 'application/octet-stream' }), req.file.name);
+  const answer = await transport.post('submit', path, form, { 'x-dfns-useraction': userAction });
+  if (answer.status === 202) {
+    return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
+  }
+  expectOk('submit', req, answer);
+  const { status } = parseAnswer('submit', answer, SubmissionAnswer);
+  return { kind: 'answered', httpStatus: answer.status, status };
+}
+
+function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer): HttpAnswer {
+  if (answer.status === 200 || (answer.status === 201 && call !== 'submit')) return answer;
+  if (answer.status >= 200 && answer.status < 300) {
+    throw new DfnsProtocolError(call, answer.status, `status ${answer.status} is not a documented answer`, answer.bodyText);
+  }
+  throw new DfnsApiError({
+    call,
+    status: answer.status,
+    statusText: answer.statusText,
+    bodyText: answer.bodyText,
+    operation: req.operation,
+    storeId: req.storeId,
+    retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
+  });
+}
+
+function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.bodyText);
+  } catch {
+    throw new DfnsProtocolError(call, answer.status, 'the body is not JSON', answer.bodyText);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new DfnsProtocolError(call, answer.status, `it does not have the documented shape (${problems})`, answer.bodyText);
+  }
+  return parsed.data;
+}
+
+/** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
+function describeApproval(bodyText: string): string {
+  try {
+    const body = z.looseObject({ id: z.string().optional(), status: z.string().optional() }).parse(JSON.parse(bodyText));
+    const parts = [body.id && `approval ${safeText(body.id, 80)}`, body.status && `status ${safeText(body.status, 40)}`];
+    const known = parts.filter(Boolean).join(', ');
+    if (known) return known;
+  } catch {
+    // fall through to quoting the body
+  }
+  return quoteBody(bodyText);
+}

@@ -1,0 +1,165 @@
+/**
+ * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
+ * status, Dfns's own message and error id, and the likely fix.
+ */
+import { z } from 'zod';
+import type { Operation } from '../inputs.ts';
+import { safeText } from '../safe-text.ts';
+
+export type DfnsCall = 'init' | 'action' | 'submit';
+
+export const CALL_LABELS: Record<DfnsCall, string> = {
+  init: 'creating the user action challenge (POST /auth/action/init)',
+  action: 'signing the user action (POST /auth/action)',
+  submit: 'submitting the output',
+};
+
+/** How much of an unexpected answer is quoted in a message. */
+export const MAX_QUOTED_BODY = 300;
+
+/** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
+const DfnsErrorBody = z.looseObject({
+  error: z
+    .looseObject({
+      id: z.union([z.string(), z.number()]).optional(),
+      message: z.string().optional(),
+    })
+    .optional(),
+  message: z.string().optional(),
+});
+
+/** Dfns answered with an error status. */
+export class DfnsApiError extends Error {
+  override name = 'DfnsApiError';
+  readonly call: DfnsCall;
+  readonly status: number;
+  readonly dfnsMessage: string | undefined;
+  readonly errorId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(args: {
+    call: DfnsCall;
+    status: number;
+    statusText: string;
+    bodyText: string;
+    operation: Operation;
+    storeId: string;
+    retryAfterMs?: number | undefined;
+  }) {
+    const parsed = parseErrorBody(args.bodyText);
+    const reason = parsed.message ?? (args.statusText || 'no message');
+    const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
+    const hint = hintFor(args.call, args.status, args.operation, args.storeId);
+    super(
+      `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${safeText(reason, MAX_QUOTED_BODY)}${id}` +
+        (hint ? `. ${hint}` : ''),
+    );
+    this.call = args.call;
+    this.status = args.status;
+    this.dfnsMessage = parsed.message;
+    this.errorId = parsed.id;
+    this.retryAfterMs = args.retryAfterMs;
+  }
+}
+
+/** Dfns answered, but not in the documented shape. */
+export class DfnsProtocolError extends Error {
+  override name = 'DfnsProtocolError';
+  readonly call: DfnsCall;
+  readonly status: number;
+  constructor(call: DfnsCall, status: number, problem: string, bodyText: string) {
+    super(
+      `unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ${quoteBody(bodyText)}`,
+    );
+    this.call = call;
+    this.status = status;
+  }
+}
+
+/** The network failed; `sent` says whether the request may have reached Dfns. */
+export class DfnsNetworkError extends Error {
+  override name = 'DfnsNetworkError';
+  readonly call: DfnsCall;
+  readonly sent: boolean;
+  constructor(call: DfnsCall, sent: boolean, detail: string, options?: ErrorOptions) {
+    super(`network error while ${CALL_LABELS[call]}: ${detail}`, options);
+    this.call = call;
+    this.sent = sent;
+  }
+}
+
+/** The overall deadline (`timeout-seconds`) ran out. */
+export class DfnsDeadlineError extends Error {
+  override name = 'DfnsDeadlineError';
+  readonly call: DfnsCall;
+  readonly sent: boolean;
+  constructor(call: DfnsCall, seconds: number, sent: boolean) {
+    super(
+      `the Dfns calls did not finish within timeout-seconds (${seconds} s); the deadline ran out while ${CALL_LABELS[call]}. ` +
+        'Raise "timeout-seconds" if Dfns is slow from this runner, or check the network path to the Dfns API',
+    );
+    this.call = call;
+    this.sent = sent;
+  }
+}
+
+export function quoteBody(bodyText: string): string {
+  if (bodyText.trim() === '') return '(an empty body)';
+  return `"${safeText(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+}
+
+function parseErrorBody(bodyText: string): { message?: string; id?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return bodyText.trim() ? { message: bodyText.trim() } : {};
+  }
+  const parsed = DfnsErrorBody.safeParse(json);
+  if (!parsed.success) return {};
+  const result: { message?: string; id?: string } = {};
+  const message = parsed.data.error?.message ?? parsed.data.message;
+  if (message) result.message = message;
+  if (parsed.data.error?.id !== undefined) result.id = String(parsed.data.error.id);
+  return result;
+}
+
+const PERMISSIONS: Record<Operation, string> = {
+  'onchain-sign': 'KeyStores:OnchainSignatures:Create',
+  'proof-of-control': 'KeyStores:ProofOfControl:Create',
+};
+
+export function permissionFor(operation: Operation): string {
+  return PERMISSIONS[operation];
+}
+
+function hintFor(call: DfnsCall, status: number, operation: Operation, storeId: string): string | undefined {
+  switch (status) {
+    case 400:
+      return call === 'submit'
+        ? 'Dfns refused the submission as invalid: read its message above'
+        : 'Dfns refused the request as invalid: read its message above';
+    case 401:
+      return (
+        'The service account token is missing, malformed or expired, or belongs to another region: ' +
+        'check the "dfns-token" secret and "dfns-api-url" (https://api.dfns.io for Europe, https://api.uae.dfns.io for UAE)'
+      );
+    case 402:
+      return "This feature is not in the Dfns organisation's plan";
+    case 403:
+      return call === 'submit'
+        ? `The service account needs the permission ${PERMISSIONS[operation]} (operation "${operation}"), ` +
+            'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
+        : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
+    case 404:
+      return call === 'submit'
+        ? `No key store "${safeText(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
+        : 'Check "dfns-api-url": it must be the Dfns API origin';
+    case 409:
+      return 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+    case 429:
+      return 'Dfns rate-limited the service account (each submission costs three requests): re-run later';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
+ * step's exit code. It only wires; everything else is in run().
+ */
+import * as core from '@actions/core';
+import { privateKeySecretForms } from './credentials.ts';
+import { parseInputs } from './inputs.ts';
+import { run, type ActionIO } from './run.ts';
+
+const FAILURE_TITLE = 'Dfns keystore output not submitted';
+
+const io: ActionIO = {
+  info: (message) => core.info(message),
+  warning: (message, title) => core.warning(message, title === undefined ? {} : { title }),
+  debug: (message) => core.debug(message),
+  error: (message, title) => core.error(message, title === undefined ? {} : { title }),
+  setOutput: (name, value) => core.setOutput(name, value),
+  setSecret: (value) => core.setSecret(value),
+};
+
+function fail(message: string): void {
+  io.error(message, FAILURE_TITLE);
+  process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  // Masked before anything is read, parsed or logged.
+  const token = core.getInput('dfns-token');
+  if (token) core.setSecret(token);
+  const privateKey = core.getInput('dfns-private-key');
+  if (privateKey) privateKeySecretForms(privateKey).forEach((form) => core.setSecret(form));
+
+  const inputs = parseInputs((name) => core.getInput(name));
+  const result = await run(inputs, { workspace: process.env['GITHUB_WORKSPACE'] || process.cwd() }, io);
+  if (result.failure !== undefined) fail(result.failure);
+}
+
+try {
+  await main();
+} catch (error) {
+  // Whatever was thrown: one clear line; the stack only when the run is debugged.
+  fail(error instanceof Error ? error.message : String(error));
+  if (error instanceof Error && error.stack) core.debug(error.stack);
+}

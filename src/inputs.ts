@@ -1,0 +1,162 @@
+/**
+ * The action's inputs: raw strings in (as the runner passes them), one typed object out.
+ * Pure: the entry point reads the raw values; everything here can be tested without a runner.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { safeText } from './safe-text.ts';
+
+export const DEFAULT_API_URL = 'https://api.dfns.io';
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+export const OPERATIONS = ['onchain-sign', 'proof-of-control'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface Inputs {
+  /** Path or glob of the output file; empty only when an artifact supplies the file. */
+  path: string;
+  storeId: string | undefined;
+  operation: Operation;
+  apiUrl: URL;
+  token: string | undefined;
+  credentialId: string | undefined;
+  privateKey: string | undefined;
+  expectedChecksum: string | undefined;
+  dryRun: boolean;
+  timeoutSeconds: number;
+}
+
+/** An input the workflow set wrongly; the message names the input and never echoes a secret. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** The raw value of each input, by its action.yml name (missing = empty). */
+export type RawInputs = (name: string) => string;
+
+export function parseInputs(raw: RawInputs): Inputs {
+  const get = (name: string): string => raw(name).trim();
+  const optional = (name: string): string | undefined => get(name) || undefined;
+
+  const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+  const inputs: Inputs = {
+    path: get('path'),
+    storeId: optional('store-id'),
+    operation: parseOperation(get('operation')),
+    apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
+    token: optional('dfns-token'),
+    credentialId: parseCredentialId(optional('dfns-credential-id')),
+    // The key keeps its inner line breaks; only surrounding blank space is dropped.
+    privateKey: optional('dfns-private-key'),
+    expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
+    dryRun,
+    timeoutSeconds: parseTimeout(get('timeout-seconds')),
+  };
+
+  if (!inputs.path) throw new InputError('input "path" is required: the keystore output file (or a glob matching it)');
+  if (!dryRun) {
+    const missing = (['dfns-token', 'dfns-credential-id', 'dfns-private-key'] as const).filter((n) => !get(n));
+    if (missing.length > 0) {
+      throw new InputError(
+        `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
+          '(pass them from repository secrets), or set "dry-run: true" to validate without submitting',
+      );
+    }
+  }
+  return inputs;
+}
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback;
+  if (TRUE.includes(value)) return true;
+  if (FALSE.includes(value)) return false;
+  throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
+}
+
+function parseOperation(value: string): Operation {
+  if (value === '') return 'onchain-sign';
+  const parsed = z.enum(OPERATIONS).safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InputError(`input "operation" must be "onchain-sign" or "proof-of-control", got "${shorten(value)}"`);
+}
+
+function parseTimeout(value: string): number {
+  if (value === '') return DEFAULT_TIMEOUT_SECONDS;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(
+      `input "timeout-seconds" must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${shorten(value)}"`,
+    );
+  }
+  return n;
+}
+
+const CHECKSUM = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
+
+function parseExpectedChecksum(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const match = CHECKSUM.exec(value);
+  if (!match?.[1]) {
+    throw new InputError(
+      `input "expected-checksum" must be a SHA-256 digest: 64 hexadecimal characters (optionally prefixed "sha256:"), got ${value.length} characters`,
+    );
+  }
+  return match[1].toLowerCase();
+}
+
+const CREDENTIAL_ID = /^[\x21-\x7e]{1,256}$/;
+
+function parseCredentialId(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Not echoed: a secret pasted into the wrong input must not reach the log.
+  if (!CREDENTIAL_ID.test(value)) {
+    throw new InputError(
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard (cr-…): ' +
+        `printable characters without spaces, at most 256; got ${value.length} characters`,
+    );
+  }
+  return value;
+}
+
+/** `https`, or `http` on a loopback host for testing; a trailing slash is fine, a path is not. */
+export function parseApiUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`input "dfns-api-url" is not a URL: "${shorten(value)}" (expected e.g. ${DEFAULT_API_URL})`);
+  }
+  if (url.username || url.password) {
+    throw new InputError('input "dfns-api-url" must not contain credentials');
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(
+      `input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "${url.origin}"`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`input "dfns-api-url" must use https, got "${shorten(url.protocol)}"`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new InputError(
+      `input "dfns-api-url" must be the API origin without a path (e.g. ${DEFAULT_API_URL}), got "${shorten(value)}"`,
+    );
+  }
+  return new URL(url.origin);
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function shorten(value: string): string {
+  return safeText(value, 80);
+}

@@ -1,0 +1,140 @@
+/**
+ * Reads the output file once and turns its bytes into a validated keystore output.
+ *
+ * Two shapes: the bare keystore output JSON, or an output archive (a zip, recognised by its
+ * leading bytes) holding exactly one `.json` entry that is a keystore output. In both, the
+ * bytes read here are the bytes hashed and uploaded, and `jsonText` is the output's own text,
+ * which the submission embeds as it is (nothing is re-serialized, no field is dropped).
+ */
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { decodeUtf8Strict, parseStrictJson } from './json.ts';
+import { validateKeystoreOutput, type KeystoreOutput } from './output-schema.ts';
+import { safeText } from './safe-text.ts';
+import { isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
+
+/** The largest output file accepted. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** How many archive entries an error lists. */
+export const MAX_LISTED_ENTRIES = 20;
+
+export type FileShape = 'json' | 'archive';
+
+export interface KeystoreFile {
+  /** The file's bytes: hashed and uploaded as they are. */
+  bytes: Uint8Array;
+  shape: FileShape;
+  /** The entry holding the output, for an archive. */
+  entryName?: string;
+  /** The output's JSON text, without surrounding white space. */
+  jsonText: string;
+  output: KeystoreOutput;
+}
+
+/** The file could not be read, or is not a valid keystore output. `where` names the file (and entry). */
+export class KeystoreFileError extends Error {
+  override name = 'KeystoreFileError';
+}
+
+/** Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. */
+export async function readFileOnce(path: string, displayPath: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_FILE_BYTES) throw tooLarge(displayPath, size);
+    const bytes = await handle.readFile();
+    if (bytes.byteLength > MAX_FILE_BYTES) throw tooLarge(displayPath, bytes.byteLength);
+    if (bytes.byteLength === 0) throw new KeystoreFileError(`${safeText(displayPath)}: the file is empty`);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(displayPath: string, size: number): KeystoreFileError {
+  return new KeystoreFileError(
+    `${safeText(displayPath)}: the file is ${mib(size)}, over the limit of ${mib(MAX_FILE_BYTES)} for a keystore output`,
+  );
+}
+
+/** Parses and validates the bytes of either shape. Errors name the file, and the entry in an archive. */
+export function parseKeystoreFile(bytes: Uint8Array, displayPath: string): KeystoreFile {
+  const name = safeText(displayPath);
+  if (!isZip(bytes)) return { bytes, shape: 'json', ...parseOutput(bytes, name) };
+
+  const entries = withContext(name, () => listZip(bytes));
+  const unsafe = entries.filter((e) => e.unsafeName);
+  if (unsafe.length > 0) {
+    throw new KeystoreFileError(
+      `${name}: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ` +
+        `${listEntries(unsafe)}; refusing it`,
+    );
+  }
+  const candidates = entries.filter(isJsonCandidate);
+  const where = (entry: ZipEntry): string => `${name} (entry "${entry.displayName}")`;
+  const load = (entry: ZipEntry) => parseOutput(withContext(where(entry), () => readZipEntry(bytes, entry)), where(entry));
+
+  if (candidates.length === 1 && candidates[0]) {
+    const entry = candidates[0];
+    return { bytes, shape: 'archive', entryName: entry.name, ...load(entry) };
+  }
+  if (candidates.length > 1) {
+    const outputs = candidates.flatMap((entry) => {
+      try {
+        return [{ entry, ...load(entry) }];
+      } catch {
+        return [];
+      }
+    });
+    if (outputs.length === 1 && outputs[0]) {
+      const { entry, ...parsed } = outputs[0];
+      return { bytes, shape: 'archive', entryName: entry.name, ...parsed };
+    }
+    if (outputs.length > 1) {
+      throw new KeystoreFileError(
+        `${name}: the archive holds ${outputs.length} keystore outputs (${listEntries(outputs.map((o) => o.entry))}); ` +
+          'it must hold exactly one',
+      );
+    }
+  }
+  throw new KeystoreFileError(
+    `${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${
+      candidates.length > 1 ? ' that is valid' : ''
+    }). Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`,
+  );
+}
+
+function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; output: KeystoreOutput } {
+  const jsonText = withContext(where, () => decodeUtf8Strict(bytes)).trim();
+  const value = withContext(where, () => parseStrictJson(jsonText));
+  const output = withContext(where, () => validateKeystoreOutput(value));
+  return { jsonText, output };
+}
+
+function isJsonCandidate(entry: ZipEntry): boolean {
+  if (entry.isDirectory || !entry.name.toLowerCase().endsWith('.json')) return false;
+  // macOS archivers add AppleDouble files ("__MACOSX/._x.json"): metadata, not outputs.
+  return !entry.name.startsWith('__MACOSX/') && !basename(entry.name).startsWith('._');
+}
+
+function listEntries(entries: readonly ZipEntry[]): string {
+  const shown = entries
+    .slice(0, MAX_LISTED_ENTRIES)
+    .map((e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
+  return shown.join(', ') + (entries.length > MAX_LISTED_ENTRIES ? ` and ${entries.length - MAX_LISTED_ENTRIES} more` : '');
+}
+
+/** Prefixes an error's message with where it happened, keeping it as the cause. */
+function withContext<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof KeystoreFileError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new KeystoreFileError(`${where}: ${message}`, { cause: error });
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

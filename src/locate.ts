@@ -1,0 +1,65 @@
+/**
+ * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
+ * or a glob that must match exactly one file.
+ */
+import { globSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { safeText } from './safe-text.ts';
+
+/** How many matches an error lists before "and N more". */
+export const MAX_LISTED_MATCHES = 20;
+
+export interface LocatedFile {
+  /** Absolute path. */
+  path: string;
+  /** The path as shown to users: relative to the base directory when inside it. */
+  displayPath: string;
+}
+
+export class LocateError extends Error {
+  override name = 'LocateError';
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** `what` names the base for messages, e.g. "the workspace" or 'the artifact "fleet-output"'. */
+export function locateFile(pattern: string, baseDir: string, what = 'the workspace'): LocatedFile {
+  const where = `${what} (${baseDir})`;
+  if (!GLOB_CHARS.test(pattern)) {
+    const path = resolve(baseDir, pattern);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new LocateError(`no file at "${safeText(pattern)}": searched ${isAbsolute(pattern) ? path : where}`);
+    if (stat.isDirectory()) {
+      throw new LocateError(
+        `"${safeText(pattern)}" is a directory: give the output file's path, or a glob such as "${safeText(pattern)}/*.json"`,
+      );
+    }
+    if (!stat.isFile()) throw new LocateError(`"${safeText(pattern)}" is not a regular file`);
+    return { path, displayPath: display(path, baseDir) };
+  }
+
+  const matches = globSync(pattern, { cwd: baseDir })
+    .map((m) => resolve(baseDir, m))
+    .filter((m) => statSync(m, { throwIfNoEntry: false })?.isFile() === true)
+    .sort();
+  if (matches.length === 1 && matches[0] !== undefined) {
+    return { path: matches[0], displayPath: display(matches[0], baseDir) };
+  }
+  if (matches.length === 0) {
+    throw new LocateError(`no file matches the glob "${safeText(pattern)}": searched ${where}`);
+  }
+  throw new LocateError(
+    `the glob "${safeText(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
+      `Matches: ${listNames(matches.map((m) => display(m, baseDir)))}`,
+  );
+}
+
+export function listNames(names: readonly string[], max = MAX_LISTED_MATCHES): string {
+  const shown = names.slice(0, max).map((n) => `"${safeText(n)}"`);
+  return shown.join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+}
+
+function display(path: string, baseDir: string): string {
+  const rel = relative(baseDir, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,72 @@
+/**
+ * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
+ * in particular whether a failed submission may nevertheless have reached Dfns.
+ */
+import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from './dfns/errors.ts';
+import type { KeystoreOutput } from './output-schema.ts';
+
+export type Outcome = 'submitted' | 'partial' | 'pending-approval' | 'dry-run' | 'rejected' | 'failed' | 'unknown';
+export type StepStatus = 'success' | 'partial' | 'pending-approval' | 'dry-run' | 'rejected' | 'failed' | 'unknown';
+
+/** Outcomes after which the step succeeds. */
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
+
+/** Answers to the submission that do not tell whether Dfns processed it. */
+const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
+
+export function statusFor(outcome: Outcome): StepStatus {
+  return outcome === 'submitted' ? 'success' : outcome;
+}
+
+export interface Failure {
+  outcome: 'rejected' | 'failed' | 'unknown';
+  message: string;
+}
+
+export const UNKNOWN_OUTCOME_ADVICE =
+  'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+  're-running could submit the output a second time.';
+
+export function classifyFailure(error: unknown): Failure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof DfnsApiError) {
+    if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {
+      return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+    }
+    return { outcome: 'rejected', message };
+  }
+  if (error instanceof DfnsNetworkError || error instanceof DfnsDeadlineError) {
+    if (error.call === 'submit' && error.sent) return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+    return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
+  }
+  if (error instanceof DfnsProtocolError && error.call === 'submit') {
+    return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+  }
+  return { outcome: 'failed', message };
+}
+
+export interface OutputCounts {
+  total: number;
+  byType: Record<'onchain-sign-v1' | 'proof-of-control-v1', number>;
+  success: number;
+  fail: number;
+  summary: string;
+}
+
+export function countOutputs(output: KeystoreOutput): OutputCounts {
+  const byType = { 'onchain-sign-v1': 0, 'proof-of-control-v1': 0 };
+  let success = 0;
+  let fail = 0;
+  for (const entry of Object.values(output.outputs)) {
+    byType[entry.type]++;
+    if ('success' in entry.result) success++;
+    else fail++;
+  }
+  const total = success + fail;
+  const types = Object.entries(byType)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ');
+  const summary = `${total} output${total === 1 ? '' : 's'}${total ? ` (${types}; ${success} success, ${fail} fail)` : ''}`;
+  return { total, byType, success, fail, summary };
+}

@@ -1,0 +1,175 @@
+/**
+ * One run of the action: locate -> read -> parse -> validate -> checksum -> sign -> submit ->
+ * report. Never reads inputs itself and never exits: it returns what happened and the entry
+ * point turns that into the step's result.
+ */
+import { basename } from 'node:path';
+import { ChecksumMismatchError, sha256Hex } from './checksum.ts';
+import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts';
+import type { SubmitAnswer } from './dfns/client.ts';
+import { submissionPath } from './dfns/paths.ts';
+import type { Inputs } from './inputs.ts';
+import { parseKeystoreFile, readFileOnce, type KeystoreFile } from './keystore-file.ts';
+import { locateFile } from './locate.ts';
+import type { Logger } from './logger.ts';
+import { classifyFailure, countOutputs, statusFor, type Outcome, type StepStatus } from './outcome.ts';
+import { safeText } from './safe-text.ts';
+import { USER_AGENT } from './version.ts';
+
+export interface ActionIO extends Logger {
+  setOutput(name: string, value: string): void;
+  setSecret(value: string): void;
+  error(message: string, title?: string): void;
+}
+
+export interface RunEnv {
+  /** GITHUB_WORKSPACE, the base of relative paths. */
+  workspace: string;
+  /** Replaces the retry waits in tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunResult {
+  outcome: Outcome;
+  status: StepStatus;
+  /** Set when the step must fail. */
+  failure?: string;
+}
+
+export async function run(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<RunResult> {
+  const started = Date.now();
+  const output = (name: string, value: string | number): void => io.setOutput(name, String(value));
+  output('operation', inputs.operation);
+  try {
+    const located = locateFile(inputs.path, env.workspace);
+    output('file', located.displayPath);
+    const bytes = await readFileOnce(located.path, located.displayPath);
+    const checksum = sha256Hex(bytes);
+    output('checksum', checksum);
+    const file = parseKeystoreFile(bytes, located.displayPath);
+    describeFile(io, located.displayPath, file, checksum);
+    output('output-status', file.output.status);
+    output('outputs-count', Object.keys(file.output.outputs).length);
+
+    if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
+      throw new ChecksumMismatchError(located.displayPath, inputs.expectedChecksum, checksum);
+    }
+    if (inputs.expectedChecksum !== undefined) io.info('The checksum equals "expected-checksum".');
+
+    const storeId = resolveStoreId(inputs, file, io);
+    output('store-id', storeId);
+    warnOnOperationMismatch(inputs, file, io);
+
+    const key = inputs.privateKey === undefined ? undefined : loadServiceAccountKey(inputs.privateKey);
+    if (key) io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
+
+    const dataPart = buildDataPart(file.jsonText, checksum);
+    const endpoint = new URL(submissionPath(storeId, inputs.operation), inputs.apiUrl).href;
+    if (inputs.dryRun) {
+      io.info(
+        `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
+          `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+          `data part ${Buffer.byteLength(dataPart)} bytes, ${countOutputs(file.output).summary}.`,
+      );
+      return finish(io, 'dry-run');
+    }
+
+    const { submitKeystoreOutput } = await import('./dfns/client.ts');
+    io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
+    const answer = await submitKeystoreOutput({
+      apiUrl: inputs.apiUrl,
+      token: requireValue(inputs.token),
+      credentialId: requireValue(inputs.credentialId),
+      key: requireValue<ServiceAccountKey>(key),
+      storeId,
+      operation: inputs.operation,
+      dataPart,
+      file: { bytes, name: basename(located.displayPath) },
+      timeoutSeconds: inputs.timeoutSeconds,
+      deadline: started + inputs.timeoutSeconds * 1000,
+      userAgent: USER_AGENT,
+      setSecret: (v) => io.setSecret(v),
+      log: io,
+      ...(env.sleep ? { sleep: env.sleep } : {}),
+    });
+    return finish(io, reportAnswer(io, answer));
+  } catch (error) {
+    const failure = classifyFailure(error);
+    return { ...finish(io, failure.outcome), failure: failure.message };
+  }
+}
+
+function finish(io: ActionIO, outcome: Outcome): RunResult {
+  const status = statusFor(outcome);
+  io.setOutput('status', status);
+  return { outcome, status };
+}
+
+function reportAnswer(io: ActionIO, answer: SubmitAnswer): Outcome {
+  if (answer.kind === 'pending-approval') {
+    io.warning(
+      `Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` +
+        'It takes effect once approved in Dfns.',
+      'Submission pending approval',
+    );
+    return 'pending-approval';
+  }
+  io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus}).`);
+  return answer.status === 'partial' ? 'partial' : 'submitted';
+}
+
+function describeFile(io: ActionIO, displayPath: string, file: KeystoreFile, checksum: string): void {
+  const o = file.output;
+  io.info(
+    `Keystore output: ${displayPath}${file.entryName ? ` (archive entry "${safeText(file.entryName)}")` : ''}, ` +
+      `${file.bytes.byteLength} bytes, SHA-256 ${checksum}`,
+  );
+  io.info(
+    `  org ${safeText(o.org_id)}, fleet ${safeText(o.fleet_id)}, key store ${safeText(o.keystore_id)}, ` +
+      `group ${safeText(o.group_id)}, status ${o.status}, ${countOutputs(o).summary}`,
+  );
+}
+
+function resolveStoreId(inputs: Inputs, file: KeystoreFile, io: ActionIO): string {
+  const fromFile = file.output.keystore_id;
+  if (inputs.storeId === undefined) return fromFile;
+  if (inputs.storeId !== fromFile) {
+    io.warning(
+      `input "store-id" (${safeText(inputs.storeId)}) differs from the output's keystore_id (${safeText(fromFile)}); ` +
+        'submitting to the store-id input. Check that this output belongs to that key store.',
+      'store-id differs from the output',
+    );
+  }
+  return inputs.storeId;
+}
+
+function warnOnOperationMismatch(inputs: Inputs, file: KeystoreFile, io: ActionIO): void {
+  const expected = inputs.operation === 'onchain-sign' ? 'onchain-sign-v1' : 'proof-of-control-v1';
+  const entries = Object.values(file.output.outputs);
+  if (entries.length > 0 && entries.every((e) => e.type !== expected)) {
+    io.warning(
+      `operation is "${inputs.operation}" but no entry of the output is of type "${expected}"; ` +
+        'check the "operation" input',
+      'operation does not match the output',
+    );
+  }
+}
+
+/**
+ * The `data` part, serialized once: also the signed `userActionPayload`. `outputJson` is the
+ * file's own JSON text, so nothing is re-serialized and no field is lost.
+ *
+ * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
+ * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
+ * A JSON string cannot hold a raw line break, so every one in the text is insignificant
+ * white space and the value is unchanged.
+ */
+export function buildDataPart(jsonText: string, checksum: string): string {
+  const oneLine = /[\r\n]/.test(jsonText) ? jsonText.replace(/\r\n?|\n/g, ' ') : jsonText;
+  return `{"outputJson":${oneLine},"fileChecksum":"${checksum}"}`;
+}
+
+function requireValue<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('internal: a credential input is missing although inputs were checked');
+  return value;
+}

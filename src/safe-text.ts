@@ -1,0 +1,78 @@
+/**
+ * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
+ * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
+ * terminal escape sequences, and its length is bounded.
+ */
+
+/** Default number of characters of untrusted text shown before truncating. */
+export const SAFE_TEXT_MAX_CHARS = 200;
+/** Characters of one key shown inside a formatted JSON path. */
+export const PATH_KEY_MAX_CHARS = 100;
+
+/**
+ * Characters escaped besides the backslash: C0 and C1 controls, DEL, Unicode format characters
+ * (\p{Cf}: zero-width characters, bidi embeddings/overrides/isolates, byte-order mark, tag
+ * characters), line and paragraph separators, spaces other than U+0020 (no-break, ideographic…),
+ * and lone surrogates (a `u`-flag class matches a surrogate only when it is not half of a pair).
+ */
+const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Escapes `s` for a log line: `\` as `\\`, characters up to U+00FF as `\xNN`, others as `\uNNNN`
+ * (an astral format character as its two UTF-16 halves). Text over `max` characters (code
+ * points of the input) is cut, ending in `… (N more characters)`.
+ */
+export function safeText(s: string, max = SAFE_TEXT_MAX_CHARS): string {
+  let shown = s;
+  let cut = 0;
+  if (s.length > max) {
+    let end = 0;
+    let kept = 0;
+    while (end < s.length && kept < max) {
+      end += (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+      kept++;
+    }
+    if (end < s.length) {
+      shown = s.slice(0, end);
+      for (let i = end; i < s.length; i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) cut++;
+    }
+  }
+  const escaped = shown.replace(UNSAFE, escapeChar);
+  return cut > 0 ? `${escaped}… (${cut} more character${cut === 1 ? '' : 's'})` : escaped;
+}
+
+function escapeChar(ch: string): string {
+  if (ch === '\\') return '\\\\';
+  let out = '';
+  for (let i = 0; i < ch.length; i++) {
+    const code = ch.charCodeAt(i);
+    out += code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+  }
+  return out;
+}
+
+function hex(code: number, width: number): string {
+  return code.toString(16).toUpperCase().padStart(width, '0');
+}
+
+/** `s` escaped by safeText and put in double quotes, with inner quotes escaped as `\"`. */
+export function safeQuoted(s: string, max = SAFE_TEXT_MAX_CHARS): string {
+  return `"${safeText(s, max).replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * Formats a path into a JSON document: `[]` is `(root)`; identifier keys read `.key` (no dot
+ * first), other keys `["key"]`, array indexes `[3]`.
+ * Example: `['outputs', 'req-1', 'result']` gives `outputs["req-1"].result`.
+ */
+export function formatJsonPath(path: ReadonlyArray<string | number>): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${safeQuoted(segment, PATH_KEY_MAX_CHARS)}]`;
+  }
+  return out;
+}

@@ -1,0 +1,272 @@
+/**
+ * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
+ * file must not mean two things to two readers: every byte must belong to exactly one entry,
+ * local headers must agree with the central directory, names must be unique and unambiguous.
+ * Only stored and deflated entries are read, through node:zlib with a hard output cap.
+ */
+import { crc32, inflateRawSync } from 'node:zlib';
+import { safeText } from './safe-text.ts';
+
+export const ZIP_MAX_ENTRIES = 1000;
+/** Sum of the entries' declared uncompressed sizes. */
+export const ZIP_MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024;
+export const ZIP_MAX_ENTRY_UNCOMPRESSED = 64 * 1024 * 1024;
+/** Uncompressed / compressed size, per entry, for entries over ZIP_RATIO_MIN_SIZE uncompressed. */
+export const ZIP_MAX_RATIO = 200;
+export const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
+/** The end record (22 bytes) plus the longest comment: how far from the end the record may start. */
+export const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
+
+export class ZipError extends Error {
+  override name = 'ZipError';
+}
+
+export interface ZipEntry {
+  /** As stored: UTF-8 when flagged (bit 11), else CP437. */
+  name: string;
+  /** `name` through safeText, for messages. */
+  displayName: string;
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  crc32: number;
+  encrypted: boolean;
+  isDirectory: boolean;
+  localHeaderOffset: number;
+  /** Absolute, a drive letter, a ".." segment, a backslash or a control character. */
+  unsafeName: boolean;
+}
+
+const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
+const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
+/** Flags that change how an entry reads: local header and central directory must agree on them. */
+const MEANINGFUL_FLAGS = ENCRYPTED | HAS_DESCRIPTOR | STRONG_ENCRYPTION | UTF8_NAME;
+const [ZIP64_EXTRA, UNICODE_PATH_EXTRA] = [0x0001, 0x7075];
+const METHOD_NAMES: Record<number, string> = { 9: 'deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'zstd', 95: 'xz', 98: 'PPMd', 99: 'AES encryption' };
+/** Code page 437, bytes 0x80 to 0xFF: what zip names mean without the UTF-8 flag (APPNOTE appendix D). */
+const CP437_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
+}
+
+/** Lists the entries from the central directory, checking the whole archive's structure and limits. */
+export function listZip(bytes: Uint8Array): ZipEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (at: number): number => view.getUint16(at, true);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  const end = findEndRecord(bytes, view);
+  const [count, size, offset] = [u16(end + 10), u32(end + 12), u32(end + 16)];
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || (end >= 20 && u32(end - 20) === ZIP64_LOCATOR)) {
+    throw new ZipError('the archive uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)');
+  }
+  if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) {
+    throw new ZipError('the archive spans several disks (a split or spanned zip), which is not supported');
+  }
+  if (count > ZIP_MAX_ENTRIES) throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
+  if (offset + size !== end) {
+    throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
+  }
+
+  const entries: Array<ZipEntry & { flags: number; nameBytes: Uint8Array }> = [];
+  let p = offset;
+  for (let k = 1; k <= count; k++) {
+    if (p + 46 > end || u32(p) !== CENTRAL) throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
+    const [flags, method, nameLength, extraLength, commentLength] = [u16(p + 8), u16(p + 10), u16(p + 28), u16(p + 30), u16(p + 32)];
+    const next = p + 46 + nameLength + extraLength + commentLength;
+    if (next > end) throw corrupt(`central directory record ${k} runs past the central directory`);
+    const nameBytes = bytes.subarray(p + 46, p + 46 + nameLength);
+    const name = decodeName(nameBytes, flags);
+    const entry = {
+      name,
+      displayName: safeText(name),
+      method,
+      compressedSize: u32(p + 20),
+      uncompressedSize: u32(p + 24),
+      crc32: u32(p + 16),
+      encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === 99,
+      isDirectory: name.endsWith('/'),
+      localHeaderOffset: u32(p + 42),
+      unsafeName: isUnsafeName(name),
+      flags,
+      nameBytes,
+    };
+    const extra = extraFields(bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
+    const where = `entry "${entry.displayName}"`;
+    if (extra.has(ZIP64_EXTRA) || [entry.compressedSize, entry.uncompressedSize, entry.localHeaderOffset].includes(0xffffffff)) {
+      throw new ZipError(`${where} uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)`);
+    }
+    if (u16(p + 34) !== 0) throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
+    const unicodePath = extra.get(UNICODE_PATH_EXTRA);
+    if (unicodePath && (unicodePath.length < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
+      throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
+    }
+    entries.push(entry);
+    p = next;
+  }
+  if (p !== end) throw corrupt(`the central directory holds ${end - p} bytes after its ${count} declared records`);
+
+  const names = new Set<string>();
+  let total = 0;
+  for (const entry of entries) {
+    if (names.has(entry.name)) throw new ZipError(`the archive holds two entries named "${entry.displayName}"; refusing an ambiguous archive`);
+    names.add(entry.name);
+    total += entry.uncompressedSize;
+  }
+  if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
+    const largest = entries.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
+    throw new ZipError(
+      `the archive's entries declare ${total} bytes uncompressed in total, over the limit of ${mib(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+        `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`,
+    );
+  }
+
+  // Every byte before the central directory belongs to exactly one entry, in order: no gaps, no overlaps.
+  let at = 0;
+  for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+    const where = `entry "${entry.displayName}"`;
+    if (entry.localHeaderOffset < at) throw corrupt(`${where} overlaps the entry before it`);
+    if (entry.localHeaderOffset > at) throw corrupt(`${at === 0 ? 'the first' : 'an'} entry is preceded by ${entry.localHeaderOffset - at} bytes that belong to no entry (offset ${at})`);
+    const data = locateData(bytes, entry);
+    const h = entry.localHeaderOffset;
+    const declared = [entry.crc32, entry.compressedSize, entry.uncompressedSize].join();
+    const sameFlags = (u16(h + 6) & MEANINGFUL_FLAGS) === (entry.flags & MEANINGFUL_FLAGS);
+    const sameSizes = (entry.flags & HAS_DESCRIPTOR) !== 0 || [u32(h + 14), u32(h + 18), u32(h + 22)].join() === declared;
+    const sameName = sameBytes(bytes.subarray(h + 30, h + 30 + u16(h + 26)), entry.nameBytes);
+    if (!sameName || !sameFlags || u16(h + 8) !== entry.method || !sameSizes) {
+      throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
+    }
+    at = data.end;
+    if ((entry.flags & HAS_DESCRIPTOR) !== 0) {
+      const d = at + (at + 4 <= offset && u32(at) === DESCRIPTOR ? 4 : 0);
+      if (d + 12 > offset || [u32(d), u32(d + 4), u32(d + 8)].join() !== declared) {
+        throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
+      }
+      at = d + 12;
+    }
+  }
+  if (at !== offset) throw corrupt(`${offset - at} bytes at offset ${at} belong to no entry`);
+  return entries.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
+}
+
+/** Reads one entry's data, stored (0) or deflated (8), checking its size and CRC-32. */
+export function readZipEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
+  const where = `entry "${entry.displayName}"`;
+  const { method, compressedSize, uncompressedSize } = entry;
+  if (entry.encrypted) throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
+  if (method !== 0 && method !== 8) {
+    const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
+    throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
+  }
+  if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
+    throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+  }
+  if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
+    throw new ZipError(
+      `${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
+        `(over ${ZIP_MAX_RATIO} times)`,
+    );
+  }
+  const { start, end } = locateData(bytes, entry);
+  const data = method === 0 ? bytes.subarray(start, end) : inflate(bytes.subarray(start, end), uncompressedSize, where);
+  if (data.byteLength !== uncompressedSize) {
+    throw new ZipError(`${where} ${method === 0 ? 'holds' : 'inflates to'} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
+  }
+  const actual = crc32(data) >>> 0;
+  if (actual !== entry.crc32) throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
+  return data;
+}
+
+/** Inflates, never producing more than `declared` bytes: a lying header fails here instead of exhausting memory. */
+function inflate(compressed: Uint8Array, declared: number, where: string): Uint8Array {
+  let result: { buffer: Uint8Array; engine: { bytesWritten: number } };
+  try {
+    const options = { maxOutputLength: Math.max(1, declared), info: true };
+    result = inflateRawSync(compressed, options) as unknown as typeof result;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
+    throw new ZipError(`${where} has corrupt compressed data (${message ?? String(error)})`);
+  }
+  if (result.engine.bytesWritten !== compressed.byteLength) {
+    throw new ZipError(`${where} has ${compressed.byteLength - result.engine.bytesWritten} bytes after the end of its compressed data`);
+  }
+  return result.buffer;
+}
+
+/** The range of an entry's (compressed) data, after its local header. */
+function locateData(bytes: Uint8Array, entry: ZipEntry): { start: number; end: number } {
+  const p = entry.localHeaderOffset;
+  const where = `entry "${entry.displayName}"`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (p + 30 > bytes.byteLength || view.getUint32(p, true) !== LOCAL) throw corrupt(`${where}: no local header at offset ${p}`);
+  const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
+  if (start > bytes.byteLength) throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
+  const end = start + entry.compressedSize;
+  if (end > bytes.byteLength) throw corrupt(`${where}: its data runs past the end of the file`);
+  return { start, end };
+}
+
+function findEndRecord(bytes: Uint8Array, view: DataView): number {
+  const found: number[] = [];
+  let mismatched: number | undefined;
+  for (let p = bytes.byteLength - 22; p >= 0 && p >= bytes.byteLength - ZIP_EOCD_SEARCH_BYTES; p--) {
+    if (bytes[p] !== 0x50 || view.getUint32(p, true) !== END) continue;
+    if (p + 22 + view.getUint16(p + 20, true) === bytes.byteLength) found.push(p);
+    else mismatched ??= p;
+  }
+  if (found.length > 1) throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
+  if (found[0] !== undefined) return found[0];
+  if (mismatched !== undefined) {
+    throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
+  }
+  throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
+}
+
+/** Extra fields by id; a malformed list counts as corruption. */
+function extraFields(extra: Uint8Array): Map<number, Uint8Array> {
+  const fields = new Map<number, Uint8Array>();
+  for (let p = 0; p < extra.byteLength; ) {
+    if (p + 4 > extra.byteLength) throw corrupt('an extra field is truncated');
+    const length = (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
+    if (p + 4 + length > extra.byteLength) throw corrupt('an extra field is truncated');
+    fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
+    p += 4 + length;
+  }
+  return fields;
+}
+
+function decodeName(bytes: Uint8Array, flags: number): string {
+  const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80))).join('');
+  if ((flags & UTF8_NAME) === 0) return cp437;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${safeText(cp437)}")`);
+  }
+}
+
+function isUnsafeName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f]/;
+  return name === '' || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\') || control.test(name) || name.split('/').includes('..');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
+}
+
+function corrupt(what: string): ZipError {
+  return new ZipError(`the archive is corrupt: ${what}`);
+}
+
+function mib(bytes: number): string {
+  return `${bytes / 1024 / 1024} MiB`;
+}
+
+function hex32(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
+}

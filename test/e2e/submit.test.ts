@@ -1,0 +1,136 @@
+/**
+ * The built action, run as a runner runs it, against the Dfns sandbox: each key type, both file
+ * shapes, both operations, and what the sandbox received.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeZip } from '../helpers/zip-writer.ts';
+import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import type { KeyKind, PemFormat } from '../helpers/credentials.ts';
+
+const onchain = fixtureText('onchain-sign-output.json');
+const poc = fixtureText('proof-of-control-output.json');
+
+const KEYS: Array<[KeyKind, PemFormat]> = [
+  ['ed25519', 'pkcs8'],
+  ['p256', 'sec1'],
+  ['secp256k1', 'pkcs8'],
+  ['rsa', 'pkcs1'],
+];
+
+describe.each(KEYS)('a submission signed with a %s key (%s PEM)', (kind, format) => {
+  let e2e: E2E;
+  afterAll(() => e2e?.close());
+
+  it('validates, signs and submits the bare JSON output; Dfns gets exactly the file', async () => {
+    e2e = await startE2E(kind, format);
+    const run = await e2e.submit({ files: { 'fleet/output.json': onchain }, inputs: { path: 'fleet/*.json' } });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toEqual({
+      operation: 'onchain-sign',
+      file: 'fleet/output.json',
+      checksum: sha256(onchain),
+      'output-status': 'partial',
+      'outputs-count': '2',
+      'store-id': STORE_ID,
+      status: 'success',
+    });
+
+    const [submission, ...more] = e2e.sandbox.submissions;
+    expect(more).toEqual([]);
+    expect(submission).toMatchObject({ accepted: true, storeId: STORE_ID, operation: 'onchain-sign', fileName: 'output.json' });
+    expect(Buffer.from(submission!.filePart).toString('utf8')).toBe(onchain);
+    // The file's own text is embedded: the extra fields are kept, nothing is re-serialized.
+    expect(submission!.dataPart).toBe(`{"outputJson":${onchain.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(onchain)}"}`);
+    expect(JSON.parse(submission!.dataPart)).toEqual({ outputJson: JSON.parse(onchain), fileChecksum: sha256(onchain) });
+    expect(e2e.sandbox.requests.map((r) => r.call)).toEqual(['init', 'action', 'submit']);
+    expect(e2e.sandbox.connections).toBe(1);
+    expect(e2e.sandbox.requests.every((r) => /^dfns-keystore-output-action\/\d+\.\d+\.\d+/.test(r.headers['user-agent'] ?? ''))).toBe(true);
+  });
+});
+
+describe('file shapes and operations', () => {
+  let e2e: E2E;
+  afterAll(() => e2e?.close());
+
+  it('submits an output archive as it is: the zip is the file part, its checksum the fileChecksum', async () => {
+    e2e = await startE2E('ed25519');
+    const zip = makeZip([
+      { name: 'output/', data: '' },
+      { name: 'output/keystore-output.json', data: onchain, method: 8 },
+      { name: 'output/README.txt', data: 'signed offline' },
+    ]);
+    const run = await e2e.submit({ files: { 'output.zip': zip }, inputs: { path: 'output.zip' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['checksum']).toBe(sha256(zip));
+    expect(run.outputs['status']).toBe('success');
+    expect(run.stdout).toContain('(archive entry "output/keystore-output.json")');
+    const submission = e2e.sandbox.submissions.at(-1)!;
+    expect(submission.accepted).toBe(true);
+    expect(Buffer.compare(submission.filePart, Buffer.from(zip))).toBe(0);
+    expect(submission.dataPart).toBe(`{"outputJson":${onchain.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(zip)}"}`);
+  });
+
+  it('submits a proof-of-control output to the proof-of-control endpoint', async () => {
+    const run = await e2e.submit({ files: { 'poc.json': poc }, inputs: { path: 'poc.json', operation: 'proof-of-control' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ operation: 'proof-of-control', status: 'success', 'outputs-count': '1', 'output-status': 'success' });
+    const submission = e2e.sandbox.submissions.at(-1)!;
+    expect(submission).toMatchObject({ accepted: true, operation: 'proof-of-control' });
+    expect(submission.path).toBe(`/key-stores/${STORE_ID}/proof-of-control/output`);
+  });
+
+  it('reports a partial answer as status partial and succeeds', async () => {
+    e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'partial' } });
+    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' } });
+    e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'success' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['status']).toBe('partial');
+  });
+
+  it('percent-encodes a store id in the path it signs and the path it posts to', async () => {
+    const storeId = 'ks-01 test/α';
+    e2e.sandbox.addKeyStore(storeId);
+    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'store-id': storeId } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['store-id']).toBe(storeId);
+    expect(e2e.sandbox.submissions.at(-1)).toMatchObject({ accepted: true, storeId, path: `/key-stores/${encodeURIComponent(storeId)}/onchain-sign/output` });
+    // The input wins over the output's keystore_id, with a warning that names both.
+    expect(run.annotations).toContainEqual({
+      level: 'warning',
+      title: 'store-id differs from the output',
+      message: `input "store-id" (${storeId}) differs from the output's keystore_id (${STORE_ID}); submitting to the store-id input. Check that this output belongs to that key store.`,
+    });
+  });
+
+  it('dry-run validates and reports what it would submit, without any network call or credentials', async () => {
+    const before = e2e.sandbox.requests.length;
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-token': '', 'dfns-private-key': '', 'dfns-credential-id': '' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.outputs).toMatchObject({ status: 'dry-run', checksum: sha256(onchain), 'store-id': STORE_ID });
+    expect(run.stdout).toContain(
+      `Dry run: nothing was sent. A submission would POST to ${e2e.sandbox.url}/key-stores/${STORE_ID}/onchain-sign/output: ` +
+        `store ${STORE_ID}, operation onchain-sign, file out.json (${Buffer.byteLength(onchain)} bytes, SHA-256 ${sha256(onchain)})`,
+    );
+    expect(run.stdout).toContain('2 outputs (2 onchain-sign-v1; 1 success, 1 fail)');
+  });
+
+  it('dry-run still checks credentials when they are given', async () => {
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-private-key': 'garbage-not-a-key' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['status']).toBe('failed');
+  });
+
+  it('keeps every secret out of the log under RUNNER_DEBUG=1 too', async () => {
+    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' }, env: { RUNNER_DEBUG: '1' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('::debug::');
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Runs the built action (`dist/index.js`) the way a GitHub runner does: a child process in
+ * the workspace, every action.yml input present as `INPUT_<NAME>` (hyphens kept) with its
+ * default when not given, and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / ... files.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const DIST_ENTRY = join(ROOT, 'dist', 'index.js');
+
+interface ActionYml {
+  inputs: Record<string, { default?: string; required?: boolean; description: string }>;
+  outputs: Record<string, { description: string }>;
+}
+
+export function readActionYml(): ActionYml {
+  return parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+}
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  title?: string;
+  message: string;
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  annotations: Annotation[];
+  workspace: string;
+  runnerTemp: string;
+  /** Everything a user or a later step can read: stdout (less ::add-mask:: commands), stderr, outputs, summary. */
+  visibleText: string;
+}
+
+export interface RunOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  /** An existing workspace; default a fresh temporary directory. */
+  workspace?: string;
+  /** Files to create in the workspace first. */
+  files?: Record<string, string | Uint8Array>;
+  timeoutMs?: number;
+}
+
+export function makeWorkspace(files: Record<string, string | Uint8Array> = {}): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'dfns-action-ws-'));
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(workspace, name);
+    mkdirSync(resolve(path, '..'), { recursive: true });
+    writeFileSync(path, content);
+  }
+  return workspace;
+}
+
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const workspace = options.workspace ?? makeWorkspace();
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    const path = join(workspace, name);
+    mkdirSync(resolve(path, '..'), { recursive: true });
+    writeFileSync(path, content);
+  }
+  const runnerTemp = mkdtempSync(join(tmpdir(), 'dfns-action-tmp-'));
+  const files = Object.fromEntries(
+    ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH'].map((name) => {
+      const path = join(runnerTemp, `${name.toLowerCase()}.txt`);
+      writeFileSync(path, '');
+      return [name, path];
+    }),
+  ) as Record<string, string>;
+
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? runnerTemp,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_REPOSITORY: 'acme/keystore-ops',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: 'Submit keystore output',
+    GITHUB_JOB: 'submit',
+    ...files,
+  };
+  const declared = readActionYml().inputs;
+  for (const [name, spec] of Object.entries(declared)) {
+    env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = options.inputs?.[name] ?? spec.default ?? '';
+  }
+  for (const name of Object.keys(options.inputs ?? {})) {
+    if (!(name in declared)) throw new Error(`test passes input "${name}", which action.yml does not declare`);
+  }
+  Object.assign(env, options.env);
+
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolvePromise) => {
+      execFile(
+        process.execPath,
+        [DIST_ENTRY],
+        { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, out, err) => {
+          const exit = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          resolvePromise({ code: exit, stdout: out, stderr: err });
+        },
+      );
+    },
+  );
+  const outputs = parseOutputFile(readFileSync(files['GITHUB_OUTPUT']!, 'utf8'));
+  const summary = readFileSync(files['GITHUB_STEP_SUMMARY']!, 'utf8');
+  const visibleStdout = stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return {
+    exitCode: code,
+    stdout,
+    stderr,
+    outputs,
+    summary,
+    annotations: parseAnnotations(stdout),
+    workspace,
+    runnerTemp,
+    visibleText: [visibleStdout, stderr, readFileSync(files['GITHUB_OUTPUT']!, 'utf8'), summary].join('\n'),
+  };
+}
+
+/** Parses `name<<DELIM\nvalue\nDELIM` blocks, as the runner does. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
+    outputs[name!] = value.join('\n');
+  }
+  return outputs;
+}
+
+function unescapeCommand(s: string): string {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+}
+
+export function parseAnnotations(stdout: string): Annotation[] {
+  const annotations: Annotation[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!match) continue;
+    const props = Object.fromEntries(
+      (match[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => {
+          const eq = p.indexOf('=');
+          return [p.slice(0, eq), unescapeCommand(p.slice(eq + 1))];
+        }),
+    ) as Record<string, string>;
+    const annotation: Annotation = { level: match[1] as Annotation['level'], message: unescapeCommand(match[3]!) };
+    if (props['title'] !== undefined) annotation.title = props['title'];
+    annotations.push(annotation);
+  }
+  return annotations;
+}
+
+/** The one `::error::` annotation a failed run must print. */
+export function failureMessage(run: ActionRun): string {
+  const errors = run.annotations.filter((a) => a.level === 'error');
+  if (errors.length === 0) throw new Error(`no ::error:: annotation; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  return errors.map((e) => e.message).join('\n');
+}

@@ -1,0 +1,60 @@
+/**
+ * Shared set-up for end-to-end tests: a sandbox with a registered service account, and a
+ * `submit()` that runs dist/index.js against it and checks the run leaked no secret.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+import { runAction, ROOT, type ActionRun, type RunOptions } from './action-runner.ts';
+import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
+import { expectNoSecrets } from './secrets.ts';
+
+export const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
+
+export const fixtureText = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
+export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+export interface E2E {
+  sandbox: DfnsSandbox;
+  credential: TestCredential;
+  token: string;
+  /** Every secret handed to the action so far, for the scan. */
+  secrets: string[];
+  /** Runs the action with the credential's inputs (overridable) and scans what it produced. */
+  submit(options?: RunOptions): Promise<ActionRun>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): Promise<E2E> {
+  const sandbox = await startDfnsSandbox();
+  const credential = generateCredential(kind, format);
+  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+  sandbox.addKeyStore(STORE_ID);
+  const token = sandbox.issueToken();
+  const secrets = [token, credential.privateKeyPem];
+  return {
+    sandbox,
+    credential,
+    token,
+    secrets,
+    async submit(options = {}) {
+      const inputs = {
+        'dfns-api-url': sandbox.url,
+        'dfns-token': token,
+        'dfns-credential-id': credential.credentialId,
+        'dfns-private-key': credential.privateKeyPem,
+        ...options.inputs,
+      };
+      for (const name of ['dfns-token', 'dfns-private-key']) {
+        const value = inputs[name as keyof typeof inputs];
+        if (value && !secrets.includes(value)) secrets.push(value);
+      }
+      const run = await runAction({ ...options, inputs });
+      const userActionTokens = sandbox.submissions.map((s) => s.userActionToken).filter((t): t is string => !!t);
+      expectNoSecrets({ 'the visible output': run.visibleText }, [...secrets, ...userActionTokens]);
+      return run;
+    },
+    close: () => sandbox.close(),
+  };
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_API_URL, InputError, parseInputs, type Inputs } from '../../src/inputs.ts';
+import { readActionYml } from '../helpers/action-runner.ts';
+
+/** Raw inputs as the runner gives them: every declared input, with its action.yml default. */
+function raw(given: Record<string, string>): (name: string) => string {
+  const declared = readActionYml().inputs;
+  return (name) => {
+    if (!(name in declared)) throw new Error(`the action reads input "${name}", which action.yml does not declare`);
+    return given[name] ?? declared[name]?.default ?? '';
+  };
+}
+
+const credentials = { 'dfns-token': 'tok', 'dfns-credential-id': 'cr-1', 'dfns-private-key': 'pem' };
+const parse = (given: Record<string, string>): Inputs => parseInputs(raw({ path: 'out.json', ...credentials, ...given }));
+const refusal = (given: Record<string, string>): string => {
+  try {
+    parse(given);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  }
+  throw new Error('expected an InputError');
+};
+
+describe('parseInputs', () => {
+  it('maps each action.yml input to its field, with the documented defaults', () => {
+    const inputs = parseInputs(
+      raw({
+        path: 'fleet/*.json',
+        'store-id': 'ks-1',
+        operation: 'proof-of-control',
+        'dfns-api-url': 'https://api.uae.dfns.io/',
+        'dfns-token': 'tok',
+        'dfns-credential-id': 'cr-abc',
+        'dfns-private-key': '-----BEGIN PRIVATE KEY-----',
+        'expected-checksum': 'sha256:' + 'AB'.repeat(32),
+        'dry-run': 'false',
+        'timeout-seconds': '12.5',
+      }),
+    );
+    expect(inputs).toEqual({
+      path: 'fleet/*.json',
+      storeId: 'ks-1',
+      operation: 'proof-of-control',
+      apiUrl: new URL('https://api.uae.dfns.io'),
+      token: 'tok',
+      credentialId: 'cr-abc',
+      privateKey: '-----BEGIN PRIVATE KEY-----',
+      expectedChecksum: 'ab'.repeat(32),
+      dryRun: false,
+      timeoutSeconds: 12.5,
+    });
+    const defaults = parseInputs(raw({ path: 'x.json', 'dry-run': 'true' }));
+    expect(defaults).toMatchObject({
+      storeId: undefined,
+      operation: 'onchain-sign',
+      apiUrl: new URL(DEFAULT_API_URL),
+      token: undefined,
+      expectedChecksum: undefined,
+      dryRun: true,
+      timeoutSeconds: 60,
+    });
+  });
+
+  it('requires path', () => {
+    expect(refusal({ path: '' })).toBe('input "path" is required: the keystore output file (or a glob matching it)');
+  });
+
+  it('requires the credentials unless dry-run', () => {
+    expect(refusal({ 'dfns-token': '', 'dfns-private-key': '' })).toBe(
+      '"dfns-token", "dfns-private-key" are required to submit (pass them from repository secrets), or set "dry-run: true" to validate without submitting',
+    );
+    expect(parse({ 'dfns-token': '', 'dfns-credential-id': '', 'dfns-private-key': '', 'dry-run': 'true' }).dryRun).toBe(true);
+  });
+
+  it.each([
+    [{ operation: 'sign' }, 'input "operation" must be "onchain-sign" or "proof-of-control", got "sign"'],
+    [{ 'dry-run': 'yes' }, 'input "dry-run" must be true or false, got "yes"'],
+    [{ 'timeout-seconds': '0' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "0"'],
+    [{ 'timeout-seconds': '1e3' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "1e3"'],
+    [{ 'timeout-seconds': '7200' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "7200"'],
+    [
+      { 'expected-checksum': 'abc' },
+      'input "expected-checksum" must be a SHA-256 digest: 64 hexadecimal characters (optionally prefixed "sha256:"), got 3 characters',
+    ],
+    [
+      { 'dfns-credential-id': 'cr 1 with spaces' },
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard (cr-…): printable characters without spaces, at most 256; got 16 characters',
+    ],
+    [{ 'dfns-api-url': 'api.dfns.io' }, 'input "dfns-api-url" is not a URL: "api.dfns.io" (expected e.g. https://api.dfns.io)'],
+    [
+      { 'dfns-api-url': 'http://api.dfns.io' },
+      'input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "http://api.dfns.io"',
+    ],
+    [
+      { 'dfns-api-url': 'https://api.dfns.io/v1' },
+      'input "dfns-api-url" must be the API origin without a path (e.g. https://api.dfns.io), got "https://api.dfns.io/v1"',
+    ],
+    [{ 'dfns-api-url': 'https://api.dfns.io/?x=1' }, 'input "dfns-api-url" must be the API origin without a path (e.g. https://api.dfns.io), got "https://api.dfns.io/?x=1"'],
+    [{ 'dfns-api-url': 'https://user:pw@api.dfns.io' }, 'input "dfns-api-url" must not contain credentials'],
+    [{ 'dfns-api-url': 'ftp://api.dfns.io' }, 'input "dfns-api-url" must use https, got "ftp:"'],
+  ])('refuses %j', (given, message) => {
+    expect(refusal(given)).toBe(message);
+  });
+
+  it('never echoes a value given as the credential id (it may be a misplaced secret)', () => {
+    const message = refusal({ 'dfns-credential-id': '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI' });
+    expect(message).not.toContain('MC4CAQAw');
+  });
+
+  it.each(['http://localhost:8080', 'http://127.0.0.1:1', 'http://127.9.9.9', 'http://[::1]:3000', 'http://sandbox.localhost'])(
+    'allows http on the loopback host %s',
+    (url) => {
+      expect(parse({ 'dfns-api-url': url }).apiUrl.origin).toBe(new URL(url).origin);
+    },
+  );
+
+  it('accepts True/FALSE spellings of booleans, as the toolkit does', () => {
+    expect(parse({ 'dry-run': 'True' }).dryRun).toBe(true);
+    expect(parse({ 'dry-run': 'FALSE' }).dryRun).toBe(false);
+  });
+});

@@ -1,0 +1,752 @@
+/**
+ * The Dfns sandbox must be strict: a sandbox that accepts anything would make every
+ * end-to-end test meaningless. A minimal client written here (node:crypto, fetch, FormData)
+ * goes through the happy path for every key kind, then breaks one rule at a time.
+ */
+import { constants, createHash, createHmac, createPrivateKey, sign } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from '../helpers/credentials.ts';
+import { startDfnsSandbox, type DfnsSandbox, type Operation } from '../sandbox/dfns-sandbox.ts';
+import { parseMultipart } from '../sandbox/multipart.ts';
+
+const USER_AGENT = 'sandbox-test/1.0.0';
+const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
+/** encodeURIComponent changes the space, the slash and the α. */
+const ODD_STORE_ID = 'ks-01 test/α';
+
+const ONCHAIN_OUTPUT = {
+  type: 'keystore-output',
+  version: 1,
+  org_id: 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7',
+  fleet_id: 'fl-6v0lr-c1o3e-8q1e6r3d2b9m7k4a',
+  keystore_id: STORE_ID,
+  group_id: 'gr-4h8k2-p0s9d-7f6g5h4j3k2l1m0n',
+  status: 'partial',
+  outputs: {
+    'req-1': {
+      type: 'onchain-sign-v1',
+      result: { success: { 'key-a': { signer_public_key: '02b463', exact_bytes_signed: '9c12cf', signature: '3045022100f3' } } },
+    },
+    'req-2': { type: 'onchain-sign-v1', result: { fail: { code: 'KEY_NOT_FOUND', message: 'no such key' } } },
+  },
+};
+
+const POC_OUTPUT = {
+  ...ONCHAIN_OUTPUT,
+  status: 'success',
+  outputs: {
+    'poc-1': {
+      type: 'proof-of-control-v1',
+      result: {
+        success: {
+          signer_public_key: '03a1b2',
+          prefix: '446661736b',
+          message: 'Dfns proof of control',
+          exact_bytes_signed: '5f1e9d1d0b6f3a2c4e8b7a6d5c4b3a29180f7e6d5c4b3a291807f6e5d4c3b2a1',
+          signature: '30440220',
+        },
+      },
+    },
+  },
+};
+
+interface DfnsError {
+  id: string;
+  status: number;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+}
+
+let sandbox: DfnsSandbox;
+let credential: TestCredential;
+let token: string;
+
+beforeEach(async () => {
+  sandbox = await startDfnsSandbox();
+  credential = generateCredential('ed25519');
+  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+  sandbox.addKeyStore(STORE_ID);
+  sandbox.addKeyStore(ODD_STORE_ID);
+  token = sandbox.issueToken();
+});
+
+afterEach(() => sandbox.close());
+
+// ---------------------------------------------------------------------------------------
+// A minimal Dfns client
+// ---------------------------------------------------------------------------------------
+
+const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+const submitPath = (storeId: string, operation: Operation = 'onchain-sign'): string =>
+  `/key-stores/${encodeURIComponent(storeId)}/${operation}/output`;
+
+async function toAnswer(res: Response): Promise<Answer> {
+  const text = await res.text();
+  // undici hands the connection back to its pool one macrotask after the body ends: a request
+  // sent sooner opens a second connection. Yield, so that keep-alive can be observed.
+  await new Promise((resolve) => setImmediate(resolve));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+interface CallOptions {
+  bearer?: string;
+  json?: unknown;
+  body?: FormData | string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+async function call(path: string, options: CallOptions = {}): Promise<Answer> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${options.bearer ?? token}`,
+    'user-agent': USER_AGENT,
+    ...options.headers,
+  };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  const res = await fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers,
+    ...(body === undefined ? {} : { body }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return toAnswer(res);
+}
+
+interface Challenge {
+  challenge: string;
+  challengeIdentifier: string;
+  allowCredentials: { key: Array<{ type: string; id: string }>; webauthn: unknown[] };
+}
+
+function initBody(payload: string, path: string, method = 'POST') {
+  return { userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: path, userActionServerKind: 'Api' };
+}
+
+async function initChallenge(payload: string, path: string, method = 'POST'): Promise<Challenge> {
+  const answer = await call('/auth/action/init', { json: initBody(payload, path, method) });
+  expect(answer.status, answer.text).toBe(200);
+  return answer.json as Challenge;
+}
+
+interface AssertionOptions {
+  credId?: string;
+  /** The clientData JSON text; default `{"type":"key.get","challenge":…}`. */
+  clientData?: string;
+  /** Signs the clientData bytes; default crypto.sign with the credential's key. */
+  signer?: (data: Buffer) => Buffer;
+}
+
+function assertion(challenge: string, options: AssertionOptions = {}, cred = credential) {
+  const clientData = Buffer.from(options.clientData ?? JSON.stringify({ type: 'key.get', challenge }));
+  const signature = options.signer
+    ? options.signer(clientData)
+    : sign(undefined, clientData, createPrivateKey(cred.privateKeyPem));
+  return {
+    credId: options.credId ?? cred.credentialId,
+    clientData: clientData.toString('base64url'),
+    signature: signature.toString('base64url'),
+  };
+}
+
+function completeAction(challengeIdentifier: string, credentialAssertion: ReturnType<typeof assertion>): Promise<Answer> {
+  return call('/auth/action', {
+    json: { challengeIdentifier, firstFactor: { kind: 'Key', credentialAssertion } },
+  });
+}
+
+/** init + sign + action: a user action token for (POST, path, payload). */
+async function userActionFor(payload: string, path: string, cred = credential): Promise<string> {
+  const { challenge, challengeIdentifier } = await initChallenge(payload, path);
+  const answer = await completeAction(challengeIdentifier, assertion(challenge, {}, cred));
+  expect(answer.status, answer.text).toBe(200);
+  return (answer.json as { userAction: string }).userAction;
+}
+
+function dataPartFor(output: unknown, file: Uint8Array): string {
+  return JSON.stringify({ outputJson: output, fileChecksum: sha256(file) });
+}
+
+interface PostOptions {
+  fileName?: string;
+  /** Sends `data` as a file (Blob) instead of a form field. */
+  dataAsFile?: boolean;
+}
+
+function postOutput(path: string, userAction: string | undefined, data: string, file: Uint8Array, options: PostOptions = {}) {
+  const form = new FormData();
+  form.append('data', options.dataAsFile ? new Blob([data], { type: 'application/json' }) : data);
+  form.append('file', new Blob([file], { type: 'application/octet-stream' }), options.fileName ?? 'keystore-output.json');
+  return call(path, { body: form, headers: userAction === undefined ? {} : { 'x-dfns-useraction': userAction } });
+}
+
+interface SubmitOptions {
+  storeId?: string;
+  operation?: Operation;
+  output?: unknown;
+  file?: Uint8Array;
+  /** The data part sent; default the one built from output and file. */
+  dataPart?: string;
+  /** What the user action signs; default the data part and the request path. */
+  signedPayload?: string;
+  signedPath?: string;
+  /** The raw path requested; default the properly encoded one. */
+  requestPath?: string;
+}
+
+/** The whole submission, with one rule optionally broken. */
+async function submit(options: SubmitOptions = {}) {
+  const output = options.output ?? ONCHAIN_OUTPUT;
+  const file = options.file ?? Buffer.from(`${JSON.stringify(output, null, 2)}\n`);
+  const data = options.dataPart ?? dataPartFor(output, file);
+  const requestPath = options.requestPath ?? submitPath(options.storeId ?? STORE_ID, options.operation);
+  const userAction = await userActionFor(options.signedPayload ?? data, options.signedPath ?? requestPath);
+  const answer = await postOutput(requestPath, userAction, data, file);
+  return { answer, userAction, data, file, requestPath };
+}
+
+function expectRefusal(answer: Answer, status: number, message: string | RegExp): DfnsError {
+  expect(answer.status, answer.text).toBe(status);
+  expect(answer.headers.get('content-type')).toBe('application/json');
+  const { error } = answer.json as { error: DfnsError };
+  expect(error.id).toMatch(/^\d{19}$/);
+  expect(error.status).toBe(status);
+  expect(error.message).toMatch(message);
+  expect(error.details).toBeTypeOf('object');
+  return error;
+}
+
+/** A request through node:http, which adds no header of its own (fetch always sends a User-Agent). */
+function rawPost(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${sandbox.url}${path}`, { method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Happy paths
+// ---------------------------------------------------------------------------------------
+
+describe('happy path', () => {
+  const variants: Array<[KeyKind, PemFormat]> = [
+    ['ed25519', 'pkcs8'],
+    ['p256', 'pkcs8'],
+    ['p256', 'sec1'],
+    ['secp256k1', 'pkcs8'],
+    ['secp256k1', 'sec1'],
+    ['rsa', 'pkcs8'],
+    ['rsa', 'pkcs1'],
+  ];
+
+  it.each(variants)('accepts and records a submission signed with %s (%s PEM)', async (kind, format) => {
+    credential = generateCredential(kind, format);
+    sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+    const { answer, userAction, data, file } = await submit();
+
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json).toEqual({ status: 'success' });
+    expect(sandbox.requests.map((r) => [r.call, r.status])).toEqual([
+      ['init', 200],
+      ['action', 200],
+      ['submit', 200],
+    ]);
+    expect(sandbox.connections).toBe(1);
+    expect(new Set(sandbox.requests.map((r) => r.connectionId))).toEqual(new Set([1]));
+    expect(sandbox.requests[0]!.headers['user-agent']).toBe(USER_AGENT);
+
+    expect(sandbox.submissions).toHaveLength(1);
+    const submission = sandbox.submissions[0]!;
+    expect(submission).toMatchObject({
+      storeId: STORE_ID,
+      operation: 'onchain-sign',
+      path: `/key-stores/${STORE_ID}/onchain-sign/output`,
+      dataPart: data,
+      fileName: 'keystore-output.json',
+      fileContentType: 'application/octet-stream',
+      outputJson: ONCHAIN_OUTPUT,
+      fileChecksum: sha256(file),
+      accepted: true,
+      userActionToken: userAction,
+      status: 200,
+    });
+    expect(submission.error).toBeUndefined();
+    expect(submission.filePart.equals(file)).toBe(true);
+  });
+
+  it('accepts a proof-of-control output on a store id that needs percent-encoding', async () => {
+    const { answer, requestPath } = await submit({ storeId: ODD_STORE_ID, operation: 'proof-of-control', output: POC_OUTPUT });
+    expect(answer.status, answer.text).toBe(200);
+    expect(requestPath).toBe('/key-stores/ks-01%20test%2F%CE%B1/proof-of-control/output');
+    expect(sandbox.submissions[0]).toMatchObject({ storeId: ODD_STORE_ID, operation: 'proof-of-control', accepted: true });
+  });
+
+  it('answers the init with the challenge and the registered credentials', async () => {
+    const second = generateCredential('p256');
+    sandbox.registerCredential(second.credentialId, second.publicKeyPem);
+    const answer = await call('/auth/action/init', { json: initBody('{}', submitPath(STORE_ID)) });
+    expect(answer.status).toBe(200);
+    const body = answer.json as Challenge & Record<string, unknown>;
+    expect(Buffer.from(body.challenge, 'base64url')).toHaveLength(32);
+    expect(body.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(body.challengeIdentifier.split('.')).toHaveLength(3);
+    expect(body.allowCredentials).toEqual({
+      key: [
+        { type: 'public-key', id: credential.credentialId },
+        { type: 'public-key', id: second.credentialId },
+      ],
+      webauthn: [],
+    });
+    expect(body).toMatchObject({ userVerification: 'required', externalAuthenticationUrl: '' });
+    expect(body['supportedCredentialKinds']).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'Key' })]));
+  });
+
+  it('accepts a clientData with origin and crossOrigin (Python SDK form)', async () => {
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const clientData = JSON.stringify({ type: 'key.get', challenge, origin: 'https://app.dfns.io', crossOrigin: false });
+    const answer = await completeAction(challengeIdentifier, assertion(challenge, { clientData }));
+    expect(answer.status, answer.text).toBe(200);
+    expect((answer.json as { userAction: string }).userAction).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  });
+
+  it('answers what setSubmissionAnswer configures', async () => {
+    sandbox.setSubmissionAnswer({ status: 200, body: { status: 'partial' }, headers: { 'x-extra': 'yes' } });
+    const { answer } = await submit();
+    expect(answer.json).toEqual({ status: 'partial' });
+    expect(answer.headers.get('x-extra')).toBe('yes');
+    expect(sandbox.submissions[0]!.accepted).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Bearer token and User-Agent
+// ---------------------------------------------------------------------------------------
+
+describe('authentication', () => {
+  const init = (bearer: string) => call('/auth/action/init', { bearer, json: initBody('x', '/x') });
+
+  it('refuses an expired token', async () => {
+    expectRefusal(await init(sandbox.issueToken({ expiresInSeconds: -60 })), 401, 'token expired');
+  });
+
+  it('refuses a token whose signature is not the sandbox’s', async () => {
+    const [header, payload] = token.split('.') as [string, string, string];
+    const forged = `${header}.${payload}.${createHmac('sha256', 'another secret').update(`${header}.${payload}`).digest('base64url')}`;
+    expectRefusal(await init(forged), 401, /^unauthorized/);
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    expectRefusal(await init(none), 401, /^unauthorized/);
+    expectRefusal(await init('not-a-jwt'), 401, /^unauthorized/);
+  });
+
+  it('refuses a token of another organisation (as another region would)', async () => {
+    expectRefusal(await init(sandbox.issueToken({ orgId: 'or-someone-else' })), 401, /organisation/);
+  });
+
+  it('refuses a request without a bearer token', async () => {
+    const answer = await rawPost('/auth/action/init', { 'user-agent': USER_AGENT, 'content-type': 'application/json' }, '{}');
+    expect(answer.status).toBe(401);
+  });
+
+  it('refuses a request without a User-Agent', async () => {
+    const body = JSON.stringify(initBody('x', '/x'));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const missing = await rawPost('/auth/action/init', headers, body);
+    expect(missing.status).toBe(400);
+    expect(missing.text).toMatch(/User-Agent/);
+    const empty = await rawPost('/auth/action/init', { ...headers, 'user-agent': ' ' }, body);
+    expect(empty.status).toBe(400);
+    expect((await rawPost('/auth/action/init', { ...headers, 'user-agent': USER_AGENT }, body)).status).toBe(200);
+  });
+
+  it('answers 404 for anything else', async () => {
+    expectRefusal(await call('/wallets', { json: {} }), 404, /no route/);
+    const get = await toAnswer(await fetch(`${sandbox.url}/auth/action/init`, { headers: { authorization: `Bearer ${token}` } }));
+    expectRefusal(get, 404, /no route/);
+    expect(sandbox.requests.map((r) => r.call)).toEqual(['other', 'other']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// User action signing
+// ---------------------------------------------------------------------------------------
+
+describe('user action signing', () => {
+  it('refuses an init body of the wrong shape (zod)', async () => {
+    const answer = await call('/auth/action/init', { json: { ...initBody('x', '/x'), userActionServerKind: 'Staff' } });
+    const error = expectRefusal(answer, 400, /userActionServerKind/);
+    expect(error.details['issues']).toEqual([expect.objectContaining({ path: 'userActionServerKind' })]);
+    const noPayload: Record<string, unknown> = initBody('x', '/x');
+    delete noPayload['userActionPayload'];
+    expectRefusal(await call('/auth/action/init', { json: noPayload }), 400, /userActionPayload/);
+    expectRefusal(await call('/auth/action/init', { body: JSON.stringify(initBody('x', '/x')) }), 400, /application\/json/);
+  });
+
+  it('refuses an unknown credential', async () => {
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const answer = await completeAction(challengeIdentifier, assertion(challenge, { credId: 'cr-unknown' }));
+    expectRefusal(answer, 403, /credential cr-unknown not found/);
+  });
+
+  it('refuses a clientData for another challenge, or of another type', async () => {
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const other = await initChallenge('x', '/x');
+    const wrongChallenge = JSON.stringify({ type: 'key.get', challenge: other.challenge });
+    expectRefusal(await completeAction(challengeIdentifier, assertion(challenge, { clientData: wrongChallenge })), 403, /challenge does not match/);
+
+    const webauthn = JSON.stringify({ type: 'webauthn.get', challenge: other.challenge });
+    expectRefusal(await completeAction(other.challengeIdentifier, assertion(other.challenge, { clientData: webauthn })), 403, /key\.get/);
+  });
+
+  it('refuses a signature by another key', async () => {
+    const stranger = generateCredential('ed25519');
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const answer = await completeAction(
+      challengeIdentifier,
+      assertion(challenge, { signer: (data) => sign(undefined, data, createPrivateKey(stranger.privateKeyPem)) }),
+    );
+    expectRefusal(answer, 403, 'invalid signature');
+  });
+
+  it('refuses an RSA-PSS signature', async () => {
+    credential = generateCredential('rsa');
+    sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+    const key = createPrivateKey(credential.privateKeyPem);
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const pss = (data: Buffer) => sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING });
+    expectRefusal(await completeAction(challengeIdentifier, assertion(challenge, { signer: pss })), 403, 'invalid signature');
+  });
+
+  it.each(['p256', 'secp256k1'] as const)('refuses a raw r||s %s signature (DER is required)', async (kind) => {
+    credential = generateCredential(kind);
+    sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+    const key = createPrivateKey(credential.privateKeyPem);
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const raw = (data: Buffer) => sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    expect(raw(Buffer.from('probe'))).toHaveLength(64);
+    expectRefusal(await completeAction(challengeIdentifier, assertion(challenge, { signer: raw })), 403, 'invalid signature');
+  });
+
+  it('refuses padded base64 in the assertion', async () => {
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const good = assertion(challenge);
+    const answer = await completeAction(challengeIdentifier, { ...good, signature: Buffer.from(good.signature, 'base64url').toString('base64') });
+    expectRefusal(answer, 400, /base64url/);
+  });
+
+  it('lets a challenge be used once', async () => {
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    expect((await completeAction(challengeIdentifier, assertion(challenge))).status).toBe(200);
+    expectRefusal(await completeAction(challengeIdentifier, assertion(challenge)), 403, 'challenge already used');
+    expectRefusal(await completeAction('made.up.identifier', assertion(challenge)), 403, /challenge not found/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The submission
+// ---------------------------------------------------------------------------------------
+
+describe('submission', () => {
+  it('lets a user action token be used once', async () => {
+    const { answer, userAction, data, file, requestPath } = await submit();
+    expect(answer.status).toBe(200);
+    expectRefusal(await postOutput(requestPath, userAction, data, file), 403, 'user action token invalid or already used');
+    expect(sandbox.submissions.map((s) => s.accepted)).toEqual([true, false]);
+    expect(sandbox.submissions[1]!.error).toBe('user action token invalid or already used');
+  });
+
+  it('refuses a submission without a user action token, or with an unknown one', async () => {
+    const file = Buffer.from('{}');
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    expectRefusal(await postOutput(submitPath(STORE_ID), undefined, data, file), 403, /X-DFNS-USERACTION/);
+    expectRefusal(await postOutput(submitPath(STORE_ID), 'forged', data, file), 403, 'user action token invalid or already used');
+  });
+
+  it('spends the token even when the submission is refused later', async () => {
+    const file = Buffer.from(JSON.stringify(ONCHAIN_OUTPUT));
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    const path = submitPath('ks-unknown');
+    const userAction = await userActionFor(data, path);
+    expectRefusal(await postOutput(path, userAction, data, file), 404, 'key store not found');
+    sandbox.addKeyStore('ks-unknown');
+    expectRefusal(await postOutput(path, userAction, data, file), 403, 'user action token invalid or already used');
+  });
+
+  it('refuses a data part that differs from the signed payload by one byte', async () => {
+    const file = Buffer.from(JSON.stringify(ONCHAIN_OUTPUT));
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    const { answer } = await submit({ file, dataPart: data, signedPayload: `${data} ` });
+    expectRefusal(answer, 403, 'user action payload does not match the request body');
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: false, dataPart: data });
+  });
+
+  it('refuses a path whose store id is not percent-encoded the way it was signed', async () => {
+    const signedPath = submitPath(ODD_STORE_ID);
+    const lowercaseEscapes = '/key-stores/ks-01%20test%2f%ce%b1/onchain-sign/output';
+    const { answer } = await submit({ signedPath, requestPath: lowercaseEscapes });
+    const error = expectRefusal(answer, 403, /signed for path/);
+    expect(error.details).toEqual({ signedPath, requestPath: lowercaseEscapes });
+    expect(sandbox.submissions[0]).toMatchObject({ storeId: ODD_STORE_ID, path: lowercaseEscapes, accepted: false });
+
+    const unencoded = await submit({ signedPath: `/key-stores/${ODD_STORE_ID}/onchain-sign/output`, requestPath: signedPath });
+    expectRefusal(unencoded.answer, 403, /signed for path/);
+  });
+
+  it('refuses a user action signed for another method', async () => {
+    const file = Buffer.from('{}');
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    const path = submitPath(STORE_ID);
+    const { challenge, challengeIdentifier } = await initChallenge(data, path, 'PUT');
+    const userAction = (await completeAction(challengeIdentifier, assertion(challenge))).json as { userAction: string };
+    expectRefusal(await postOutput(path, userAction.userAction, data, file), 403, /signed for method PUT/);
+  });
+
+  it('refuses an unknown key store (404)', async () => {
+    expectRefusal((await submit({ storeId: 'ks-nowhere' })).answer, 404, 'key store not found');
+  });
+
+  it('refuses an operation the service account may not perform (403)', async () => {
+    sandbox.addKeyStore('ks-poc-only', { operations: ['proof-of-control'] });
+    sandbox.addKeyStore('ks-sign-only', { operations: ['onchain-sign'] });
+    sandbox.addKeyStore('ks-none', { operations: [] });
+    expectRefusal((await submit({ storeId: 'ks-poc-only' })).answer, 403, 'missing permission KeyStores:OnchainSignatures:Create');
+    expectRefusal(
+      (await submit({ storeId: 'ks-sign-only', operation: 'proof-of-control', output: POC_OUTPUT })).answer,
+      403,
+      'missing permission KeyStores:ProofOfControl:Create',
+    );
+    expectRefusal((await submit({ storeId: 'ks-none' })).answer, 403, 'missing permission KeyStores:OnchainSignatures:Create');
+  });
+
+  it('refuses a wrong or malformed fileChecksum', async () => {
+    const file = Buffer.from(JSON.stringify(ONCHAIN_OUTPUT));
+    const wrong = JSON.stringify({ outputJson: ONCHAIN_OUTPUT, fileChecksum: sha256(`${file.toString()}\n`) });
+    expectRefusal((await submit({ file, dataPart: wrong })).answer, 400, 'fileChecksum does not match the SHA-256 of the file');
+    const upper = JSON.stringify({ outputJson: ONCHAIN_OUTPUT, fileChecksum: sha256(file).toUpperCase() });
+    expectRefusal((await submit({ file, dataPart: upper })).answer, 400, 'fileChecksum must be 64 lowercase hex characters');
+  });
+
+  it('refuses a data part without exactly fileChecksum and outputJson', async () => {
+    const file = Buffer.from('x');
+    const extra = JSON.stringify({ outputJson: ONCHAIN_OUTPUT, fileChecksum: sha256(file), note: 1 });
+    expectRefusal((await submit({ file, dataPart: extra })).answer, 400, /exactly the fields/);
+    const missing = JSON.stringify({ outputJson: ONCHAIN_OUTPUT });
+    expectRefusal((await submit({ file, dataPart: missing })).answer, 400, /exactly the fields/);
+    expectRefusal((await submit({ file, dataPart: 'not json' })).answer, 400, /not valid JSON/);
+  });
+
+  it('refuses an outputJson that breaks the schema (400 with the ajv errors)', async () => {
+    const bad = structuredClone(ONCHAIN_OUTPUT);
+    bad.outputs['req-1'].result.success['key-a'].signature = '3045022100F3';
+    const error = expectRefusal((await submit({ output: bad })).answer, 400, /^invalid outputJson/);
+    expect(error.details['errors']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ keyword: 'pattern', instancePath: '/outputs/req-1/result/success/key-a/signature' }),
+      ]),
+    );
+
+    const extraInResult = structuredClone(ONCHAIN_OUTPUT) as { outputs: Record<string, { result: Record<string, unknown> }> };
+    extraInResult.outputs['req-2']!.result['note'] = 'anyOf branches have additionalProperties: false';
+    expectRefusal((await submit({ output: extraInResult })).answer, 400, /^invalid outputJson/);
+
+    const noGroup: Record<string, unknown> = { ...ONCHAIN_OUTPUT };
+    delete noGroup['group_id'];
+    const missing = expectRefusal((await submit({ output: noGroup })).answer, 400, /group_id/);
+    expect(missing.details['errors']).toEqual([expect.objectContaining({ keyword: 'required' })]);
+
+    const shortDigest = structuredClone(POC_OUTPUT);
+    shortDigest.outputs['poc-1'].result.success.exact_bytes_signed = 'abcd';
+    expectRefusal((await submit({ output: shortDigest, operation: 'proof-of-control' })).answer, 400, /^invalid outputJson/);
+
+    expect(sandbox.submissions.every((s) => !s.accepted)).toBe(true);
+  });
+
+  it('keeps extra fields the schema leaves open', async () => {
+    const open = { ...ONCHAIN_OUTPUT, generated_at: '2026-11-20T09:14:03Z' };
+    expect((await submit({ output: open })).answer.status).toBe(200);
+  });
+
+  it('refuses a malformed multipart body', async () => {
+    const file = Buffer.from('{}');
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    const path = submitPath(STORE_ID);
+    const asFile = await postOutput(path, await userActionFor(data, path), data, file, { dataAsFile: true });
+    expectRefusal(asFile, 400, /"data" part must be a form field/);
+
+    const userAction = await userActionFor(data, path);
+    const notMultipart = await call(path, { body: data, headers: { 'x-dfns-useraction': userAction, 'content-type': 'application/json' } });
+    expectRefusal(notMultipart, 400, /multipart/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Multipart parser
+// ---------------------------------------------------------------------------------------
+
+describe('multipart parser', () => {
+  it('keeps each part byte for byte, even bytes that look like a boundary', async () => {
+    const file = Buffer.concat([Buffer.from('\r\n--not-the-boundary\r\n\r\n'), Buffer.from([0, 255, 13, 10, 45, 45])]);
+    const form = new FormData();
+    form.append('data', ' {"a":"α"}\r\n');
+    form.append('file', new Blob([file]), 'out "1".json');
+    const request = new Request('http://x/', { method: 'POST', body: form });
+    const body = Buffer.from(await request.arrayBuffer());
+    const parts = parseMultipart(body, request.headers.get('content-type') ?? '');
+    expect(parts.map((p) => [p.name, p.fileName])).toEqual([
+      ['data', undefined],
+      ['file', 'out %221%22.json'],
+    ]);
+    expect(parts[0]!.data.toString('utf8')).toBe(' {"a":"α"}\r\n');
+    expect(parts[1]!.data.equals(file)).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------------------
+
+describe('faults', () => {
+  it('status: answers the status, headers and a Dfns error body, then recovers', async () => {
+    sandbox.injectFault('init', { kind: 'status', status: 503, headers: { 'retry-after': '1' } });
+    const faulted = await call('/auth/action/init', { json: initBody('x', '/x') });
+    expectRefusal(faulted, 503, 'service unavailable');
+    expect(faulted.headers.get('retry-after')).toBe('1');
+    expect((await call('/auth/action/init', { json: initBody('x', '/x') })).status).toBe(200);
+    expect(sandbox.requests.map((r) => [r.status, r.fault])).toEqual([
+      [503, 'status'],
+      [200, undefined],
+    ]);
+  });
+
+  it('status on a submission: not processed, the token is spent all the same', async () => {
+    sandbox.injectFault('submit', { kind: 'status', status: 502, body: '<html>bad gateway</html>' });
+    const { answer, userAction, data, file, requestPath } = await submit();
+    expect(answer.status).toBe(502);
+    expect(answer.text).toBe('<html>bad gateway</html>');
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: false, error: 'fault: status 502', status: 502 });
+    expectRefusal(await postOutput(requestPath, userAction, data, file), 403, 'user action token invalid or already used');
+  });
+
+  it('status with process: the submission is accepted, the answer is an error', async () => {
+    sandbox.injectFault('submit', { kind: 'status', status: 500, process: true });
+    const { answer } = await submit();
+    expectRefusal(answer, 500, 'internal server error');
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: true, fault: 'status 500', status: 500 });
+  });
+
+  it('reset: the socket is destroyed without an answer', async () => {
+    sandbox.injectFault('action', { kind: 'reset' });
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    await expect(completeAction(challengeIdentifier, assertion(challenge))).rejects.toThrow();
+    expect(sandbox.requests.at(-1)).toMatchObject({ call: 'action', status: null, fault: 'reset' });
+    // not handled: the challenge was not spent
+    expect((await completeAction(challengeIdentifier, assertion(challenge))).status).toBe(200);
+  });
+
+  it('reset with process on a submission: accepted, but no answer', async () => {
+    sandbox.injectFault('submit', { kind: 'reset', process: true });
+    await expect(submit()).rejects.toThrow();
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: true, status: null });
+  });
+
+  it('hang: no answer until the client gives up; close() is prompt', async () => {
+    sandbox.injectFault('init', { kind: 'hang' }, Infinity);
+    const signal = AbortSignal.timeout(300);
+    await expect(call('/auth/action/init', { json: initBody('x', '/x'), signal })).rejects.toThrow();
+    // a second hung request, still open when the sandbox closes
+    const pending = call('/auth/action/init', { json: initBody('x', '/x') });
+    pending.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sandbox.requests.map((r) => r.status)).toEqual([null, null]);
+    const started = Date.now();
+    await sandbox.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(pending).rejects.toThrow();
+  });
+
+  it('truncated-body: headers promise more bytes than are sent', async () => {
+    sandbox.injectFault('submit', { kind: 'truncated-body', process: true });
+    const file = Buffer.from(JSON.stringify(ONCHAIN_OUTPUT));
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    const path = submitPath(STORE_ID);
+    const form = new FormData();
+    form.append('data', data);
+    form.append('file', new Blob([file]), 'o.json');
+    const res = await fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT, 'x-dfns-useraction': await userActionFor(data, path) },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: true, fault: 'truncated-body' });
+  });
+
+  it('malformed-json: 200 with a body that is not JSON', async () => {
+    sandbox.injectFault('init', { kind: 'malformed-json' });
+    const answer = await call('/auth/action/init', { json: initBody('x', '/x') });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('{"status":');
+    expect(answer.json).toBeUndefined();
+  });
+
+  it('wrong-shape: 200 with a JSON body of the wrong shape', async () => {
+    sandbox.injectFault('action', { kind: 'wrong-shape' });
+    const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
+    const answer = await completeAction(challengeIdentifier, assertion(challenge));
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ unexpected: true });
+  });
+
+  it('delay: answers normally after the delay', async () => {
+    sandbox.injectFault('submit', { kind: 'delay', ms: 300 });
+    const started = Date.now();
+    const { answer } = await submit();
+    expect(answer.status).toBe(200);
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: true, status: 200 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('delay: a client that gives up first never gets its submission processed', async () => {
+    sandbox.injectFault('submit', { kind: 'delay', ms: 300 });
+    const file = Buffer.from(JSON.stringify(ONCHAIN_OUTPUT));
+    const data = dataPartFor(ONCHAIN_OUTPUT, file);
+    const path = submitPath(STORE_ID);
+    const userAction = await userActionFor(data, path);
+    const form = new FormData();
+    form.append('data', data);
+    form.append('file', new Blob([file]), 'o.json');
+    const headers = { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT, 'x-dfns-useraction': userAction };
+    await expect(fetch(`${sandbox.url}${path}`, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: false, error: 'fault: delay 300ms (the client gave up)', status: null });
+  });
+
+  it('times: Infinity until clearFaults', async () => {
+    sandbox.injectFault('init', { kind: 'status', status: 429 }, Infinity);
+    for (let i = 0; i < 3; i++) expectRefusal(await call('/auth/action/init', { json: initBody('x', '/x') }), 429, 'too many requests');
+    sandbox.clearFaults();
+    expect((await call('/auth/action/init', { json: initBody('x', '/x') })).status).toBe(200);
+  });
+});
