@@ -2,7 +2,7 @@ export const id = 838;
 export const ids = [838];
 export const modules = {
 
-/***/ 2838:
+/***/ 82838:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,15 +14,15 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: CredentialMismatchError
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
+var undici = __webpack_require__(46752);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(8816);
+var schemas = __webpack_require__(38816);
 // EXTERNAL MODULE: ./src/safe-text.ts
-var safe_text = __webpack_require__(1452);
+var safe_text = __webpack_require__(91452);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
-var errors = __webpack_require__(1142);
+var errors = __webpack_require__(31142);
 // EXTERNAL MODULE: ./src/dfns/paths.ts
-var paths = __webpack_require__(9005);
+var paths = __webpack_require__(19005);
 ;// CONCATENATED MODULE: ./src/dfns/http.ts
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the

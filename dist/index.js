@@ -1,34 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3368:
+/***/ 23368:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3069)
-const Dispatcher = __nccwpck_require__(2091)
-const Pool = __nccwpck_require__(7404)
-const BalancedPool = __nccwpck_require__(8973)
-const Agent = __nccwpck_require__(6261)
-const ProxyAgent = __nccwpck_require__(9848)
+const Client = __nccwpck_require__(43069)
+const Dispatcher = __nccwpck_require__(72091)
+const Pool = __nccwpck_require__(27404)
+const BalancedPool = __nccwpck_require__(48973)
+const Agent = __nccwpck_require__(86261)
+const ProxyAgent = __nccwpck_require__(69848)
 const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
-const errors = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const RetryAgent = __nccwpck_require__(21882)
+const errors = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5407)
-const buildConnector = __nccwpck_require__(2296)
-const MockClient = __nccwpck_require__(8957)
-const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(8780)
-const mockErrors = __nccwpck_require__(5445)
-const RetryHandler = __nccwpck_require__(112)
+const api = __nccwpck_require__(65407)
+const buildConnector = __nccwpck_require__(72296)
+const MockClient = __nccwpck_require__(78957)
+const MockAgent = __nccwpck_require__(15973)
+const MockPool = __nccwpck_require__(78780)
+const mockErrors = __nccwpck_require__(35445)
+const RetryHandler = __nccwpck_require__(60112)
 const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
-const DecoratorHandler = __nccwpck_require__(7011)
-const RedirectHandler = __nccwpck_require__(5050)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const DecoratorHandler = __nccwpck_require__(57011)
+const RedirectHandler = __nccwpck_require__(25050)
+const createRedirectInterceptor = __nccwpck_require__(21676)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -37,7 +37,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -46,10 +46,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(3650),
-  retry: __nccwpck_require__(3874),
-  dump: __nccwpck_require__(2375),
-  dns: __nccwpck_require__(7251)
+  redirect: __nccwpck_require__(53650),
+  retry: __nccwpck_require__(73874),
+  dump: __nccwpck_require__(14756),
+  dns: __nccwpck_require__(97251)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -111,7 +111,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(7302).fetch)
+const fetchImpl = (__nccwpck_require__(47302).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -123,39 +123,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3676).Headers
+/* unused reexport */ __nccwpck_require__(83676).Headers
 /* unused reexport */ __nccwpck_require__(9107).Response
-/* unused reexport */ __nccwpck_require__(6055).Request
-/* unused reexport */ __nccwpck_require__(9662).FormData
+/* unused reexport */ __nccwpck_require__(46055).Request
+/* unused reexport */ __nccwpck_require__(79662).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6299).FileReader
+/* unused reexport */ __nccwpck_require__(96299).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(2443)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(42443)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(6949)
-const { kConstruct } = __nccwpck_require__(7589)
+const { CacheStorage } = __nccwpck_require__(76949)
+const { kConstruct } = __nccwpck_require__(87589)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(5437)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(35437)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(980)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(90980)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(44)
-/* unused reexport */ __nccwpck_require__(5366).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(50044)
+/* unused reexport */ __nccwpck_require__(55366).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -171,7 +171,7 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(6942)
+const { EventSource } = __nccwpck_require__(46942)
 
 __webpack_unused_export__ = EventSource
 
@@ -181,8 +181,8 @@ __webpack_unused_export__ = EventSource
 /***/ 9318:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1544)
-const { RequestAbortedError } = __nccwpck_require__(8091)
+const { addAbortListener } = __nccwpck_require__(31544)
+const { RequestAbortedError } = __nccwpck_require__(48091)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,15 +242,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 89724:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
 const { addSignal, removeSignal } = __nccwpck_require__(9318)
 
 class ConnectHandler extends AsyncResource {
@@ -357,7 +357,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6998:
+/***/ 86998:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -366,16 +366,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
+} = __nccwpck_require__(57075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { AsyncResource } = __nccwpck_require__(6698)
+} = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
+const { AsyncResource } = __nccwpck_require__(16698)
 const { addSignal, removeSignal } = __nccwpck_require__(9318)
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const kResume = Symbol('resume')
 
@@ -620,12 +620,12 @@ module.exports = pipeline
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3135)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
-const { AsyncResource } = __nccwpck_require__(6698)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(13135)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(28447)
+const { AsyncResource } = __nccwpck_require__(16698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -836,17 +836,17 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 576:
+/***/ 90576:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
-const { AsyncResource } = __nccwpck_require__(6698)
+const assert = __nccwpck_require__(34589)
+const { finished, PassThrough } = __nccwpck_require__(57075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(28447)
+const { AsyncResource } = __nccwpck_require__(16698)
 const { addSignal, removeSignal } = __nccwpck_require__(9318)
 
 class StreamHandler extends AsyncResource {
@@ -1063,16 +1063,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 2274:
+/***/ 42274:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1544)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(48091)
+const { AsyncResource } = __nccwpck_require__(16698)
+const util = __nccwpck_require__(31544)
 const { addSignal, removeSignal } = __nccwpck_require__(9318)
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1178,32 +1178,32 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5407:
+/***/ 65407:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports.request = __nccwpck_require__(8675)
-module.exports.stream = __nccwpck_require__(576)
-module.exports.pipeline = __nccwpck_require__(6998)
-module.exports.upgrade = __nccwpck_require__(2274)
-module.exports.connect = __nccwpck_require__(9724)
+module.exports.stream = __nccwpck_require__(90576)
+module.exports.pipeline = __nccwpck_require__(86998)
+module.exports.upgrade = __nccwpck_require__(42274)
+module.exports.connect = __nccwpck_require__(89724)
 
 
 /***/ }),
 
-/***/ 3135:
+/***/ 13135:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { ReadableStreamFrom } = __nccwpck_require__(1544)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
+const { ReadableStreamFrom } = __nccwpck_require__(31544)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1584,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 8447:
+/***/ 28447:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(48091)
 
-const { chunksDecode } = __nccwpck_require__(3135)
+const { chunksDecode } = __nccwpck_require__(13135)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1684,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2296:
+/***/ 72296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8091)
-const timers = __nccwpck_require__(2563)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(31544)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(48091)
+const timers = __nccwpck_require__(92563)
 
 function noop () {}
 
@@ -1778,7 +1778,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -1931,7 +1931,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 1303:
+/***/ 61303:
 /***/ ((module) => {
 
 
@@ -2056,12 +2056,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8150:
+/***/ 78150:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -2265,7 +2265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8091:
+/***/ 48091:
 /***/ ((module) => {
 
 
@@ -2697,7 +2697,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8823:
+/***/ 98823:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,8 +2705,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8091)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(48091)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -2720,9 +2720,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
+} = __nccwpck_require__(31544)
+const { channels } = __nccwpck_require__(78150)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(61303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3186,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 9411:
+/***/ 99411:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3260,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3568:
+/***/ 23568:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3268,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(1303)
+} = __nccwpck_require__(61303)
 
 class TstNode {
   /** @type {any} */
@@ -3419,23 +3419,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1544:
+/***/ 31544:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(9411)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(99411)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
-const { tree } = __nccwpck_require__(3568)
+const nodeUtil = __nccwpck_require__(57975)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(61303)
+const { tree } = __nccwpck_require__(23568)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4145,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 86261:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const DispatcherBase = __nccwpck_require__(4745)
-const Pool = __nccwpck_require__(7404)
-const Client = __nccwpck_require__(3069)
-const util = __nccwpck_require__(1544)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(99411)
+const DispatcherBase = __nccwpck_require__(44745)
+const Pool = __nccwpck_require__(27404)
+const Client = __nccwpck_require__(43069)
+const util = __nccwpck_require__(31544)
+const createRedirectInterceptor = __nccwpck_require__(21676)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4285,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8973:
+/***/ 48973:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4293,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(48091)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4301,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Pool = __nccwpck_require__(7404)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const { parseOrigin } = __nccwpck_require__(1544)
+} = __nccwpck_require__(93272)
+const Pool = __nccwpck_require__(27404)
+const { kUrl, kInterceptors } = __nccwpck_require__(99411)
+const { parseOrigin } = __nccwpck_require__(31544)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,17 +4501,17 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1557:
+/***/ 81557:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const timers = __nccwpck_require__(2563)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(31544)
+const { channels } = __nccwpck_require__(78150)
+const timers = __nccwpck_require__(92563)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4524,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(48091)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4557,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(99411)
 
-const constants = __nccwpck_require__(7424)
+const constants = __nccwpck_require__(67424)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,7 +4571,7 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7846) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(87846) : undefined
 
   let mod
   try {
@@ -4583,7 +4583,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7846))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(87846))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5498,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8900).extractBody)
+      extractBody = (__nccwpck_require__(18900).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,21 +6021,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4092:
+/***/ 94092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { errorMonitor } = __nccwpck_require__(8474)
-const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1544)
+const assert = __nccwpck_require__(34589)
+const { errorMonitor } = __nccwpck_require__(78474)
+const { pipeline } = __nccwpck_require__(57075)
+const util = __nccwpck_require__(31544)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(48091)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6054,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(99411)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6066,7 +6066,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -6460,7 +6460,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8900).extractBody)
+    extractBody ??= (__nccwpck_require__(18900).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,26 +6820,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3069:
+/***/ 43069:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const Request = __nccwpck_require__(8823)
-const DispatcherBase = __nccwpck_require__(4745)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
+const util = __nccwpck_require__(31544)
+const { channels } = __nccwpck_require__(78150)
+const Request = __nccwpck_require__(98823)
+const DispatcherBase = __nccwpck_require__(44745)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(48091)
+const buildConnector = __nccwpck_require__(72296)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +6881,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(9411)
-const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(4092)
+} = __nccwpck_require__(99411)
+const connectH1 = __nccwpck_require__(81557)
+const connectH2 = __nccwpck_require__(94092)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7191,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const createRedirectInterceptor = __nccwpck_require__(21676)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7451,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 4745:
+/***/ 44745:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2091)
+const Dispatcher = __nccwpck_require__(72091)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+} = __nccwpck_require__(48091)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(99411)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,11 +7666,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2091:
+/***/ 72091:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
+const EventEmitter = __nccwpck_require__(78474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -7743,10 +7743,10 @@ module.exports = Dispatcher
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(9411)
-const ProxyAgent = __nccwpck_require__(9848)
-const Agent = __nccwpck_require__(6261)
+const DispatcherBase = __nccwpck_require__(44745)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(99411)
+const ProxyAgent = __nccwpck_require__(69848)
+const Agent = __nccwpck_require__(86261)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +7905,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 6524:
+/***/ 96524:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8029,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3272:
+/***/ 93272:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const FixedQueue = __nccwpck_require__(6524)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(9411)
-const PoolStats = __nccwpck_require__(9686)
+const DispatcherBase = __nccwpck_require__(44745)
+const FixedQueue = __nccwpck_require__(96524)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(99411)
+const PoolStats = __nccwpck_require__(39686)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8230,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9686:
+/***/ 39686:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(9411)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(99411)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8271,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 7404:
+/***/ 27404:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8282,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Client = __nccwpck_require__(3069)
+} = __nccwpck_require__(93272)
+const Client = __nccwpck_require__(43069)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(48091)
+const util = __nccwpck_require__(31544)
+const { kUrl, kInterceptors } = __nccwpck_require__(99411)
+const buildConnector = __nccwpck_require__(72296)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8385,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9848:
+/***/ 69848:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(6261)
-const Pool = __nccwpck_require__(7404)
-const DispatcherBase = __nccwpck_require__(4745)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
-const Client = __nccwpck_require__(3069)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(99411)
+const { URL } = __nccwpck_require__(73136)
+const Agent = __nccwpck_require__(86261)
+const Pool = __nccwpck_require__(27404)
+const DispatcherBase = __nccwpck_require__(44745)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(48091)
+const buildConnector = __nccwpck_require__(72296)
+const Client = __nccwpck_require__(43069)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8666,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 21882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2091)
-const RetryHandler = __nccwpck_require__(112)
+const Dispatcher = __nccwpck_require__(72091)
+const RetryHandler = __nccwpck_require__(60112)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8716,8 +8716,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const Agent = __nccwpck_require__(6261)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
+const Agent = __nccwpck_require__(86261)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +8747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7011:
+/***/ 57011:
 /***/ ((module) => {
 
 
@@ -8798,16 +8798,16 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 25050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { kBodyUsed } = __nccwpck_require__(9411)
-const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const EE = __nccwpck_require__(8474)
+const util = __nccwpck_require__(31544)
+const { kBodyUsed } = __nccwpck_require__(99411)
+const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
+const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -9037,20 +9037,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 112:
+/***/ 60112:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(9411)
-const { RequestRetryError } = __nccwpck_require__(8091)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(99411)
+const { RequestRetryError } = __nccwpck_require__(48091)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1544)
+} = __nccwpck_require__(31544)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9481,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 7251:
+/***/ 97251:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7011)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8091)
+const { isIP } = __nccwpck_require__(77030)
+const { lookup } = __nccwpck_require__(40610)
+const DecoratorHandler = __nccwpck_require__(57011)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(48091)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +9863,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2375:
+/***/ 14756:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const DecoratorHandler = __nccwpck_require__(7011)
+const util = __nccwpck_require__(31544)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(48091)
+const DecoratorHandler = __nccwpck_require__(57011)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +9993,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1676:
+/***/ 21676:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(25050)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10021,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 3650:
+/***/ 53650:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(25050)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10052,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 3874:
+/***/ 73874:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(112)
+const RetryHandler = __nccwpck_require__(60112)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,7 +10078,7 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 7424:
+/***/ 67424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -10362,7 +10362,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7846:
+/***/ 87846:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10407,13 +10407,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 5973:
+/***/ 15973:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(9411)
-const Agent = __nccwpck_require__(6261)
+const { kClients } = __nccwpck_require__(99411)
+const Agent = __nccwpck_require__(86261)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10424,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(8149)
-const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(8780)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
-const Dispatcher = __nccwpck_require__(2091)
-const Pluralizer = __nccwpck_require__(8353)
-const PendingInterceptorsFormatter = __nccwpck_require__(1030)
+} = __nccwpck_require__(28149)
+const MockClient = __nccwpck_require__(78957)
+const MockPool = __nccwpck_require__(78780)
+const { matchValue, buildMockOptions } = __nccwpck_require__(61725)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(48091)
+const Dispatcher = __nccwpck_require__(72091)
+const Pluralizer = __nccwpck_require__(98353)
+const PendingInterceptorsFormatter = __nccwpck_require__(31030)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10574,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 8957:
+/***/ 78957:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3069)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const { promisify } = __nccwpck_require__(57975)
+const Client = __nccwpck_require__(43069)
+const { buildMockDispatch } = __nccwpck_require__(61725)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10590,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(28149)
+const { MockInterceptor } = __nccwpck_require__(71599)
+const Symbols = __nccwpck_require__(99411)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10640,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5445:
+/***/ 35445:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8091)
+const { UndiciError } = __nccwpck_require__(48091)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10675,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1599:
+/***/ 71599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(61725)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10688,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(8149)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(28149)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
+const { buildURL } = __nccwpck_require__(31544)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +10889,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8780:
+/***/ 78780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(7404)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const { promisify } = __nccwpck_require__(57975)
+const Pool = __nccwpck_require__(27404)
+const { buildMockDispatch } = __nccwpck_require__(61725)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +10905,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(28149)
+const { MockInterceptor } = __nccwpck_require__(71599)
+const Symbols = __nccwpck_require__(99411)
+const { InvalidArgumentError } = __nccwpck_require__(48091)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +10955,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 8149:
+/***/ 28149:
 /***/ ((module) => {
 
 
@@ -10985,26 +10985,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 61725:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5445)
+const { MockNotMatchedError } = __nccwpck_require__(35445)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(8149)
-const { buildURL } = __nccwpck_require__(1544)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+} = __nccwpck_require__(28149)
+const { buildURL } = __nccwpck_require__(31544)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(57975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -11359,13 +11359,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 31030:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const { Console } = __nccwpck_require__(7540)
+const { Transform } = __nccwpck_require__(57075)
+const { Console } = __nccwpck_require__(37540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -11409,7 +11409,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8353:
+/***/ 98353:
 /***/ ((module) => {
 
 
@@ -11445,7 +11445,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 92563:
 /***/ ((module) => {
 
 
@@ -11880,16 +11880,16 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { urlEquals, getFieldValues } = __nccwpck_require__(102)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1544)
-const { webidl } = __nccwpck_require__(253)
+const { kConstruct } = __nccwpck_require__(87589)
+const { urlEquals, getFieldValues } = __nccwpck_require__(40102)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(31544)
+const { webidl } = __nccwpck_require__(10253)
 const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
-const { Request, fromInnerRequest } = __nccwpck_require__(6055)
-const { kState } = __nccwpck_require__(4883)
-const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
-const assert = __nccwpck_require__(4589)
+const { Request, fromInnerRequest } = __nccwpck_require__(46055)
+const { kState } = __nccwpck_require__(64883)
+const { fetching } = __nccwpck_require__(47302)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(14296)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -12741,15 +12741,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 76949:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
+const { kConstruct } = __nccwpck_require__(87589)
 const { Cache } = __nccwpck_require__(4330)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { webidl } = __nccwpck_require__(10253)
+const { kEnumerableProperty } = __nccwpck_require__(31544)
 
 class CacheStorage {
   /**
@@ -12900,26 +12900,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7589:
+/***/ 87589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(9411).kConstruct)
+  kConstruct: (__nccwpck_require__(99411).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 102:
+/***/ 40102:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const assert = __nccwpck_require__(34589)
+const { URLSerializer } = __nccwpck_require__(90980)
+const { isValidHeaderName } = __nccwpck_require__(14296)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12983,15 +12983,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5437:
+/***/ 35437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(5613)
-const { webidl } = __nccwpck_require__(253)
-const { Headers } = __nccwpck_require__(3676)
+const { parseSetCookie } = __nccwpck_require__(42802)
+const { stringify } = __nccwpck_require__(35613)
+const { webidl } = __nccwpck_require__(10253)
+const { Headers } = __nccwpck_require__(83676)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,15 +13174,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 42802:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(5613)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
-const assert = __nccwpck_require__(4589)
+const { isCTLExcludingHtab } = __nccwpck_require__(35613)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(90980)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -13491,7 +13491,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5613:
+/***/ 35613:
 /***/ ((module) => {
 
 
@@ -13850,13 +13850,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2455:
+/***/ 82455:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(6627)
+const { Transform } = __nccwpck_require__(57075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(76627)
 
 /**
  * @type {number[]} BOM
@@ -14431,22 +14431,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6942:
+/***/ 46942:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(7302)
-const { makeRequest } = __nccwpck_require__(6055)
-const { webidl } = __nccwpck_require__(253)
-const { EventSourceStream } = __nccwpck_require__(2455)
-const { parseMIMEType } = __nccwpck_require__(980)
-const { createFastMessageEvent } = __nccwpck_require__(44)
+const { pipeline } = __nccwpck_require__(57075)
+const { fetching } = __nccwpck_require__(47302)
+const { makeRequest } = __nccwpck_require__(46055)
+const { webidl } = __nccwpck_require__(10253)
+const { EventSourceStream } = __nccwpck_require__(82455)
+const { parseMIMEType } = __nccwpck_require__(90980)
+const { createFastMessageEvent } = __nccwpck_require__(50044)
 const { isNetworkError } = __nccwpck_require__(9107)
-const { delay } = __nccwpck_require__(6627)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
+const { delay } = __nccwpck_require__(76627)
+const { kEnumerableProperty } = __nccwpck_require__(31544)
+const { environmentSettingsObject } = __nccwpck_require__(14296)
 const { getGlobalDispatcher } = __nccwpck_require__(5837)
 
 let experimentalWarned = false
@@ -14921,7 +14921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6627:
+/***/ 76627:
 /***/ ((module) => {
 
 
@@ -14965,12 +14965,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8900:
+/***/ 18900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(31544)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,20 +14980,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
-const { FormData } = __nccwpck_require__(9662)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(14296)
+const { FormData } = __nccwpck_require__(79662)
+const { kState } = __nccwpck_require__(64883)
+const { webidl } = __nccwpck_require__(10253)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(980)
-const { multipartFormDataParser } = __nccwpck_require__(3100)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isArrayBuffer } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(90980)
+const { multipartFormDataParser } = __nccwpck_require__(93100)
 let random
 
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -15501,7 +15501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1207:
+/***/ 61207:
 /***/ ((module) => {
 
 
@@ -15632,12 +15632,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 980:
+/***/ 90980:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const encoder = new TextEncoder()
 
@@ -16383,12 +16383,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 933:
+/***/ 40933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(9411)
+const { kConnected, kSize } = __nccwpck_require__(99411)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16436,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 11506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+const { kState } = __nccwpck_require__(64883)
+const { webidl } = __nccwpck_require__(10253)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,17 +16569,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3100:
+/***/ 93100:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
-const { isFileLike } = __nccwpck_require__(1506)
-const { makeEntry } = __nccwpck_require__(9662)
-const assert = __nccwpck_require__(4589)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(31544)
+const { utf8DecodeBytes } = __nccwpck_require__(14296)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(90980)
+const { isFileLike } = __nccwpck_require__(11506)
+const { makeEntry } = __nccwpck_require__(79662)
+const assert = __nccwpck_require__(34589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -17050,18 +17050,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9662:
+/***/ 79662:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
-const { kState } = __nccwpck_require__(4883)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { FileLike, isFileLike } = __nccwpck_require__(1506)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(14296)
+const { kState } = __nccwpck_require__(64883)
+const { kEnumerableProperty } = __nccwpck_require__(31544)
+const { FileLike, isFileLike } = __nccwpck_require__(11506)
+const { webidl } = __nccwpck_require__(10253)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -17309,7 +17309,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 2443:
+/***/ 42443:
 /***/ ((module) => {
 
 
@@ -17356,23 +17356,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3676:
+/***/ 83676:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(9411)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(99411)
+const { kEnumerableProperty } = __nccwpck_require__(31544)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
-const { webidl } = __nccwpck_require__(253)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+} = __nccwpck_require__(14296)
+const { webidl } = __nccwpck_require__(10253)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(57975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -18050,7 +18050,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 47302:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18064,9 +18064,9 @@ const {
   makeResponse,
   fromInnerResponse
 } = __nccwpck_require__(9107)
-const { HeadersList } = __nccwpck_require__(3676)
-const { Request, cloneRequest } = __nccwpck_require__(6055)
-const zlib = __nccwpck_require__(8522)
+const { HeadersList } = __nccwpck_require__(83676)
+const { Request, cloneRequest } = __nccwpck_require__(46055)
+const zlib = __nccwpck_require__(38522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -18101,24 +18101,24 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
-const { kState, kDispatcher } = __nccwpck_require__(4883)
-const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
+} = __nccwpck_require__(14296)
+const { kState, kDispatcher } = __nccwpck_require__(64883)
+const assert = __nccwpck_require__(34589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(18900)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(1207)
-const EE = __nccwpck_require__(8474)
-const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(980)
+} = __nccwpck_require__(61207)
+const EE = __nccwpck_require__(78474)
+const { Readable, pipeline, finished } = __nccwpck_require__(57075)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(31544)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(90980)
 const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { webidl } = __nccwpck_require__(253)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { webidl } = __nccwpck_require__(10253)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -20327,23 +20327,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6055:
+/***/ 46055:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8900)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(3676)
-const { FinalizationRegistry } = __nccwpck_require__(933)()
-const util = __nccwpck_require__(1544)
-const nodeUtil = __nccwpck_require__(7975)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(18900)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(83676)
+const { FinalizationRegistry } = __nccwpck_require__(40933)()
+const util = __nccwpck_require__(31544)
+const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(14296)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,14 +20353,14 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(61207)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
-const assert = __nccwpck_require__(4589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(64883)
+const { webidl } = __nccwpck_require__(10253)
+const { URLSerializer } = __nccwpck_require__(90980)
+const { kConstruct } = __nccwpck_require__(99411)
+const assert = __nccwpck_require__(34589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
 const kAbortController = Symbol('abortController')
 
@@ -21376,10 +21376,10 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(3676)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8900)
-const util = __nccwpck_require__(1544)
-const nodeUtil = __nccwpck_require__(7975)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(83676)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(18900)
+const util = __nccwpck_require__(31544)
+const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -21390,18 +21390,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(14296)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(1207)
-const { kState, kHeaders } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { FormData } = __nccwpck_require__(9662)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
-const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+} = __nccwpck_require__(61207)
+const { kState, kHeaders } = __nccwpck_require__(64883)
+const { webidl } = __nccwpck_require__(10253)
+const { FormData } = __nccwpck_require__(79662)
+const { URLSerializer } = __nccwpck_require__(90980)
+const { kConstruct } = __nccwpck_require__(99411)
+const assert = __nccwpck_require__(34589)
+const { types } = __nccwpck_require__(57975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -21988,7 +21988,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 64883:
 /***/ ((module) => {
 
 
@@ -22004,21 +22004,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 14296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(1207)
-const { getGlobalOrigin } = __nccwpck_require__(2443)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(980)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(61207)
+const { getGlobalOrigin } = __nccwpck_require__(42443)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(90980)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1544)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(31544)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(10253)
 
 let supportedHashes = []
 
@@ -22026,7 +22026,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -23643,14 +23643,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 253:
+/***/ 10253:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
-const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1544)
+const { types, inspect } = __nccwpck_require__(57975)
+const { markAsUncloneable } = __nccwpck_require__(75919)
+const { toUSVString } = __nccwpck_require__(31544)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 65207:
 /***/ ((module) => {
 
 
@@ -24642,7 +24642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6299:
+/***/ 96299:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,7 +24651,7 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7522)
+} = __nccwpck_require__(77522)
 const {
   kState,
   kError,
@@ -24659,8 +24659,8 @@ const {
   kEvents,
   kAborted
 } = __nccwpck_require__(9657)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { webidl } = __nccwpck_require__(10253)
+const { kEnumerableProperty } = __nccwpck_require__(31544)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +24993,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2981:
+/***/ 32981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(10253)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25095,7 +25095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 77522:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25107,11 +25107,11 @@ const {
   kAborted,
   kLastProgressEventFired
 } = __nccwpck_require__(9657)
-const { ProgressEvent } = __nccwpck_require__(2981)
-const { getEncoding } = __nccwpck_require__(5207)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
-const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+const { ProgressEvent } = __nccwpck_require__(32981)
+const { getEncoding } = __nccwpck_require__(65207)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(90980)
+const { types } = __nccwpck_require__(57975)
+const { StringDecoder } = __nccwpck_require__(13193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -25498,27 +25498,27 @@ module.exports = {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1816)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(21816)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(2456)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5673)
-const { channels } = __nccwpck_require__(8150)
-const { CloseEvent } = __nccwpck_require__(44)
-const { makeRequest } = __nccwpck_require__(6055)
-const { fetching } = __nccwpck_require__(7302)
-const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(32456)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(95673)
+const { channels } = __nccwpck_require__(78150)
+const { CloseEvent } = __nccwpck_require__(50044)
+const { makeRequest } = __nccwpck_require__(46055)
+const { fetching } = __nccwpck_require__(47302)
+const { Headers, getHeadersList } = __nccwpck_require__(83676)
+const { getDecodeSplit } = __nccwpck_require__(14296)
+const { WebsocketFrameSend } = __nccwpck_require__(69272)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -25871,7 +25871,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1816:
+/***/ 21816:
 /***/ ((module) => {
 
 
@@ -25944,15 +25944,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44:
+/***/ 50044:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { kConstruct } = __nccwpck_require__(9411)
-const { MessagePort } = __nccwpck_require__(5919)
+const { webidl } = __nccwpck_require__(10253)
+const { kEnumerableProperty } = __nccwpck_require__(31544)
+const { kConstruct } = __nccwpck_require__(99411)
+const { MessagePort } = __nccwpck_require__(75919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -26280,12 +26280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 69272:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(1816)
+const { maxUnsigned16Bit } = __nccwpck_require__(21816)
 
 const BUFFER_SIZE = 16386
 
@@ -26295,7 +26295,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -26383,14 +26383,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2869:
+/***/ 62869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(5673)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
+const { isValidClientWindowBits } = __nccwpck_require__(95673)
+const { MessageSizeExceededError } = __nccwpck_require__(48091)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26495,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 4588:
+/***/ 74588:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(1816)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2456)
-const { channels } = __nccwpck_require__(8150)
+const { Writable } = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(21816)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32456)
+const { channels } = __nccwpck_require__(78150)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26514,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(5673)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(95673)
+const { WebsocketFrameSend } = __nccwpck_require__(69272)
 const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(2869)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { PerMessageDeflate } = __nccwpck_require__(62869)
+const { MessageSizeExceededError } = __nccwpck_require__(48091)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27029,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 90228:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { opcodes, sendHints } = __nccwpck_require__(1816)
-const FixedQueue = __nccwpck_require__(6524)
+const { WebsocketFrameSend } = __nccwpck_require__(69272)
+const { opcodes, sendHints } = __nccwpck_require__(21816)
+const FixedQueue = __nccwpck_require__(96524)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27140,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 2456:
+/***/ 32456:
 /***/ ((module) => {
 
 
@@ -27159,16 +27159,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5673:
+/***/ 95673:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2456)
-const { states, opcodes } = __nccwpck_require__(1816)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(44)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32456)
+const { states, opcodes } = __nccwpck_require__(21816)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(50044)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(980)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(90980)
 
 /* globals Blob */
 
@@ -27488,15 +27488,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 55366:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
+const { webidl } = __nccwpck_require__(10253)
+const { URLSerializer } = __nccwpck_require__(90980)
+const { environmentSettingsObject } = __nccwpck_require__(14296)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(21816)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27505,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2456)
+} = __nccwpck_require__(32456)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(5673)
+} = __nccwpck_require__(95673)
 const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(2569)
-const { ByteParser } = __nccwpck_require__(4588)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1544)
+const { ByteParser } = __nccwpck_require__(74588)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(31544)
 const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(44)
-const { SendQueue } = __nccwpck_require__(228)
+const { types } = __nccwpck_require__(57975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(50044)
+const { SendQueue } = __nccwpck_require__(90228)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,33 +28090,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -28365,12 +28364,12 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
 
-/***/ 3029:
+/***/ 33029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28378,7 +28377,7 @@ __webpack_unused_export__ = debug; // for test
 /* harmony export */   aF: () => (/* binding */ loadServiceAccountKey)
 /* harmony export */ });
 /* unused harmony exports MIN_RSA_BITS, ACCEPTED_KEY_FORMS, CredentialError, normalizePem */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /**
  * The service account's private key: accepted in the forms secrets hold it, checked to be a
@@ -28496,7 +28495,7 @@ function describeAndWrap(key) {
 
 /***/ }),
 
-/***/ 1142:
+/***/ 31142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28507,8 +28506,8 @@ function describeAndWrap(key) {
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
 /* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY, permissionFor */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8816);
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1452);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38816);
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91452);
 /**
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
@@ -28650,7 +28649,7 @@ function hintFor(call, status, operation, storeId) {
 
 /***/ }),
 
-/***/ 9005:
+/***/ 19005:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28664,14 +28663,16 @@ function submissionPath(storeId, operation) {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 79407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3029);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8852);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77094);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33029);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38422);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(11046);
 /**
  * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
  * step's exit code. It only wires; everything else is in run().
@@ -28680,14 +28681,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
+
 const FAILURE_TITLE = 'Dfns keystore output not submitted';
 const io = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, title === undefined ? {} : { title }),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    error: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, title === undefined ? {} : { title }),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
-    setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(message),
+    warning: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message, title === undefined ? {} : { title }),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(message),
+    error: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(message, title === undefined ? {} : { title }),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, value),
+    setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(value),
 };
 function fail(message) {
     io.error(message, FAILURE_TITLE);
@@ -28695,14 +28697,28 @@ function fail(message) {
 }
 async function main() {
     // Masked before anything is read, parsed or logged.
-    const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('dfns-token');
+    const token = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4('dfns-token');
     if (token)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(token);
-    const privateKey = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('dfns-private-key');
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(token);
+    const privateKey = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4('dfns-private-key');
     if (privateKey)
-        (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .privateKeySecretForms */ .Ek)(privateKey).forEach((form) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form));
-    const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
-    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(inputs, { workspace: process.env['GITHUB_WORKSPACE'] || process.cwd() }, io);
+        (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .privateKeySecretForms */ .Ek)(privateKey).forEach((form) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(form));
+    const githubToken = _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4('github-token');
+    if (githubToken)
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(githubToken);
+    const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4(name));
+    const env = process.env;
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(inputs, {
+        workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+        run: {
+            serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+            repository: env['GITHUB_REPOSITORY'] ?? '',
+            runId: Number(env['GITHUB_RUN_ID'] ?? 0),
+            eventName: env['GITHUB_EVENT_NAME'] ?? '',
+            eventPath: env['GITHUB_EVENT_PATH'],
+            runnerTemp: env['RUNNER_TEMP'] || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)(),
+        },
+    }, io);
     if (result.failure !== undefined)
         fail(result.failure);
 }
@@ -28713,7 +28729,7 @@ catch (error) {
     // Whatever was thrown: one clear line; the stack only when the run is debugged.
     fail(error instanceof Error ? error.message : String(error));
     if (error instanceof Error && error.stack)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(error.stack);
 }
 
 __webpack_async_result__();
@@ -28721,17 +28737,17 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 38422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   TL: () => (/* binding */ parseInputs)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_API_URL, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, OPERATIONS, InputError, parseBoolean, parseApiUrl, isLoopback */
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8816);
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1452);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38816);
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91452);
 /**
  * The action's inputs: raw strings in (as the runner passes them), one typed object out.
  * Pure: the entry point reads the raw values; everything here can be tested without a runner.
@@ -28763,9 +28779,11 @@ function parseInputs(raw) {
         expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
         dryRun,
         timeoutSeconds: parseTimeout(get('timeout-seconds')),
+        artifact: parseArtifactInputs(get),
     };
-    if (!inputs.path)
-        throw new InputError('input "path" is required: the keystore output file (or a glob matching it)');
+    if (!inputs.path && !inputs.artifact) {
+        throw new InputError('input "path" is required: the keystore output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
+    }
     if (!dryRun) {
         const missing = ['dfns-token', 'dfns-credential-id', 'dfns-private-key'].filter((n) => !get(n));
         if (missing.length > 0) {
@@ -28774,6 +28792,32 @@ function parseInputs(raw) {
         }
     }
     return inputs;
+}
+function parseArtifactInputs(get) {
+    const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
+    const artifactName = get('artifact-name');
+    if (!artifactName) {
+        const stray = ['run-id', 'repository'].filter((n) => get(n));
+        if (stray.length > 0) {
+            throw new InputError(`${stray.map((n) => `"${n}"`).join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with "artifact-name"; set it, or remove ${stray.length === 1 ? 'it' : 'them'}`);
+        }
+        return undefined;
+    }
+    const runId = get('run-id');
+    if (runId && !/^[1-9]\d{0,18}$/.test(runId)) {
+        throw new InputError(`input "run-id" must be a workflow run id (a positive whole number), got "${shorten(runId)}"`);
+    }
+    const repository = get('repository');
+    if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+        throw new InputError(`input "repository" must be owner/name, got "${shorten(repository)}"`);
+    }
+    return {
+        artifactName,
+        runId: runId ? Number(runId) : undefined,
+        repository: repository || undefined,
+        githubToken: get('github-token') || undefined,
+        allowForkArtifacts,
+    };
 }
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -28864,7 +28908,775 @@ function shorten(value) {
 
 /***/ }),
 
-/***/ 8852:
+/***/ 31522:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C3: () => (/* binding */ parseKeystoreFile),
+  nx: () => (/* binding */ pickKeystoreOutput),
+  ih: () => (/* binding */ readFileOnce)
+});
+
+// UNUSED EXPORTS: KeystoreFileError, MAX_FILE_BYTES, MAX_LISTED_ENTRIES
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./src/safe-text.ts
+var safe_text = __nccwpck_require__(91452);
+;// CONCATENATED MODULE: ./src/json.ts
+/**
+ * Strict UTF-8 decoding and strict JSON parsing: one audited file must not mean two things to
+ * two parsers. On top of RFC 8259 syntax this refuses what parsers handle differently:
+ * duplicate keys, escaped lone surrogates, numbers out of range for a double, and nesting
+ * deep enough to overflow a recursive parser's stack.
+ *
+ * Speed: the native JSON.parse builds the value, and one linear, non-recursive scan checks the
+ * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
+ * in its validating mode, to report the first error with its own wording and location.
+ */
+
+/** Deepest nesting of arrays and objects accepted. */
+const MAX_JSON_DEPTH = 512;
+/** Characters of a token (number, word) quoted in a message. */
+const MAX_TOKEN_CHARS = 40;
+/**
+ * The bytes are not strict UTF-8, or the text is not strict JSON. `offset` is a byte offset for
+ * UTF-8 errors and a UTF-16 offset into the text for JSON errors; `line` and `column` are
+ * 1-based (lines end at "\n", columns count characters); `jsonPath` is formatted by formatJsonPath.
+ */
+class JsonReadError extends Error {
+    name = 'JsonReadError';
+    offset;
+    line;
+    column;
+    jsonPath;
+    constructor(message, location = {}, options) {
+        super(message, options);
+        if (location.offset !== undefined)
+            this.offset = location.offset;
+        if (location.line !== undefined)
+            this.line = location.line;
+        if (location.column !== undefined)
+            this.column = location.column;
+        if (location.jsonPath !== undefined)
+            this.jsonPath = location.jsonPath;
+    }
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Decodes bytes as UTF-8, refusing a byte-order mark and any invalid sequence. */
+function decodeUtf8Strict(bytes) {
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        throw new JsonReadError('starts with a UTF-8 byte-order mark (EF BB BF); save the file as UTF-8 without BOM', {
+            offset: 0,
+            line: 1,
+            column: 1,
+        });
+    }
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        const bad = findInvalidUtf8(bytes);
+        if (!bad)
+            throw new JsonReadError('is not valid UTF-8');
+        const { offset, reason } = bad;
+        let line = 1;
+        let lineStart = 0;
+        for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+            line++;
+            lineStart = i + 1;
+        }
+        let column = 1; // characters: bytes that do not continue a sequence
+        for (let i = lineStart; i < offset; i++)
+            if (((bytes[i] ?? 0) & 0xc0) !== 0x80)
+                column++;
+        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+        const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+        throw new JsonReadError(`is not valid UTF-8: invalid byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}): ${reason}` +
+            (utf16 ? '; the file looks like UTF-16, save it as UTF-8' : ''), { offset, line, column });
+    }
+}
+/** The first ill-formed sequence (Unicode Table 3-7), by the offset of its first byte. */
+function findInvalidUtf8(b) {
+    for (let i = 0; i < b.length;) {
+        const c = b[i] ?? 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c < 0xc0)
+            return { offset: i, reason: 'a continuation byte without a lead byte' };
+        if (c < 0xc2)
+            return { offset: i, reason: 'an overlong encoding' };
+        if (c > 0xf4)
+            return { offset: i, reason: c < 0xf8 ? 'a code point above U+10FFFF' : 'a byte never used in UTF-8' };
+        const length = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        // The second byte's range is narrowed after E0, ED, F0 and F4 (Table 3-7).
+        const low = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+        const high = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+        for (let k = 1; k < length; k++) {
+            const d = b[i + k];
+            if (d === undefined)
+                return { offset: i, reason: 'a multi-byte sequence cut off by the end of the file' };
+            if (d >= (k === 1 ? low : 0x80) && d <= (k === 1 ? high : 0xbf))
+                continue;
+            if (k > 1 || d < 0x80 || d > 0xbf)
+                return { offset: i, reason: 'a truncated multi-byte sequence' };
+            if (c === 0xed)
+                return { offset: i, reason: 'a UTF-16 surrogate (U+D800 to U+DFFF) encoded in UTF-8' };
+            return { offset: i, reason: c === 0xf4 ? 'a code point above U+10FFFF' : 'an overlong encoding' };
+        }
+        i += length;
+    }
+    return undefined;
+}
+/** Parses JSON text strictly. Returns the value JSON.parse would give. */
+function parseStrictJson(text) {
+    if (!text.isWellFormed())
+        throw rawLoneSurrogate(text);
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        new Scanner(text, true).run(); // throws the first error, in document order
+        throw fromEngine(text, error); // not expected: the scan found nothing, so keep the engine's word
+    }
+    new Scanner(text, false).run();
+    return value;
+}
+const [QUOTE, BACKSLASH, COMMA, COLON, MINUS] = [0x22, 0x5c, 0x2c, 0x3a, 0x2d];
+const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** Longer integers may overflow a double; shorter ones without an exponent cannot. */
+const SAFE_NUMBER_CHARS = 300;
+/** Objects up to this many keys find duplicates by comparing key text in place, without a Set. */
+const SMALL_OBJECT_KEYS = 16;
+/**
+ * One pass over the text with an explicit stack. `validate` checks the full grammar (the text
+ * failed JSON.parse); without it the text is known valid and string contents are skipped.
+ */
+class Scanner {
+    text;
+    validate;
+    frames = [];
+    depth = 0;
+    /** The next backslash at or after the last string scanned for one; text.length if none. */
+    nextBackslash = -1;
+    /** Whether the last string scanned held an escape. */
+    escaped = false;
+    constructor(text, validate) {
+        this.text = text;
+        this.validate = validate;
+    }
+    run() {
+        const text = this.text;
+        let i = skipSpace(text, 0);
+        if (i >= text.length) {
+            throw new JsonReadError(`invalid JSON: the document is ${text.length === 0 ? 'empty' : 'only white space'}`);
+        }
+        let state = 'value';
+        for (;;) {
+            if (state === 'value') {
+                const c = text.charCodeAt(i);
+                state = 'after-value';
+                if (c === QUOTE)
+                    i = this.string(i, false) + 1;
+                else if (c === MINUS || (c >= 0x30 && c <= 0x39))
+                    i = this.number(i);
+                else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+                    this.open(c === OPEN_OBJECT, i);
+                    i = skipSpace(text, i + 1);
+                    const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+                    if (text.charCodeAt(i) !== close)
+                        state = c === OPEN_OBJECT ? 'key' : 'value';
+                    else {
+                        this.depth--; // an empty object or array
+                        i++;
+                    }
+                }
+                else
+                    i = this.literal(i);
+            }
+            else if (state === 'key') {
+                if (text.charCodeAt(i) !== QUOTE) {
+                    throw this.syntax(i, `expected a property name in double quotes, found ${this.found(i)}`);
+                }
+                i = skipSpace(text, this.string(i, true) + 1);
+                if (text.charCodeAt(i) !== COLON) {
+                    throw this.syntax(i, `expected ":" after the property name, found ${this.found(i)}`);
+                }
+                i = skipSpace(text, i + 1);
+                state = 'value';
+            }
+            else {
+                i = skipSpace(text, i);
+                const frame = this.frames[this.depth - 1];
+                if (!frame) {
+                    if (i < text.length)
+                        throw this.syntax(i, `unexpected ${this.found(i)} after the end of the JSON value`);
+                    return;
+                }
+                const c = text.charCodeAt(i);
+                const close = frame.isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
+                if (c === close) {
+                    this.depth--;
+                    i++;
+                }
+                else if (c === COMMA) {
+                    const next = skipSpace(text, i + 1);
+                    if (text.charCodeAt(next) === close) {
+                        throw this.syntax(i, `trailing comma before "${String.fromCharCode(close)}"`);
+                    }
+                    frame.index++;
+                    i = next;
+                    state = frame.isObject ? 'key' : 'value';
+                }
+                else {
+                    const after = frame.isObject ? 'a property value' : 'an array element';
+                    throw this.syntax(i, `expected "," or "${String.fromCharCode(close)}" after ${after}, found ${this.found(i)}`);
+                }
+            }
+        }
+    }
+    open(isObject, at) {
+        if (this.depth >= MAX_JSON_DEPTH) {
+            throw located((where) => `JSON nested deeper than ${MAX_JSON_DEPTH} levels at ${where}`, this.text, at);
+        }
+        let frame = this.frames[this.depth];
+        if (!frame) {
+            frame = {
+                isObject,
+                index: 0,
+                starts: [],
+                ends: [],
+                count: 0,
+                inSet: false,
+                keys: new Set(),
+                keyStart: 0,
+                keyEnd: 0,
+                keyEscaped: false,
+            };
+            this.frames.push(frame);
+        }
+        frame.isObject = isObject;
+        frame.index = 0;
+        frame.count = 0;
+        if (frame.inSet) {
+            frame.inSet = false;
+            frame.keys.clear();
+        }
+        this.depth++;
+    }
+    /** Scans the string opening at `start`; returns the index of its closing quote. Keys are checked for duplicates. */
+    string(start, isKey) {
+        const text = this.text;
+        let end = this.validate ? -1 : text.indexOf('"', start + 1);
+        if (!this.validate && this.nextBackslash < start) {
+            const next = text.indexOf('\\', start);
+            this.nextBackslash = next === -1 ? text.length : next;
+        }
+        this.escaped = false;
+        if (this.validate || this.nextBackslash < end)
+            end = this.escapedString(start, isKey);
+        if (isKey)
+            this.addKey(this.frames[this.depth - 1], start, end);
+        return end;
+    }
+    /** Records the key quoted from `start` to `end` in the object's frame, refusing a duplicate. */
+    addKey(frame, start, end) {
+        const text = this.text;
+        frame.keyStart = start;
+        frame.keyEnd = end;
+        frame.keyEscaped = this.escaped;
+        if (!frame.inSet && (this.escaped || frame.count === SMALL_OBJECT_KEYS)) {
+            frame.inSet = true;
+            for (let k = 0; k < frame.count; k++)
+                frame.keys.add(text.slice(frame.starts[k], frame.ends[k]));
+        }
+        let duplicate = false;
+        if (frame.inSet) {
+            const size = frame.keys.size;
+            frame.keys.add(keyText(text, start, end, this.escaped));
+            duplicate = frame.keys.size === size;
+        }
+        else {
+            const length = end - start - 1;
+            for (let k = 0; k < frame.count && !duplicate; k++) {
+                const from = frame.starts[k];
+                duplicate = frame.ends[k] - from === length && sameText(text, from, start + 1, length);
+            }
+            frame.starts[frame.count] = start + 1;
+            frame.ends[frame.count] = end;
+            frame.count++;
+        }
+        if (duplicate) {
+            const key = keyText(text, start, end, this.escaped);
+            const path = this.path(1);
+            throw located((at) => `duplicate key ${(0,safe_text/* safeQuoted */.OO)(key)} at ${path} (${at})`, text, start, path);
+        }
+    }
+    /** Character by character: validates escapes and refuses escaped lone surrogates. */
+    escapedString(start, isKey) {
+        const text = this.text;
+        for (let i = start + 1; i < text.length;) {
+            const c = text.charCodeAt(i);
+            if (c === QUOTE)
+                return i;
+            if (c < 0x20) {
+                const code = c.toString(16).toUpperCase().padStart(4, '0');
+                throw this.syntax(i, `unescaped control character U+${code} in a string`);
+            }
+            if (c !== BACKSLASH) {
+                i++;
+                continue;
+            }
+            this.escaped = true;
+            const e = text.charAt(i + 1);
+            if (e !== 'u') {
+                if (e === '' || !'"\\/bfnrt'.includes(e)) {
+                    throw this.syntax(i, `invalid escape ${(0,safe_text/* safeQuoted */.OO)(text.slice(i, i + 2))} in a string`);
+                }
+                i += 2;
+                continue;
+            }
+            const code = hex4(text, i + 2);
+            if (code < 0) {
+                throw this.syntax(i, `invalid escape ${(0,safe_text/* safeQuoted */.OO)(text.slice(i, i + 6))}: "\\u" takes four hex digits`);
+            }
+            if ((code & 0xf800) !== 0xd800) {
+                i += 6;
+                continue;
+            }
+            const pairs = code < 0xdc00 && text.startsWith('\\u', i + 6) && (hex4(text, i + 8) & 0xfc00) === 0xdc00;
+            if (!pairs) {
+                const path = this.path(isKey ? 1 : 0);
+                const what = isKey ? `a property name in ${path}` : `the string at ${path}`;
+                const escape = text.slice(i, i + 6); // four hex digits: safe to show
+                const message = (at) => `${what} holds an escaped lone surrogate "${escape}" (${at}); JSON parsers decode these differently`;
+                throw located(message, text, i, path);
+            }
+            i += 12;
+        }
+        throw this.syntax(start, 'unterminated string (no closing double quote)');
+    }
+    /** Scans a number; returns the index after it. Refuses numbers that are infinite as a double. */
+    number(start) {
+        const text = this.text;
+        let i = start;
+        let exponent = false;
+        for (;;) {
+            const c = text.charCodeAt(i);
+            if ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === MINUS || c === 0x2b)
+                i++;
+            else if (c === 0x65 || c === 0x45) {
+                exponent = true;
+                i++;
+            }
+            else
+                break;
+        }
+        if (this.validate && !NUMBER.test(text.slice(start, i))) {
+            throw this.syntax(start, `invalid number ${(0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS)}`);
+        }
+        if ((exponent || i - start > SAFE_NUMBER_CHARS) && !Number.isFinite(Number(text.slice(start, i)))) {
+            const shown = (0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS).slice(1, -1);
+            const path = this.path(0);
+            throw located((at) => `number ${shown} at ${path} is out of range for a double (${at})`, text, start, path);
+        }
+        return i;
+    }
+    literal(start) {
+        for (const word of ['true', 'false', 'null'])
+            if (this.text.startsWith(word, start))
+                return start + word.length;
+        const hint = this.text.charAt(start) === "'" ? ' (JSON strings take double quotes)' : '';
+        throw this.syntax(start, `expected a value, found ${this.found(start)}${hint}`);
+    }
+    /** The path of the value being read, leaving out the `drop` innermost levels. */
+    path(drop) {
+        const segments = [];
+        for (let d = 0; d < this.depth - drop; d++) {
+            const frame = this.frames[d];
+            segments.push(frame.isObject ? keyText(this.text, frame.keyStart, frame.keyEnd, frame.keyEscaped) : frame.index);
+        }
+        return (0,safe_text/* formatJsonPath */.pB)(segments);
+    }
+    syntax(offset, what) {
+        const path = this.depth > 0 ? this.path(1) : undefined;
+        const inside = this.depth > 1 ? ` (in ${path})` : '';
+        return located((at) => `invalid JSON at ${at}${inside}: ${what}`, this.text, offset, path);
+    }
+    /** Describes what stands at `i`: a whole word, one character, or the end. */
+    found(i) {
+        if (i >= this.text.length)
+            return 'the end of the text';
+        const word = /^[\w$]+/.exec(this.text.slice(i, i + MAX_TOKEN_CHARS))?.[0];
+        return (0,safe_text/* safeQuoted */.OO)(word ?? String.fromCodePoint(this.text.codePointAt(i) ?? 0));
+    }
+}
+/** The key quoted from `start` to `end`, decoded. */
+function keyText(text, start, end, escaped) {
+    return escaped ? JSON.parse(text.slice(start, end + 1)) : text.slice(start + 1, end);
+}
+function sameText(text, a, b, length) {
+    for (let k = 0; k < length; k++)
+        if (text.charCodeAt(a + k) !== text.charCodeAt(b + k))
+            return false;
+    return true;
+}
+function skipSpace(text, i) {
+    for (;;) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+            i++;
+        else
+            return i;
+    }
+}
+/** The value of four hex digits at `i`, or -1. */
+function hex4(text, i) {
+    let value = 0;
+    for (let k = i; k < i + 4; k++) {
+        const c = text.charCodeAt(k) | 0x20; // lower case; NaN (past the end) becomes 0x20
+        const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+        if (digit < 0)
+            return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+/** 1-based line and column of a UTF-16 offset; columns count code points. */
+function lineColumn(text, offset) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+    }
+    let column = 1;
+    for (let i = lineStart; i < offset; i++) {
+        const lowAfterHigh = (text.charCodeAt(i) & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+        if (!lowAfterHigh || i === lineStart)
+            column++;
+    }
+    return { line, column };
+}
+function located(message, text, offset, jsonPath) {
+    const { line, column } = lineColumn(text, offset);
+    const location = { offset, line, column, ...(jsonPath === undefined ? {} : { jsonPath }) };
+    return new JsonReadError(message(`line ${line}, column ${column}`), location);
+}
+/** Only for text not decoded by decodeUtf8Strict, which cannot produce a lone surrogate. */
+function rawLoneSurrogate(text) {
+    let i = 0;
+    for (let cp = text.codePointAt(0) ?? 0; i < text.length; cp = text.codePointAt(i) ?? 0) {
+        if ((cp & 0xfffff800) === 0xd800)
+            break; // codePointAt gives a lone surrogate's own value
+        i += cp > 0xffff ? 2 : 1;
+    }
+    const code = text.charCodeAt(i).toString(16).toUpperCase();
+    return located((at) => `invalid JSON text: a lone UTF-16 surrogate U+${code} at ${at}`, text, i);
+}
+/** The engine's error, located if its message gives a position; the engine error is the cause. */
+function fromEngine(text, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (position === undefined)
+        return new JsonReadError(`invalid JSON: ${message}`, {}, { cause: error });
+    const { line, column } = lineColumn(text, Number(position));
+    const location = { offset: Number(position), line, column };
+    return new JsonReadError(`invalid JSON at line ${line}, column ${column}: ${message}`, location, { cause: error });
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(38816);
+;// CONCATENATED MODULE: ./src/output-schema.ts
+/**
+ * The key store output schema, transcribed rule for rule from Dfns's OpenAPI document for
+ * `POST /key-stores/{storeId}/onchain-sign/output` (API version 1.891.1).
+ *
+ * Objects the schema leaves open are `looseObject`s, so extra fields are accepted. The
+ * parsed value is only used to read fields: what is submitted is the file's own text.
+ */
+
+
+/** At most this many violations are listed in one error. */
+const MAX_REPORTED_VIOLATIONS = 50;
+const HEX = /^[a-f0-9]+$/;
+const HEX_64 = /^[a-f0-9]{64}$/;
+const nonEmpty = () => schemas/* string */.YjP().min(1, { error: 'must not be empty' });
+const hex = () => schemas/* string */.YjP().regex(HEX, { error: 'expected lowercase hex' });
+const hex64 = () => schemas/* string */.YjP().regex(HEX_64, { error: 'expected 64 lowercase hex characters (a SHA-256 digest)' });
+const Fail = schemas/* looseObject */._H3({ message: nonEmpty(), code: nonEmpty() });
+/** `result` is exactly `{ success }` or exactly `{ fail }` (`additionalProperties: false`). */
+const resultOf = (success) => schemas/* union */.KCZ([schemas/* strictObject */.rej({ success }), schemas/* strictObject */.rej({ fail: Fail })]);
+const ProofOfControlSuccess = schemas/* looseObject */._H3({
+    signer_public_key: hex(),
+    prefix: hex(),
+    message: nonEmpty(),
+    exact_bytes_signed: hex64(),
+    signature: hex(),
+});
+const OnchainSignature = schemas/* looseObject */._H3({
+    signer_public_key: hex(),
+    exact_bytes_signed: hex(),
+    signature: hex(),
+});
+const ProofOfControlEntry = schemas/* looseObject */._H3({
+    type: schemas/* literal */.euz('proof-of-control-v1'),
+    result: resultOf(ProofOfControlSuccess),
+});
+const OnchainSignEntry = schemas/* looseObject */._H3({
+    type: schemas/* literal */.euz('onchain-sign-v1'),
+    result: resultOf(schemas/* record */.g1P(schemas/* string */.YjP(), OnchainSignature)),
+});
+/** The schema's `oneOf`: the two entry types differ in their `type` enum, so at most one matches. */
+const OutputEntry = schemas/* discriminatedUnion */.gMt('type', [ProofOfControlEntry, OnchainSignEntry]);
+const KeystoreOutput = schemas/* looseObject */._H3({
+    type: schemas/* literal */.euz('keystore-output'),
+    version: schemas/* literal */.euz(1),
+    org_id: nonEmpty(),
+    fleet_id: nonEmpty(),
+    keystore_id: nonEmpty(),
+    group_id: nonEmpty(),
+    status: schemas/* enum */.k5n(['success', 'partial', 'fail']),
+    outputs: schemas/* record */.g1P(schemas/* string */.YjP(), OutputEntry),
+});
+/** The keystore output does not follow Dfns's schema; `violations` lists each with its path. */
+class SchemaError extends Error {
+    violations;
+    constructor(violations) {
+        const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
+        const more = violations.length - shown.length;
+        super(`the keystore output does not match Dfns's schema (${plural(violations.length, 'violation')}):\n` +
+            shown.map((v) => `  - ${v}`).join('\n') +
+            (more > 0 ? `\n  … and ${more} more` : ''));
+        this.name = 'SchemaError';
+        this.violations = violations;
+    }
+}
+/** Checks a parsed document against the schema, reporting every violation with its path. */
+function validateKeystoreOutput(value) {
+    const result = KeystoreOutput.safeParse(value, { reportInput: true });
+    if (result.success)
+        return result.data;
+    throw new SchemaError(result.error.issues.flatMap((issue) => describeIssue(issue, [])));
+}
+function describeIssue(issue, base) {
+    const path = [...base, ...issue.path.map(pathKey)];
+    if (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator !== undefined)) {
+        return describeResultUnion(issue, path);
+    }
+    return [`${(0,safe_text/* formatJsonPath */.pB)(path)}: ${issueText(issue)}`];
+}
+/**
+ * The only plain union is `result`: `{success}` or `{fail}`. Report the errors of the branch
+ * whose key is present, rather than zod's "invalid input".
+ */
+function describeResultUnion(issue, path) {
+    const input = issue.input;
+    const at = (0,safe_text/* formatJsonPath */.pB)(path);
+    if (input === undefined)
+        return [`${at}: is required`];
+    const keys = isPlainObject(input) ? Object.keys(input) : [];
+    const hasSuccess = keys.includes('success');
+    const hasFail = keys.includes('fail');
+    if (hasSuccess && hasFail)
+        return [`${at}: holds both "success" and "fail"; a result holds exactly one of them`];
+    const branch = hasSuccess ? issue.errors[0] : hasFail ? issue.errors[1] : undefined;
+    if (!branch || branch.length === 0) {
+        return [`${at}: expected an object holding exactly one of "success" or "fail", got ${describeValue(input)}`];
+    }
+    return branch.flatMap((inner) => describeIssue(inner, path));
+}
+function issueText(issue) {
+    switch (issue.code) {
+        case 'invalid_type':
+            return issue.input === undefined
+                ? 'is required'
+                : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
+        case 'invalid_value':
+            return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
+        case 'unrecognized_keys':
+            return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
+                .map((k) => `"${(0,safe_text/* safeText */.Hk)(k, 60)}"`)
+                .join(', ')}: a result holds exactly one of "success" or "fail"`;
+        case 'invalid_union': {
+            const type = isPlainObject(issue.input) ? issue.input['type'] : undefined;
+            return `expected "proof-of-control-v1" or "onchain-sign-v1", got ${type === undefined ? 'no type' : describeValue(type)}`;
+        }
+        default:
+            return issue.message;
+    }
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function pathKey(key) {
+    return typeof key === 'symbol' ? String(key) : key;
+}
+function article(type) {
+    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+function describeValue(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    switch (typeof value) {
+        case 'string':
+            return `"${(0,safe_text/* safeText */.Hk)(value, 40)}"`;
+        case 'number':
+        case 'boolean':
+            return String(value);
+        case 'object': {
+            const keys = Object.keys(value);
+            return keys.length === 0
+                ? 'an empty object'
+                : `an object with keys ${keys
+                    .slice(0, 5)
+                    .map((k) => `"${(0,safe_text/* safeText */.Hk)(k, 40)}"`)
+                    .join(', ')}${keys.length > 5 ? ', …' : ''}`;
+        }
+        default:
+            return typeof value;
+    }
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// EXTERNAL MODULE: ./src/zip.ts
+var zip = __nccwpck_require__(50928);
+;// CONCATENATED MODULE: ./src/keystore-file.ts
+/**
+ * Reads the output file once and turns its bytes into a validated keystore output.
+ *
+ * Two shapes: the bare keystore output JSON, or an output archive (a zip, recognised by its
+ * leading bytes) holding exactly one `.json` entry that is a keystore output. In both, the
+ * bytes read here are the bytes hashed and uploaded, and `jsonText` is the output's own text,
+ * which the submission embeds as it is (nothing is re-serialized, no field is dropped).
+ */
+
+
+
+
+
+
+/** The largest output file accepted. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** How many archive entries an error lists. */
+const MAX_LISTED_ENTRIES = 20;
+/** The file could not be read, or is not a valid keystore output. `where` names the file (and entry). */
+class KeystoreFileError extends Error {
+    name = 'KeystoreFileError';
+}
+/** Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. */
+function readFileOnce(path, displayPath) {
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
+    try {
+        const { size } = (0,external_node_fs_.fstatSync)(fd);
+        if (size > MAX_FILE_BYTES)
+            throw tooLarge(displayPath, size);
+        const bytes = (0,external_node_fs_.readFileSync)(fd);
+        if (bytes.byteLength > MAX_FILE_BYTES)
+            throw tooLarge(displayPath, bytes.byteLength);
+        if (bytes.byteLength === 0)
+            throw new KeystoreFileError(`${(0,safe_text/* safeText */.Hk)(displayPath)}: the file is empty`);
+        return bytes;
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function tooLarge(displayPath, size) {
+    return new KeystoreFileError(`${(0,safe_text/* safeText */.Hk)(displayPath)}: the file is ${mib(size)}, over the limit of ${mib(MAX_FILE_BYTES)} for a keystore output`);
+}
+/** Parses and validates the bytes of either shape. Errors name the file, and the entry in an archive. */
+function parseKeystoreFile(bytes, displayPath) {
+    const name = (0,safe_text/* safeText */.Hk)(displayPath);
+    if (!(0,zip/* isZip */.K0)(bytes))
+        return { bytes, shape: 'json', ...parseOutput(bytes, name) };
+    const entries = withContext(name, () => (0,zip/* listZip */.oV)(bytes));
+    const unsafe = entries.filter((e) => e.unsafeName);
+    if (unsafe.length > 0) {
+        throw new KeystoreFileError(`${name}: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ` +
+            `${listEntries(unsafe)}; refusing it`);
+    }
+    const where = (entry) => `${name} (entry "${entry.displayName}")`;
+    const { candidate, result } = pickKeystoreOutput(entries.filter(isJsonCandidate), (entry) => parseOutput(withContext(where(entry), () => (0,zip/* readZipEntry */.g7)(bytes, entry)), where(entry)), {
+        several: (found) => `${name}: the archive holds ${found.length} keystore outputs (${listEntries(found)}); it must hold exactly one`,
+        none: (tried) => `${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${tried > 1 ? ' that is valid' : ''}). ` +
+            `Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`,
+    });
+    return { bytes, shape: 'archive', entryName: candidate.name, ...result };
+}
+/**
+ * Picks the one keystore output among candidates (archive entries, files of an artifact).
+ * A single candidate is loaded as it is, so its own error (say, a schema violation) is what the
+ * user reads; among several, exactly one must load.
+ */
+function pickKeystoreOutput(candidates, load, messages) {
+    if (candidates.length === 1 && candidates[0] !== undefined) {
+        return { candidate: candidates[0], result: load(candidates[0]) };
+    }
+    const loaded = candidates.flatMap((candidate) => {
+        try {
+            return [{ candidate, result: load(candidate) }];
+        }
+        catch {
+            return [];
+        }
+    });
+    if (loaded.length === 1 && loaded[0])
+        return loaded[0];
+    if (loaded.length > 1)
+        throw new KeystoreFileError(messages.several(loaded.map((l) => l.candidate)));
+    throw new KeystoreFileError(messages.none(candidates.length));
+}
+function parseOutput(bytes, where) {
+    const jsonText = withContext(where, () => decodeUtf8Strict(bytes)).trim();
+    const value = withContext(where, () => parseStrictJson(jsonText));
+    const output = withContext(where, () => validateKeystoreOutput(value));
+    return { jsonText, output };
+}
+function isJsonCandidate(entry) {
+    if (entry.isDirectory || !entry.name.toLowerCase().endsWith('.json'))
+        return false;
+    // macOS archivers add AppleDouble files ("__MACOSX/._x.json"): metadata, not outputs.
+    return !entry.name.startsWith('__MACOSX/') && !(0,external_node_path_.basename)(entry.name).startsWith('._');
+}
+function listEntries(entries) {
+    const shown = entries
+        .slice(0, MAX_LISTED_ENTRIES)
+        .map((e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
+    return shown.join(', ') + (entries.length > MAX_LISTED_ENTRIES ? ` and ${entries.length - MAX_LISTED_ENTRIES} more` : '');
+}
+/** Prefixes an error's message with where it happened, keeping it as the cause. */
+function withContext(where, fn) {
+    try {
+        return fn();
+    }
+    catch (error) {
+        if (error instanceof KeystoreFileError)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new KeystoreFileError(`${where}: ${message}`, { cause: error });
+    }
+}
+function mib(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+
+/***/ }),
+
+/***/ 11046:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28876,7 +29688,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: buildDataPart
 
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./node_modules/@noble/hashes/_u64.js
 const U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
 const _32n = /* @__PURE__ */ BigInt(32);
@@ -30321,992 +31133,15 @@ class ChecksumMismatchError extends Error {
 }
 
 // EXTERNAL MODULE: ./src/credentials.ts
-var credentials = __nccwpck_require__(3029);
+var credentials = __nccwpck_require__(33029);
 // EXTERNAL MODULE: ./src/dfns/paths.ts
-var paths = __nccwpck_require__(9005);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var paths = __nccwpck_require__(19005);
+// EXTERNAL MODULE: ./src/keystore-file.ts + 2 modules
+var keystore_file = __nccwpck_require__(31522);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./src/safe-text.ts
-var safe_text = __nccwpck_require__(1452);
-;// CONCATENATED MODULE: ./src/json.ts
-/**
- * Strict UTF-8 decoding and strict JSON parsing: one audited file must not mean two things to
- * two parsers. On top of RFC 8259 syntax this refuses what parsers handle differently:
- * duplicate keys, escaped lone surrogates, numbers out of range for a double, and nesting
- * deep enough to overflow a recursive parser's stack.
- *
- * Speed: the native JSON.parse builds the value, and one linear, non-recursive scan checks the
- * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
- * in its validating mode, to report the first error with its own wording and location.
- */
-
-/** Deepest nesting of arrays and objects accepted. */
-const MAX_JSON_DEPTH = 512;
-/** Characters of a token (number, word) quoted in a message. */
-const MAX_TOKEN_CHARS = 40;
-/**
- * The bytes are not strict UTF-8, or the text is not strict JSON. `offset` is a byte offset for
- * UTF-8 errors and a UTF-16 offset into the text for JSON errors; `line` and `column` are
- * 1-based (lines end at "\n", columns count characters); `jsonPath` is formatted by formatJsonPath.
- */
-class JsonReadError extends Error {
-    name = 'JsonReadError';
-    offset;
-    line;
-    column;
-    jsonPath;
-    constructor(message, location = {}) {
-        super(message);
-        if (location.offset !== undefined)
-            this.offset = location.offset;
-        if (location.line !== undefined)
-            this.line = location.line;
-        if (location.column !== undefined)
-            this.column = location.column;
-        if (location.jsonPath !== undefined)
-            this.jsonPath = location.jsonPath;
-    }
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Decodes bytes as UTF-8, refusing a byte-order mark and any invalid sequence. */
-function decodeUtf8Strict(bytes) {
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        throw new JsonReadError('starts with a UTF-8 byte-order mark (EF BB BF); save the file as UTF-8 without BOM', {
-            offset: 0,
-            line: 1,
-            column: 1,
-        });
-    }
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        const bad = findInvalidUtf8(bytes);
-        if (!bad)
-            throw new JsonReadError('is not valid UTF-8');
-        const { offset, reason } = bad;
-        let line = 1;
-        let lineStart = 0;
-        for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
-            line++;
-            lineStart = i + 1;
-        }
-        let column = 1; // characters: bytes that do not continue a sequence
-        for (let i = lineStart; i < offset; i++)
-            if (((bytes[i] ?? 0) & 0xc0) !== 0x80)
-                column++;
-        const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
-        const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-        throw new JsonReadError(`is not valid UTF-8: invalid byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}): ${reason}` +
-            (utf16 ? '; the file looks like UTF-16, save it as UTF-8' : ''), { offset, line, column });
-    }
-}
-/** The first ill-formed sequence (Unicode Table 3-7), by the offset of its first byte. */
-function findInvalidUtf8(b) {
-    for (let i = 0; i < b.length;) {
-        const c = b[i] ?? 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c < 0xc0)
-            return { offset: i, reason: 'a continuation byte without a lead byte' };
-        if (c < 0xc2)
-            return { offset: i, reason: 'an overlong encoding' };
-        if (c > 0xf4)
-            return { offset: i, reason: c < 0xf8 ? 'a code point above U+10FFFF' : 'a byte never used in UTF-8' };
-        const length = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-        // The second byte's range is narrowed after E0, ED, F0 and F4 (Table 3-7).
-        const low = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-        const high = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-        for (let k = 1; k < length; k++) {
-            const d = b[i + k];
-            if (d === undefined)
-                return { offset: i, reason: 'a multi-byte sequence cut off by the end of the file' };
-            if (d >= (k === 1 ? low : 0x80) && d <= (k === 1 ? high : 0xbf))
-                continue;
-            if (k > 1 || d < 0x80 || d > 0xbf)
-                return { offset: i, reason: 'a truncated multi-byte sequence' };
-            if (c === 0xed)
-                return { offset: i, reason: 'a UTF-16 surrogate (U+D800 to U+DFFF) encoded in UTF-8' };
-            return { offset: i, reason: c === 0xf4 ? 'a code point above U+10FFFF' : 'an overlong encoding' };
-        }
-        i += length;
-    }
-    return undefined;
-}
-/** Parses JSON text strictly. Returns the value JSON.parse would give. */
-function parseStrictJson(text) {
-    if (!text.isWellFormed())
-        throw rawLoneSurrogate(text);
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        new Scanner(text, true).run(); // throws the first error, in document order
-        throw fromEngine(text, error); // not expected: the scan found nothing, so keep the engine's word
-    }
-    new Scanner(text, false).run();
-    return value;
-}
-const [QUOTE, BACKSLASH, COMMA, COLON, MINUS] = [0x22, 0x5c, 0x2c, 0x3a, 0x2d];
-const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-/** Longer integers may overflow a double; shorter ones without an exponent cannot. */
-const SAFE_NUMBER_CHARS = 300;
-/** Objects up to this many keys find duplicates by comparing key text in place, without a Set. */
-const SMALL_OBJECT_KEYS = 16;
-/**
- * One pass over the text with an explicit stack. `validate` checks the full grammar (the text
- * failed JSON.parse); without it the text is known valid and string contents are skipped.
- */
-class Scanner {
-    text;
-    validate;
-    frames = [];
-    depth = 0;
-    /** The next backslash at or after the last string scanned for one; text.length if none. */
-    nextBackslash = -1;
-    /** Whether the last string scanned held an escape. */
-    escaped = false;
-    constructor(text, validate) {
-        this.text = text;
-        this.validate = validate;
-    }
-    run() {
-        const text = this.text;
-        let i = skipSpace(text, 0);
-        if (i >= text.length) {
-            throw new JsonReadError(`invalid JSON: the document is ${text.length === 0 ? 'empty' : 'only white space'}`);
-        }
-        let state = 'value';
-        for (;;) {
-            if (state === 'value') {
-                const c = text.charCodeAt(i);
-                state = 'after-value';
-                if (c === QUOTE)
-                    i = this.string(i, false) + 1;
-                else if (c === MINUS || (c >= 0x30 && c <= 0x39))
-                    i = this.number(i);
-                else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-                    this.open(c === OPEN_OBJECT, i);
-                    i = skipSpace(text, i + 1);
-                    const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
-                    if (text.charCodeAt(i) !== close)
-                        state = c === OPEN_OBJECT ? 'key' : 'value';
-                    else {
-                        this.depth--; // an empty object or array
-                        i++;
-                    }
-                }
-                else
-                    i = this.literal(i);
-            }
-            else if (state === 'key') {
-                if (text.charCodeAt(i) !== QUOTE)
-                    throw this.syntax(i, `expected a property name in double quotes, found ${this.found(i)}`);
-                i = skipSpace(text, this.string(i, true) + 1);
-                if (text.charCodeAt(i) !== COLON)
-                    throw this.syntax(i, `expected ":" after the property name, found ${this.found(i)}`);
-                i = skipSpace(text, i + 1);
-                state = 'value';
-            }
-            else {
-                i = skipSpace(text, i);
-                const frame = this.frames[this.depth - 1];
-                if (!frame) {
-                    if (i < text.length)
-                        throw this.syntax(i, `unexpected ${this.found(i)} after the end of the JSON value`);
-                    return;
-                }
-                const c = text.charCodeAt(i);
-                const close = frame.isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
-                if (c === close) {
-                    this.depth--;
-                    i++;
-                }
-                else if (c === COMMA) {
-                    const next = skipSpace(text, i + 1);
-                    if (text.charCodeAt(next) === close)
-                        throw this.syntax(i, `trailing comma before "${String.fromCharCode(close)}"`);
-                    frame.index++;
-                    i = next;
-                    state = frame.isObject ? 'key' : 'value';
-                }
-                else {
-                    const after = frame.isObject ? 'a property value' : 'an array element';
-                    throw this.syntax(i, `expected "," or "${String.fromCharCode(close)}" after ${after}, found ${this.found(i)}`);
-                }
-            }
-        }
-    }
-    open(isObject, at) {
-        if (this.depth >= MAX_JSON_DEPTH) {
-            throw located((where) => `JSON nested deeper than ${MAX_JSON_DEPTH} levels at ${where}`, this.text, at);
-        }
-        let frame = this.frames[this.depth];
-        if (!frame) {
-            frame = { isObject, index: 0, starts: [], ends: [], count: 0, inSet: false, keys: new Set(), keyStart: 0, keyEnd: 0, keyEscaped: false };
-            this.frames.push(frame);
-        }
-        frame.isObject = isObject;
-        frame.index = 0;
-        frame.count = 0;
-        if (frame.inSet) {
-            frame.inSet = false;
-            frame.keys.clear();
-        }
-        this.depth++;
-    }
-    /** Scans the string opening at `start`; returns the index of its closing quote. Keys are checked for duplicates. */
-    string(start, isKey) {
-        const text = this.text;
-        let end = this.validate ? -1 : text.indexOf('"', start + 1);
-        if (!this.validate && this.nextBackslash < start) {
-            const next = text.indexOf('\\', start);
-            this.nextBackslash = next === -1 ? text.length : next;
-        }
-        this.escaped = false;
-        if (this.validate || this.nextBackslash < end)
-            end = this.escapedString(start, isKey);
-        if (isKey)
-            this.addKey(this.frames[this.depth - 1], start, end);
-        return end;
-    }
-    /** Records the key quoted from `start` to `end` in the object's frame, refusing a duplicate. */
-    addKey(frame, start, end) {
-        const text = this.text;
-        frame.keyStart = start;
-        frame.keyEnd = end;
-        frame.keyEscaped = this.escaped;
-        if (!frame.inSet && (this.escaped || frame.count === SMALL_OBJECT_KEYS)) {
-            frame.inSet = true;
-            for (let k = 0; k < frame.count; k++)
-                frame.keys.add(text.slice(frame.starts[k], frame.ends[k]));
-        }
-        let duplicate = false;
-        if (frame.inSet) {
-            const size = frame.keys.size;
-            frame.keys.add(keyText(text, start, end, this.escaped));
-            duplicate = frame.keys.size === size;
-        }
-        else {
-            const length = end - start - 1;
-            for (let k = 0; k < frame.count && !duplicate; k++) {
-                const from = frame.starts[k];
-                duplicate = frame.ends[k] - from === length && sameText(text, from, start + 1, length);
-            }
-            frame.starts[frame.count] = start + 1;
-            frame.ends[frame.count] = end;
-            frame.count++;
-        }
-        if (duplicate) {
-            const key = keyText(text, start, end, this.escaped);
-            const path = this.path(1);
-            throw located((at) => `duplicate key ${(0,safe_text/* safeQuoted */.OO)(key)} at ${path} (${at})`, text, start, path);
-        }
-    }
-    /** Character by character: validates escapes and refuses escaped lone surrogates. */
-    escapedString(start, isKey) {
-        const text = this.text;
-        for (let i = start + 1; i < text.length;) {
-            const c = text.charCodeAt(i);
-            if (c === QUOTE)
-                return i;
-            if (c < 0x20) {
-                const code = c.toString(16).toUpperCase().padStart(4, '0');
-                throw this.syntax(i, `unescaped control character U+${code} in a string`);
-            }
-            if (c !== BACKSLASH) {
-                i++;
-                continue;
-            }
-            this.escaped = true;
-            const e = text.charAt(i + 1);
-            if (e !== 'u') {
-                if (!'"\\/bfnrt'.includes(e) || e === '')
-                    throw this.syntax(i, `invalid escape ${(0,safe_text/* safeQuoted */.OO)(text.slice(i, i + 2))} in a string`);
-                i += 2;
-                continue;
-            }
-            const code = hex4(text, i + 2);
-            if (code < 0)
-                throw this.syntax(i, `invalid escape ${(0,safe_text/* safeQuoted */.OO)(text.slice(i, i + 6))}: "\\u" takes four hex digits`);
-            if ((code & 0xf800) !== 0xd800) {
-                i += 6;
-                continue;
-            }
-            const pairs = code < 0xdc00 && text.startsWith('\\u', i + 6) && (hex4(text, i + 8) & 0xfc00) === 0xdc00;
-            if (!pairs) {
-                const what = isKey ? `a property name in ${this.path(1)}` : `the string at ${this.path(0)}`;
-                throw located((at) => `${what} holds an escaped lone surrogate "${text.slice(i, i + 6)}" (${at}); JSON parsers decode these differently`, text, i, this.path(isKey ? 1 : 0));
-            }
-            i += 12;
-        }
-        throw this.syntax(start, 'unterminated string (no closing double quote)');
-    }
-    /** Scans a number; returns the index after it. Refuses numbers that are infinite as a double. */
-    number(start) {
-        const text = this.text;
-        let i = start;
-        let exponent = false;
-        for (;;) {
-            const c = text.charCodeAt(i);
-            if ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === MINUS || c === 0x2b)
-                i++;
-            else if (c === 0x65 || c === 0x45) {
-                exponent = true;
-                i++;
-            }
-            else
-                break;
-        }
-        if (this.validate && !NUMBER.test(text.slice(start, i))) {
-            throw this.syntax(start, `invalid number ${(0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS)}`);
-        }
-        if ((exponent || i - start > SAFE_NUMBER_CHARS) && !Number.isFinite(Number(text.slice(start, i)))) {
-            const shown = (0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS).slice(1, -1);
-            const path = this.path(0);
-            throw located((at) => `number ${shown} at ${path} is out of range for a double (${at})`, text, start, path);
-        }
-        return i;
-    }
-    literal(start) {
-        for (const word of ['true', 'false', 'null'])
-            if (this.text.startsWith(word, start))
-                return start + word.length;
-        const hint = this.text.charAt(start) === "'" ? ' (JSON strings take double quotes)' : '';
-        throw this.syntax(start, `expected a value, found ${this.found(start)}${hint}`);
-    }
-    /** The path of the value being read, leaving out the `drop` innermost levels. */
-    path(drop) {
-        const segments = [];
-        for (let d = 0; d < this.depth - drop; d++) {
-            const frame = this.frames[d];
-            segments.push(frame.isObject ? keyText(this.text, frame.keyStart, frame.keyEnd, frame.keyEscaped) : frame.index);
-        }
-        return (0,safe_text/* formatJsonPath */.pB)(segments);
-    }
-    syntax(offset, what) {
-        const path = this.depth > 0 ? this.path(1) : undefined;
-        const inside = this.depth > 1 ? ` (in ${path})` : '';
-        return located((at) => `invalid JSON at ${at}${inside}: ${what}`, this.text, offset, path);
-    }
-    /** Describes what stands at `i`: a whole word, one character, or the end. */
-    found(i) {
-        if (i >= this.text.length)
-            return 'the end of the text';
-        const word = /^[\w$]+/.exec(this.text.slice(i, i + MAX_TOKEN_CHARS))?.[0];
-        return (0,safe_text/* safeQuoted */.OO)(word ?? String.fromCodePoint(this.text.codePointAt(i) ?? 0));
-    }
-}
-/** The key quoted from `start` to `end`, decoded. */
-function keyText(text, start, end, escaped) {
-    return escaped ? JSON.parse(text.slice(start, end + 1)) : text.slice(start + 1, end);
-}
-function sameText(text, a, b, length) {
-    for (let k = 0; k < length; k++)
-        if (text.charCodeAt(a + k) !== text.charCodeAt(b + k))
-            return false;
-    return true;
-}
-function skipSpace(text, i) {
-    for (;;) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
-            i++;
-        else
-            return i;
-    }
-}
-/** The value of four hex digits at `i`, or -1. */
-function hex4(text, i) {
-    let value = 0;
-    for (let k = i; k < i + 4; k++) {
-        const c = text.charCodeAt(k) | 0x20; // lower case; NaN (past the end) becomes 0x20
-        const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-        if (digit < 0)
-            return -1;
-        value = value * 16 + digit;
-    }
-    return value;
-}
-/** 1-based line and column of a UTF-16 offset; columns count code points. */
-function lineColumn(text, offset) {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-        line++;
-        lineStart = i + 1;
-    }
-    let column = 1;
-    for (let i = lineStart; i < offset; i++) {
-        const lowAfterHigh = (text.charCodeAt(i) & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
-        if (!lowAfterHigh || i === lineStart)
-            column++;
-    }
-    return { line, column };
-}
-function located(message, text, offset, jsonPath) {
-    const { line, column } = lineColumn(text, offset);
-    const location = { offset, line, column, ...(jsonPath === undefined ? {} : { jsonPath }) };
-    return new JsonReadError(message(`line ${line}, column ${column}`), location);
-}
-/** Only for text not decoded by decodeUtf8Strict, which cannot produce a lone surrogate. */
-function rawLoneSurrogate(text) {
-    let i = 0;
-    for (let cp = text.codePointAt(0) ?? 0; i < text.length && (cp & 0xfffff800) !== 0xd800; cp = text.codePointAt(i) ?? 0) {
-        i += cp > 0xffff ? 2 : 1;
-    }
-    const code = text.charCodeAt(i).toString(16).toUpperCase();
-    return located((at) => `invalid JSON text: a lone UTF-16 surrogate U+${code} at ${at}`, text, i);
-}
-function fromEngine(text, error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /at position (\d+)/.exec(message)?.[1];
-    if (position === undefined)
-        return new JsonReadError(`invalid JSON: ${message}`);
-    return located((at) => `invalid JSON at ${at}: ${message}`, text, Number(position));
-}
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(8816);
-;// CONCATENATED MODULE: ./src/output-schema.ts
-/**
- * The key store output schema, transcribed rule for rule from Dfns's OpenAPI document for
- * `POST /key-stores/{storeId}/onchain-sign/output` (API version 1.891.1).
- *
- * Objects the schema leaves open are `looseObject`s, so extra fields are accepted. The
- * parsed value is only used to read fields: what is submitted is the file's own text.
- */
-
-
-/** At most this many violations are listed in one error. */
-const MAX_REPORTED_VIOLATIONS = 50;
-const HEX = /^[a-f0-9]+$/;
-const HEX_64 = /^[a-f0-9]{64}$/;
-const nonEmpty = () => schemas/* string */.YjP().min(1, { error: 'must not be empty' });
-const hex = () => schemas/* string */.YjP().regex(HEX, { error: 'expected lowercase hex' });
-const hex64 = () => schemas/* string */.YjP().regex(HEX_64, { error: 'expected 64 lowercase hex characters (a SHA-256 digest)' });
-const Fail = schemas/* looseObject */._H3({ message: nonEmpty(), code: nonEmpty() });
-/** `result` is exactly `{ success }` or exactly `{ fail }` (`additionalProperties: false`). */
-const resultOf = (success) => schemas/* union */.KCZ([schemas/* strictObject */.rej({ success }), schemas/* strictObject */.rej({ fail: Fail })]);
-const ProofOfControlSuccess = schemas/* looseObject */._H3({
-    signer_public_key: hex(),
-    prefix: hex(),
-    message: nonEmpty(),
-    exact_bytes_signed: hex64(),
-    signature: hex(),
-});
-const OnchainSignature = schemas/* looseObject */._H3({
-    signer_public_key: hex(),
-    exact_bytes_signed: hex(),
-    signature: hex(),
-});
-const ProofOfControlEntry = schemas/* looseObject */._H3({
-    type: schemas/* literal */.euz('proof-of-control-v1'),
-    result: resultOf(ProofOfControlSuccess),
-});
-const OnchainSignEntry = schemas/* looseObject */._H3({
-    type: schemas/* literal */.euz('onchain-sign-v1'),
-    result: resultOf(schemas/* record */.g1P(schemas/* string */.YjP(), OnchainSignature)),
-});
-/** The schema's `oneOf`: the two entry types differ in their `type` enum, so at most one matches. */
-const OutputEntry = schemas/* discriminatedUnion */.gMt('type', [ProofOfControlEntry, OnchainSignEntry]);
-const KeystoreOutput = schemas/* looseObject */._H3({
-    type: schemas/* literal */.euz('keystore-output'),
-    version: schemas/* literal */.euz(1),
-    org_id: nonEmpty(),
-    fleet_id: nonEmpty(),
-    keystore_id: nonEmpty(),
-    group_id: nonEmpty(),
-    status: schemas/* enum */.k5n(['success', 'partial', 'fail']),
-    outputs: schemas/* record */.g1P(schemas/* string */.YjP(), OutputEntry),
-});
-/** The keystore output does not follow Dfns's schema; `violations` lists each with its path. */
-class SchemaError extends Error {
-    violations;
-    constructor(violations) {
-        const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
-        const more = violations.length - shown.length;
-        super(`the keystore output does not match Dfns's schema (${plural(violations.length, 'violation')}):\n` +
-            shown.map((v) => `  - ${v}`).join('\n') +
-            (more > 0 ? `\n  … and ${more} more` : ''));
-        this.name = 'SchemaError';
-        this.violations = violations;
-    }
-}
-/** Checks a parsed document against the schema, reporting every violation with its path. */
-function validateKeystoreOutput(value) {
-    const result = KeystoreOutput.safeParse(value, { reportInput: true });
-    if (result.success)
-        return result.data;
-    throw new SchemaError(result.error.issues.flatMap((issue) => describeIssue(issue, [])));
-}
-function describeIssue(issue, base) {
-    const path = [...base, ...issue.path.map(pathKey)];
-    if (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator !== undefined)) {
-        return describeResultUnion(issue, path);
-    }
-    return [`${(0,safe_text/* formatJsonPath */.pB)(path)}: ${issueText(issue)}`];
-}
-/**
- * The only plain union is `result`: `{success}` or `{fail}`. Report the errors of the branch
- * whose key is present, rather than zod's "invalid input".
- */
-function describeResultUnion(issue, path) {
-    const input = issue.input;
-    const at = (0,safe_text/* formatJsonPath */.pB)(path);
-    if (input === undefined)
-        return [`${at}: is required`];
-    const keys = isPlainObject(input) ? Object.keys(input) : [];
-    const hasSuccess = keys.includes('success');
-    const hasFail = keys.includes('fail');
-    if (hasSuccess && hasFail)
-        return [`${at}: holds both "success" and "fail"; a result holds exactly one of them`];
-    const branch = hasSuccess ? issue.errors[0] : hasFail ? issue.errors[1] : undefined;
-    if (!branch || branch.length === 0) {
-        return [`${at}: expected an object holding exactly one of "success" or "fail", got ${describeValue(input)}`];
-    }
-    return branch.flatMap((inner) => describeIssue(inner, path));
-}
-function issueText(issue) {
-    switch (issue.code) {
-        case 'invalid_type':
-            return issue.input === undefined
-                ? 'is required'
-                : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
-        case 'invalid_value':
-            return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
-        case 'unrecognized_keys':
-            return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
-                .map((k) => `"${(0,safe_text/* safeText */.Hk)(k, 60)}"`)
-                .join(', ')}: a result holds exactly one of "success" or "fail"`;
-        case 'invalid_union': {
-            const type = isPlainObject(issue.input) ? issue.input['type'] : undefined;
-            return `expected "proof-of-control-v1" or "onchain-sign-v1", got ${type === undefined ? 'no type' : describeValue(type)}`;
-        }
-        default:
-            return issue.message;
-    }
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function pathKey(key) {
-    return typeof key === 'symbol' ? String(key) : key;
-}
-function article(type) {
-    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function describeValue(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    switch (typeof value) {
-        case 'string':
-            return `"${(0,safe_text/* safeText */.Hk)(value, 40)}"`;
-        case 'number':
-        case 'boolean':
-            return String(value);
-        case 'object': {
-            const keys = Object.keys(value);
-            return keys.length === 0
-                ? 'an empty object'
-                : `an object with keys ${keys
-                    .slice(0, 5)
-                    .map((k) => `"${(0,safe_text/* safeText */.Hk)(k, 40)}"`)
-                    .join(', ')}${keys.length > 5 ? ', …' : ''}`;
-        }
-        default:
-            return typeof value;
-    }
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/zip.ts
-/**
- * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
- * file must not mean two things to two readers: every byte must belong to exactly one entry,
- * local headers must agree with the central directory, names must be unique and unambiguous.
- * Only stored and deflated entries are read, through node:zlib with a hard output cap.
- */
-
-
-const ZIP_MAX_ENTRIES = 1000;
-/** Sum of the entries' declared uncompressed sizes. */
-const ZIP_MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024;
-const ZIP_MAX_ENTRY_UNCOMPRESSED = 64 * 1024 * 1024;
-/** Uncompressed / compressed size, per entry, for entries over ZIP_RATIO_MIN_SIZE uncompressed. */
-const ZIP_MAX_RATIO = 200;
-const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
-/** The end record (22 bytes) plus the longest comment: how far from the end the record may start. */
-const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
-class ZipError extends Error {
-    name = 'ZipError';
-}
-const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
-const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
-/** Flags that change how an entry reads: local header and central directory must agree on them. */
-const MEANINGFUL_FLAGS = ENCRYPTED | HAS_DESCRIPTOR | STRONG_ENCRYPTION | UTF8_NAME;
-const [ZIP64_EXTRA, UNICODE_PATH_EXTRA] = [0x0001, 0x7075];
-const METHOD_NAMES = { 9: 'deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'zstd', 95: 'xz', 98: 'PPMd', 99: 'AES encryption' };
-/** Code page 437, bytes 0x80 to 0xFF: what zip names mean without the UTF-8 flag (APPNOTE appendix D). */
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-const zip_utf8 = new TextDecoder('utf-8', { fatal: true });
-/** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
-function isZip(bytes) {
-    return bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
-}
-/** Lists the entries from the central directory, checking the whole archive's structure and limits. */
-function listZip(bytes) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const u16 = (at) => view.getUint16(at, true);
-    const u32 = (at) => view.getUint32(at, true);
-    const end = findEndRecord(bytes, view);
-    const [count, size, offset] = [u16(end + 10), u32(end + 12), u32(end + 16)];
-    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || (end >= 20 && u32(end - 20) === ZIP64_LOCATOR)) {
-        throw new ZipError('the archive uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)');
-    }
-    if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) {
-        throw new ZipError('the archive spans several disks (a split or spanned zip), which is not supported');
-    }
-    if (count > ZIP_MAX_ENTRIES)
-        throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
-    if (offset + size !== end) {
-        throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
-    }
-    const entries = [];
-    let p = offset;
-    for (let k = 1; k <= count; k++) {
-        if (p + 46 > end || u32(p) !== CENTRAL)
-            throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
-        const [flags, method, nameLength, extraLength, commentLength] = [u16(p + 8), u16(p + 10), u16(p + 28), u16(p + 30), u16(p + 32)];
-        const next = p + 46 + nameLength + extraLength + commentLength;
-        if (next > end)
-            throw corrupt(`central directory record ${k} runs past the central directory`);
-        const nameBytes = bytes.subarray(p + 46, p + 46 + nameLength);
-        const name = decodeName(nameBytes, flags);
-        const entry = {
-            name,
-            displayName: (0,safe_text/* safeText */.Hk)(name),
-            method,
-            compressedSize: u32(p + 20),
-            uncompressedSize: u32(p + 24),
-            crc32: u32(p + 16),
-            encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === 99,
-            isDirectory: name.endsWith('/'),
-            localHeaderOffset: u32(p + 42),
-            unsafeName: isUnsafeName(name),
-            flags,
-            nameBytes,
-        };
-        const extra = extraFields(bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
-        const where = `entry "${entry.displayName}"`;
-        if (extra.has(ZIP64_EXTRA) || [entry.compressedSize, entry.uncompressedSize, entry.localHeaderOffset].includes(0xffffffff)) {
-            throw new ZipError(`${where} uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)`);
-        }
-        if (u16(p + 34) !== 0)
-            throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
-        const unicodePath = extra.get(UNICODE_PATH_EXTRA);
-        if (unicodePath && (unicodePath.length < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
-            throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
-        }
-        entries.push(entry);
-        p = next;
-    }
-    if (p !== end)
-        throw corrupt(`the central directory holds ${end - p} bytes after its ${count} declared records`);
-    const names = new Set();
-    let total = 0;
-    for (const entry of entries) {
-        if (names.has(entry.name))
-            throw new ZipError(`the archive holds two entries named "${entry.displayName}"; refusing an ambiguous archive`);
-        names.add(entry.name);
-        total += entry.uncompressedSize;
-    }
-    if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
-        const largest = entries.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
-        throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, over the limit of ${mib(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
-            `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
-    }
-    // Every byte before the central directory belongs to exactly one entry, in order: no gaps, no overlaps.
-    let at = 0;
-    for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
-        const where = `entry "${entry.displayName}"`;
-        if (entry.localHeaderOffset < at)
-            throw corrupt(`${where} overlaps the entry before it`);
-        if (entry.localHeaderOffset > at)
-            throw corrupt(`${at === 0 ? 'the first' : 'an'} entry is preceded by ${entry.localHeaderOffset - at} bytes that belong to no entry (offset ${at})`);
-        const data = locateData(bytes, entry);
-        const h = entry.localHeaderOffset;
-        const declared = [entry.crc32, entry.compressedSize, entry.uncompressedSize].join();
-        const sameFlags = (u16(h + 6) & MEANINGFUL_FLAGS) === (entry.flags & MEANINGFUL_FLAGS);
-        const sameSizes = (entry.flags & HAS_DESCRIPTOR) !== 0 || [u32(h + 14), u32(h + 18), u32(h + 22)].join() === declared;
-        const sameName = sameBytes(bytes.subarray(h + 30, h + 30 + u16(h + 26)), entry.nameBytes);
-        if (!sameName || !sameFlags || u16(h + 8) !== entry.method || !sameSizes) {
-            throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
-        }
-        at = data.end;
-        if ((entry.flags & HAS_DESCRIPTOR) !== 0) {
-            const d = at + (at + 4 <= offset && u32(at) === DESCRIPTOR ? 4 : 0);
-            if (d + 12 > offset || [u32(d), u32(d + 4), u32(d + 8)].join() !== declared) {
-                throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
-            }
-            at = d + 12;
-        }
-    }
-    if (at !== offset)
-        throw corrupt(`${offset - at} bytes at offset ${at} belong to no entry`);
-    return entries.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
-}
-/** Reads one entry's data, stored (0) or deflated (8), checking its size and CRC-32. */
-function readZipEntry(bytes, entry) {
-    const where = `entry "${entry.displayName}"`;
-    const { method, compressedSize, uncompressedSize } = entry;
-    if (entry.encrypted)
-        throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
-    if (method !== 0 && method !== 8) {
-        const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
-        throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
-    }
-    if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
-    }
-    if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
-        throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
-            `(over ${ZIP_MAX_RATIO} times)`);
-    }
-    const { start, end } = locateData(bytes, entry);
-    const data = method === 0 ? bytes.subarray(start, end) : inflate(bytes.subarray(start, end), uncompressedSize, where);
-    if (data.byteLength !== uncompressedSize) {
-        throw new ZipError(`${where} ${method === 0 ? 'holds' : 'inflates to'} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
-    }
-    const actual = (0,external_node_zlib_.crc32)(data) >>> 0;
-    if (actual !== entry.crc32)
-        throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
-    return data;
-}
-/** Inflates, never producing more than `declared` bytes: a lying header fails here instead of exhausting memory. */
-function inflate(compressed, declared, where) {
-    let result;
-    try {
-        const options = { maxOutputLength: Math.max(1, declared), info: true };
-        result = (0,external_node_zlib_.inflateRawSync)(compressed, options);
-    }
-    catch (error) {
-        const { code, message } = error;
-        if (code === 'ERR_BUFFER_TOO_LARGE')
-            throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
-        throw new ZipError(`${where} has corrupt compressed data (${message ?? String(error)})`);
-    }
-    if (result.engine.bytesWritten !== compressed.byteLength) {
-        throw new ZipError(`${where} has ${compressed.byteLength - result.engine.bytesWritten} bytes after the end of its compressed data`);
-    }
-    return result.buffer;
-}
-/** The range of an entry's (compressed) data, after its local header. */
-function locateData(bytes, entry) {
-    const p = entry.localHeaderOffset;
-    const where = `entry "${entry.displayName}"`;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (p + 30 > bytes.byteLength || view.getUint32(p, true) !== LOCAL)
-        throw corrupt(`${where}: no local header at offset ${p}`);
-    const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
-    if (start > bytes.byteLength)
-        throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
-    const end = start + entry.compressedSize;
-    if (end > bytes.byteLength)
-        throw corrupt(`${where}: its data runs past the end of the file`);
-    return { start, end };
-}
-function findEndRecord(bytes, view) {
-    const found = [];
-    let mismatched;
-    for (let p = bytes.byteLength - 22; p >= 0 && p >= bytes.byteLength - ZIP_EOCD_SEARCH_BYTES; p--) {
-        if (bytes[p] !== 0x50 || view.getUint32(p, true) !== END)
-            continue;
-        if (p + 22 + view.getUint16(p + 20, true) === bytes.byteLength)
-            found.push(p);
-        else
-            mismatched ??= p;
-    }
-    if (found.length > 1)
-        throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
-    if (found[0] !== undefined)
-        return found[0];
-    if (mismatched !== undefined) {
-        throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
-    }
-    throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
-}
-/** Extra fields by id; a malformed list counts as corruption. */
-function extraFields(extra) {
-    const fields = new Map();
-    for (let p = 0; p < extra.byteLength;) {
-        if (p + 4 > extra.byteLength)
-            throw corrupt('an extra field is truncated');
-        const length = (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
-        if (p + 4 + length > extra.byteLength)
-            throw corrupt('an extra field is truncated');
-        fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
-        p += 4 + length;
-    }
-    return fields;
-}
-function decodeName(bytes, flags) {
-    const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80))).join('');
-    if ((flags & UTF8_NAME) === 0)
-        return cp437;
-    try {
-        return zip_utf8.decode(bytes);
-    }
-    catch {
-        throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,safe_text/* safeText */.Hk)(cp437)}")`);
-    }
-}
-function isUnsafeName(name) {
-    // eslint-disable-next-line no-control-regex
-    const control = /[\u0000-\u001f\u007f-\u009f]/;
-    return name === '' || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\') || control.test(name) || name.split('/').includes('..');
-}
-function sameBytes(a, b) {
-    return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
-}
-function corrupt(what) {
-    return new ZipError(`the archive is corrupt: ${what}`);
-}
-function mib(bytes) {
-    return `${bytes / 1024 / 1024} MiB`;
-}
-function hex32(n) {
-    return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
-}
-
-;// CONCATENATED MODULE: ./src/keystore-file.ts
-/**
- * Reads the output file once and turns its bytes into a validated keystore output.
- *
- * Two shapes: the bare keystore output JSON, or an output archive (a zip, recognised by its
- * leading bytes) holding exactly one `.json` entry that is a keystore output. In both, the
- * bytes read here are the bytes hashed and uploaded, and `jsonText` is the output's own text,
- * which the submission embeds as it is (nothing is re-serialized, no field is dropped).
- */
-
-
-
-
-
-
-/** The largest output file accepted. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
-/** How many archive entries an error lists. */
-const MAX_LISTED_ENTRIES = 20;
-/** The file could not be read, or is not a valid keystore output. `where` names the file (and entry). */
-class KeystoreFileError extends Error {
-    name = 'KeystoreFileError';
-}
-/** Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. */
-async function readFileOnce(path, displayPath) {
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const { size } = await handle.stat();
-        if (size > MAX_FILE_BYTES)
-            throw tooLarge(displayPath, size);
-        const bytes = await handle.readFile();
-        if (bytes.byteLength > MAX_FILE_BYTES)
-            throw tooLarge(displayPath, bytes.byteLength);
-        if (bytes.byteLength === 0)
-            throw new KeystoreFileError(`${(0,safe_text/* safeText */.Hk)(displayPath)}: the file is empty`);
-        return bytes;
-    }
-    finally {
-        await handle.close();
-    }
-}
-function tooLarge(displayPath, size) {
-    return new KeystoreFileError(`${(0,safe_text/* safeText */.Hk)(displayPath)}: the file is ${keystore_file_mib(size)}, over the limit of ${keystore_file_mib(MAX_FILE_BYTES)} for a keystore output`);
-}
-/** Parses and validates the bytes of either shape. Errors name the file, and the entry in an archive. */
-function parseKeystoreFile(bytes, displayPath) {
-    const name = (0,safe_text/* safeText */.Hk)(displayPath);
-    if (!isZip(bytes))
-        return { bytes, shape: 'json', ...parseOutput(bytes, name) };
-    const entries = withContext(name, () => listZip(bytes));
-    const unsafe = entries.filter((e) => e.unsafeName);
-    if (unsafe.length > 0) {
-        throw new KeystoreFileError(`${name}: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ` +
-            `${listEntries(unsafe)}; refusing it`);
-    }
-    const candidates = entries.filter(isJsonCandidate);
-    const where = (entry) => `${name} (entry "${entry.displayName}")`;
-    const load = (entry) => parseOutput(withContext(where(entry), () => readZipEntry(bytes, entry)), where(entry));
-    if (candidates.length === 1 && candidates[0]) {
-        const entry = candidates[0];
-        return { bytes, shape: 'archive', entryName: entry.name, ...load(entry) };
-    }
-    if (candidates.length > 1) {
-        const outputs = candidates.flatMap((entry) => {
-            try {
-                return [{ entry, ...load(entry) }];
-            }
-            catch {
-                return [];
-            }
-        });
-        if (outputs.length === 1 && outputs[0]) {
-            const { entry, ...parsed } = outputs[0];
-            return { bytes, shape: 'archive', entryName: entry.name, ...parsed };
-        }
-        if (outputs.length > 1) {
-            throw new KeystoreFileError(`${name}: the archive holds ${outputs.length} keystore outputs (${listEntries(outputs.map((o) => o.entry))}); ` +
-                'it must hold exactly one');
-        }
-    }
-    throw new KeystoreFileError(`${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${candidates.length > 1 ? ' that is valid' : ''}). Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`);
-}
-function parseOutput(bytes, where) {
-    const jsonText = withContext(where, () => decodeUtf8Strict(bytes)).trim();
-    const value = withContext(where, () => parseStrictJson(jsonText));
-    const output = withContext(where, () => validateKeystoreOutput(value));
-    return { jsonText, output };
-}
-function isJsonCandidate(entry) {
-    if (entry.isDirectory || !entry.name.toLowerCase().endsWith('.json'))
-        return false;
-    // macOS archivers add AppleDouble files ("__MACOSX/._x.json"): metadata, not outputs.
-    return !entry.name.startsWith('__MACOSX/') && !(0,external_node_path_.basename)(entry.name).startsWith('._');
-}
-function listEntries(entries) {
-    const shown = entries
-        .slice(0, MAX_LISTED_ENTRIES)
-        .map((e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
-    return shown.join(', ') + (entries.length > MAX_LISTED_ENTRIES ? ` and ${entries.length - MAX_LISTED_ENTRIES} more` : '');
-}
-/** Prefixes an error's message with where it happened, keeping it as the cause. */
-function withContext(where, fn) {
-    try {
-        return fn();
-    }
-    catch (error) {
-        if (error instanceof KeystoreFileError)
-            throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        throw new KeystoreFileError(`${where}: ${message}`, { cause: error });
-    }
-}
-function keystore_file_mib(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var safe_text = __nccwpck_require__(91452);
 ;// CONCATENATED MODULE: ./src/locate.ts
 /**
  * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
@@ -31326,7 +31161,7 @@ function locateFile(pattern, baseDir, what = 'the workspace') {
     const where = `${what} (${baseDir})`;
     if (!GLOB_CHARS.test(pattern)) {
         const path = (0,external_node_path_.resolve)(baseDir, pattern);
-        const stat = (0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false });
+        const stat = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
         if (!stat)
             throw new LocateError(`no file at "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${(0,external_node_path_.isAbsolute)(pattern) ? path : where}`);
         if (stat.isDirectory()) {
@@ -31336,9 +31171,9 @@ function locateFile(pattern, baseDir, what = 'the workspace') {
             throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is not a regular file`);
         return { path, displayPath: display(path, baseDir) };
     }
-    const matches = (0,external_node_fs_namespaceObject.globSync)(pattern, { cwd: baseDir })
+    const matches = (0,external_node_fs_.globSync)(pattern, { cwd: baseDir })
         .map((m) => (0,external_node_path_.resolve)(baseDir, m))
-        .filter((m) => (0,external_node_fs_namespaceObject.statSync)(m, { throwIfNoEntry: false })?.isFile() === true)
+        .filter((m) => (0,external_node_fs_.statSync)(m, { throwIfNoEntry: false })?.isFile() === true)
         .sort();
     if (matches.length === 1 && matches[0] !== undefined) {
         return { path: matches[0], displayPath: display(matches[0], baseDir) };
@@ -31359,7 +31194,7 @@ function display(path, baseDir) {
 }
 
 // EXTERNAL MODULE: ./src/dfns/errors.ts
-var errors = __nccwpck_require__(1142);
+var errors = __nccwpck_require__(31142);
 ;// CONCATENATED MODULE: ./src/outcome.ts
 /**
  * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
@@ -31439,12 +31274,13 @@ async function run(inputs, env, io) {
     const output = (name, value) => io.setOutput(name, String(value));
     output('operation', inputs.operation);
     try {
-        const located = locateFile(inputs.path, env.workspace);
-        output('file', located.displayPath);
-        const bytes = await readFileOnce(located.path, located.displayPath);
+        const source = await obtainFile(inputs, env, io);
+        const { located } = source;
+        output('file', source.fileOutput);
+        const bytes = source.parsed?.bytes ?? (0,keystore_file/* readFileOnce */.ih)(located.path, located.displayPath);
         const checksum = sha256Hex(bytes);
         output('checksum', checksum);
-        const file = parseKeystoreFile(bytes, located.displayPath);
+        const file = source.parsed ?? (0,keystore_file/* parseKeystoreFile */.C3)(bytes, located.displayPath);
         describeFile(io, located.displayPath, file, checksum);
         output('output-status', file.output.status);
         output('outputs-count', Object.keys(file.output.outputs).length);
@@ -31467,7 +31303,7 @@ async function run(inputs, env, io) {
                 `data part ${Buffer.byteLength(dataPart)} bytes, ${countOutputs(file.output).summary}.`);
             return finish(io, 'dry-run');
         }
-        const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(838)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2838));
+        const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(838)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82838));
         io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
         const answer = await submitKeystoreOutput({
             apiUrl: inputs.apiUrl,
@@ -31491,6 +31327,26 @@ async function run(inputs, env, io) {
         const failure = classifyFailure(error);
         return { ...finish(io, failure.outcome), failure: failure.message };
     }
+}
+/** The file named by `path` in the workspace, or taken from the artifact `artifact-name`. */
+async function obtainFile(inputs, env, io) {
+    if (!inputs.artifact) {
+        const located = locateFile(inputs.path, env.workspace);
+        return { located, fileOutput: located.displayPath };
+    }
+    const { fetchArtifact } = await __nccwpck_require__.e(/* import() */ 849).then(__nccwpck_require__.bind(__nccwpck_require__, 15849));
+    const artifact = await fetchArtifact(inputs.artifact, env.run, io);
+    io.setOutput('artifact-id', String(artifact.id));
+    io.setOutput('artifact-digest', artifact.digest ?? '');
+    io.setOutput('run-id', String(artifact.runId));
+    const label = `the artifact "${(0,safe_text/* safeText */.Hk)(artifact.name)}"`;
+    if (inputs.path) {
+        const located = locateFile(inputs.path, artifact.downloadPath, label);
+        return { located, fileOutput: located.path };
+    }
+    const { findKeystoreOutputIn } = await __nccwpck_require__.e(/* import() */ 671).then(__nccwpck_require__.bind(__nccwpck_require__, 46671));
+    const found = findKeystoreOutputIn(artifact.downloadPath, label);
+    return { located: found.located, fileOutput: found.located.path, parsed: found.file };
 }
 function finish(io, outcome) {
     const status = statusFor(outcome);
@@ -31553,7 +31409,7 @@ function requireValue(value) {
 
 /***/ }),
 
-/***/ 1452:
+/***/ 91452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31643,49 +31499,425 @@ function formatJsonPath(path) {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 50928:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K0: () => (/* binding */ isZip),
+/* harmony export */   g7: () => (/* binding */ readZipEntry),
+/* harmony export */   oV: () => (/* binding */ listZip)
+/* harmony export */ });
+/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE, ZIP_EOCD_SEARCH_BYTES, ZipError */
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91452);
+/**
+ * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
+ * file must not mean two things to two readers: every byte must belong to exactly one entry,
+ * local headers must agree with the central directory, names must be unique and unambiguous.
+ * Only stored and deflated entries are read, through node:zlib with a hard output cap.
+ */
+
+
+const ZIP_MAX_ENTRIES = 1000;
+/** Sum of the entries' declared uncompressed sizes. */
+const ZIP_MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024;
+const ZIP_MAX_ENTRY_UNCOMPRESSED = 64 * 1024 * 1024;
+/** Uncompressed / compressed size, per entry, for entries over ZIP_RATIO_MIN_SIZE uncompressed. */
+const ZIP_MAX_RATIO = 200;
+const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
+/** The end record (22 bytes) plus the longest comment: how far from the end the record may start. */
+const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
+class ZipError extends Error {
+    name = 'ZipError';
+}
+const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
+const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
+/** Flags that change how an entry reads: local header and central directory must agree on them. */
+const MEANINGFUL_FLAGS = ENCRYPTED | HAS_DESCRIPTOR | STRONG_ENCRYPTION | UTF8_NAME;
+const [ZIP64_EXTRA, UNICODE_PATH_EXTRA] = [0x0001, 0x7075];
+const AES_METHOD = 99;
+const METHOD_NAMES = {
+    9: 'deflate64',
+    12: 'bzip2',
+    14: 'LZMA',
+    93: 'zstd',
+    95: 'xz',
+    98: 'PPMd',
+    [AES_METHOD]: 'AES encryption',
+};
+/**
+ * Code page 437, bytes 0x80 to 0xFF: what names mean without the UTF-8 flag (APPNOTE 4.4.4).
+ * Bytes below 0x80 are read as ASCII, so control bytes stay control characters (and unsafe).
+ */
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const ZIP64 = 'uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
+function isZip(bytes) {
+    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+        return false;
+    return (bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6);
+}
+/** Lists the entries from the central directory, after checking the whole archive's structure and limits. */
+function listZip(bytes) {
+    const reader = new Reader(bytes);
+    const end = findEndRecord(reader);
+    const [count, size, offset] = [reader.u16(end + 10), reader.u32(end + 12), reader.u32(end + 16)];
+    const locator = end >= 20 && reader.u32(end - 20) === ZIP64_LOCATOR;
+    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || locator) {
+        throw new ZipError(`the archive ${ZIP64}`);
+    }
+    if (reader.u16(end + 4) !== 0 || reader.u16(end + 6) !== 0 || reader.u16(end + 8) !== count) {
+        throw new ZipError('the archive spans several disks (a split or spanned zip), which is not supported');
+    }
+    if (count > ZIP_MAX_ENTRIES) {
+        throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
+    }
+    if (offset + size !== end) {
+        throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
+    }
+    const records = [];
+    let p = offset;
+    for (let k = 1; k <= count; k++) {
+        if (p + 46 > end || reader.u32(p) !== CENTRAL) {
+            throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
+        }
+        const next = p + 46 + reader.u16(p + 28) + reader.u16(p + 30) + reader.u16(p + 32);
+        if (next > end)
+            throw corrupt(`central directory record ${k} runs past the central directory`);
+        records.push(readCentralRecord(reader, p));
+        p = next;
+    }
+    if (p !== end)
+        throw corrupt(`the central directory holds ${end - p} bytes after its ${count} declared records`);
+    checkNamesAndTotal(records);
+    checkLayout(reader, records, offset);
+    return records.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
+}
+/**
+ * Reads one entry's data, stored (0) or deflated (8), checking its limits, size and CRC-32.
+ * A stored entry's data is a view into `bytes`.
+ */
+function readZipEntry(bytes, entry) {
+    const where = `entry "${entry.displayName}"`;
+    const { method, compressedSize, uncompressedSize } = entry;
+    if (entry.encrypted)
+        throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
+    if (method !== 0 && method !== 8) {
+        const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
+        throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
+    }
+    if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
+        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+    }
+    if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
+        throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
+            `(over ${ZIP_MAX_RATIO} times)`);
+    }
+    const { start, end } = locateData(new Reader(bytes), entry);
+    const stored = bytes.subarray(start, end);
+    const data = method === 0 ? stored : inflate(stored, uncompressedSize, where);
+    if (data.byteLength !== uncompressedSize) {
+        const verb = method === 0 ? 'holds' : 'inflates to';
+        throw new ZipError(`${where} ${verb} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
+    }
+    const actual = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.crc32)(data) >>> 0;
+    if (actual !== entry.crc32) {
+        throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
+    }
+    return data;
+}
+/** Little-endian reads; callers check bounds first. */
+class Reader {
+    bytes;
+    view;
+    constructor(bytes) {
+        this.bytes = bytes;
+        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    u16(at) {
+        return this.view.getUint16(at, true);
+    }
+    u32(at) {
+        return this.view.getUint32(at, true);
+    }
+}
+/** The end record: searched backwards, it must end exactly at the end of the file and be the only one that does. */
+function findEndRecord(reader) {
+    const length = reader.bytes.byteLength;
+    const found = [];
+    let mismatched;
+    for (let p = length - 22; p >= 0 && p >= length - ZIP_EOCD_SEARCH_BYTES; p--) {
+        if (reader.bytes[p] !== 0x50 || reader.u32(p) !== END)
+            continue;
+        if (p + 22 + reader.u16(p + 20) === length)
+            found.push(p);
+        else
+            mismatched ??= p;
+    }
+    if (found.length > 1) {
+        throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
+    }
+    if (found[0] !== undefined)
+        return found[0];
+    if (mismatched !== undefined) {
+        throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
+    }
+    throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
+}
+function readCentralRecord(reader, p) {
+    const [flags, method] = [reader.u16(p + 8), reader.u16(p + 10)];
+    const [nameLength, extraLength] = [reader.u16(p + 28), reader.u16(p + 30)];
+    const nameBytes = reader.bytes.subarray(p + 46, p + 46 + nameLength);
+    const name = decodeName(nameBytes, flags);
+    const record = {
+        name,
+        displayName: (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(name),
+        method,
+        compressedSize: reader.u32(p + 20),
+        uncompressedSize: reader.u32(p + 24),
+        crc32: reader.u32(p + 16),
+        encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
+        isDirectory: name.endsWith('/'),
+        localHeaderOffset: reader.u32(p + 42),
+        unsafeName: isUnsafeName(name),
+        flags,
+        nameBytes,
+    };
+    const where = `entry "${record.displayName}"`;
+    const extra = extraFields(reader.bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
+    const sizes = [record.compressedSize, record.uncompressedSize, record.localHeaderOffset];
+    if (extra.has(ZIP64_EXTRA) || sizes.includes(0xffffffff))
+        throw new ZipError(`${where} ${ZIP64}`);
+    if (reader.u16(p + 34) !== 0) {
+        throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
+    }
+    // Info-ZIP's Unicode Path field (version, CRC-32 of the header name, UTF-8 name): some readers prefer it.
+    const unicodePath = extra.get(UNICODE_PATH_EXTRA);
+    if (unicodePath && (unicodePath.byteLength < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
+        throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
+    }
+    return record;
+}
+function checkNamesAndTotal(records) {
+    const names = new Set();
+    let total = 0;
+    for (const record of records) {
+        if (names.has(record.name)) {
+            throw new ZipError(`the archive holds two entries named "${record.displayName}"; refusing an ambiguous archive`);
+        }
+        names.add(record.name);
+        total += record.uncompressedSize;
+    }
+    if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
+        const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
+        throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, ` +
+            `over the limit of ${mib(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+            `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
+    }
+}
+/**
+ * Every byte before the central directory belongs to exactly one entry, in order, with no gaps
+ * (where a streaming reader would find a hidden entry) and no overlaps; each local header agrees
+ * with its central record, and each data descriptor with the central sizes.
+ */
+function checkLayout(reader, records, directoryOffset) {
+    let at = 0;
+    for (const record of [...records].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+        const where = `entry "${record.displayName}"`;
+        const h = record.localHeaderOffset;
+        if (h < at)
+            throw corrupt(`${where} overlaps the entry before it`);
+        if (h > at) {
+            const which = at === 0 ? 'the first' : 'an';
+            throw corrupt(`${which} entry is preceded by ${h - at} bytes that belong to no entry (offset ${at})`);
+        }
+        const data = locateData(reader, record);
+        const declared = [record.crc32, record.compressedSize, record.uncompressedSize].join();
+        const descriptor = (record.flags & HAS_DESCRIPTOR) !== 0;
+        const agrees = sameBytes(reader.bytes.subarray(h + 30, h + 30 + reader.u16(h + 26)), record.nameBytes) &&
+            (reader.u16(h + 6) & MEANINGFUL_FLAGS) === (record.flags & MEANINGFUL_FLAGS) &&
+            reader.u16(h + 8) === record.method &&
+            (descriptor || [reader.u32(h + 14), reader.u32(h + 18), reader.u32(h + 22)].join() === declared);
+        if (!agrees) {
+            throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
+        }
+        at = data.end;
+        if (descriptor) {
+            const signed = at + 4 <= directoryOffset && reader.u32(at) === DESCRIPTOR; // the signature is optional
+            const d = signed ? at + 4 : at;
+            if (d + 12 > directoryOffset || [reader.u32(d), reader.u32(d + 4), reader.u32(d + 8)].join() !== declared) {
+                throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
+            }
+            at = d + 12;
+        }
+        if (at > directoryOffset)
+            throw corrupt(`${where} runs into the central directory`);
+    }
+    if (at !== directoryOffset)
+        throw corrupt(`${directoryOffset - at} bytes at offset ${at} belong to no entry`);
+}
+/** The range of an entry's (compressed) data, after its local header. */
+function locateData(reader, entry) {
+    const { byteLength } = reader.bytes;
+    const p = entry.localHeaderOffset;
+    const where = `entry "${entry.displayName}"`;
+    if (p + 30 > byteLength || reader.u32(p) !== LOCAL)
+        throw corrupt(`${where}: no local header at offset ${p}`);
+    const start = p + 30 + reader.u16(p + 26) + reader.u16(p + 28);
+    if (start > byteLength) {
+        throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
+    }
+    const end = start + entry.compressedSize;
+    if (end > byteLength)
+        throw corrupt(`${where}: its data runs past the end of the file`);
+    return { start, end };
+}
+/** Inflates, never producing more than `declared` bytes: a lying header fails here, not by exhausting memory. */
+function inflate(compressed, declared, where) {
+    let result;
+    try {
+        // `info: true` also returns the engine, whose bytesWritten counts the compressed bytes consumed.
+        const options = { maxOutputLength: Math.max(1, declared), info: true };
+        result = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.inflateRawSync)(compressed, options);
+    }
+    catch (error) {
+        const { code, message } = error;
+        if (code === 'ERR_BUFFER_TOO_LARGE') {
+            throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
+        }
+        throw new ZipError(`${where} has corrupt compressed data (${message ?? String(error)})`);
+    }
+    const unread = compressed.byteLength - result.engine.bytesWritten;
+    if (unread !== 0)
+        throw new ZipError(`${where} has ${unread} bytes after the end of its compressed data`);
+    return result.buffer;
+}
+/** Extra fields by id; a malformed list counts as corruption. */
+function extraFields(extra) {
+    const fields = new Map();
+    for (let p = 0; p < extra.byteLength;) {
+        const length = p + 4 > extra.byteLength ? Infinity : (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
+        if (p + 4 + length > extra.byteLength)
+            throw corrupt('an extra field is truncated');
+        fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
+        p += 4 + length;
+    }
+    return fields;
+}
+function decodeName(bytes, flags) {
+    const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80)));
+    if ((flags & UTF8_NAME) === 0)
+        return cp437.join('');
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(cp437.join(''))}")`);
+    }
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+function isUnsafeName(name) {
+    const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
+    return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
+}
+function sameBytes(a, b) {
+    return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
+}
+function corrupt(what) {
+    return new ZipError(`the archive is corrupt: ${what}`);
+}
+function mib(bytes) {
+    return `${bytes / 1024 / 1024} MiB`;
+}
+function hex32(n) {
+    return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+
+/***/ }),
+
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 20181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 49140:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("constants");
+
+/***/ }),
+
+/***/ 76982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 79896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 91943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -31699,70 +31931,98 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 51455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 98995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -31776,105 +32036,161 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 1792:
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 99:
+/***/ 80099:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 7830:
+/***/ 37830:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
 
 /***/ }),
 
-/***/ 7997:
+/***/ 46193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+
+/***/ }),
+
+/***/ 87997:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 70857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 16928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 52018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 87016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3218:
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 77094:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31891,8 +32207,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31967,7 +32283,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -32021,10 +32337,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(76982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -32038,15 +32354,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -32057,885 +32373,17 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(16928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(44942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(92145);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -32970,7 +32418,7 @@ class oidc_utils_OidcClient {
         return runtimeUrl;
     }
     static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             var _a;
             const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
@@ -32988,7 +32436,7 @@ class oidc_utils_OidcClient {
         });
     }
     static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
                 let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
@@ -33020,7 +32468,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -33043,7 +32491,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -33139,7 +32587,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -33324,13 +32772,13 @@ function toPlatformPath(pth) {
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
+var external_string_decoder_ = __nccwpck_require__(13193);
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
+var external_events_ = __nccwpck_require__(24434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+var external_assert_ = __nccwpck_require__(42613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -33343,7 +32791,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33370,7 +32818,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -33428,7 +32876,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -33457,11 +32905,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -33681,7 +33129,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -33696,7 +33144,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -33707,7 +33155,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -33716,7 +33164,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -33863,13 +33311,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -34147,7 +33595,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -34160,7 +33608,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -34499,8 +33947,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -34681,7 +34129,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -34749,7 +34197,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -34839,7 +34287,905 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 8816:
+/***/ 92145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
+/***/ 44942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  Hv: () => (/* binding */ HttpCodes)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(58611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(65692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(20770);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(23368);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 38816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44419,7 +44765,7 @@ function preprocess(fn, schema) {
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -44520,6 +44866,36 @@ function preprocess(fn, schema) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -44557,6 +44933,17 @@ function preprocess(fn, schema) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
@@ -44636,6 +45023,6 @@ function preprocess(fn, schema) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(79407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

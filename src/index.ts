@@ -2,6 +2,7 @@
  * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
  * step's exit code. It only wires; everything else is in run().
  */
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { privateKeySecretForms } from './credentials.ts';
 import { parseInputs } from './inputs.ts';
@@ -30,8 +31,26 @@ async function main(): Promise<void> {
   const privateKey = core.getInput('dfns-private-key');
   if (privateKey) privateKeySecretForms(privateKey).forEach((form) => core.setSecret(form));
 
+  const githubToken = core.getInput('github-token');
+  if (githubToken) core.setSecret(githubToken);
+
   const inputs = parseInputs((name) => core.getInput(name));
-  const result = await run(inputs, { workspace: process.env['GITHUB_WORKSPACE'] || process.cwd() }, io);
+  const env = process.env;
+  const result = await run(
+    inputs,
+    {
+      workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+      run: {
+        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        runId: Number(env['GITHUB_RUN_ID'] ?? 0),
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        eventPath: env['GITHUB_EVENT_PATH'],
+        runnerTemp: env['RUNNER_TEMP'] || tmpdir(),
+      },
+    },
+    io,
+  );
   if (result.failure !== undefined) fail(result.failure);
 }
 

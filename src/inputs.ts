@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { ArtifactInputs } from './artifact.ts';
 import { safeText } from './safe-text.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
@@ -25,6 +26,8 @@ export interface Inputs {
   expectedChecksum: string | undefined;
   dryRun: boolean;
   timeoutSeconds: number;
+  /** Set when the file comes from a workflow artifact. */
+  artifact: ArtifactInputs | undefined;
 }
 
 /** An input the workflow set wrongly; the message names the input and never echoes a secret. */
@@ -52,9 +55,14 @@ export function parseInputs(raw: RawInputs): Inputs {
     expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
     dryRun,
     timeoutSeconds: parseTimeout(get('timeout-seconds')),
+    artifact: parseArtifactInputs(get),
   };
 
-  if (!inputs.path) throw new InputError('input "path" is required: the keystore output file (or a glob matching it)');
+  if (!inputs.path && !inputs.artifact) {
+    throw new InputError(
+      'input "path" is required: the keystore output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
+    );
+  }
   if (!dryRun) {
     const missing = (['dfns-token', 'dfns-credential-id', 'dfns-private-key'] as const).filter((n) => !get(n));
     if (missing.length > 0) {
@@ -65,6 +73,35 @@ export function parseInputs(raw: RawInputs): Inputs {
     }
   }
   return inputs;
+}
+
+function parseArtifactInputs(get: (name: string) => string): ArtifactInputs | undefined {
+  const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
+  const artifactName = get('artifact-name');
+  if (!artifactName) {
+    const stray = ['run-id', 'repository'].filter((n) => get(n));
+    if (stray.length > 0) {
+      throw new InputError(
+        `${stray.map((n) => `"${n}"`).join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with "artifact-name"; set it, or remove ${stray.length === 1 ? 'it' : 'them'}`,
+      );
+    }
+    return undefined;
+  }
+  const runId = get('run-id');
+  if (runId && !/^[1-9]\d{0,18}$/.test(runId)) {
+    throw new InputError(`input "run-id" must be a workflow run id (a positive whole number), got "${shorten(runId)}"`);
+  }
+  const repository = get('repository');
+  if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new InputError(`input "repository" must be owner/name, got "${shorten(repository)}"`);
+  }
+  return {
+    artifactName,
+    runId: runId ? Number(runId) : undefined,
+    repository: repository || undefined,
+    githubToken: get('github-token') || undefined,
+    allowForkArtifacts,
+  };
 }
 
 const TRUE = ['true', 'True', 'TRUE'];

@@ -8,7 +8,7 @@
  * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
  * in its validating mode, to report the first error with its own wording and location.
  */
-import { formatJsonPath, safeQuoted } from './safe-text.ts';
+import { formatJsonPath, safeQuoted, safeText } from './safe-text.ts';
 
 /** Deepest nesting of arrays and objects accepted. */
 export const MAX_JSON_DEPTH = 512;
@@ -34,8 +34,8 @@ export class JsonReadError extends Error {
   readonly column?: number;
   readonly jsonPath?: string;
 
-  constructor(message: string, location: Location = {}) {
-    super(message);
+  constructor(message: string, location: Location = {}, options?: ErrorOptions) {
+    super(message, options);
     if (location.offset !== undefined) this.offset = location.offset;
     if (location.line !== undefined) this.line = location.line;
     if (location.column !== undefined) this.column = location.column;
@@ -122,6 +122,7 @@ export function parseStrictJson(text: string): unknown {
 
 const [QUOTE, BACKSLASH, COMMA, COLON, MINUS] = [0x22, 0x5c, 0x2c, 0x3a, 0x2d];
 const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
+const LITERALS = ['true', 'false', 'null'] as const;
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Longer integers may overflow a double; shorter ones without an exponent cannot. */
 const SAFE_NUMBER_CHARS = 300;
@@ -195,9 +196,13 @@ class Scanner {
           }
         } else i = this.literal(i);
       } else if (state === 'key') {
-        if (text.charCodeAt(i) !== QUOTE) throw this.syntax(i, `expected a property name in double quotes, found ${this.found(i)}`);
+        if (text.charCodeAt(i) !== QUOTE) {
+          throw this.syntax(i, `expected a property name in double quotes, found ${this.found(i)}`);
+        }
         i = skipSpace(text, this.string(i, true) + 1);
-        if (text.charCodeAt(i) !== COLON) throw this.syntax(i, `expected ":" after the property name, found ${this.found(i)}`);
+        if (text.charCodeAt(i) !== COLON) {
+          throw this.syntax(i, `expected ":" after the property name, found ${this.found(i)}`);
+        }
         i = skipSpace(text, i + 1);
         state = 'value';
       } else {
@@ -214,7 +219,9 @@ class Scanner {
           i++;
         } else if (c === COMMA) {
           const next = skipSpace(text, i + 1);
-          if (text.charCodeAt(next) === close) throw this.syntax(i, `trailing comma before "${String.fromCharCode(close)}"`);
+          if (text.charCodeAt(next) === close) {
+            throw this.syntax(i, `trailing comma before "${String.fromCharCode(close)}"`);
+          }
           frame.index++;
           i = next;
           state = frame.isObject ? 'key' : 'value';
@@ -232,7 +239,18 @@ class Scanner {
     }
     let frame = this.frames[this.depth];
     if (!frame) {
-      frame = { isObject, index: 0, starts: [], ends: [], count: 0, inSet: false, keys: new Set(), keyStart: 0, keyEnd: 0, keyEscaped: false };
+      frame = {
+        isObject,
+        index: 0,
+        starts: [],
+        ends: [],
+        count: 0,
+        inSet: false,
+        keys: new Set(),
+        keyStart: 0,
+        keyEnd: 0,
+        keyEscaped: false,
+      };
       this.frames.push(frame);
     }
     frame.isObject = isObject;
@@ -308,25 +326,28 @@ class Scanner {
       this.escaped = true;
       const e = text.charAt(i + 1);
       if (e !== 'u') {
-        if (!'"\\/bfnrt'.includes(e) || e === '') throw this.syntax(i, `invalid escape ${safeQuoted(text.slice(i, i + 2))} in a string`);
+        if (e === '' || !'"\\/bfnrt'.includes(e)) {
+          throw this.syntax(i, `invalid escape ${safeQuoted(text.slice(i, i + 2))} in a string`);
+        }
         i += 2;
         continue;
       }
       const code = hex4(text, i + 2);
-      if (code < 0) throw this.syntax(i, `invalid escape ${safeQuoted(text.slice(i, i + 6))}: "\\u" takes four hex digits`);
+      if (code < 0) {
+        throw this.syntax(i, `invalid escape ${safeQuoted(text.slice(i, i + 6))}: "\\u" takes four hex digits`);
+      }
       if ((code & 0xf800) !== 0xd800) {
         i += 6;
         continue;
       }
       const pairs = code < 0xdc00 && text.startsWith('\\u', i + 6) && (hex4(text, i + 8) & 0xfc00) === 0xdc00;
       if (!pairs) {
-        const what = isKey ? `a property name in ${this.path(1)}` : `the string at ${this.path(0)}`;
-        throw located(
-          (at) => `${what} holds an escaped lone surrogate "${text.slice(i, i + 6)}" (${at}); JSON parsers decode these differently`,
-          text,
-          i,
-          this.path(isKey ? 1 : 0),
-        );
+        const path = this.path(isKey ? 1 : 0);
+        const what = isKey ? `a property name in ${path}` : `the string at ${path}`;
+        const escape = text.slice(i, i + 6); // four hex digits: safe to show
+        const message = (at: string): string =>
+          `${what} holds an escaped lone surrogate "${escape}" (${at}); JSON parsers decode these differently`;
+        throw located(message, text, i, path);
       }
       i += 12;
     }
@@ -350,7 +371,7 @@ class Scanner {
       throw this.syntax(start, `invalid number ${safeQuoted(text.slice(start, i), MAX_TOKEN_CHARS)}`);
     }
     if ((exponent || i - start > SAFE_NUMBER_CHARS) && !Number.isFinite(Number(text.slice(start, i)))) {
-      const shown = safeQuoted(text.slice(start, i), MAX_TOKEN_CHARS).slice(1, -1);
+      const shown = safeText(text.slice(start, i), MAX_TOKEN_CHARS);
       const path = this.path(0);
       throw located((at) => `number ${shown} at ${path} is out of range for a double (${at})`, text, start, path);
     }
@@ -358,7 +379,7 @@ class Scanner {
   }
 
   private literal(start: number): number {
-    for (const word of ['true', 'false', 'null']) if (this.text.startsWith(word, start)) return start + word.length;
+    for (const word of LITERALS) if (this.text.startsWith(word, start)) return start + word.length;
     const hint = this.text.charAt(start) === "'" ? ' (JSON strings take double quotes)' : '';
     throw this.syntax(start, `expected a value, found ${this.found(start)}${hint}`);
   }
@@ -442,16 +463,20 @@ function located(message: (at: string) => string, text: string, offset: number, 
 /** Only for text not decoded by decodeUtf8Strict, which cannot produce a lone surrogate. */
 function rawLoneSurrogate(text: string): JsonReadError {
   let i = 0;
-  for (let cp = text.codePointAt(0) ?? 0; i < text.length && (cp & 0xfffff800) !== 0xd800; cp = text.codePointAt(i) ?? 0) {
+  for (let cp = text.codePointAt(0) ?? 0; i < text.length; cp = text.codePointAt(i) ?? 0) {
+    if ((cp & 0xfffff800) === 0xd800) break; // codePointAt gives a lone surrogate's own value
     i += cp > 0xffff ? 2 : 1;
   }
   const code = text.charCodeAt(i).toString(16).toUpperCase();
   return located((at) => `invalid JSON text: a lone UTF-16 surrogate U+${code} at ${at}`, text, i);
 }
 
+/** The engine's error, located if its message gives a position; the engine error is the cause. */
 function fromEngine(text: string, error: unknown): JsonReadError {
   const message = error instanceof Error ? error.message : String(error);
   const position = /at position (\d+)/.exec(message)?.[1];
-  if (position === undefined) return new JsonReadError(`invalid JSON: ${message}`);
-  return located((at) => `invalid JSON at ${at}: ${message}`, text, Number(position));
+  if (position === undefined) return new JsonReadError(`invalid JSON: ${message}`, {}, { cause: error });
+  const { line, column } = lineColumn(text, Number(position));
+  const location = { offset: Number(position), line, column };
+  return new JsonReadError(`invalid JSON at line ${line}, column ${column}: ${message}`, location, { cause: error });
 }

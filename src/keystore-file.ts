@@ -6,7 +6,7 @@
  * bytes read here are the bytes hashed and uploaded, and `jsonText` is the output's own text,
  * which the submission embeds as it is (nothing is re-serialized, no field is dropped).
  */
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { decodeUtf8Strict, parseStrictJson } from './json.ts';
 import { validateKeystoreOutput, type KeystoreOutput } from './output-schema.ts';
@@ -37,17 +37,17 @@ export class KeystoreFileError extends Error {
 }
 
 /** Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. */
-export async function readFileOnce(path: string, displayPath: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+export function readFileOnce(path: string, displayPath: string): Uint8Array {
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > MAX_FILE_BYTES) throw tooLarge(displayPath, size);
-    const bytes = await handle.readFile();
+    const bytes = readFileSync(fd);
     if (bytes.byteLength > MAX_FILE_BYTES) throw tooLarge(displayPath, bytes.byteLength);
     if (bytes.byteLength === 0) throw new KeystoreFileError(`${safeText(displayPath)}: the file is empty`);
     return bytes;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -70,38 +70,43 @@ export function parseKeystoreFile(bytes: Uint8Array, displayPath: string): Keyst
         `${listEntries(unsafe)}; refusing it`,
     );
   }
-  const candidates = entries.filter(isJsonCandidate);
   const where = (entry: ZipEntry): string => `${name} (entry "${entry.displayName}")`;
-  const load = (entry: ZipEntry) => parseOutput(withContext(where(entry), () => readZipEntry(bytes, entry)), where(entry));
-
-  if (candidates.length === 1 && candidates[0]) {
-    const entry = candidates[0];
-    return { bytes, shape: 'archive', entryName: entry.name, ...load(entry) };
-  }
-  if (candidates.length > 1) {
-    const outputs = candidates.flatMap((entry) => {
-      try {
-        return [{ entry, ...load(entry) }];
-      } catch {
-        return [];
-      }
-    });
-    if (outputs.length === 1 && outputs[0]) {
-      const { entry, ...parsed } = outputs[0];
-      return { bytes, shape: 'archive', entryName: entry.name, ...parsed };
-    }
-    if (outputs.length > 1) {
-      throw new KeystoreFileError(
-        `${name}: the archive holds ${outputs.length} keystore outputs (${listEntries(outputs.map((o) => o.entry))}); ` +
-          'it must hold exactly one',
-      );
-    }
-  }
-  throw new KeystoreFileError(
-    `${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${
-      candidates.length > 1 ? ' that is valid' : ''
-    }). Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`,
+  const { candidate, result } = pickKeystoreOutput(
+    entries.filter(isJsonCandidate),
+    (entry) => parseOutput(withContext(where(entry), () => readZipEntry(bytes, entry)), where(entry)),
+    {
+      several: (found) => `${name}: the archive holds ${found.length} keystore outputs (${listEntries(found)}); it must hold exactly one`,
+      none: (tried) =>
+        `${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${tried > 1 ? ' that is valid' : ''}). ` +
+        `Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`,
+    },
   );
+  return { bytes, shape: 'archive', entryName: candidate.name, ...result };
+}
+
+/**
+ * Picks the one keystore output among candidates (archive entries, files of an artifact).
+ * A single candidate is loaded as it is, so its own error (say, a schema violation) is what the
+ * user reads; among several, exactly one must load.
+ */
+export function pickKeystoreOutput<C, R>(
+  candidates: readonly C[],
+  load: (candidate: C) => R,
+  messages: { several: (found: C[]) => string; none: (tried: number) => string },
+): { candidate: C; result: R } {
+  if (candidates.length === 1 && candidates[0] !== undefined) {
+    return { candidate: candidates[0], result: load(candidates[0]) };
+  }
+  const loaded = candidates.flatMap((candidate) => {
+    try {
+      return [{ candidate, result: load(candidate) }];
+    } catch {
+      return [];
+    }
+  });
+  if (loaded.length === 1 && loaded[0]) return loaded[0];
+  if (loaded.length > 1) throw new KeystoreFileError(messages.several(loaded.map((l) => l.candidate)));
+  throw new KeystoreFileError(messages.none(candidates.length));
 }
 
 function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; output: KeystoreOutput } {

@@ -6,11 +6,12 @@
 import { basename } from 'node:path';
 import { ChecksumMismatchError, sha256Hex } from './checksum.ts';
 import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts';
+import type { RunContext } from './artifact.ts';
 import type { SubmitAnswer } from './dfns/client.ts';
 import { submissionPath } from './dfns/paths.ts';
 import type { Inputs } from './inputs.ts';
 import { parseKeystoreFile, readFileOnce, type KeystoreFile } from './keystore-file.ts';
-import { locateFile } from './locate.ts';
+import { locateFile, type LocatedFile } from './locate.ts';
 import type { Logger } from './logger.ts';
 import { classifyFailure, countOutputs, statusFor, type Outcome, type StepStatus } from './outcome.ts';
 import { safeText } from './safe-text.ts';
@@ -25,6 +26,8 @@ export interface ActionIO extends Logger {
 export interface RunEnv {
   /** GITHUB_WORKSPACE, the base of relative paths. */
   workspace: string;
+  /** The current run, for artifacts. */
+  run: RunContext;
   /** Replaces the retry waits in tests. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -41,12 +44,13 @@ export async function run(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<Ru
   const output = (name: string, value: string | number): void => io.setOutput(name, String(value));
   output('operation', inputs.operation);
   try {
-    const located = locateFile(inputs.path, env.workspace);
-    output('file', located.displayPath);
-    const bytes = await readFileOnce(located.path, located.displayPath);
+    const source = await obtainFile(inputs, env, io);
+    const { located } = source;
+    output('file', source.fileOutput);
+    const bytes = source.parsed?.bytes ?? readFileOnce(located.path, located.displayPath);
     const checksum = sha256Hex(bytes);
     output('checksum', checksum);
-    const file = parseKeystoreFile(bytes, located.displayPath);
+    const file = source.parsed ?? parseKeystoreFile(bytes, located.displayPath);
     describeFile(io, located.displayPath, file, checksum);
     output('output-status', file.output.status);
     output('outputs-count', Object.keys(file.output.outputs).length);
@@ -97,6 +101,35 @@ export async function run(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<Ru
     const failure = classifyFailure(error);
     return { ...finish(io, failure.outcome), failure: failure.message };
   }
+}
+
+interface ObtainedFile {
+  located: LocatedFile;
+  /** The `file` output: relative to the workspace, or absolute for a file of an artifact. */
+  fileOutput: string;
+  /** Already read and parsed while searching an artifact. */
+  parsed?: KeystoreFile;
+}
+
+/** The file named by `path` in the workspace, or taken from the artifact `artifact-name`. */
+async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<ObtainedFile> {
+  if (!inputs.artifact) {
+    const located = locateFile(inputs.path, env.workspace);
+    return { located, fileOutput: located.displayPath };
+  }
+  const { fetchArtifact } = await import('./artifact.ts');
+  const artifact = await fetchArtifact(inputs.artifact, env.run, io);
+  io.setOutput('artifact-id', String(artifact.id));
+  io.setOutput('artifact-digest', artifact.digest ?? '');
+  io.setOutput('run-id', String(artifact.runId));
+  const label = `the artifact "${safeText(artifact.name)}"`;
+  if (inputs.path) {
+    const located = locateFile(inputs.path, artifact.downloadPath, label);
+    return { located, fileOutput: located.path };
+  }
+  const { findKeystoreOutputIn } = await import('./artifact-files.ts');
+  const found = findKeystoreOutputIn(artifact.downloadPath, label);
+  return { located: found.located, fileOutput: found.located.path, parsed: found.file };
 }
 
 function finish(io: ActionIO, outcome: Outcome): RunResult {

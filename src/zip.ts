@@ -33,8 +33,14 @@ export interface ZipEntry {
   encrypted: boolean;
   isDirectory: boolean;
   localHeaderOffset: number;
-  /** Absolute, a drive letter, a ".." segment, a backslash or a control character. */
+  /** Absolute, a drive letter, a ".." segment, a backslash, a control character, or empty. */
   unsafeName: boolean;
+}
+
+/** An entry with what listZip checks against its local header. */
+interface CentralRecord extends ZipEntry {
+  flags: number;
+  nameBytes: Uint8Array;
 }
 
 const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
@@ -42,127 +48,87 @@ const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x4
 /** Flags that change how an entry reads: local header and central directory must agree on them. */
 const MEANINGFUL_FLAGS = ENCRYPTED | HAS_DESCRIPTOR | STRONG_ENCRYPTION | UTF8_NAME;
 const [ZIP64_EXTRA, UNICODE_PATH_EXTRA] = [0x0001, 0x7075];
-const METHOD_NAMES: Record<number, string> = { 9: 'deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'zstd', 95: 'xz', 98: 'PPMd', 99: 'AES encryption' };
-/** Code page 437, bytes 0x80 to 0xFF: what zip names mean without the UTF-8 flag (APPNOTE appendix D). */
+const AES_METHOD = 99;
+const METHOD_NAMES: Record<number, string> = {
+  9: 'deflate64',
+  12: 'bzip2',
+  14: 'LZMA',
+  93: 'zstd',
+  95: 'xz',
+  98: 'PPMd',
+  [AES_METHOD]: 'AES encryption',
+};
+/**
+ * Code page 437, bytes 0x80 to 0xFF: what names mean without the UTF-8 flag (APPNOTE 4.4.4).
+ * Bytes below 0x80 are read as ASCII, so control bytes stay control characters (and unsafe).
+ */
 const CP437_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+  'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const ZIP64 = 'uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
 export function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return false;
+  return (bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6);
 }
 
-/** Lists the entries from the central directory, checking the whole archive's structure and limits. */
+/** Lists the entries from the central directory, after checking the whole archive's structure and limits. */
 export function listZip(bytes: Uint8Array): ZipEntry[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u16 = (at: number): number => view.getUint16(at, true);
-  const u32 = (at: number): number => view.getUint32(at, true);
-  const end = findEndRecord(bytes, view);
-  const [count, size, offset] = [u16(end + 10), u32(end + 12), u32(end + 16)];
-  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || (end >= 20 && u32(end - 20) === ZIP64_LOCATOR)) {
-    throw new ZipError('the archive uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)');
+  const reader = new Reader(bytes);
+  const end = findEndRecord(reader);
+  const [count, size, offset] = [reader.u16(end + 10), reader.u32(end + 12), reader.u32(end + 16)];
+  const locator = end >= 20 && reader.u32(end - 20) === ZIP64_LOCATOR;
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || locator) {
+    throw new ZipError(`the archive ${ZIP64}`);
   }
-  if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) {
+  if (reader.u16(end + 4) !== 0 || reader.u16(end + 6) !== 0 || reader.u16(end + 8) !== count) {
     throw new ZipError('the archive spans several disks (a split or spanned zip), which is not supported');
   }
-  if (count > ZIP_MAX_ENTRIES) throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
-  if (offset + size !== end) {
-    throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
+  if (count > ZIP_MAX_ENTRIES) {
+    throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
   }
-
-  const entries: Array<ZipEntry & { flags: number; nameBytes: Uint8Array }> = [];
+  if (offset + size !== end) {
+    throw corrupt(
+      `the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`,
+    );
+  }
+  const records: CentralRecord[] = [];
   let p = offset;
   for (let k = 1; k <= count; k++) {
-    if (p + 46 > end || u32(p) !== CENTRAL) throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
-    const [flags, method, nameLength, extraLength, commentLength] = [u16(p + 8), u16(p + 10), u16(p + 28), u16(p + 30), u16(p + 32)];
-    const next = p + 46 + nameLength + extraLength + commentLength;
+    if (p + 46 > end || reader.u32(p) !== CENTRAL) {
+      throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
+    }
+    const next = p + 46 + reader.u16(p + 28) + reader.u16(p + 30) + reader.u16(p + 32);
     if (next > end) throw corrupt(`central directory record ${k} runs past the central directory`);
-    const nameBytes = bytes.subarray(p + 46, p + 46 + nameLength);
-    const name = decodeName(nameBytes, flags);
-    const entry = {
-      name,
-      displayName: safeText(name),
-      method,
-      compressedSize: u32(p + 20),
-      uncompressedSize: u32(p + 24),
-      crc32: u32(p + 16),
-      encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === 99,
-      isDirectory: name.endsWith('/'),
-      localHeaderOffset: u32(p + 42),
-      unsafeName: isUnsafeName(name),
-      flags,
-      nameBytes,
-    };
-    const extra = extraFields(bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
-    const where = `entry "${entry.displayName}"`;
-    if (extra.has(ZIP64_EXTRA) || [entry.compressedSize, entry.uncompressedSize, entry.localHeaderOffset].includes(0xffffffff)) {
-      throw new ZipError(`${where} uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)`);
-    }
-    if (u16(p + 34) !== 0) throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
-    const unicodePath = extra.get(UNICODE_PATH_EXTRA);
-    if (unicodePath && (unicodePath.length < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
-      throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
-    }
-    entries.push(entry);
+    records.push(readCentralRecord(reader, p));
     p = next;
   }
   if (p !== end) throw corrupt(`the central directory holds ${end - p} bytes after its ${count} declared records`);
-
-  const names = new Set<string>();
-  let total = 0;
-  for (const entry of entries) {
-    if (names.has(entry.name)) throw new ZipError(`the archive holds two entries named "${entry.displayName}"; refusing an ambiguous archive`);
-    names.add(entry.name);
-    total += entry.uncompressedSize;
-  }
-  if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
-    const largest = entries.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
-    throw new ZipError(
-      `the archive's entries declare ${total} bytes uncompressed in total, over the limit of ${mib(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
-        `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`,
-    );
-  }
-
-  // Every byte before the central directory belongs to exactly one entry, in order: no gaps, no overlaps.
-  let at = 0;
-  for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
-    const where = `entry "${entry.displayName}"`;
-    if (entry.localHeaderOffset < at) throw corrupt(`${where} overlaps the entry before it`);
-    if (entry.localHeaderOffset > at) throw corrupt(`${at === 0 ? 'the first' : 'an'} entry is preceded by ${entry.localHeaderOffset - at} bytes that belong to no entry (offset ${at})`);
-    const data = locateData(bytes, entry);
-    const h = entry.localHeaderOffset;
-    const declared = [entry.crc32, entry.compressedSize, entry.uncompressedSize].join();
-    const sameFlags = (u16(h + 6) & MEANINGFUL_FLAGS) === (entry.flags & MEANINGFUL_FLAGS);
-    const sameSizes = (entry.flags & HAS_DESCRIPTOR) !== 0 || [u32(h + 14), u32(h + 18), u32(h + 22)].join() === declared;
-    const sameName = sameBytes(bytes.subarray(h + 30, h + 30 + u16(h + 26)), entry.nameBytes);
-    if (!sameName || !sameFlags || u16(h + 8) !== entry.method || !sameSizes) {
-      throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
-    }
-    at = data.end;
-    if ((entry.flags & HAS_DESCRIPTOR) !== 0) {
-      const d = at + (at + 4 <= offset && u32(at) === DESCRIPTOR ? 4 : 0);
-      if (d + 12 > offset || [u32(d), u32(d + 4), u32(d + 8)].join() !== declared) {
-        throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
-      }
-      at = d + 12;
-    }
-  }
-  if (at !== offset) throw corrupt(`${offset - at} bytes at offset ${at} belong to no entry`);
-  return entries.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
+  checkNamesAndTotal(records);
+  checkLayout(reader, records, offset);
+  return records.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
 }
 
-/** Reads one entry's data, stored (0) or deflated (8), checking its size and CRC-32. */
+/**
+ * Reads one entry's data, stored (0) or deflated (8), checking its limits, size and CRC-32.
+ * A stored entry's data is a view into `bytes`.
+ */
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const where = `entry "${entry.displayName}"`;
   const { method, compressedSize, uncompressedSize } = entry;
   if (entry.encrypted) throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
   if (method !== 0 && method !== 8) {
     const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
-    throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
+    throw new ZipError(
+      `${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`,
+    );
   }
   if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-    throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+    throw new ZipError(
+      `${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`,
+    );
   }
   if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
     throw new ZipError(
@@ -170,68 +136,200 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
         `(over ${ZIP_MAX_RATIO} times)`,
     );
   }
-  const { start, end } = locateData(bytes, entry);
-  const data = method === 0 ? bytes.subarray(start, end) : inflate(bytes.subarray(start, end), uncompressedSize, where);
+  const { start, end } = locateData(new Reader(bytes), entry);
+  const stored = bytes.subarray(start, end);
+  const data = method === 0 ? stored : inflate(stored, uncompressedSize, where);
   if (data.byteLength !== uncompressedSize) {
-    throw new ZipError(`${where} ${method === 0 ? 'holds' : 'inflates to'} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
+    const verb = method === 0 ? 'holds' : 'inflates to';
+    throw new ZipError(`${where} ${verb} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
   }
   const actual = crc32(data) >>> 0;
-  if (actual !== entry.crc32) throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
+  if (actual !== entry.crc32) {
+    throw new ZipError(
+      `${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`,
+    );
+  }
   return data;
 }
 
-/** Inflates, never producing more than `declared` bytes: a lying header fails here instead of exhausting memory. */
+/** Little-endian reads; callers check bounds first. */
+class Reader {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  u16(at: number): number {
+    return this.view.getUint16(at, true);
+  }
+
+  u32(at: number): number {
+    return this.view.getUint32(at, true);
+  }
+}
+
+/** The end record: searched backwards, it must end exactly at the end of the file and be the only one that does. */
+function findEndRecord(reader: Reader): number {
+  const length = reader.bytes.byteLength;
+  const found: number[] = [];
+  let mismatched: number | undefined;
+  for (let p = length - 22; p >= 0 && p >= length - ZIP_EOCD_SEARCH_BYTES; p--) {
+    if (reader.bytes[p] !== 0x50 || reader.u32(p) !== END) continue;
+    if (p + 22 + reader.u16(p + 20) === length) found.push(p);
+    else mismatched ??= p;
+  }
+  if (found.length > 1) {
+    throw new ZipError(
+      'the archive has two end of central directory records (one in the comment); refusing an ambiguous archive',
+    );
+  }
+  if (found[0] !== undefined) return found[0];
+  if (mismatched !== undefined) {
+    throw corrupt(
+      `its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`,
+    );
+  }
+  throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
+}
+
+function readCentralRecord(reader: Reader, p: number): CentralRecord {
+  const [flags, method] = [reader.u16(p + 8), reader.u16(p + 10)];
+  const [nameLength, extraLength] = [reader.u16(p + 28), reader.u16(p + 30)];
+  const nameBytes = reader.bytes.subarray(p + 46, p + 46 + nameLength);
+  const name = decodeName(nameBytes, flags);
+  const record: CentralRecord = {
+    name,
+    displayName: safeText(name),
+    method,
+    compressedSize: reader.u32(p + 20),
+    uncompressedSize: reader.u32(p + 24),
+    crc32: reader.u32(p + 16),
+    encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
+    isDirectory: name.endsWith('/'),
+    localHeaderOffset: reader.u32(p + 42),
+    unsafeName: isUnsafeName(name),
+    flags,
+    nameBytes,
+  };
+  const where = `entry "${record.displayName}"`;
+  const extra = extraFields(reader.bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
+  const sizes = [record.compressedSize, record.uncompressedSize, record.localHeaderOffset];
+  if (extra.has(ZIP64_EXTRA) || sizes.includes(0xffffffff)) throw new ZipError(`${where} ${ZIP64}`);
+  if (reader.u16(p + 34) !== 0) {
+    throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
+  }
+  // Info-ZIP's Unicode Path field (version, CRC-32 of the header name, UTF-8 name): some readers prefer it.
+  const unicodePath = extra.get(UNICODE_PATH_EXTRA);
+  if (unicodePath && (unicodePath.byteLength < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
+    throw new ZipError(
+      `${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`,
+    );
+  }
+  return record;
+}
+
+function checkNamesAndTotal(records: readonly CentralRecord[]): void {
+  const names = new Set<string>();
+  let total = 0;
+  for (const record of records) {
+    if (names.has(record.name)) {
+      throw new ZipError(`the archive holds two entries named "${record.displayName}"; refusing an ambiguous archive`);
+    }
+    names.add(record.name);
+    total += record.uncompressedSize;
+  }
+  if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
+    const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
+    throw new ZipError(
+      `the archive's entries declare ${total} bytes uncompressed in total, ` +
+        `over the limit of ${mib(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+        `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`,
+    );
+  }
+}
+
+/**
+ * Every byte before the central directory belongs to exactly one entry, in order, with no gaps
+ * (where a streaming reader would find a hidden entry) and no overlaps; each local header agrees
+ * with its central record, and each data descriptor with the central sizes.
+ */
+function checkLayout(reader: Reader, records: readonly CentralRecord[], directoryOffset: number): void {
+  let at = 0;
+  for (const record of [...records].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+    const where = `entry "${record.displayName}"`;
+    const h = record.localHeaderOffset;
+    if (h < at) throw corrupt(`${where} overlaps the entry before it`);
+    if (h > at) {
+      const which = at === 0 ? 'the first' : 'an';
+      throw corrupt(`${which} entry is preceded by ${h - at} bytes that belong to no entry (offset ${at})`);
+    }
+    const data = locateData(reader, record);
+    const declared = [record.crc32, record.compressedSize, record.uncompressedSize].join();
+    const descriptor = (record.flags & HAS_DESCRIPTOR) !== 0;
+    const agrees =
+      sameBytes(reader.bytes.subarray(h + 30, h + 30 + reader.u16(h + 26)), record.nameBytes) &&
+      (reader.u16(h + 6) & MEANINGFUL_FLAGS) === (record.flags & MEANINGFUL_FLAGS) &&
+      reader.u16(h + 8) === record.method &&
+      (descriptor || [reader.u32(h + 14), reader.u32(h + 18), reader.u32(h + 22)].join() === declared);
+    if (!agrees) {
+      throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
+    }
+    at = data.end;
+    if (descriptor) {
+      const signed = at + 4 <= directoryOffset && reader.u32(at) === DESCRIPTOR; // the signature is optional
+      const d = signed ? at + 4 : at;
+      if (d + 12 > directoryOffset || [reader.u32(d), reader.u32(d + 4), reader.u32(d + 8)].join() !== declared) {
+        throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
+      }
+      at = d + 12;
+    }
+    if (at > directoryOffset) throw corrupt(`${where} runs into the central directory`);
+  }
+  if (at !== directoryOffset) throw corrupt(`${directoryOffset - at} bytes at offset ${at} belong to no entry`);
+}
+
+/** The range of an entry's (compressed) data, after its local header. */
+function locateData(reader: Reader, entry: ZipEntry): { start: number; end: number } {
+  const { byteLength } = reader.bytes;
+  const p = entry.localHeaderOffset;
+  const where = `entry "${entry.displayName}"`;
+  if (p + 30 > byteLength || reader.u32(p) !== LOCAL) throw corrupt(`${where}: no local header at offset ${p}`);
+  const start = p + 30 + reader.u16(p + 26) + reader.u16(p + 28);
+  if (start > byteLength) {
+    throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
+  }
+  const end = start + entry.compressedSize;
+  if (end > byteLength) throw corrupt(`${where}: its data runs past the end of the file`);
+  return { start, end };
+}
+
+/** Inflates, never producing more than `declared` bytes: a lying header fails here, not by exhausting memory. */
 function inflate(compressed: Uint8Array, declared: number, where: string): Uint8Array {
   let result: { buffer: Uint8Array; engine: { bytesWritten: number } };
   try {
+    // `info: true` also returns the engine, whose bytesWritten counts the compressed bytes consumed.
     const options = { maxOutputLength: Math.max(1, declared), info: true };
     result = inflateRawSync(compressed, options) as unknown as typeof result;
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
+    }
     throw new ZipError(`${where} has corrupt compressed data (${message ?? String(error)})`);
   }
-  if (result.engine.bytesWritten !== compressed.byteLength) {
-    throw new ZipError(`${where} has ${compressed.byteLength - result.engine.bytesWritten} bytes after the end of its compressed data`);
-  }
+  const unread = compressed.byteLength - result.engine.bytesWritten;
+  if (unread !== 0) throw new ZipError(`${where} has ${unread} bytes after the end of its compressed data`);
   return result.buffer;
-}
-
-/** The range of an entry's (compressed) data, after its local header. */
-function locateData(bytes: Uint8Array, entry: ZipEntry): { start: number; end: number } {
-  const p = entry.localHeaderOffset;
-  const where = `entry "${entry.displayName}"`;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (p + 30 > bytes.byteLength || view.getUint32(p, true) !== LOCAL) throw corrupt(`${where}: no local header at offset ${p}`);
-  const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
-  if (start > bytes.byteLength) throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
-  const end = start + entry.compressedSize;
-  if (end > bytes.byteLength) throw corrupt(`${where}: its data runs past the end of the file`);
-  return { start, end };
-}
-
-function findEndRecord(bytes: Uint8Array, view: DataView): number {
-  const found: number[] = [];
-  let mismatched: number | undefined;
-  for (let p = bytes.byteLength - 22; p >= 0 && p >= bytes.byteLength - ZIP_EOCD_SEARCH_BYTES; p--) {
-    if (bytes[p] !== 0x50 || view.getUint32(p, true) !== END) continue;
-    if (p + 22 + view.getUint16(p + 20, true) === bytes.byteLength) found.push(p);
-    else mismatched ??= p;
-  }
-  if (found.length > 1) throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
-  if (found[0] !== undefined) return found[0];
-  if (mismatched !== undefined) {
-    throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
-  }
-  throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
 }
 
 /** Extra fields by id; a malformed list counts as corruption. */
 function extraFields(extra: Uint8Array): Map<number, Uint8Array> {
   const fields = new Map<number, Uint8Array>();
   for (let p = 0; p < extra.byteLength; ) {
-    if (p + 4 > extra.byteLength) throw corrupt('an extra field is truncated');
-    const length = (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
+    const length = p + 4 > extra.byteLength ? Infinity : (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
     if (p + 4 + length > extra.byteLength) throw corrupt('an extra field is truncated');
     fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
     p += 4 + length;
@@ -240,19 +338,21 @@ function extraFields(extra: Uint8Array): Map<number, Uint8Array> {
 }
 
 function decodeName(bytes: Uint8Array, flags: number): string {
-  const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80))).join('');
-  if ((flags & UTF8_NAME) === 0) return cp437;
+  const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80)));
+  if ((flags & UTF8_NAME) === 0) return cp437.join('');
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${safeText(cp437)}")`);
+    throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${safeText(cp437.join(''))}")`);
   }
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 function isUnsafeName(name: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  const control = /[\u0000-\u001f\u007f-\u009f]/;
-  return name === '' || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\') || control.test(name) || name.split('/').includes('..');
+  const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
+  return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

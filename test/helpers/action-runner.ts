@@ -11,6 +11,8 @@ import { parse } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST_ENTRY = join(ROOT, 'dist', 'index.js');
+/** What `${{ github.token }}` evaluates to in these runs. */
+export const RUNNER_GITHUB_TOKEN = 'ghs_runnerDefaultToken0123456789abcdef';
 
 interface ActionYml {
   inputs: Record<string, { default?: string; required?: boolean; description: string }>;
@@ -97,7 +99,9 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   };
   const declared = readActionYml().inputs;
   for (const [name, spec] of Object.entries(declared)) {
-    env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = options.inputs?.[name] ?? spec.default ?? '';
+    // The runner evaluates expressions in defaults; github.token is the only one action.yml uses.
+    const fallback = (spec.default ?? '').replace('${{ github.token }}', RUNNER_GITHUB_TOKEN);
+    env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = options.inputs?.[name] ?? fallback;
   }
   for (const name of Object.keys(options.inputs ?? {})) {
     if (!(name in declared)) throw new Error(`test passes input "${name}", which action.yml does not declare`);

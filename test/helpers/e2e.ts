@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
-import { runAction, ROOT, type ActionRun, type RunOptions } from './action-runner.ts';
+import { runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
 import { expectNoSecrets } from './secrets.ts';
 
@@ -32,7 +32,7 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
   sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
   sandbox.addKeyStore(STORE_ID);
   const token = sandbox.issueToken();
-  const secrets = [token, credential.privateKeyPem];
+  const secrets = [token, credential.privateKeyPem, RUNNER_GITHUB_TOKEN];
   return {
     sandbox,
     credential,

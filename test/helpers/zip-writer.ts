@@ -121,7 +121,13 @@ export function makeZip(entries: ZipEntrySpec[], opts: ZipOptions = {}): Uint8Ar
   v.setUint16(20, comment.byteLength, true);
   end.set(comment, 22);
   push(end);
-  return Buffer.concat(chunks);
+  const zip = new Uint8Array(offset); // a plain Uint8Array: a Buffer's slice() would be a view
+  let at = 0;
+  for (const chunk of chunks) {
+    zip.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return zip;
 }
 
 /** One extra field: id, length, data. */

@@ -1,7 +1,7 @@
 /**
  * The Dfns sandbox: an HTTP server on 127.0.0.1 that speaks the part of the Dfns API the
  * action uses (user action signing and key store output submission) with real cryptography,
- * records everything it sees and can inject faults. See `/work/shared/dfns/API.md`.
+ * records everything it sees and can inject faults. See the shared reference `dfns/API.md`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -50,6 +50,7 @@ describe('parseInputs', () => {
       expectedChecksum: 'ab'.repeat(32),
       dryRun: false,
       timeoutSeconds: 12.5,
+      artifact: undefined,
     });
     const defaults = parseInputs(raw({ path: 'x.json', 'dry-run': 'true' }));
     expect(defaults).toMatchObject({
@@ -64,7 +65,9 @@ describe('parseInputs', () => {
   });
 
   it('requires path', () => {
-    expect(refusal({ path: '' })).toBe('input "path" is required: the keystore output file (or a glob matching it)');
+    expect(refusal({ path: '' })).toBe(
+      'input "path" is required: the keystore output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
+    );
   });
 
   it('requires the credentials unless dry-run', () => {
@@ -115,6 +118,19 @@ describe('parseInputs', () => {
       expect(parse({ 'dfns-api-url': url }).apiUrl.origin).toBe(new URL(url).origin);
     },
   );
+
+  it('reads the artifact inputs', () => {
+    expect(parse({ path: '', 'artifact-name': 'fleet-output', 'run-id': '123', repository: 'acme/ops', 'github-token': 'ghs_x', 'allow-fork-artifacts': 'true' }).artifact).toEqual({
+      artifactName: 'fleet-output',
+      runId: 123,
+      repository: 'acme/ops',
+      githubToken: 'ghs_x',
+      allowForkArtifacts: true,
+    });
+    expect(refusal({ 'artifact-name': 'a', 'run-id': '12x' })).toBe('input "run-id" must be a workflow run id (a positive whole number), got "12x"');
+    expect(refusal({ 'artifact-name': 'a', repository: 'nope' })).toBe('input "repository" must be owner/name, got "nope"');
+    expect(refusal({ 'run-id': '1', repository: 'a/b' })).toBe('"run-id" and "repository" apply only with "artifact-name"; set it, or remove them');
+  });
 
   it('accepts True/FALSE spellings of booleans, as the toolkit does', () => {
     expect(parse({ 'dry-run': 'True' }).dryRun).toBe(true);

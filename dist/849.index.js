@@ -1,0 +1,151 @@
+export const id = 849;
+export const ids = [849];
+export const modules = {
+
+/***/ 15849:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   fetchArtifact: () => (/* binding */ fetchArtifact)
+/* harmony export */ });
+/* unused harmony exports ArtifactError, MAX_LISTED_ARTIFACTS, resolveArtifactSource, isGhes */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38816);
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91452);
+/**
+ * Takes the keystore output from a workflow artifact: of the current run (through the Actions
+ * results service), or of another run (through the REST API with a token), by default the run
+ * that triggered a `workflow_run` workflow. The artifact's digest is verified; a run started
+ * from a fork is refused unless explicitly allowed.
+ *
+ * `@actions/artifact` is imported only here, and only when an artifact is used.
+ */
+
+
+
+
+class ArtifactError extends Error {
+    name = 'ArtifactError';
+}
+/** How many artifact names a "not found" error lists. */
+const MAX_LISTED_ARTIFACTS = 30;
+const PERMISSION_HINT = 'The job needs "permissions: actions: read", and reading another run needs "github-token" ' +
+    '(the default github.token works for runs of this repository; another repository needs a token with actions: read there)';
+const WorkflowRunEvent = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+    workflow_run: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+        id: zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().int().positive(),
+        repository: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ full_name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP() }),
+        head_repository: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ full_name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP() }).nullable().optional(),
+    }),
+});
+/** Which run's artifact to take: the inputs, else the workflow_run event, else the current run. */
+function resolveArtifactSource(inputs, context, log) {
+    const event = context.eventName === 'workflow_run' ? readWorkflowRunEvent(context.eventPath) : undefined;
+    const repository = inputs.repository ?? event?.workflow_run.repository.full_name ?? context.repository;
+    const runId = inputs.runId ?? event?.workflow_run.id ?? context.runId;
+    const fromEvent = event !== undefined && runId === event.workflow_run.id && repository === event.workflow_run.repository.full_name;
+    if (fromEvent && event) {
+        const head = event.workflow_run.head_repository?.full_name;
+        if (head !== undefined && head !== event.workflow_run.repository.full_name) {
+            if (!inputs.allowForkArtifacts) {
+                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}, not from ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(repository)}. ` +
+                    'Anyone can open a pull request from a fork, so its artifacts are untrusted input: submitting them to Dfns ' +
+                    "with this repository's service account would let a stranger choose what is submitted. " +
+                    'If every submission is reviewed before this step (e.g. by an environment with required reviewers), set ' +
+                    '"allow-fork-artifacts: true".');
+            }
+            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
+        }
+    }
+    return { repository, runId, current: repository === context.repository && runId === context.runId, fromEvent };
+}
+function readWorkflowRunEvent(eventPath) {
+    if (!eventPath)
+        throw new ArtifactError('the event is workflow_run but GITHUB_EVENT_PATH is not set; pass "run-id"');
+    let json;
+    try {
+        json = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, 'utf8'));
+    }
+    catch (error) {
+        throw new ArtifactError(`could not read the workflow_run event (${error.message}); pass "run-id"`);
+    }
+    const parsed = WorkflowRunEvent.safeParse(json);
+    if (!parsed.success)
+        throw new ArtifactError('the workflow_run event has no workflow_run.id and repository; pass "run-id"');
+    return parsed.data;
+}
+/** The hosts `@actions/artifact` works with; anything else is GitHub Enterprise Server. */
+function isGhes(serverUrl) {
+    const host = new URL(serverUrl || 'https://github.com').hostname.toLowerCase();
+    return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+async function fetchArtifact(inputs, context, log) {
+    if (isGhes(context.serverUrl)) {
+        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
+            'Download the artifact in a step before this one (actions/download-artifact) and pass its file in "path" instead');
+    }
+    const source = resolveArtifactSource(inputs, context, log);
+    const [owner, repo] = source.repository.split('/');
+    if (!owner || !repo)
+        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
+    if (!source.current && !inputs.githubToken) {
+        throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${PERMISSION_HINT}`);
+    }
+    const findBy = source.current
+        ? undefined
+        : { token: inputs.githubToken ?? '', workflowRunId: source.runId, repositoryOwner: owner, repositoryName: repo };
+    const where = `run ${source.runId} of ${source.repository}${source.current ? ' (this run)' : ''}`;
+    const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
+    const client = new DefaultArtifactClient();
+    const listed = await wrap(`listing the artifacts of ${where}`, () => client.listArtifacts(findBy ? { findBy } : {}));
+    const named = listed.artifacts.filter((a) => a.name === inputs.artifactName).sort((a, b) => b.id - a.id);
+    const artifact = named[0];
+    if (!artifact) {
+        const names = [...new Set(listed.artifacts.map((a) => a.name))];
+        const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(n)}"`).join(', ');
+        throw new ArtifactError(`no artifact named "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
+            (names.length === 0
+                ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
+                : `the run has: ${shown}${names.length > MAX_LISTED_ARTIFACTS ? ` and ${names.length - MAX_LISTED_ARTIFACTS} more` : ''}. `) +
+            PERMISSION_HINT);
+    }
+    if (named.length > 1) {
+        log.info(`${named.length} artifacts are named "${artifact.name}" in ${where}; using the newest, id ${artifact.id}`);
+    }
+    const downloadPath = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(context.runnerTemp, 'dfns-keystore-artifact-'));
+    const digest = artifact.digest || undefined;
+    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, () => client.downloadArtifact(artifact.id, {
+        path: downloadPath,
+        ...(digest ? { expectedHash: digest } : {}),
+        ...(findBy ? { findBy } : {}),
+    }));
+    if (digest && result.digestMismatch) {
+        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest)}: ` +
+            'what was downloaded is not what was uploaded. Nothing was submitted; re-run the upload');
+    }
+    if (digest) {
+        log.info(`Artifact "${artifact.name}" (id ${artifact.id}) from ${where}: digest ${digest} verified`);
+    }
+    else {
+        log.warning(`artifact ${artifact.id} ("${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
+            '(artifacts uploaded with actions/upload-artifact v4 or later carry one)', 'Artifact not verified');
+    }
+    return { name: artifact.name, id: artifact.id, digest, repository: source.repository, runId: source.runId, downloadPath };
+}
+async function wrap(what, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ArtifactError(`failed ${what}: ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(message, 300)}. ${PERMISSION_HINT}`, { cause: error });
+    }
+}
+
+
+/***/ })
+
+};
