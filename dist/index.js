@@ -28672,7 +28672,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77094);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33029);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38422);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(11046);
+/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(34671);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(56281);
 /**
  * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
  * step's exit code. It only wires; everything else is in run().
@@ -28682,7 +28683,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const FAILURE_TITLE = 'Dfns keystore output not submitted';
+
+const FAILURE_TITLE = _outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_FAILURE_TITLE */ .Ov;
 const io = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(message),
     warning: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message, title === undefined ? {} : { title }),
@@ -28690,9 +28692,12 @@ const io = {
     error: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(message, title === undefined ? {} : { title }),
     setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, value),
     setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(value),
+    writeSummary: async (markdown) => {
+        await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown, true).write();
+    },
 };
-function fail(message) {
-    io.error(message, FAILURE_TITLE);
+function fail(message, title = FAILURE_TITLE) {
+    io.error(message, title);
     process.exitCode = 1;
 }
 async function main() {
@@ -28708,7 +28713,7 @@ async function main() {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(githubToken);
     const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4(name));
     const env = process.env;
-    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(inputs, {
+    const result = await (0,_run_js__WEBPACK_IMPORTED_MODULE_5__/* .run */ .e)(inputs, {
         workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
         run: {
             serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
@@ -28718,16 +28723,29 @@ async function main() {
             eventPath: env['GITHUB_EVENT_PATH'],
             runnerTemp: env['RUNNER_TEMP'] || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)(),
         },
+        github: {
+            serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+            repository: env['GITHUB_REPOSITORY'] ?? '',
+            workflow: env['GITHUB_WORKFLOW'] ?? '',
+            job: env['GITHUB_JOB'] ?? '',
+            runId: Number(env['GITHUB_RUN_ID'] ?? 0),
+            runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? 1),
+            event: env['GITHUB_EVENT_NAME'] ?? '',
+            actor: env['GITHUB_ACTOR'] ?? '',
+            sha: env['GITHUB_SHA'] ?? '',
+            ref: env['GITHUB_REF'] ?? '',
+        },
     }, io);
     if (result.failure !== undefined)
-        fail(result.failure);
+        fail(result.failure.message, result.failure.title);
 }
 try {
     await main();
 }
 catch (error) {
     // Whatever was thrown: one clear line; the stack only when the run is debugged.
-    fail(error instanceof Error ? error.message : String(error));
+    const failure = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_4__/* .classifyFailure */ .XE)(error);
+    fail(failure.message, failure.title);
     if (error instanceof Error && error.stack)
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(error.stack);
 }
@@ -28780,6 +28798,9 @@ function parseInputs(raw) {
         dryRun,
         timeoutSeconds: parseTimeout(get('timeout-seconds')),
         artifact: parseArtifactInputs(get),
+        failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
+        receiptPath: optional('receipt-path'),
+        receiptArtifactName: optional('receipt-artifact-name'),
     };
     if (!inputs.path && !inputs.artifact) {
         throw new InputError('input "path" is required: the keystore output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
@@ -29051,6 +29072,7 @@ function parseStrictJson(text) {
 }
 const [QUOTE, BACKSLASH, COMMA, COLON, MINUS] = [0x22, 0x5c, 0x2c, 0x3a, 0x2d];
 const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
+const LITERALS = ['true', 'false', 'null'];
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Longer integers may overflow a double; shorter ones without an exponent cannot. */
 const SAFE_NUMBER_CHARS = 300;
@@ -29284,14 +29306,14 @@ class Scanner {
             throw this.syntax(start, `invalid number ${(0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS)}`);
         }
         if ((exponent || i - start > SAFE_NUMBER_CHARS) && !Number.isFinite(Number(text.slice(start, i)))) {
-            const shown = (0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS).slice(1, -1);
+            const shown = (0,safe_text/* safeText */.Hk)(text.slice(start, i), MAX_TOKEN_CHARS);
             const path = this.path(0);
             throw located((at) => `number ${shown} at ${path} is out of range for a double (${at})`, text, start, path);
         }
         return i;
     }
     literal(start) {
-        for (const word of ['true', 'false', 'null'])
+        for (const word of LITERALS)
             if (this.text.startsWith(word, start))
                 return start + word.length;
         const hint = this.text.charAt(start) === "'" ? ' (JSON strings take double quotes)' : '';
@@ -29609,7 +29631,9 @@ function parseKeystoreFile(bytes, displayPath) {
             `${listEntries(unsafe)}; refusing it`);
     }
     const where = (entry) => `${name} (entry "${entry.displayName}")`;
-    const { candidate, result } = pickKeystoreOutput(entries.filter(isJsonCandidate), (entry) => parseOutput(withContext(where(entry), () => (0,zip/* readZipEntry */.g7)(bytes, entry)), where(entry)), {
+    const { candidate, result } = pickKeystoreOutput(entries.filter(isJsonCandidate), 
+    // readZipEntry's own messages name the entry; errors in its content get the entry added.
+    (entry) => parseOutput(withContext(name, () => (0,zip/* readZipEntry */.g7)(bytes, entry)), where(entry)), {
         several: (found) => `${name}: the archive holds ${found.length} keystore outputs (${listEntries(found)}); it must hold exactly one`,
         none: (tried) => `${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${tried > 1 ? ' that is valid' : ''}). ` +
             `Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`,
@@ -29640,10 +29664,22 @@ function pickKeystoreOutput(candidates, load, messages) {
     throw new KeystoreFileError(messages.none(candidates.length));
 }
 function parseOutput(bytes, where) {
-    const jsonText = withContext(where, () => decodeUtf8Strict(bytes)).trim();
-    const value = withContext(where, () => parseStrictJson(jsonText));
+    const text = withContext(where, () => decodeUtf8Strict(bytes));
+    // Parsed untrimmed, so that line numbers are the file's; only JSON's own white space is cut.
+    const value = withContext(where, () => parseStrictJson(text));
     const output = withContext(where, () => validateKeystoreOutput(value));
-    return { jsonText, output };
+    return { jsonText: trimJsonWhitespace(text), output };
+}
+/** Cuts JSON's own white space (space, tab, LF, CR) at both ends; String.trim cuts more. */
+function trimJsonWhitespace(text) {
+    const isSpace = (code) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+    let start = 0;
+    let end = text.length;
+    while (start < end && isSpace(text.charCodeAt(start)))
+        start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1)))
+        end--;
+    return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 function isJsonCandidate(entry) {
     if (entry.isDirectory || !entry.name.toLowerCase().endsWith('.json'))
@@ -29676,7 +29712,95 @@ function mib(bytes) {
 
 /***/ }),
 
-/***/ 11046:
+/***/ 34671:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ov: () => (/* binding */ DEFAULT_FAILURE_TITLE),
+/* harmony export */   SR: () => (/* binding */ statusFor),
+/* harmony export */   XE: () => (/* binding */ classifyFailure),
+/* harmony export */   wo: () => (/* binding */ countOutputs)
+/* harmony export */ });
+/* unused harmony exports SUCCESSFUL_OUTCOMES, UNKNOWN_OUTCOME_TITLE, UNKNOWN_OUTCOME_ADVICE */
+/* harmony import */ var _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31142);
+/**
+ * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
+ * in particular whether a failed submission may nevertheless have reached Dfns.
+ */
+
+/** Outcomes after which the step succeeds. */
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
+/** Answers to the submission that do not tell whether Dfns processed it. */
+const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
+function statusFor(outcome) {
+    return outcome === 'submitted' ? 'success' : outcome;
+}
+/** Annotation titles, by the `name` of the error that ended the run. */
+const TITLES = {
+    InputError: 'Invalid input',
+    CredentialError: 'Invalid input',
+    LocateError: 'Keystore output file not found',
+    ArtifactError: 'Artifact not usable',
+    KeystoreFileError: 'Invalid keystore output',
+    ChecksumMismatchError: 'Checksum mismatch',
+    PreflightError: 'Dfns token expired',
+    CredentialMismatchError: 'Credential not accepted',
+    DfnsApiError: 'Dfns refused the request',
+    DfnsNetworkError: 'Dfns not reachable',
+    DfnsDeadlineError: 'Dfns not reachable',
+    DfnsProtocolError: 'Unexpected answer from Dfns',
+};
+const DEFAULT_FAILURE_TITLE = 'Dfns keystore output not submitted';
+const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
+const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+    're-running could submit the output a second time.';
+function classifyFailure(error) {
+    const { outcome, message } = classifyOutcome(error);
+    const title = outcome === 'unknown' ? UNKNOWN_OUTCOME_TITLE : ((error instanceof Error && TITLES[error.name]) || DEFAULT_FAILURE_TITLE);
+    return { outcome, message, title };
+}
+function classifyOutcome(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsApiError */ .OV) {
+        if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {
+            return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+        }
+        return { outcome: 'rejected', message };
+    }
+    if (error instanceof _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsNetworkError */ .QH || error instanceof _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsDeadlineError */ .OT) {
+        if (error.call === 'submit' && error.sent)
+            return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+        return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
+    }
+    if (error instanceof _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsProtocolError */ .cE && error.call === 'submit') {
+        return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+    }
+    return { outcome: 'failed', message };
+}
+function countOutputs(output) {
+    const byType = { 'onchain-sign-v1': 0, 'proof-of-control-v1': 0 };
+    let success = 0;
+    let fail = 0;
+    for (const entry of Object.values(output.outputs)) {
+        byType[entry.type]++;
+        if ('success' in entry.result)
+            success++;
+        else
+            fail++;
+    }
+    const total = success + fail;
+    const types = Object.entries(byType)
+        .filter(([, n]) => n > 0)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ');
+    const summary = `${total} output${total === 1 ? '' : 's'}${total ? ` (${types}; ${success} success, ${fail} fail)` : ''}`;
+    return { total, byType, success, fail, summary };
+}
+
+
+/***/ }),
+
+/***/ 56281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29687,6 +29811,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: buildDataPart
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./node_modules/@noble/hashes/_u64.js
@@ -31134,12 +31260,12 @@ class ChecksumMismatchError extends Error {
 
 // EXTERNAL MODULE: ./src/credentials.ts
 var credentials = __nccwpck_require__(33029);
+// EXTERNAL MODULE: ./src/dfns/errors.ts
+var errors = __nccwpck_require__(31142);
 // EXTERNAL MODULE: ./src/dfns/paths.ts
 var paths = __nccwpck_require__(19005);
 // EXTERNAL MODULE: ./src/keystore-file.ts + 2 modules
 var keystore_file = __nccwpck_require__(31522);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./src/safe-text.ts
 var safe_text = __nccwpck_require__(91452);
 ;// CONCATENATED MODULE: ./src/locate.ts
@@ -31193,59 +31319,166 @@ function display(path, baseDir) {
     return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
 }
 
-// EXTERNAL MODULE: ./src/dfns/errors.ts
-var errors = __nccwpck_require__(31142);
-;// CONCATENATED MODULE: ./src/outcome.ts
+// EXTERNAL MODULE: ./src/outcome.ts
+var src_outcome = __nccwpck_require__(34671);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(38816);
+;// CONCATENATED MODULE: ./src/preflight.ts
 /**
- * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
- * in particular whether a failed submission may nevertheless have reached Dfns.
+ * Checks that need no network call, made before the first one: the token's expiry and
+ * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
  */
 
-/** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
-/** Answers to the submission that do not tell whether Dfns processed it. */
-const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
-function statusFor(outcome) {
-    return outcome === 'submitted' ? 'success' : outcome;
+
+
+/** A token expiring within this many days gets a warning. */
+const TOKEN_EXPIRY_WARNING_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const Claims = schemas/* looseObject */._H3({
+    exp: schemas/* number */.aig().optional(),
+    'https://custom/app_metadata': schemas/* looseObject */._H3({ orgId: schemas/* string */.YjP().optional() }).optional(),
+});
+class PreflightError extends Error {
+    name = 'PreflightError';
 }
-const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-    're-running could submit the output a second time.';
-function classifyFailure(error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof errors/* DfnsApiError */.OV) {
-        if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {
-            return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
+/** Reads `exp` and the organisation from a JWT's payload; undefined when it is not a JWT. */
+function readTokenClaims(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !parts[1])
+        return undefined;
+    try {
+        const claims = Claims.parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
+        return {
+            expiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
+            orgId: claims['https://custom/app_metadata']?.orgId,
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Fails when the token has expired; warns of an expiry within a week, another organisation, a failed fleet. */
+function preflight(token, output, log, now = Date.now()) {
+    if (output.status === 'fail') {
+        const counts = (0,src_outcome/* countOutputs */.wo)(output);
+        log.warning(`the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
+            'It is still submitted, because Dfns must learn of it.', 'Fleet reported failure');
+    }
+    if (token === undefined)
+        return;
+    const facts = readTokenClaims(token);
+    if (!facts) {
+        log.warning('input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting', 'Dfns token not checked');
+        return;
+    }
+    if (facts.expiresAt) {
+        const left = facts.expiresAt.getTime() - now;
+        if (left <= 0) {
+            throw new PreflightError(`the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
+                'and update the "dfns-token" secret. Nothing was submitted.');
         }
-        return { outcome: 'rejected', message };
+        if (left < TOKEN_EXPIRY_WARNING_DAYS * DAY_MS) {
+            const days = Math.floor(left / DAY_MS);
+            log.warning(`the Dfns token expires on ${facts.expiresAt.toISOString()} (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}): ` +
+                'create a new one and update the "dfns-token" secret before then', 'Dfns token expires soon');
+        }
     }
-    if (error instanceof errors/* DfnsNetworkError */.QH || error instanceof errors/* DfnsDeadlineError */.OT) {
-        if (error.call === 'submit' && error.sent)
-            return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
-        return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
+    if (facts.orgId !== undefined && facts.orgId !== output.org_id) {
+        log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(output.org_id)}: ` +
+            'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation', 'Organisation mismatch');
     }
-    if (error instanceof errors/* DfnsProtocolError */.cE && error.call === 'submit') {
-        return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
-    }
-    return { outcome: 'failed', message };
 }
-function countOutputs(output) {
-    const byType = { 'onchain-sign-v1': 0, 'proof-of-control-v1': 0 };
-    let success = 0;
-    let fail = 0;
-    for (const entry of Object.values(output.outputs)) {
-        byType[entry.type]++;
-        if ('success' in entry.result)
-            success++;
-        else
-            fail++;
+
+;// CONCATENATED MODULE: ./src/report.ts
+const RECEIPT_VERSION = 1;
+/** Failed outputs listed in the job summary before "and N more". */
+const MAX_SUMMARY_FAILED_OUTPUTS = 20;
+function runUrl(github) {
+    const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;
+    return github.runAttempt > 1 ? `${base}/attempts/${github.runAttempt}` : base;
+}
+const VERDICTS = {
+    submitted: '✅ Keystore output submitted to Dfns',
+    partial: '🟡 Keystore output submitted to Dfns: Dfns answered partial',
+    'pending-approval': '⏳ Keystore output submitted: held by a Dfns policy for approval',
+    'dry-run': '🧪 Dry run: the keystore output is valid; nothing was submitted to Dfns',
+    rejected: '❌ Dfns refused the keystore output',
+    failed: '❌ Keystore output not submitted',
+    unknown: '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+};
+/** The job summary: a verdict line, a table of facts, and the outputs the fleet failed. */
+function buildSummary(receipt, failedOutputs) {
+    const lines = [`### ${VERDICTS[receipt.outcome]}`, ''];
+    if (receipt.message)
+        lines.push(`> ${md(receipt.message).replace(/\n/g, '<br>')}`, '');
+    const rows = [];
+    if (receipt.request) {
+        rows.push(['Key store', code(receipt.request.storeId)], ['Operation', code(receipt.request.operation)]);
     }
-    const total = success + fail;
-    const types = Object.entries(byType)
-        .filter(([, n]) => n > 0)
-        .map(([t, n]) => `${n} ${t}`)
-        .join(', ');
-    const summary = `${total} output${total === 1 ? '' : 's'}${total ? ` (${types}; ${success} success, ${fail} fail)` : ''}`;
-    return { total, byType, success, fail, summary };
+    if (receipt.file) {
+        const f = receipt.file;
+        rows.push(['File', `${code(f.name)}${f.entry ? ` (archive entry ${code(f.entry)})` : ''}`], ['Size', `${f.size.toLocaleString('en-US')} bytes`], ['SHA-256', code(f.sha256)]);
+    }
+    if (receipt.output) {
+        const c = receipt.output.counts;
+        const types = Object.entries(c.byType)
+            .filter(([, n]) => n > 0)
+            .map(([t, n]) => `${n} ${t}`)
+            .join(', ');
+        rows.push(['Output status', code(receipt.output.status)], ['Outputs', `${c.total}${c.total ? ` (${types}; ${c.success} success, ${c.fail} fail)` : ''}`]);
+    }
+    if (receipt.answer) {
+        const a = receipt.answer;
+        const status = a.dfnsStatus ?? (a.errorMessage ? md(a.errorMessage) : 'no answer');
+        rows.push([
+            'Dfns answer',
+            `${status}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}${a.errorId ? `, error id ${code(a.errorId)}` : ''}`,
+        ]);
+    }
+    else if (receipt.outcome === 'dry-run') {
+        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
+    }
+    if (receipt.artifact) {
+        const a = receipt.artifact;
+        const run = receipt.runUrl && a.runId ? ` of run ${a.runId}` : '';
+        rows.push([
+            'Artifact',
+            `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'})${run} in ${code(a.repository)}`,
+        ]);
+    }
+    if (receipt.runUrl)
+        rows.push(['Workflow run', `[${md(receipt.runUrl)}](${receipt.runUrl})`]);
+    if (rows.length > 0) {
+        lines.push('| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+    }
+    if (failedOutputs.length > 0) {
+        lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
+        for (const f of failedOutputs.slice(0, MAX_SUMMARY_FAILED_OUTPUTS)) {
+            lines.push(`| ${code(f.key)} | ${code(f.code)} | ${md(f.message)} |`);
+        }
+        if (failedOutputs.length > MAX_SUMMARY_FAILED_OUTPUTS) {
+            lines.push('', `… and ${failedOutputs.length - MAX_SUMMARY_FAILED_OUTPUTS} more (see the output file).`);
+        }
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+function failedOutputs(output) {
+    return Object.entries(output.outputs).flatMap(([key, entry]) => 'fail' in entry.result ? [{ key, code: entry.result.fail.code, message: entry.result.fail.message }] : []);
+}
+/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
+function md(text, max = 300) {
+    const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+    return cut
+        .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/[\r\n\u2028\u2029]+/g, ' ')
+        .replace(/\p{Cc}|\p{Cf}/gu, '');
+}
+/** Inline code for identifiers, digests and names; backticks inside are dropped. */
+function code(text, max = 200) {
+    const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+    return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -31258,7 +31491,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 /**
  * One run of the action: locate -> read -> parse -> validate -> checksum -> sign -> submit ->
  * report. Never reads inputs itself and never exits: it returns what happened and the entry
- * point turns that into the step's result.
+ * point turns that into the step's result. Every run that read the file leaves a receipt.
  */
 
 
@@ -31269,67 +31502,199 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
+
+
+
 async function run(inputs, env, io) {
+    const facts = { startedAt: new Date(), artifact: null, file: null, output: null, failed: [], request: null, answer: null };
+    let outcome;
+    let failure;
+    try {
+        outcome = await run_submit(inputs, env, io, facts);
+        if (outcome === 'partial' && inputs.failOnPartial) {
+            failure = {
+                message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
+                title: 'Partial submission',
+            };
+        }
+    }
+    catch (error) {
+        const classified = (0,src_outcome/* classifyFailure */.XE)(error);
+        outcome = classified.outcome;
+        failure = { message: classified.message, title: classified.title };
+        facts.answer ??= answerFromError(error);
+    }
+    const status = (0,src_outcome/* statusFor */.SR)(outcome);
+    io.setOutput('status', status);
+    const receiptPath = await report(inputs, env, io, facts, outcome, failure?.message ?? null);
+    return { outcome, status, ...(failure ? { failure } : {}), ...(receiptPath ? { receiptPath } : {}) };
+}
+async function run_submit(inputs, env, io, facts) {
     const started = Date.now();
     const output = (name, value) => io.setOutput(name, String(value));
     output('operation', inputs.operation);
+    const source = await obtainFile(inputs, env, io, facts);
+    const { located } = source;
+    output('file', source.fileOutput);
+    const bytes = source.parsed?.bytes ?? (0,keystore_file/* readFileOnce */.ih)(located.path, located.displayPath);
+    const checksum = sha256Hex(bytes);
+    output('checksum', checksum);
+    facts.file = {
+        name: located.displayPath,
+        path: source.fileOutput,
+        size: bytes.byteLength,
+        sha256: checksum,
+        shape: isZipShape(source.parsed, bytes) ? 'archive' : 'json',
+        entry: null,
+    };
+    const file = source.parsed ?? (0,keystore_file/* parseKeystoreFile */.C3)(bytes, located.displayPath);
+    facts.file.shape = file.shape;
+    facts.file.entry = file.entryName ?? null;
+    const counts = (0,src_outcome/* countOutputs */.wo)(file.output);
+    facts.output = {
+        org_id: file.output.org_id,
+        fleet_id: file.output.fleet_id,
+        keystore_id: file.output.keystore_id,
+        group_id: file.output.group_id,
+        status: file.output.status,
+        counts: { total: counts.total, byType: counts.byType, success: counts.success, fail: counts.fail },
+    };
+    facts.failed = failedOutputs(file.output);
+    describeFile(io, located.displayPath, file, checksum);
+    output('output-status', file.output.status);
+    output('outputs-count', counts.total);
+    if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
+        throw new ChecksumMismatchError(located.displayPath, inputs.expectedChecksum, checksum);
+    }
+    if (inputs.expectedChecksum !== undefined)
+        io.info('The checksum equals "expected-checksum".');
+    const storeId = resolveStoreId(inputs, file, io);
+    output('store-id', storeId);
+    warnOnOperationMismatch(inputs, file, io);
+    const endpoint = new URL((0,paths/* submissionPath */.w)(storeId, inputs.operation), inputs.apiUrl).href;
+    facts.request = {
+        apiUrl: inputs.apiUrl.origin,
+        endpoint,
+        operation: inputs.operation,
+        storeId,
+        credentialId: inputs.credentialId ?? null,
+    };
+    preflight(inputs.token, file.output, io);
+    const key = inputs.privateKey === undefined ? undefined : (0,credentials/* loadServiceAccountKey */.aF)(inputs.privateKey);
+    if (key)
+        io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
+    const dataPart = buildDataPart(file.jsonText, checksum);
+    if (inputs.dryRun) {
+        io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
+            `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+            `data part ${Buffer.byteLength(dataPart)} bytes, ${counts.summary}.`);
+        return 'dry-run';
+    }
+    const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(838)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82838));
+    io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
+    const answer = await submitKeystoreOutput({
+        apiUrl: inputs.apiUrl,
+        token: requireValue(inputs.token),
+        credentialId: requireValue(inputs.credentialId),
+        key: requireValue(key),
+        storeId,
+        operation: inputs.operation,
+        dataPart,
+        file: { bytes, name: (0,external_node_path_.basename)(located.displayPath) },
+        timeoutSeconds: inputs.timeoutSeconds,
+        deadline: started + inputs.timeoutSeconds * 1000,
+        userAgent: USER_AGENT,
+        setSecret: (v) => io.setSecret(v),
+        log: io,
+        ...(env.sleep ? { sleep: env.sleep } : {}),
+    });
+    facts.answer = {
+        call: 'submit',
+        httpStatus: answer.httpStatus,
+        dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
+        errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
+        errorId: null,
+        attempts: answer.attempts,
+    };
+    return reportAnswer(io, answer);
+}
+function isZipShape(parsed, bytes) {
+    return parsed ? parsed.shape === 'archive' : bytes[0] === 0x50 && bytes[1] === 0x4b;
+}
+/** What Dfns (or the network) said, from the error that ended the run. */
+function answerFromError(error) {
+    if (error instanceof errors/* DfnsApiError */.OV) {
+        return {
+            call: error.call,
+            httpStatus: error.status,
+            dfnsStatus: null,
+            errorMessage: error.dfnsMessage ?? error.message,
+            errorId: error.errorId ?? null,
+            attempts: null,
+        };
+    }
+    if (error instanceof errors/* DfnsProtocolError */.cE || error instanceof errors/* DfnsNetworkError */.QH || error instanceof errors/* DfnsDeadlineError */.OT) {
+        return {
+            call: error.call,
+            httpStatus: error instanceof errors/* DfnsProtocolError */.cE ? error.status : null,
+            dfnsStatus: null,
+            errorMessage: error.message,
+            errorId: null,
+            attempts: null,
+        };
+    }
+    return null;
+}
+/** Writes the job summary always, and the receipt when the file was read. */
+async function report(inputs, env, io, facts, outcome, message) {
+    const receipt = facts.file
+        ? {
+            receiptVersion: RECEIPT_VERSION,
+            action: { name: ACTION_NAME, version: ACTION_VERSION },
+            startedAt: facts.startedAt.toISOString(),
+            finishedAt: new Date().toISOString(),
+            outcome,
+            status: (0,src_outcome/* statusFor */.SR)(outcome),
+            message,
+            github: { ...env.github, runUrl: runUrl(env.github) },
+            artifact: facts.artifact,
+            file: facts.file,
+            output: facts.output,
+            request: facts.request,
+            answer: facts.answer,
+        }
+        : undefined;
+    let receiptPath;
+    if (receipt) {
+        receiptPath = inputs.receiptPath
+            ? (0,external_node_path_.resolve)(env.workspace, inputs.receiptPath)
+            : (0,external_node_path_.join)(env.run.runnerTemp, `dfns-keystore-output-receipt-${env.github.runId}-${env.github.runAttempt}-${Date.now()}.json`);
+        try {
+            (0,external_node_fs_.writeFileSync)(receiptPath, `${JSON.stringify(receipt, null, 2)}\n`);
+            io.setOutput('receipt-path', receiptPath);
+            io.info(`Receipt written to ${receiptPath}`);
+        }
+        catch (error) {
+            io.warning(`could not write the receipt to ${receiptPath}: ${error.message}`, 'Receipt not written');
+            receiptPath = undefined;
+        }
+        if (receiptPath && inputs.receiptArtifactName) {
+            const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 533).then(__nccwpck_require__.bind(__nccwpck_require__, 75533));
+            await uploadReceipt(inputs.receiptArtifactName, receiptPath, io);
+        }
+    }
+    const summary = buildSummary({ outcome, message, file: facts.file, output: facts.output, request: facts.request, answer: facts.answer, artifact: facts.artifact, runUrl: runUrl(env.github) }, facts.failed);
     try {
-        const source = await obtainFile(inputs, env, io);
-        const { located } = source;
-        output('file', source.fileOutput);
-        const bytes = source.parsed?.bytes ?? (0,keystore_file/* readFileOnce */.ih)(located.path, located.displayPath);
-        const checksum = sha256Hex(bytes);
-        output('checksum', checksum);
-        const file = source.parsed ?? (0,keystore_file/* parseKeystoreFile */.C3)(bytes, located.displayPath);
-        describeFile(io, located.displayPath, file, checksum);
-        output('output-status', file.output.status);
-        output('outputs-count', Object.keys(file.output.outputs).length);
-        if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
-            throw new ChecksumMismatchError(located.displayPath, inputs.expectedChecksum, checksum);
-        }
-        if (inputs.expectedChecksum !== undefined)
-            io.info('The checksum equals "expected-checksum".');
-        const storeId = resolveStoreId(inputs, file, io);
-        output('store-id', storeId);
-        warnOnOperationMismatch(inputs, file, io);
-        const key = inputs.privateKey === undefined ? undefined : (0,credentials/* loadServiceAccountKey */.aF)(inputs.privateKey);
-        if (key)
-            io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
-        const dataPart = buildDataPart(file.jsonText, checksum);
-        const endpoint = new URL((0,paths/* submissionPath */.w)(storeId, inputs.operation), inputs.apiUrl).href;
-        if (inputs.dryRun) {
-            io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
-                `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-                `data part ${Buffer.byteLength(dataPart)} bytes, ${countOutputs(file.output).summary}.`);
-            return finish(io, 'dry-run');
-        }
-        const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(838)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82838));
-        io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
-        const answer = await submitKeystoreOutput({
-            apiUrl: inputs.apiUrl,
-            token: requireValue(inputs.token),
-            credentialId: requireValue(inputs.credentialId),
-            key: requireValue(key),
-            storeId,
-            operation: inputs.operation,
-            dataPart,
-            file: { bytes, name: (0,external_node_path_.basename)(located.displayPath) },
-            timeoutSeconds: inputs.timeoutSeconds,
-            deadline: started + inputs.timeoutSeconds * 1000,
-            userAgent: USER_AGENT,
-            setSecret: (v) => io.setSecret(v),
-            log: io,
-            ...(env.sleep ? { sleep: env.sleep } : {}),
-        });
-        return finish(io, reportAnswer(io, answer));
+        await io.writeSummary(summary);
     }
     catch (error) {
-        const failure = classifyFailure(error);
-        return { ...finish(io, failure.outcome), failure: failure.message };
+        io.warning(`could not write the job summary: ${error.message}`, 'Job summary not written');
     }
+    return receiptPath;
 }
 /** The file named by `path` in the workspace, or taken from the artifact `artifact-name`. */
-async function obtainFile(inputs, env, io) {
+async function obtainFile(inputs, env, io, facts) {
     if (!inputs.artifact) {
         const located = locateFile(inputs.path, env.workspace);
         return { located, fileOutput: located.displayPath };
@@ -31339,6 +31704,13 @@ async function obtainFile(inputs, env, io) {
     io.setOutput('artifact-id', String(artifact.id));
     io.setOutput('artifact-digest', artifact.digest ?? '');
     io.setOutput('run-id', String(artifact.runId));
+    facts.artifact = {
+        name: artifact.name,
+        id: artifact.id,
+        digest: artifact.digest ?? null,
+        repository: artifact.repository,
+        runId: artifact.runId,
+    };
     const label = `the artifact "${(0,safe_text/* safeText */.Hk)(artifact.name)}"`;
     if (inputs.path) {
         const located = locateFile(inputs.path, artifact.downloadPath, label);
@@ -31347,11 +31719,6 @@ async function obtainFile(inputs, env, io) {
     const { findKeystoreOutputIn } = await __nccwpck_require__.e(/* import() */ 671).then(__nccwpck_require__.bind(__nccwpck_require__, 46671));
     const found = findKeystoreOutputIn(artifact.downloadPath, label);
     return { located: found.located, fileOutput: found.located.path, parsed: found.file };
-}
-function finish(io, outcome) {
-    const status = statusFor(outcome);
-    io.setOutput('status', status);
-    return { outcome, status };
 }
 function reportAnswer(io, answer) {
     if (answer.kind === 'pending-approval') {
@@ -31367,7 +31734,7 @@ function describeFile(io, displayPath, file, checksum) {
     io.info(`Keystore output: ${displayPath}${file.entryName ? ` (archive entry "${(0,safe_text/* safeText */.Hk)(file.entryName)}")` : ''}, ` +
         `${file.bytes.byteLength} bytes, SHA-256 ${checksum}`);
     io.info(`  org ${(0,safe_text/* safeText */.Hk)(o.org_id)}, fleet ${(0,safe_text/* safeText */.Hk)(o.fleet_id)}, key store ${(0,safe_text/* safeText */.Hk)(o.keystore_id)}, ` +
-        `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${countOutputs(o).summary}`);
+        `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${(0,src_outcome/* countOutputs */.wo)(o).summary}`);
 }
 function resolveStoreId(inputs, file, io) {
     const fromFile = file.output.keystore_id;
@@ -32202,10 +32569,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -32735,7 +33103,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { privateKeySecretForms } from './credentials.ts';
 import { parseInputs } from './inputs.ts';
+import { classifyFailure, DEFAULT_FAILURE_TITLE } from './outcome.ts';
 import { run, type ActionIO } from './run.ts';
 
-const FAILURE_TITLE = 'Dfns keystore output not submitted';
+const FAILURE_TITLE = DEFAULT_FAILURE_TITLE;
 
 const io: ActionIO = {
   info: (message) => core.info(message),
@@ -17,10 +18,13 @@ const io: ActionIO = {
   error: (message, title) => core.error(message, title === undefined ? {} : { title }),
   setOutput: (name, value) => core.setOutput(name, value),
   setSecret: (value) => core.setSecret(value),
+  writeSummary: async (markdown) => {
+    await core.summary.addRaw(markdown, true).write();
+  },
 };
 
-function fail(message: string): void {
-  io.error(message, FAILURE_TITLE);
+function fail(message: string, title = FAILURE_TITLE): void {
+  io.error(message, title);
   process.exitCode = 1;
 }
 
@@ -48,16 +52,29 @@ async function main(): Promise<void> {
         eventPath: env['GITHUB_EVENT_PATH'],
         runnerTemp: env['RUNNER_TEMP'] || tmpdir(),
       },
+      github: {
+        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        workflow: env['GITHUB_WORKFLOW'] ?? '',
+        job: env['GITHUB_JOB'] ?? '',
+        runId: Number(env['GITHUB_RUN_ID'] ?? 0),
+        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? 1),
+        event: env['GITHUB_EVENT_NAME'] ?? '',
+        actor: env['GITHUB_ACTOR'] ?? '',
+        sha: env['GITHUB_SHA'] ?? '',
+        ref: env['GITHUB_REF'] ?? '',
+      },
     },
     io,
   );
-  if (result.failure !== undefined) fail(result.failure);
+  if (result.failure !== undefined) fail(result.failure.message, result.failure.title);
 }
 
 try {
   await main();
 } catch (error) {
   // Whatever was thrown: one clear line; the stack only when the run is debugged.
-  fail(error instanceof Error ? error.message : String(error));
+  const failure = classifyFailure(error);
+  fail(failure.message, failure.title);
   if (error instanceof Error && error.stack) core.debug(error.stack);
 }

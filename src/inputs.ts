@@ -28,6 +28,11 @@ export interface Inputs {
   timeoutSeconds: number;
   /** Set when the file comes from a workflow artifact. */
   artifact: ArtifactInputs | undefined;
+  failOnPartial: boolean;
+  /** Where to write the receipt; default a file under RUNNER_TEMP. */
+  receiptPath: string | undefined;
+  /** When set, the receipt is also uploaded as an artifact of the current run. */
+  receiptArtifactName: string | undefined;
 }
 
 /** An input the workflow set wrongly; the message names the input and never echoes a secret. */
@@ -56,6 +61,9 @@ export function parseInputs(raw: RawInputs): Inputs {
     dryRun,
     timeoutSeconds: parseTimeout(get('timeout-seconds')),
     artifact: parseArtifactInputs(get),
+    failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
+    receiptPath: optional('receipt-path'),
+    receiptArtifactName: optional('receipt-artifact-name'),
   };
 
   if (!inputs.path && !inputs.artifact) {

@@ -73,7 +73,8 @@ export function parseKeystoreFile(bytes: Uint8Array, displayPath: string): Keyst
   const where = (entry: ZipEntry): string => `${name} (entry "${entry.displayName}")`;
   const { candidate, result } = pickKeystoreOutput(
     entries.filter(isJsonCandidate),
-    (entry) => parseOutput(withContext(where(entry), () => readZipEntry(bytes, entry)), where(entry)),
+    // readZipEntry's own messages name the entry; errors in its content get the entry added.
+    (entry) => parseOutput(withContext(name, () => readZipEntry(bytes, entry)), where(entry)),
     {
       several: (found) => `${name}: the archive holds ${found.length} keystore outputs (${listEntries(found)}); it must hold exactly one`,
       none: (tried) =>
@@ -110,10 +111,21 @@ export function pickKeystoreOutput<C, R>(
 }
 
 function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; output: KeystoreOutput } {
-  const jsonText = withContext(where, () => decodeUtf8Strict(bytes)).trim();
-  const value = withContext(where, () => parseStrictJson(jsonText));
+  const text = withContext(where, () => decodeUtf8Strict(bytes));
+  // Parsed untrimmed, so that line numbers are the file's; only JSON's own white space is cut.
+  const value = withContext(where, () => parseStrictJson(text));
   const output = withContext(where, () => validateKeystoreOutput(value));
-  return { jsonText, output };
+  return { jsonText: trimJsonWhitespace(text), output };
+}
+
+/** Cuts JSON's own white space (space, tab, LF, CR) at both ends; String.trim cuts more. */
+function trimJsonWhitespace(text: string): string {
+  const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 function isJsonCandidate(entry: ZipEntry): boolean {

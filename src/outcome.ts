@@ -21,13 +21,40 @@ export function statusFor(outcome: Outcome): StepStatus {
 export interface Failure {
   outcome: 'rejected' | 'failed' | 'unknown';
   message: string;
+  /** The title of the `::error` annotation. */
+  title: string;
 }
+
+/** Annotation titles, by the `name` of the error that ended the run. */
+const TITLES: Record<string, string> = {
+  InputError: 'Invalid input',
+  CredentialError: 'Invalid input',
+  LocateError: 'Keystore output file not found',
+  ArtifactError: 'Artifact not usable',
+  KeystoreFileError: 'Invalid keystore output',
+  ChecksumMismatchError: 'Checksum mismatch',
+  PreflightError: 'Dfns token expired',
+  CredentialMismatchError: 'Credential not accepted',
+  DfnsApiError: 'Dfns refused the request',
+  DfnsNetworkError: 'Dfns not reachable',
+  DfnsDeadlineError: 'Dfns not reachable',
+  DfnsProtocolError: 'Unexpected answer from Dfns',
+};
+export const DEFAULT_FAILURE_TITLE = 'Dfns keystore output not submitted';
+export const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
 
 export const UNKNOWN_OUTCOME_ADVICE =
   'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
   're-running could submit the output a second time.';
 
 export function classifyFailure(error: unknown): Failure {
+  const { outcome, message } = classifyOutcome(error);
+  const title =
+    outcome === 'unknown' ? UNKNOWN_OUTCOME_TITLE : ((error instanceof Error && TITLES[error.name]) || DEFAULT_FAILURE_TITLE);
+  return { outcome, message, title };
+}
+
+function classifyOutcome(error: unknown): Omit<Failure, 'title'> {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof DfnsApiError) {
     if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {

@@ -1,26 +1,39 @@
 /**
  * One run of the action: locate -> read -> parse -> validate -> checksum -> sign -> submit ->
  * report. Never reads inputs itself and never exits: it returns what happened and the entry
- * point turns that into the step's result.
+ * point turns that into the step's result. Every run that read the file leaves a receipt.
  */
-import { basename } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { ChecksumMismatchError, sha256Hex } from './checksum.ts';
 import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts';
 import type { RunContext } from './artifact.ts';
 import type { SubmitAnswer } from './dfns/client.ts';
+import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from './dfns/errors.ts';
 import { submissionPath } from './dfns/paths.ts';
 import type { Inputs } from './inputs.ts';
 import { parseKeystoreFile, readFileOnce, type KeystoreFile } from './keystore-file.ts';
 import { locateFile, type LocatedFile } from './locate.ts';
 import type { Logger } from './logger.ts';
 import { classifyFailure, countOutputs, statusFor, type Outcome, type StepStatus } from './outcome.ts';
+import { preflight } from './preflight.ts';
+import {
+  buildSummary,
+  failedOutputs,
+  RECEIPT_VERSION,
+  runUrl,
+  type FailedOutput,
+  type GitHubFacts,
+  type Receipt,
+} from './report.ts';
 import { safeText } from './safe-text.ts';
-import { USER_AGENT } from './version.ts';
+import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from './version.ts';
 
 export interface ActionIO extends Logger {
   setOutput(name: string, value: string): void;
   setSecret(value: string): void;
   error(message: string, title?: string): void;
+  writeSummary(markdown: string): Promise<void>;
 }
 
 export interface RunEnv {
@@ -28,6 +41,8 @@ export interface RunEnv {
   workspace: string;
   /** The current run, for artifacts. */
   run: RunContext;
+  /** The GitHub context recorded in the receipt. */
+  github: GitHubFacts;
   /** Replaces the retry waits in tests. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -36,71 +51,223 @@ export interface RunResult {
   outcome: Outcome;
   status: StepStatus;
   /** Set when the step must fail. */
-  failure?: string;
+  failure?: { message: string; title: string };
+  receiptPath?: string;
+}
+
+/** What the run learnt, in the order it learnt it: the receipt and the summary are made of it. */
+interface Facts {
+  startedAt: Date;
+  artifact: Receipt['artifact'];
+  file: Receipt['file'] | null;
+  output: Receipt['output'];
+  failed: FailedOutput[];
+  request: Receipt['request'];
+  answer: Receipt['answer'];
 }
 
 export async function run(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<RunResult> {
+  const facts: Facts = { startedAt: new Date(), artifact: null, file: null, output: null, failed: [], request: null, answer: null };
+  let outcome: Outcome;
+  let failure: RunResult['failure'];
+  try {
+    outcome = await submit(inputs, env, io, facts);
+    if (outcome === 'partial' && inputs.failOnPartial) {
+      failure = {
+        message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
+        title: 'Partial submission',
+      };
+    }
+  } catch (error) {
+    const classified = classifyFailure(error);
+    outcome = classified.outcome;
+    failure = { message: classified.message, title: classified.title };
+    facts.answer ??= answerFromError(error);
+  }
+  const status = statusFor(outcome);
+  io.setOutput('status', status);
+  const receiptPath = await report(inputs, env, io, facts, outcome, failure?.message ?? null);
+  return { outcome, status, ...(failure ? { failure } : {}), ...(receiptPath ? { receiptPath } : {}) };
+}
+
+async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): Promise<Outcome> {
   const started = Date.now();
   const output = (name: string, value: string | number): void => io.setOutput(name, String(value));
   output('operation', inputs.operation);
-  try {
-    const source = await obtainFile(inputs, env, io);
-    const { located } = source;
-    output('file', source.fileOutput);
-    const bytes = source.parsed?.bytes ?? readFileOnce(located.path, located.displayPath);
-    const checksum = sha256Hex(bytes);
-    output('checksum', checksum);
-    const file = source.parsed ?? parseKeystoreFile(bytes, located.displayPath);
-    describeFile(io, located.displayPath, file, checksum);
-    output('output-status', file.output.status);
-    output('outputs-count', Object.keys(file.output.outputs).length);
+  const source = await obtainFile(inputs, env, io, facts);
+  const { located } = source;
+  output('file', source.fileOutput);
+  const bytes = source.parsed?.bytes ?? readFileOnce(located.path, located.displayPath);
+  const checksum = sha256Hex(bytes);
+  output('checksum', checksum);
+  facts.file = {
+    name: located.displayPath,
+    path: source.fileOutput,
+    size: bytes.byteLength,
+    sha256: checksum,
+    shape: isZipShape(source.parsed, bytes) ? 'archive' : 'json',
+    entry: null,
+  };
+  const file = source.parsed ?? parseKeystoreFile(bytes, located.displayPath);
+  facts.file.shape = file.shape;
+  facts.file.entry = file.entryName ?? null;
+  const counts = countOutputs(file.output);
+  facts.output = {
+    org_id: file.output.org_id,
+    fleet_id: file.output.fleet_id,
+    keystore_id: file.output.keystore_id,
+    group_id: file.output.group_id,
+    status: file.output.status,
+    counts: { total: counts.total, byType: counts.byType, success: counts.success, fail: counts.fail },
+  };
+  facts.failed = failedOutputs(file.output);
+  describeFile(io, located.displayPath, file, checksum);
+  output('output-status', file.output.status);
+  output('outputs-count', counts.total);
 
-    if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
-      throw new ChecksumMismatchError(located.displayPath, inputs.expectedChecksum, checksum);
-    }
-    if (inputs.expectedChecksum !== undefined) io.info('The checksum equals "expected-checksum".');
-
-    const storeId = resolveStoreId(inputs, file, io);
-    output('store-id', storeId);
-    warnOnOperationMismatch(inputs, file, io);
-
-    const key = inputs.privateKey === undefined ? undefined : loadServiceAccountKey(inputs.privateKey);
-    if (key) io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
-
-    const dataPart = buildDataPart(file.jsonText, checksum);
-    const endpoint = new URL(submissionPath(storeId, inputs.operation), inputs.apiUrl).href;
-    if (inputs.dryRun) {
-      io.info(
-        `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
-          `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-          `data part ${Buffer.byteLength(dataPart)} bytes, ${countOutputs(file.output).summary}.`,
-      );
-      return finish(io, 'dry-run');
-    }
-
-    const { submitKeystoreOutput } = await import('./dfns/client.ts');
-    io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
-    const answer = await submitKeystoreOutput({
-      apiUrl: inputs.apiUrl,
-      token: requireValue(inputs.token),
-      credentialId: requireValue(inputs.credentialId),
-      key: requireValue<ServiceAccountKey>(key),
-      storeId,
-      operation: inputs.operation,
-      dataPart,
-      file: { bytes, name: basename(located.displayPath) },
-      timeoutSeconds: inputs.timeoutSeconds,
-      deadline: started + inputs.timeoutSeconds * 1000,
-      userAgent: USER_AGENT,
-      setSecret: (v) => io.setSecret(v),
-      log: io,
-      ...(env.sleep ? { sleep: env.sleep } : {}),
-    });
-    return finish(io, reportAnswer(io, answer));
-  } catch (error) {
-    const failure = classifyFailure(error);
-    return { ...finish(io, failure.outcome), failure: failure.message };
+  if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
+    throw new ChecksumMismatchError(located.displayPath, inputs.expectedChecksum, checksum);
   }
+  if (inputs.expectedChecksum !== undefined) io.info('The checksum equals "expected-checksum".');
+
+  const storeId = resolveStoreId(inputs, file, io);
+  output('store-id', storeId);
+  warnOnOperationMismatch(inputs, file, io);
+  const endpoint = new URL(submissionPath(storeId, inputs.operation), inputs.apiUrl).href;
+  facts.request = {
+    apiUrl: inputs.apiUrl.origin,
+    endpoint,
+    operation: inputs.operation,
+    storeId,
+    credentialId: inputs.credentialId ?? null,
+  };
+
+  preflight(inputs.token, file.output, io);
+  const key = inputs.privateKey === undefined ? undefined : loadServiceAccountKey(inputs.privateKey);
+  if (key) io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
+
+  const dataPart = buildDataPart(file.jsonText, checksum);
+  if (inputs.dryRun) {
+    io.info(
+      `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
+        `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+        `data part ${Buffer.byteLength(dataPart)} bytes, ${counts.summary}.`,
+    );
+    return 'dry-run';
+  }
+
+  const { submitKeystoreOutput } = await import('./dfns/client.ts');
+  io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
+  const answer = await submitKeystoreOutput({
+    apiUrl: inputs.apiUrl,
+    token: requireValue(inputs.token),
+    credentialId: requireValue(inputs.credentialId),
+    key: requireValue<ServiceAccountKey>(key),
+    storeId,
+    operation: inputs.operation,
+    dataPart,
+    file: { bytes, name: basename(located.displayPath) },
+    timeoutSeconds: inputs.timeoutSeconds,
+    deadline: started + inputs.timeoutSeconds * 1000,
+    userAgent: USER_AGENT,
+    setSecret: (v) => io.setSecret(v),
+    log: io,
+    ...(env.sleep ? { sleep: env.sleep } : {}),
+  });
+  facts.answer = {
+    call: 'submit',
+    httpStatus: answer.httpStatus,
+    dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
+    errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
+    errorId: null,
+    attempts: answer.attempts,
+  };
+  return reportAnswer(io, answer);
+}
+
+function isZipShape(parsed: KeystoreFile | undefined, bytes: Uint8Array): boolean {
+  return parsed ? parsed.shape === 'archive' : bytes[0] === 0x50 && bytes[1] === 0x4b;
+}
+
+/** What Dfns (or the network) said, from the error that ended the run. */
+function answerFromError(error: unknown): Receipt['answer'] {
+  if (error instanceof DfnsApiError) {
+    return {
+      call: error.call,
+      httpStatus: error.status,
+      dfnsStatus: null,
+      errorMessage: error.dfnsMessage ?? error.message,
+      errorId: error.errorId ?? null,
+      attempts: null,
+    };
+  }
+  if (error instanceof DfnsProtocolError || error instanceof DfnsNetworkError || error instanceof DfnsDeadlineError) {
+    return {
+      call: error.call,
+      httpStatus: error instanceof DfnsProtocolError ? error.status : null,
+      dfnsStatus: null,
+      errorMessage: error.message,
+      errorId: null,
+      attempts: null,
+    };
+  }
+  return null;
+}
+
+/** Writes the job summary always, and the receipt when the file was read. */
+async function report(
+  inputs: Inputs,
+  env: RunEnv,
+  io: ActionIO,
+  facts: Facts,
+  outcome: Outcome,
+  message: string | null,
+): Promise<string | undefined> {
+  const receipt: Receipt | undefined = facts.file
+    ? {
+        receiptVersion: RECEIPT_VERSION,
+        action: { name: ACTION_NAME, version: ACTION_VERSION },
+        startedAt: facts.startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        outcome,
+        status: statusFor(outcome),
+        message,
+        github: { ...env.github, runUrl: runUrl(env.github) },
+        artifact: facts.artifact,
+        file: facts.file,
+        output: facts.output,
+        request: facts.request,
+        answer: facts.answer,
+      }
+    : undefined;
+  let receiptPath: string | undefined;
+  if (receipt) {
+    receiptPath = inputs.receiptPath
+      ? resolve(env.workspace, inputs.receiptPath)
+      : join(env.run.runnerTemp, `dfns-keystore-output-receipt-${env.github.runId}-${env.github.runAttempt}-${Date.now()}.json`);
+    try {
+      writeFileSync(receiptPath, `${JSON.stringify(receipt, null, 2)}\n`);
+      io.setOutput('receipt-path', receiptPath);
+      io.info(`Receipt written to ${receiptPath}`);
+    } catch (error) {
+      io.warning(`could not write the receipt to ${receiptPath}: ${(error as Error).message}`, 'Receipt not written');
+      receiptPath = undefined;
+    }
+    if (receiptPath && inputs.receiptArtifactName) {
+      const { uploadReceipt } = await import('./receipt-upload.ts');
+      await uploadReceipt(inputs.receiptArtifactName, receiptPath, io);
+    }
+  }
+  const summary = buildSummary(
+    { outcome, message, file: facts.file, output: facts.output, request: facts.request, answer: facts.answer, artifact: facts.artifact, runUrl: runUrl(env.github) },
+    facts.failed,
+  );
+  try {
+    await io.writeSummary(summary);
+  } catch (error) {
+    io.warning(`could not write the job summary: ${(error as Error).message}`, 'Job summary not written');
+  }
+  return receiptPath;
 }
 
 interface ObtainedFile {
@@ -112,7 +279,7 @@ interface ObtainedFile {
 }
 
 /** The file named by `path` in the workspace, or taken from the artifact `artifact-name`. */
-async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<ObtainedFile> {
+async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): Promise<ObtainedFile> {
   if (!inputs.artifact) {
     const located = locateFile(inputs.path, env.workspace);
     return { located, fileOutput: located.displayPath };
@@ -122,6 +289,13 @@ async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<Ob
   io.setOutput('artifact-id', String(artifact.id));
   io.setOutput('artifact-digest', artifact.digest ?? '');
   io.setOutput('run-id', String(artifact.runId));
+  facts.artifact = {
+    name: artifact.name,
+    id: artifact.id,
+    digest: artifact.digest ?? null,
+    repository: artifact.repository,
+    runId: artifact.runId,
+  };
   const label = `the artifact "${safeText(artifact.name)}"`;
   if (inputs.path) {
     const located = locateFile(inputs.path, artifact.downloadPath, label);
@@ -130,12 +304,6 @@ async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<Ob
   const { findKeystoreOutputIn } = await import('./artifact-files.ts');
   const found = findKeystoreOutputIn(artifact.downloadPath, label);
   return { located: found.located, fileOutput: found.located.path, parsed: found.file };
-}
-
-function finish(io: ActionIO, outcome: Outcome): RunResult {
-  const status = statusFor(outcome);
-  io.setOutput('status', status);
-  return { outcome, status };
 }
 
 function reportAnswer(io: ActionIO, answer: SubmitAnswer): Outcome {

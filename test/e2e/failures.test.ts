@@ -88,7 +88,13 @@ describe('schema', () => {
     const bad = onchain.replace('"version": 1', '"version": 2');
     const run = await e2e.submit({ files: { 'o.json': bad }, inputs: { path: 'o.json' } });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs).toEqual({ operation: 'onchain-sign', file: 'o.json', checksum: sha256(bad), status: 'failed' });
+    expect(run.outputs).toEqual({
+      operation: 'onchain-sign',
+      file: 'o.json',
+      checksum: sha256(bad),
+      status: 'failed',
+      'receipt-path': expect.stringMatching(/\.json$/),
+    });
   });
 });
 
@@ -166,9 +172,10 @@ describe('checksum and credentials', () => {
 });
 
 describe('Dfns refusals', () => {
-  it('explains a 401 (expired token or wrong region)', async () => {
-    const expired = e2e.sandbox.issueToken({ expiresInSeconds: -60 });
-    const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'dfns-token': expired } });
+  it('explains a 401 (a token Dfns does not accept, e.g. from another region)', async () => {
+    const valid = e2e.sandbox.issueToken();
+    const forged = valid.slice(0, -4) + (valid.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'dfns-token': forged } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
     expect(failureMessage(run)).toMatch(

@@ -34,6 +34,7 @@ describe.each(KEYS)('a submission signed with a %s key (%s PEM)', (kind, format)
       'outputs-count': '2',
       'store-id': STORE_ID,
       status: 'success',
+      'receipt-path': expect.stringMatching(/dfns-keystore-output-receipt-4242-1-\d+\.json$/),
     });
 
     const [submission, ...more] = e2e.sandbox.submissions;

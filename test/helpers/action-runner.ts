@@ -4,7 +4,7 @@
  * default when not given, and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / ... files.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -38,7 +38,9 @@ export interface ActionRun {
   annotations: Annotation[];
   workspace: string;
   runnerTemp: string;
-  /** Everything a user or a later step can read: stdout (less ::add-mask:: commands), stderr, outputs, summary. */
+  /** The receipt's text, when the run wrote one (at the `receipt-path` output). */
+  receiptText: string | undefined;
+  /** Everything a user or a later step can read: stdout (less ::add-mask:: commands), stderr, outputs, summary, receipt. */
   visibleText: string;
 }
 
@@ -123,6 +125,8 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   );
   const outputs = parseOutputFile(readFileSync(files['GITHUB_OUTPUT']!, 'utf8'));
   const summary = readFileSync(files['GITHUB_STEP_SUMMARY']!, 'utf8');
+  const receiptPath = outputs['receipt-path'];
+  const receiptText = receiptPath && existsSync(receiptPath) ? readFileSync(receiptPath, 'utf8') : undefined;
   const visibleStdout = stdout
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
@@ -136,7 +140,8 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     annotations: parseAnnotations(stdout),
     workspace,
     runnerTemp,
-    visibleText: [visibleStdout, stderr, readFileSync(files['GITHUB_OUTPUT']!, 'utf8'), summary].join('\n'),
+    receiptText,
+    visibleText: [visibleStdout, stderr, readFileSync(files['GITHUB_OUTPUT']!, 'utf8'), summary, receiptText ?? ''].join('\n'),
   };
 }
 

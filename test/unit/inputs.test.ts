@@ -51,6 +51,9 @@ describe('parseInputs', () => {
       dryRun: false,
       timeoutSeconds: 12.5,
       artifact: undefined,
+      failOnPartial: false,
+      receiptPath: undefined,
+      receiptArtifactName: undefined,
     });
     const defaults = parseInputs(raw({ path: 'x.json', 'dry-run': 'true' }));
     expect(defaults).toMatchObject({

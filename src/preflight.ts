@@ -1,0 +1,87 @@
+/**
+ * Checks that need no network call, made before the first one: the token's expiry and
+ * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
+ */
+import { z } from 'zod';
+import type { Logger } from './logger.ts';
+import type { KeystoreOutput } from './output-schema.ts';
+import { countOutputs } from './outcome.ts';
+import { safeText } from './safe-text.ts';
+
+/** A token expiring within this many days gets a warning. */
+export const TOKEN_EXPIRY_WARNING_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const Claims = z.looseObject({
+  exp: z.number().optional(),
+  'https://custom/app_metadata': z.looseObject({ orgId: z.string().optional() }).optional(),
+});
+
+export interface TokenFacts {
+  expiresAt: Date | undefined;
+  orgId: string | undefined;
+}
+
+export class PreflightError extends Error {
+  override name = 'PreflightError';
+}
+
+/** Reads `exp` and the organisation from a JWT's payload; undefined when it is not a JWT. */
+export function readTokenClaims(token: string): TokenFacts | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  try {
+    const claims = Claims.parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
+    return {
+      expiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
+      orgId: claims['https://custom/app_metadata']?.orgId,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fails when the token has expired; warns of an expiry within a week, another organisation, a failed fleet. */
+export function preflight(token: string | undefined, output: KeystoreOutput, log: Logger, now = Date.now()): void {
+  if (output.status === 'fail') {
+    const counts = countOutputs(output);
+    log.warning(
+      `the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
+        'It is still submitted, because Dfns must learn of it.',
+      'Fleet reported failure',
+    );
+  }
+  if (token === undefined) return;
+  const facts = readTokenClaims(token);
+  if (!facts) {
+    log.warning(
+      'input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting',
+      'Dfns token not checked',
+    );
+    return;
+  }
+  if (facts.expiresAt) {
+    const left = facts.expiresAt.getTime() - now;
+    if (left <= 0) {
+      throw new PreflightError(
+        `the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
+          'and update the "dfns-token" secret. Nothing was submitted.',
+      );
+    }
+    if (left < TOKEN_EXPIRY_WARNING_DAYS * DAY_MS) {
+      const days = Math.floor(left / DAY_MS);
+      log.warning(
+        `the Dfns token expires on ${facts.expiresAt.toISOString()} (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}): ` +
+          'create a new one and update the "dfns-token" secret before then',
+        'Dfns token expires soon',
+      );
+    }
+  }
+  if (facts.orgId !== undefined && facts.orgId !== output.org_id) {
+    log.warning(
+      `the Dfns token belongs to organisation ${safeText(facts.orgId)}, but the output's org_id is ${safeText(output.org_id)}: ` +
+        'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation',
+      'Organisation mismatch',
+    );
+  }
+}
