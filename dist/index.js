@@ -31470,8 +31470,10 @@ function failedOutputs(output) {
 function md(text, max = 300) {
     const cut = text.length > max ? `${text.slice(0, max)}…` : text;
     return cut
-        .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
         .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
         .replace(/[\r\n\u2028\u2029]+/g, ' ')
         .replace(/\p{Cc}|\p{Cf}/gu, '');
 }

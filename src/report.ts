@@ -153,8 +153,10 @@ export function failedOutputs(output: KeystoreOutput): FailedOutput[] {
 export function md(text: string, max = 300): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return cut
-    .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/\p{Cc}|\p{Cf}/gu, '');
 }
