@@ -29765,6 +29765,9 @@ function classifyOutcome(error) {
         if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {
             return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
         }
+        // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
+        if (error.status === 429 || error.status >= 500)
+            return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
         return { outcome: 'rejected', message };
     }
     if (error instanceof _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsNetworkError */ .QH || error instanceof _dfns_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsDeadlineError */ .OT) {

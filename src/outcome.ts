@@ -60,6 +60,8 @@ function classifyOutcome(error: unknown): Omit<Failure, 'title'> {
     if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {
       return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
     }
+    // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
+    if (error.status === 429 || error.status >= 500) return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
     return { outcome: 'rejected', message };
   }
   if (error instanceof DfnsNetworkError || error instanceof DfnsDeadlineError) {

@@ -1,0 +1,188 @@
+/**
+ * run() in this process against the Dfns sandbox, with the retry waits replaced: the retry
+ * policy end to end (fresh challenge per submission attempt, Retry-After, no retry where Dfns
+ * may have processed it), and the reporting paths. The same code as dist/, without a child process.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseInputs } from '../../src/inputs.ts';
+import { run, type ActionIO, type RunEnv } from '../../src/run.ts';
+import { generateCredential } from '../helpers/credentials.ts';
+import { fixtureText, STORE_ID } from '../helpers/e2e.ts';
+import { expectNoSecrets } from '../helpers/secrets.ts';
+import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+
+const onchain = fixtureText('onchain-sign-output.json');
+
+class RecordingIO implements ActionIO {
+  outputs: Record<string, string> = {};
+  lines: string[] = [];
+  secrets: string[] = [];
+  summary = '';
+  failSummary = false;
+  info(message: string) {
+    this.lines.push(message);
+  }
+  debug(message: string) {
+    this.lines.push(`debug: ${message}`);
+  }
+  warning(message: string, title?: string) {
+    this.lines.push(`warning [${title ?? ''}]: ${message}`);
+  }
+  error(message: string, title?: string) {
+    this.lines.push(`error [${title ?? ''}]: ${message}`);
+  }
+  setOutput(name: string, value: string) {
+    this.outputs[name] = value;
+  }
+  setSecret(value: string) {
+    this.secrets.push(value);
+  }
+  async writeSummary(markdown: string) {
+    if (this.failSummary) throw new Error('summary file is read-only');
+    this.summary += markdown;
+  }
+  get text() {
+    return [this.lines.join('\n'), JSON.stringify(this.outputs), this.summary].join('\n');
+  }
+}
+
+let sandbox: DfnsSandbox;
+let token: string;
+const credential = generateCredential('p256', 'sec1');
+let workspace: string;
+let sleeps: number[];
+
+beforeAll(async () => {
+  sandbox = await startDfnsSandbox();
+  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+  sandbox.addKeyStore(STORE_ID);
+  token = sandbox.issueToken();
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  sandbox.clearFaults();
+  sleeps = [];
+  workspace = mkdtempSync(join(tmpdir(), 'dfns-run-'));
+  writeFileSync(join(workspace, 'out.json'), onchain);
+});
+
+function env(): RunEnv {
+  return {
+    workspace,
+    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 1, eventName: 'push', eventPath: undefined, runnerTemp: workspace },
+    github: {
+      serverUrl: 'https://github.com', repository: 'acme/ops', workflow: 'w', job: 'j', runId: 1, runAttempt: 2,
+      event: 'push', actor: 'me', sha: 'abc', ref: 'refs/heads/main',
+    },
+    sleep: async (ms) => void sleeps.push(ms),
+  };
+}
+
+async function go(given: Record<string, string> = {}, io = new RecordingIO()) {
+  const raw: Record<string, string> = {
+    path: 'out.json',
+    'dfns-api-url': sandbox.url,
+    'dfns-token': token,
+    'dfns-credential-id': credential.credentialId,
+    'dfns-private-key': credential.privateKeyPem,
+    ...given,
+  };
+  const result = await run(parseInputs((name) => raw[name] ?? ''), env(), io);
+  const userActions = sandbox.submissions.map((s) => s.userActionToken).filter(Boolean);
+  expectNoSecrets({ output: io.text, receipt: result.receiptPath ? readFileSync(result.receiptPath, 'utf8') : '' }, [token, credential.privateKeyPem, ...userActions]);
+  return { result, io };
+}
+
+const accepted = () => sandbox.submissions.filter((s) => s.accepted).length;
+
+describe('run() against the sandbox', () => {
+  it('submits once and reports the receipt path and the run URL with its attempt', async () => {
+    const before = accepted();
+    const { result, io } = await go();
+    expect(result).toMatchObject({ outcome: 'submitted', status: 'success' });
+    expect(accepted()).toBe(before + 1);
+    expect(io.secrets).toContain(sandbox.submissions.at(-1)!.userActionToken);
+    const receipt = JSON.parse(readFileSync(result.receiptPath!, 'utf8'));
+    expect(receipt.github.runUrl).toBe('https://github.com/acme/ops/actions/runs/1/attempts/2');
+    expect(io.summary).toContain('[https://github.com/acme/ops/actions/runs/1/attempts/2]');
+  });
+
+  it('retries init on 503 with backoff, then submits once', async () => {
+    sandbox.injectFault('init', { kind: 'status', status: 503 }, 2);
+    const before = accepted();
+    const { result, io } = await go();
+    expect(result.outcome).toBe('submitted');
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(250);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(500);
+    expect(io.lines.filter((l) => l.startsWith('warning [') && l.includes('Dfns init attempt'))).toHaveLength(2);
+    expect(accepted()).toBe(before + 1);
+  });
+
+  it('retries a 429 submission from a fresh challenge, honouring Retry-After', async () => {
+    sandbox.injectFault('submit', { kind: 'status', status: 429, headers: { 'retry-after': '2' } }, 1);
+    const initsBefore = sandbox.requests.filter((r) => r.call === 'init').length;
+    const before = accepted();
+    const { result } = await go();
+    expect(result.outcome).toBe('submitted');
+    expect(sleeps).toEqual([2000]);
+    expect(sandbox.requests.filter((r) => r.call === 'init').length).toBe(initsBefore + 2);
+    const [first, second] = sandbox.submissions.slice(-2);
+    expect(first!.userActionToken).not.toBe(second!.userActionToken);
+    expect(accepted()).toBe(before + 1);
+  });
+
+  it('does not wait past the deadline for a Retry-After, and says nothing was submitted', async () => {
+    sandbox.injectFault('submit', { kind: 'status', status: 429, headers: { 'retry-after': '120' } }, 1);
+    const { result } = await go({ 'timeout-seconds': '5' });
+    expect(sleeps).toEqual([]);
+    expect(result.outcome).toBe('failed');
+    expect(result.failure?.message).toMatch(/^Dfns answered 429 while submitting the output: .*\. Nothing was submitted\.$/);
+  });
+
+  it('never retries a 500 on the submission: the outcome is unknown', async () => {
+    sandbox.injectFault('submit', { kind: 'status', status: 500, process: true }, 1);
+    const before = accepted();
+    const { result, io } = await go();
+    expect(result).toMatchObject({ outcome: 'unknown', status: 'unknown' });
+    expect(result.failure?.title).toBe('Submission outcome unknown');
+    expect(result.failure?.message).toMatch(/Check the key store in Dfns before re-running this workflow/);
+    expect(sleeps).toEqual([]);
+    expect(accepted()).toBe(before + 1);
+    expect(io.outputs['status']).toBe('unknown');
+    expect(JSON.parse(readFileSync(result.receiptPath!, 'utf8'))).toMatchObject({ outcome: 'unknown', answer: { call: 'submit', httpStatus: 500 } });
+  });
+
+  it('never retries a 403', async () => {
+    sandbox.injectFault('action', { kind: 'status', status: 403 }, 1);
+    const { result } = await go();
+    expect(result.outcome).toBe('rejected');
+    expect(sleeps).toEqual([]);
+    expect(result.failure?.message).toMatch(/^Dfns answered 403 while signing the user action \(POST \/auth\/action\)/);
+  });
+
+  it('keeps going when the job summary cannot be written', async () => {
+    const io = new RecordingIO();
+    io.failSummary = true;
+    const { result } = await go({ 'dry-run': 'true' }, io);
+    expect(result.outcome).toBe('dry-run');
+    expect(io.lines).toContain('warning [Job summary not written]: could not write the job summary: summary file is read-only');
+  });
+
+  it('warns when the receipt cannot be written, without failing', async () => {
+    const { result, io } = await go({ 'dry-run': 'true', 'receipt-path': 'no/such/dir/receipt.json' });
+    expect(result.outcome).toBe('dry-run');
+    expect(result.receiptPath).toBeUndefined();
+    expect(io.lines.some((l) => l.startsWith('warning [Receipt not written]: could not write the receipt to '))).toBe(true);
+  });
+
+  it('warns when the operation does not match the entries', async () => {
+    const { io } = await go({ 'dry-run': 'true', operation: 'proof-of-control' });
+    expect(io.lines).toContain(
+      'warning [operation does not match the output]: operation is "proof-of-control" but no entry of the output is of type "proof-of-control-v1"; check the "operation" input',
+    );
+  });
+});
