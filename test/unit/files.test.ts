@@ -1,0 +1,120 @@
+/** Locating, reading and recognising the output file: pure modules on real files in a temp dir. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findKeystoreOutputIn } from '../../src/artifact-files.ts';
+import { ChecksumMismatchError, sha256Hex } from '../../src/checksum.ts';
+import { KeystoreFileError, MAX_FILE_BYTES, parseKeystoreFile, readFileOnce } from '../../src/keystore-file.ts';
+import { LocateError, locateFile } from '../../src/locate.ts';
+import { fixtureText, sha256 } from '../helpers/e2e.ts';
+import { makeZip } from '../helpers/zip-writer.ts';
+
+const onchain = fixtureText('onchain-sign-output.json');
+
+function dir(files: Record<string, string | Uint8Array>): string {
+  const root = mkdtempSync(join(tmpdir(), 'dfns-files-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(root, name, '..'), { recursive: true });
+    writeFileSync(join(root, name), content);
+  }
+  return root;
+}
+
+const thrown = (fn: () => unknown): Error => {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+};
+
+describe('locateFile', () => {
+  it('resolves a relative path, an absolute path and a glob matching one file', () => {
+    const root = dir({ 'a/out.json': onchain, 'b/notes.txt': 'x' });
+    expect(locateFile('a/out.json', root)).toEqual({ path: join(root, 'a/out.json'), displayPath: 'a/out.json' });
+    expect(locateFile(join(root, 'a/out.json'), '/elsewhere').displayPath).toBe(join(root, 'a/out.json'));
+    expect(locateFile('**/*.json', root).displayPath).toBe('a/out.json');
+  });
+
+  it('names what was searched, and lists at most 20 matches', () => {
+    const files = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`m/${String(i).padStart(2, '0')}.json`, '{}']));
+    const root = dir(files);
+    const several = thrown(() => locateFile('m/*.json', root, 'the artifact "x"'));
+    expect(several).toBeInstanceOf(LocateError);
+    expect(several.message).toMatch(/^the glob "m\/\*\.json" matches 25 files in the artifact "x" \(.+\); it must match exactly one\. Matches: "m\/00\.json", .*"m\/19\.json" and 5 more$/);
+    expect(thrown(() => locateFile('/no/such/file.json', root)).message).toBe('no file at "/no/such/file.json": searched /no/such/file.json');
+    expect(thrown(() => locateFile('m/*.yaml', root)).message).toMatch(/^no file matches the glob "m\/\*\.yaml": searched the workspace/);
+  });
+});
+
+describe('readFileOnce', () => {
+  it('refuses an empty file and a file over the cap', () => {
+    const root = dir({ 'empty.json': '', 'big.json': Buffer.alloc(MAX_FILE_BYTES + 1) });
+    expect(thrown(() => readFileOnce(join(root, 'empty.json'), 'empty.json')).message).toBe('empty.json: the file is empty');
+    expect(thrown(() => readFileOnce(join(root, 'big.json'), 'big.json')).message).toBe(
+      'big.json: the file is 64.0 MiB, over the limit of 64.0 MiB for a keystore output',
+    );
+  });
+});
+
+describe('parseKeystoreFile', () => {
+  it('keeps the text as the file has it, less JSON white space at the ends only', () => {
+    const padded = `\n\t ${onchain.trim()} \r\n`;
+    expect(parseKeystoreFile(Buffer.from(padded), 'o.json').jsonText).toBe(onchain.trim());
+    // U+00A0 is not JSON white space: a strict parser refuses it, so must we.
+    expect(thrown(() => parseKeystoreFile(Buffer.from(`${onchain.trim()}\u00a0`), 'o.json'))).toBeInstanceOf(KeystoreFileError);
+  });
+
+  it('reports line numbers of the file itself, leading blank lines included', () => {
+    const text = `\n\n${onchain.replace('"version": 1,', '"version": 1')}`;
+    expect(thrown(() => parseKeystoreFile(Buffer.from(text), 'o.json')).message).toMatch(/^o\.json: invalid JSON at line 6, column 3/);
+  });
+
+  it('refuses archives with unsafe entry names, listing them escaped', () => {
+    const zip = makeZip([{ name: '../evil.json', data: onchain }, { name: 'ok\u001b[2J.json', data: '{}' }]);
+    expect(thrown(() => parseKeystoreFile(zip, 'o.zip')).message).toBe(
+      'o.zip: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ' +
+        `"../evil.json" (${Buffer.byteLength(onchain)} bytes), "ok\\x1B[2J.json" (2 bytes); refusing it`,
+    );
+  });
+
+  it('names a zip error once, with the archive name', () => {
+    const zip = makeZip([{ name: 'out.json', data: onchain, encrypted: true }]);
+    expect(thrown(() => parseKeystoreFile(zip, 'o.zip')).message).toBe('o.zip: entry "out.json" is encrypted; archives must not be encrypted');
+  });
+
+  it('ignores macOS metadata entries when looking for the output', () => {
+    const zip = makeZip([{ name: '__MACOSX/._out.json', data: 'junk' }, { name: 'out.json', data: onchain }]);
+    expect(parseKeystoreFile(zip, 'o.zip').entryName).toBe('out.json');
+  });
+});
+
+describe('findKeystoreOutputIn (an artifact without "path")', () => {
+  it('finds a zip archive by its leading bytes whatever its name', () => {
+    const archive = makeZip([{ name: 'o.json', data: onchain }]);
+    const root = dir({ 'fleet-output.bin': archive, 'readme.md': '# x' });
+    const { located, file } = findKeystoreOutputIn(root, 'the artifact "a"');
+    expect(located.displayPath).toBe('fleet-output.bin');
+    expect(file.shape).toBe('archive');
+    expect(sha256Hex(file.bytes)).toBe(sha256(archive));
+  });
+
+  it('lists what the artifact contains when it holds nothing usable', () => {
+    const root = dir({});
+    expect(thrown(() => findKeystoreOutputIn(root, 'the artifact "a"')).message).toBe(
+      'the artifact "a" holds no keystore output (a .json keystore output, or a zip archive holding one). It contains: (no files)',
+    );
+  });
+});
+
+describe('ChecksumMismatchError', () => {
+  it('says both checksums and that nothing was submitted', () => {
+    expect(new ChecksumMismatchError('o.json', 'a'.repeat(64), 'b'.repeat(64)).message).toBe(
+      `o.json: SHA-256 checksum mismatch: expected ${'a'.repeat(64)} ("expected-checksum"), the file has ${'b'.repeat(64)}. ` +
+        'The file is not the one that was reviewed: nothing was submitted',
+    );
+    expect(sha256Hex(Buffer.from('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
