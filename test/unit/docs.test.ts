@@ -2,7 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS, HEADERS_TIMEOUT_MS } from '../../src/dfns/http.ts';
+import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS } from '../../src/dfns/retry.ts';
+import { MAX_JSON_DEPTH } from '../../src/json.ts';
+import { MAX_FILE_BYTES } from '../../src/keystore-file.ts';
+import { MAX_REPORTED_VIOLATIONS } from '../../src/output-schema.ts';
+import { TOKEN_EXPIRY_WARNING_DAYS } from '../../src/preflight.ts';
 import { ACTION_VERSION } from '../../src/version.ts';
+import { ZIP_MAX_ENTRIES } from '../../src/zip.ts';
 import { readActionYml, ROOT } from '../helpers/action-runner.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -45,6 +52,25 @@ describe('README', () => {
     for (const [name, spec] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) {
       expect(spec.description.length, name).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('README figures', () => {
+  it('match the named constants of the retry policy, timeouts and limits', () => {
+    const facts = [
+      `up to ${MAX_CALL_ATTEMPTS} attempts each`,
+      `(up to ${MAX_SUBMIT_ATTEMPTS} attempts)`,
+      `(${BACKOFF_BASE_MS / 1000} s doubling, at most ${BACKOFF_MAX_MS / 1000} s)`,
+      `a connect timeout (${CONNECT_TIMEOUT_MS / 1000} s)`,
+      `a body timeout (${HEADERS_TIMEOUT_MS / 1000} s each)`,
+      `| file size | ${MAX_FILE_BYTES / 1024 / 1024} MiB |`,
+      `| archive entries | ${ZIP_MAX_ENTRIES.toLocaleString('en-US')} |`,
+      `| JSON nesting | ${MAX_JSON_DEPTH} levels |`,
+      `| violations listed | ${MAX_REPORTED_VIOLATIONS}, then a count |`,
+      `expires within ${TOKEN_EXPIRY_WARNING_DAYS} days`,
+    ];
+    expect(BODY_TIMEOUT_MS).toBe(HEADERS_TIMEOUT_MS);
+    for (const fact of facts) expect(readme).toContain(fact);
   });
 });
 
