@@ -29429,6 +29429,8 @@ var schemas = __nccwpck_require__(38816);
 
 /** At most this many violations are listed in one error. */
 const MAX_REPORTED_VIOLATIONS = 50;
+/** At most this many keys of an object are quoted in one violation. */
+const MAX_LISTED_KEYS = 5;
 const HEX = /^[a-f0-9]+$/;
 const HEX_64 = /^[a-f0-9]{64}$/;
 const nonEmpty = () => schemas/* string */.YjP().min(1, { error: 'must not be empty' });
@@ -29482,12 +29484,45 @@ class SchemaError extends Error {
         this.violations = violations;
     }
 }
-/** Checks a parsed document against the schema, reporting every violation with its path. */
+/**
+ * Checks a parsed document against the schema, reporting every violation with its path.
+ * Returns the document itself: the schema transforms nothing, and zod's copy would lack any
+ * `__proto__` key (see protoKeyIssues).
+ */
 function validateKeystoreOutput(value) {
     const result = KeystoreOutput.safeParse(value, { reportInput: true });
-    if (result.success)
-        return result.data;
-    throw new SchemaError(result.error.issues.flatMap((issue) => describeIssue(issue, [])));
+    const issues = [...(result.success ? [] : result.error.issues), ...protoKeyIssues(value)];
+    if (issues.length === 0)
+        return value;
+    throw new SchemaError(issues.flatMap((issue) => describeIssue(issue, [])));
+}
+const PROTO = '__proto__';
+/**
+ * zod skips a `__proto__` key (assigning it to its output would set the prototype), so a record
+ * would leave the value under it unchecked, where JSON Schema's `additionalProperties` checks it
+ * like any other key. JSON.parse makes it an ordinary own property: it is checked here, in the
+ * schema's two records, `outputs` and an onchain-sign entry's `result.success`.
+ */
+function protoKeyIssues(value) {
+    const outputs = isPlainObject(value) ? value['outputs'] : undefined;
+    if (!isPlainObject(outputs))
+        return [];
+    const issues = [];
+    const check = (schema, input, path) => {
+        const result = schema.safeParse(input, { reportInput: true });
+        if (!result.success)
+            issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })));
+    };
+    if (Object.hasOwn(outputs, PROTO))
+        check(OutputEntry, outputs[PROTO], ['outputs', PROTO]);
+    for (const [key, entry] of Object.entries(outputs)) {
+        const result = isPlainObject(entry) && entry['type'] === 'onchain-sign-v1' ? entry['result'] : undefined;
+        const success = isPlainObject(result) && !Object.hasOwn(result, 'fail') ? result['success'] : undefined;
+        if (isPlainObject(success) && Object.hasOwn(success, PROTO)) {
+            check(OnchainSignature, success[PROTO], ['outputs', key, 'result', 'success', PROTO]);
+        }
+    }
+    return issues;
 }
 function describeIssue(issue, base) {
     const path = [...base, ...issue.path.map(pathKey)];
@@ -29524,10 +29559,14 @@ function issueText(issue) {
                 : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
         case 'invalid_value':
             return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
-        case 'unrecognized_keys':
+        case 'unrecognized_keys': {
+            // A result may hold any number of keys: list a few.
+            const more = issue.keys.length - MAX_LISTED_KEYS;
             return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
+                .slice(0, MAX_LISTED_KEYS)
                 .map((k) => `"${(0,safe_text/* safeText */.Hk)(k, 60)}"`)
-                .join(', ')}: a result holds exactly one of "success" or "fail"`;
+                .join(', ')}${more > 0 ? ` and ${more} more` : ''}: a result holds exactly one of "success" or "fail"`;
+        }
         case 'invalid_union': {
             const type = isPlainObject(issue.input) ? issue.input['type'] : undefined;
             return `expected "proof-of-control-v1" or "onchain-sign-v1", got ${type === undefined ? 'no type' : describeValue(type)}`;
@@ -29561,9 +29600,9 @@ function describeValue(value) {
             return keys.length === 0
                 ? 'an empty object'
                 : `an object with keys ${keys
-                    .slice(0, 5)
+                    .slice(0, MAX_LISTED_KEYS)
                     .map((k) => `"${(0,safe_text/* safeText */.Hk)(k, 40)}"`)
-                    .join(', ')}${keys.length > 5 ? ', …' : ''}`;
+                    .join(', ')}${keys.length > MAX_LISTED_KEYS ? ', …' : ''}`;
         }
         default:
             return typeof value;
@@ -31789,7 +31828,7 @@ function requireValue(value) {
 /* harmony export */   OO: () => (/* binding */ safeQuoted),
 /* harmony export */   pB: () => (/* binding */ formatJsonPath)
 /* harmony export */ });
-/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS */
+/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS */
 /**
  * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
  * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
@@ -31799,6 +31838,8 @@ function requireValue(value) {
 const SAFE_TEXT_MAX_CHARS = 200;
 /** Characters of one key shown inside a formatted JSON path. */
 const PATH_KEY_MAX_CHARS = 100;
+/** Segments shown at each end of a longer formatted JSON path; the levels between are elided. */
+const PATH_END_SEGMENTS = 8;
 /**
  * Characters escaped besides the backslash: C0 and C1 controls, DEL, Unicode format characters
  * (\p{Cf}: zero-width characters, bidi embeddings/overrides/isolates, byte-order mark, tag
@@ -31852,15 +31893,25 @@ function safeQuoted(s, max = SAFE_TEXT_MAX_CHARS) {
  * Formats a path into a JSON document: `[]` is `(root)`; identifier keys read `.key` (no dot
  * first), other keys `["key"]`, array indexes `[3]`.
  * Example: `['outputs', 'req-1', 'result']` gives `outputs["req-1"].result`.
+ * The length is bounded: a key over PATH_KEY_MAX_CHARS is quoted and cut, and a path deeper
+ * than 2 × PATH_END_SEGMENTS + 1 shows its first and last PATH_END_SEGMENTS segments around
+ * `[… N levels …]`.
  */
 function formatJsonPath(path) {
     if (path.length === 0)
         return '(root)';
+    const elided = path.length > 2 * PATH_END_SEGMENTS + 1 ? path.length - 2 * PATH_END_SEGMENTS : 0;
     let out = '';
-    for (const segment of path) {
+    for (let i = 0; i < path.length; i++) {
+        if (elided > 0 && i === PATH_END_SEGMENTS) {
+            out += `[… ${elided} levels …]`;
+            i += elided - 1;
+            continue;
+        }
+        const segment = path[i];
         if (typeof segment === 'number')
             out += `[${segment}]`;
-        else if (IDENTIFIER.test(segment))
+        else if (segment.length <= PATH_KEY_MAX_CHARS && IDENTIFIER.test(segment))
             out += out === '' ? segment : `.${segment}`;
         else
             out += `[${safeQuoted(segment, PATH_KEY_MAX_CHARS)}]`;
@@ -31925,7 +31976,8 @@ const METHOD_NAMES = {
 const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
     'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 const ZIP64 = 'uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)';
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** `ignoreBOM`: a name starting with U+FEFF keeps it, as other readers show it (the default drops it). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
 function isZip(bytes) {
     if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
@@ -32068,7 +32120,8 @@ function readCentralRecord(reader, p) {
     }
     // Info-ZIP's Unicode Path field (version, CRC-32 of the header name, UTF-8 name): some readers prefer it.
     const unicodePath = extra.get(UNICODE_PATH_EXTRA);
-    if (unicodePath && (unicodePath.byteLength < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
+    const unicodeName = unicodePath && new TextDecoder('utf-8', { ignoreBOM: true }).decode(unicodePath.subarray(5));
+    if (unicodePath && (unicodePath.byteLength < 5 || unicodeName !== name)) {
         throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
     }
     return record;

@@ -10,6 +10,8 @@ import { formatJsonPath, safeText } from './safe-text.ts';
 
 /** At most this many violations are listed in one error. */
 export const MAX_REPORTED_VIOLATIONS = 50;
+/** At most this many keys of an object are quoted in one violation. */
+const MAX_LISTED_KEYS = 5;
 
 const HEX = /^[a-f0-9]+$/;
 const HEX_64 = /^[a-f0-9]{64}$/;
@@ -84,11 +86,43 @@ export class SchemaError extends Error {
   }
 }
 
-/** Checks a parsed document against the schema, reporting every violation with its path. */
+/**
+ * Checks a parsed document against the schema, reporting every violation with its path.
+ * Returns the document itself: the schema transforms nothing, and zod's copy would lack any
+ * `__proto__` key (see protoKeyIssues).
+ */
 export function validateKeystoreOutput(value: unknown): KeystoreOutput {
   const result = KeystoreOutput.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  throw new SchemaError(result.error.issues.flatMap((issue) => describeIssue(issue, [])));
+  const issues = [...(result.success ? [] : result.error.issues), ...protoKeyIssues(value)];
+  if (issues.length === 0) return value as KeystoreOutput;
+  throw new SchemaError(issues.flatMap((issue) => describeIssue(issue, [])));
+}
+
+const PROTO = '__proto__';
+
+/**
+ * zod skips a `__proto__` key (assigning it to its output would set the prototype), so a record
+ * would leave the value under it unchecked, where JSON Schema's `additionalProperties` checks it
+ * like any other key. JSON.parse makes it an ordinary own property: it is checked here, in the
+ * schema's two records, `outputs` and an onchain-sign entry's `result.success`.
+ */
+function protoKeyIssues(value: unknown): z.core.$ZodIssue[] {
+  const outputs = isPlainObject(value) ? value['outputs'] : undefined;
+  if (!isPlainObject(outputs)) return [];
+  const issues: z.core.$ZodIssue[] = [];
+  const check = (schema: z.ZodType, input: unknown, path: PropertyKey[]): void => {
+    const result = schema.safeParse(input, { reportInput: true });
+    if (!result.success) issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })));
+  };
+  if (Object.hasOwn(outputs, PROTO)) check(OutputEntry, outputs[PROTO], ['outputs', PROTO]);
+  for (const [key, entry] of Object.entries(outputs)) {
+    const result = isPlainObject(entry) && entry['type'] === 'onchain-sign-v1' ? entry['result'] : undefined;
+    const success = isPlainObject(result) && !Object.hasOwn(result, 'fail') ? result['success'] : undefined;
+    if (isPlainObject(success) && Object.hasOwn(success, PROTO)) {
+      check(OnchainSignature, success[PROTO], ['outputs', key, 'result', 'success', PROTO]);
+    }
+  }
+  return issues;
 }
 
 type Path = ReadonlyArray<string | number>;
@@ -128,10 +162,14 @@ function issueText(issue: z.core.$ZodIssue): string {
         : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
-    case 'unrecognized_keys':
+    case 'unrecognized_keys': {
+      // A result may hold any number of keys: list a few.
+      const more = issue.keys.length - MAX_LISTED_KEYS;
       return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
+        .slice(0, MAX_LISTED_KEYS)
         .map((k) => `"${safeText(k, 60)}"`)
-        .join(', ')}: a result holds exactly one of "success" or "fail"`;
+        .join(', ')}${more > 0 ? ` and ${more} more` : ''}: a result holds exactly one of "success" or "fail"`;
+    }
     case 'invalid_union': {
       const type = isPlainObject(issue.input) ? issue.input['type'] : undefined;
       return `expected "proof-of-control-v1" or "onchain-sign-v1", got ${type === undefined ? 'no type' : describeValue(type)}`;
@@ -167,9 +205,9 @@ function describeValue(value: unknown): string {
       return keys.length === 0
         ? 'an empty object'
         : `an object with keys ${keys
-            .slice(0, 5)
+            .slice(0, MAX_LISTED_KEYS)
             .map((k) => `"${safeText(k, 40)}"`)
-            .join(', ')}${keys.length > 5 ? ', …' : ''}`;
+            .join(', ')}${keys.length > MAX_LISTED_KEYS ? ', …' : ''}`;
     }
     default:
       return typeof value;

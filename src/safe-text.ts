@@ -8,6 +8,8 @@
 export const SAFE_TEXT_MAX_CHARS = 200;
 /** Characters of one key shown inside a formatted JSON path. */
 export const PATH_KEY_MAX_CHARS = 100;
+/** Segments shown at each end of a longer formatted JSON path; the levels between are elided. */
+export const PATH_END_SEGMENTS = 8;
 
 /**
  * Characters escaped besides the backslash: C0 and C1 controls, DEL, Unicode format characters
@@ -65,13 +67,23 @@ export function safeQuoted(s: string, max = SAFE_TEXT_MAX_CHARS): string {
  * Formats a path into a JSON document: `[]` is `(root)`; identifier keys read `.key` (no dot
  * first), other keys `["key"]`, array indexes `[3]`.
  * Example: `['outputs', 'req-1', 'result']` gives `outputs["req-1"].result`.
+ * The length is bounded: a key over PATH_KEY_MAX_CHARS is quoted and cut, and a path deeper
+ * than 2 × PATH_END_SEGMENTS + 1 shows its first and last PATH_END_SEGMENTS segments around
+ * `[… N levels …]`.
  */
 export function formatJsonPath(path: ReadonlyArray<string | number>): string {
   if (path.length === 0) return '(root)';
+  const elided = path.length > 2 * PATH_END_SEGMENTS + 1 ? path.length - 2 * PATH_END_SEGMENTS : 0;
   let out = '';
-  for (const segment of path) {
+  for (let i = 0; i < path.length; i++) {
+    if (elided > 0 && i === PATH_END_SEGMENTS) {
+      out += `[… ${elided} levels …]`;
+      i += elided - 1;
+      continue;
+    }
+    const segment = path[i]!;
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else if (segment.length <= PATH_KEY_MAX_CHARS && IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `[${safeQuoted(segment, PATH_KEY_MAX_CHARS)}]`;
   }
   return out;

@@ -66,7 +66,8 @@ const CP437_HIGH =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
   'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 const ZIP64 = 'uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)';
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** `ignoreBOM`: a name starting with U+FEFF keeps it, as other readers show it (the default drops it). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
 export function isZip(bytes: Uint8Array): boolean {
@@ -223,7 +224,8 @@ function readCentralRecord(reader: Reader, p: number): CentralRecord {
   }
   // Info-ZIP's Unicode Path field (version, CRC-32 of the header name, UTF-8 name): some readers prefer it.
   const unicodePath = extra.get(UNICODE_PATH_EXTRA);
-  if (unicodePath && (unicodePath.byteLength < 5 || new TextDecoder().decode(unicodePath.subarray(5)) !== name)) {
+  const unicodeName = unicodePath && new TextDecoder('utf-8', { ignoreBOM: true }).decode(unicodePath.subarray(5));
+  if (unicodePath && (unicodePath.byteLength < 5 || unicodeName !== name)) {
     throw new ZipError(
       `${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`,
     );

@@ -204,11 +204,9 @@ describe('parseStrictJson', () => {
       );
     });
 
-    it('refuses 100,000 levels quickly, without overflowing the stack', () => {
-      const started = performance.now();
+    it('refuses 100,000 levels without overflowing the stack', () => {
       expect(() => parseStrictJson('['.repeat(100_000))).toThrow(/^JSON nested deeper than 512 levels at line 1, column 513$/);
       expect(() => parseStrictJson('['.repeat(100_000) + ']'.repeat(100_000))).toThrow(/^JSON nested deeper than 512 levels/);
-      expect(performance.now() - started).toBeLessThan(2000);
     });
   });
 
