@@ -27,6 +27,11 @@ var paths = __webpack_require__(19005);
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
  * overall deadline, proxies from the environment, and one kept-alive connection for all calls.
+ *
+ * Whether a failed request may have reached Dfns is decided by watching it, not by guessing
+ * from error codes: a request fails "not sent" only when no byte of it was handed to a socket
+ * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
+ * as sent, because Dfns may have received it.
  */
 
 
@@ -36,33 +41,31 @@ const HEADERS_TIMEOUT_MS = 30_000;
 const BODY_TIMEOUT_MS = 30_000;
 /** Answers larger than this are cut (Dfns answers are small JSON documents). */
 const MAX_ANSWER_BYTES = 1024 * 1024;
-/** undici error codes raised before any byte of the request left this machine. */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'EADDRNOTAVAIL',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_PRX_TLS',
+/** Error codes of a TLS certificate the runner does not trust. */
+const CERTIFICATE_CODES = new Set([
     'ERR_TLS_CERT_ALTNAME_INVALID',
     'CERT_HAS_EXPIRED',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'SELF_SIGNED_CERT_IN_CHAIN',
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 class DfnsTransport {
     #options;
     #dispatcher;
+    /** A call was given up while undici still held it: closing must not wait for it. */
+    #abandoned = false;
     constructor(options) {
         this.#options = options;
-        // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in any case; without them a plain agent.
+        // Honours https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY and no_proxy / NO_PROXY; without
+        // them a plain agent. Through a proxy, https is tunnelled with CONNECT.
         this.#dispatcher = new undici/* EnvHttpProxyAgent */.J2({
             connections: 1,
             pipelining: 1,
             keepAliveTimeout: 30_000,
             connect: { timeout: CONNECT_TIMEOUT_MS },
+            // The connections a proxy agent opens (to the proxy, and TLS through the tunnel).
+            connectTimeout: CONNECT_TIMEOUT_MS,
         });
     }
     get deadline() {
@@ -81,17 +84,24 @@ class DfnsTransport {
         };
         if (typeof body === 'string')
             headers['content-type'] = 'application/json';
-        const signal = AbortSignal.timeout(remaining);
+        // The deadline. undici only notices an aborted signal once the request has a connection, so
+        // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(), remaining);
+        const signal = deadline.signal;
+        const progress = { started: false };
         let headersReceived = false;
         try {
-            const answer = await (0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
+            const answer = await untilAborted((0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
                 method: 'POST',
                 headers,
                 body,
-                dispatcher: this.#dispatcher,
+                dispatcher: this.#dispatcher.compose(trackProgress(progress)),
                 headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
                 bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
                 signal,
+            }), signal, () => {
+                this.#abandoned = true;
             });
             headersReceived = true;
             const bodyText = await readCapped(answer.body);
@@ -101,14 +111,23 @@ class DfnsTransport {
             return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
         }
         catch (error) {
-            const sent = !wasNotSent(error);
-            if (signal.aborted)
+            const sent = progress.started;
+            // A per-call timeout that fires with the deadline is the deadline.
+            if (signal.aborted || Date.now() >= this.#options.deadline) {
                 throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
-            throw new errors/* DfnsNetworkError */.QH(call, sent, describeNetworkError(error, headersReceived), { cause: error });
+            }
+            throw new errors/* DfnsNetworkError */.QH(call, sent, describeNetworkError(error, headersReceived, this.#options.apiUrl), { cause: error });
+        }
+        finally {
+            clearTimeout(timer);
         }
     }
     async close() {
-        await this.#dispatcher.close();
+        // close() waits for requests in flight; one given up at the deadline may never end.
+        if (this.#abandoned)
+            await this.#dispatcher.destroy();
+        else
+            await this.#dispatcher.close();
     }
 }
 async function readCapped(body) {
@@ -124,6 +143,45 @@ async function readCapped(body) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
+/** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
+function untilAborted(promise, signal, onAbandon) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => {
+            onAbandon();
+            reject(new Error('internal: the deadline ran out before undici gave up'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+/**
+ * An interceptor that records when the request starts being written: undici calls
+ * onRequestStart right before it writes the request line, and not at all when the connection,
+ * the proxy tunnel or the TLS handshake failed first. A request aborted at that point (the
+ * deadline ran out while connecting) is not written either.
+ */
+function trackProgress(progress) {
+    return (dispatch) => (options, handler) => dispatch(options, {
+        onRequestStart(controller, context) {
+            handler.onRequestStart?.(controller, context);
+            if (!controller.aborted)
+                progress.started = true;
+        },
+        onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+        onResponseStart: (controller, statusCode, headers, statusMessage) => handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+        onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+        onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+        onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+        onBodySent: (chunk) => handler.onBodySent?.(chunk),
+        onRequestSent: () => handler.onRequestSent?.(),
+    });
+}
 function errorCode(error) {
     let current = error;
     for (let i = 0; i < 5 && current instanceof Error; i++) {
@@ -134,14 +192,21 @@ function errorCode(error) {
     }
     return typeof error.code === 'string' ? error.code : undefined;
 }
-/** True only when the request provably never left this machine. */
-function wasNotSent(error) {
+function describeNetworkError(error, headersReceived, apiUrl) {
     const code = errorCode(error);
-    return code !== undefined && NOT_SENT_CODES.has(code);
-}
-function describeNetworkError(error, headersReceived) {
-    const code = errorCode(error);
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    // undici's words for a proxy that would not open the tunnel.
+    const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
+    if (tunnel) {
+        return (`the proxy answered ${tunnel[1]} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
+            'check HTTPS_PROXY (or https_proxy) and NO_PROXY');
+    }
+    if (code !== undefined && CERTIFICATE_CODES.has(code)) {
+        message +=
+            `${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
+                'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate';
+        return message;
+    }
     const stage = headersReceived ? ' while reading the answer' : '';
     return `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`;
 }
@@ -211,9 +276,11 @@ async function withRetries(call, maxAttempts, context, attempt) {
             if (n >= maxAttempts || !isRetryable(call, error))
                 throw error;
             const delay = retryDelayMs(n, error);
-            if (Date.now() + delay >= context.deadline)
+            if (Date.now() + delay >= context.deadline) {
+                context.onDeadline?.(call, n, delay, error);
                 throw error;
-            context.onRetry(call, n, delay, error);
+            }
+            context.onRetry(call, n, delay, error, maxAttempts);
             await context.sleep(delay);
         }
     }
@@ -256,7 +323,11 @@ async function submitKeystoreOutput(req) {
     const retry = {
         deadline: req.deadline,
         sleep: req.sleep ?? realSleep,
-        onRetry: (call, attempt, delayMs, error) => req.log.warning(`Dfns ${call} attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${(delayMs / 1000).toFixed(1)} s`),
+        onRetry: (call, attempt, delayMs, error, maxAttempts) => req.log.warning(`Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
+            (call === 'submit' ? 'Nothing was submitted: retrying from a fresh challenge' : 'Retrying') +
+            ` in ${seconds(delayMs)}${askedBy(error)}.`),
+        onDeadline: (call, attempt, delayMs, error) => req.log.info(`Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
+            `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
     const path = (0,paths/* submissionPath */.w)(req.storeId, req.operation);
     try {
@@ -266,6 +337,11 @@ async function submitKeystoreOutput(req) {
             req.setSecret(userAction);
             return { ...(await client_submit(transport, req, path, userAction)), attempts: attempt };
         });
+    }
+    catch (error) {
+        // The stack, with undici's own error beneath, for a run with debug logging.
+        req.log.debug(`Dfns call failed: ${stackOf(error)}`);
+        throw error;
     }
     finally {
         await transport.close();
@@ -366,6 +442,30 @@ function describeApproval(bodyText) {
         // fall through to quoting the body
     }
     return (0,errors/* quoteBody */.jg)(bodyText);
+}
+/** What a retry line says of the failure: Dfns's answer without the advice meant for a final error. */
+function retryReason(error) {
+    if (error instanceof errors/* DfnsApiError */.OV)
+        return error.summary;
+    return error instanceof Error ? error.message : String(error);
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+function askedBy(error) {
+    return error instanceof errors/* DfnsApiError */.OV && error.retryAfterMs !== undefined ? ' (as its Retry-After asks)' : '';
+}
+/** The error's stack and those of its causes, for the debug log. */
+function stackOf(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    const parts = [];
+    let current = error;
+    for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+        parts.push(current.stack ?? `${current.name}: ${current.message}`);
+        current = current.cause;
+    }
+    return parts.join('\ncaused by: ');
 }
 
 

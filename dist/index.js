@@ -28538,6 +28538,8 @@ class DfnsApiError extends Error {
     dfnsMessage;
     errorId;
     retryAfterMs;
+    /** The message without the advice: what a retry line quotes. */
+    summary;
     constructor(args) {
         const parsed = parseErrorBody(args.bodyText);
         const reason = parsed.message ?? (args.statusText || 'no message');
@@ -28545,6 +28547,7 @@ class DfnsApiError extends Error {
         const hint = hintFor(args.call, args.status, args.operation, args.storeId);
         super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
             (hint ? `. ${hint}` : ''));
+        this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
         this.call = args.call;
         this.status = args.status;
         this.dfnsMessage = parsed.message;

@@ -12,7 +12,15 @@ import { safeText } from '../safe-text.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
 import { submissionPath } from './paths.ts';
 import { DfnsTransport, type HttpAnswer } from './http.ts';
-import { MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS, parseRetryAfter, realSleep, withRetries, type Sleep } from './retry.ts';
+import {
+  MAX_CALL_ATTEMPTS,
+  MAX_SUBMIT_ATTEMPTS,
+  parseRetryAfter,
+  realSleep,
+  withRetries,
+  type RetryContext,
+  type Sleep,
+} from './retry.ts';
 
 const ChallengeAnswer = z.looseObject({
   challenge: z.string().min(1),
@@ -65,12 +73,19 @@ export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAn
     deadline: req.deadline,
     timeoutSeconds: req.timeoutSeconds,
   });
-  const retry = {
+  const retry: RetryContext = {
     deadline: req.deadline,
     sleep: req.sleep ?? realSleep,
-    onRetry: (call: DfnsCall, attempt: number, delayMs: number, error: unknown) =>
+    onRetry: (call, attempt, delayMs, error, maxAttempts) =>
       req.log.warning(
-        `Dfns ${call} attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+        `Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
+          (call === 'submit' ? 'Nothing was submitted: retrying from a fresh challenge' : 'Retrying') +
+          ` in ${seconds(delayMs)}${askedBy(error)}.`,
+      ),
+    onDeadline: (call, attempt, delayMs, error) =>
+      req.log.info(
+        `Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
+          `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`,
       ),
   };
   const path = submissionPath(req.storeId, req.operation);
@@ -85,6 +100,10 @@ export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAn
       req.setSecret(userAction);
       return { ...(await submit(transport, req, path, userAction)), attempts: attempt };
     });
+  } catch (error) {
+    // The stack, with undici's own error beneath, for a run with debug logging.
+    req.log.debug(`Dfns call failed: ${stackOf(error)}`);
+    throw error;
   } finally {
     await transport.close();
   }
@@ -201,4 +220,30 @@ function describeApproval(bodyText: string): string {
     // fall through to quoting the body
   }
   return quoteBody(bodyText);
+}
+
+/** What a retry line says of the failure: Dfns's answer without the advice meant for a final error. */
+function retryReason(error: unknown): string {
+  if (error instanceof DfnsApiError) return error.summary;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function askedBy(error: unknown): string {
+  return error instanceof DfnsApiError && error.retryAfterMs !== undefined ? ' (as its Retry-After asks)' : '';
+}
+
+/** The error's stack and those of its causes, for the debug log. */
+function stackOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    parts.push(current.stack ?? `${current.name}: ${current.message}`);
+    current = current.cause;
+  }
+  return parts.join('\ncaused by: ');
 }

@@ -36,6 +36,8 @@ export class DfnsApiError extends Error {
   readonly dfnsMessage: string | undefined;
   readonly errorId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The message without the advice: what a retry line quotes. */
+  readonly summary: string;
 
   constructor(args: {
     call: DfnsCall;
@@ -54,6 +56,7 @@ export class DfnsApiError extends Error {
       `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${safeText(reason, MAX_QUOTED_BODY)}${id}` +
         (hint ? `. ${hint}` : ''),
     );
+    this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
     this.call = args.call;
     this.status = args.status;
     this.dfnsMessage = parsed.message;

@@ -1,8 +1,13 @@
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
  * overall deadline, proxies from the environment, and one kept-alive connection for all calls.
+ *
+ * Whether a failed request may have reached Dfns is decided by watching it, not by guessing
+ * from error codes: a request fails "not sent" only when no byte of it was handed to a socket
+ * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
+ * as sent, because Dfns may have received it.
  */
-import { EnvHttpProxyAgent, request, type FormData } from 'undici';
+import { EnvHttpProxyAgent, request, type Dispatcher, type FormData } from 'undici';
 import { DfnsDeadlineError, DfnsNetworkError, type DfnsCall } from './errors.ts';
 
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
@@ -12,21 +17,14 @@ export const BODY_TIMEOUT_MS = 30_000;
 /** Answers larger than this are cut (Dfns answers are small JSON documents). */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 
-/** undici error codes raised before any byte of the request left this machine. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_PRX_TLS',
+/** Error codes of a TLS certificate the runner does not trust. */
+const CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'CERT_HAS_EXPIRED',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 
 export interface HttpAnswer {
@@ -45,18 +43,28 @@ export interface TransportOptions {
   timeoutSeconds: number;
 }
 
+/** How far one request got: `started` once its first byte was handed to a socket. */
+interface Progress {
+  started: boolean;
+}
+
 export class DfnsTransport {
   readonly #options: TransportOptions;
   readonly #dispatcher: EnvHttpProxyAgent;
+  /** A call was given up while undici still held it: closing must not wait for it. */
+  #abandoned = false;
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY in any case; without them a plain agent.
+    // Honours https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY and no_proxy / NO_PROXY; without
+    // them a plain agent. Through a proxy, https is tunnelled with CONNECT.
     this.#dispatcher = new EnvHttpProxyAgent({
       connections: 1,
       pipelining: 1,
       keepAliveTimeout: 30_000,
       connect: { timeout: CONNECT_TIMEOUT_MS },
+      // The connections a proxy agent opens (to the proxy, and TLS through the tunnel).
+      connectTimeout: CONNECT_TIMEOUT_MS,
     });
   }
 
@@ -81,18 +89,29 @@ export class DfnsTransport {
     };
     if (typeof body === 'string') headers['content-type'] = 'application/json';
 
-    const signal = AbortSignal.timeout(remaining);
+    // The deadline. undici only notices an aborted signal once the request has a connection, so
+    // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), remaining);
+    const signal = deadline.signal;
+    const progress: Progress = { started: false };
     let headersReceived = false;
     try {
-      const answer = await request(new URL(path, this.#options.apiUrl), {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: this.#dispatcher,
-        headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
-        bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+      const answer = await untilAborted(
+        request(new URL(path, this.#options.apiUrl), {
+          method: 'POST',
+          headers,
+          body,
+          dispatcher: this.#dispatcher.compose(trackProgress(progress)),
+          headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
+          bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+          signal,
+        }),
         signal,
-      });
+        () => {
+          this.#abandoned = true;
+        },
+      );
       headersReceived = true;
       const bodyText = await readCapped(answer.body);
       // undici returns the socket to its pool one macrotask after the body ends; waiting for it
@@ -100,14 +119,21 @@ export class DfnsTransport {
       await new Promise((resolve) => setImmediate(resolve));
       return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
     } catch (error) {
-      const sent = !wasNotSent(error);
-      if (signal.aborted) throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, sent);
-      throw new DfnsNetworkError(call, sent, describeNetworkError(error, headersReceived), { cause: error });
+      const sent = progress.started;
+      // A per-call timeout that fires with the deadline is the deadline.
+      if (signal.aborted || Date.now() >= this.#options.deadline) {
+        throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, sent);
+      }
+      throw new DfnsNetworkError(call, sent, describeNetworkError(error, headersReceived, this.#options.apiUrl), { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    // close() waits for requests in flight; one given up at the deadline may never end.
+    if (this.#abandoned) await this.#dispatcher.destroy();
+    else await this.#dispatcher.close();
   }
 }
 
@@ -125,6 +151,52 @@ async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbandon: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      onAbandon();
+      reject(new Error('internal: the deadline ran out before undici gave up'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * An interceptor that records when the request starts being written: undici calls
+ * onRequestStart right before it writes the request line, and not at all when the connection,
+ * the proxy tunnel or the TLS handshake failed first. A request aborted at that point (the
+ * deadline ran out while connecting) is not written either.
+ */
+function trackProgress(progress: Progress): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (options, handler) =>
+    dispatch(options, {
+      onRequestStart(controller, context) {
+        handler.onRequestStart?.(controller, context);
+        if (!controller.aborted) progress.started = true;
+      },
+      onRequestUpgrade: (controller, statusCode, headers, socket) =>
+        handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+      onResponseStart: (controller, statusCode, headers, statusMessage) =>
+        handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+      onBodySent: (chunk) => handler.onBodySent?.(chunk),
+      onRequestSent: () => handler.onRequestSent?.(),
+    });
+}
+
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let i = 0; i < 5 && current instanceof Error; i++) {
@@ -135,15 +207,23 @@ function errorCode(error: unknown): string | undefined {
   return typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
 }
 
-/** True only when the request provably never left this machine. */
-export function wasNotSent(error: unknown): boolean {
+function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: URL): string {
   const code = errorCode(error);
-  return code !== undefined && NOT_SENT_CODES.has(code);
-}
-
-function describeNetworkError(error: unknown, headersReceived: boolean): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  // undici's words for a proxy that would not open the tunnel.
+  const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
+  if (tunnel) {
+    return (
+      `the proxy answered ${tunnel[1]} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
+      'check HTTPS_PROXY (or https_proxy) and NO_PROXY'
+    );
+  }
+  if (code !== undefined && CERTIFICATE_CODES.has(code)) {
+    message +=
+      `${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
+      'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate';
+    return message;
+  }
   const stage = headersReceived ? ' while reading the answer' : '';
   return `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`;
 }

@@ -56,7 +56,9 @@ export interface RetryContext {
   deadline: number;
   sleep: Sleep;
   /** Called before each wait, for the log. */
-  onRetry: (call: DfnsCall, attempt: number, delayMs: number, error: unknown) => void;
+  onRetry: (call: DfnsCall, attempt: number, delayMs: number, error: unknown, maxAttempts: number) => void;
+  /** Called when a retryable error is not retried because the wait would end past the deadline. */
+  onDeadline?: (call: DfnsCall, attempt: number, delayMs: number, error: unknown) => void;
 }
 
 /**
@@ -75,8 +77,11 @@ export async function withRetries<T>(
     } catch (error) {
       if (n >= maxAttempts || !isRetryable(call, error)) throw error;
       const delay = retryDelayMs(n, error);
-      if (Date.now() + delay >= context.deadline) throw error;
-      context.onRetry(call, n, delay, error);
+      if (Date.now() + delay >= context.deadline) {
+        context.onDeadline?.(call, n, delay, error);
+        throw error;
+      }
+      context.onRetry(call, n, delay, error, maxAttempts);
       await context.sleep(delay);
     }
   }
