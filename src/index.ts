@@ -2,7 +2,10 @@
  * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
  * step's exit code. It only wires; everything else is in run().
  */
-import { tmpdir } from 'node:os';
+// First, so that a hash worker (which runs this bundle) hashes before anything else loads.
+import { isHashWorker } from './checksum.ts';
+import { accessSync, appendFileSync, constants } from 'node:fs';
+import { EOL, tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { privateKeySecretForms } from './credentials.ts';
 import { parseInputs } from './inputs.ts';
@@ -18,10 +21,27 @@ const io: ActionIO = {
   error: (message, title) => core.error(message, title === undefined ? {} : { title }),
   setOutput: (name, value) => core.setOutput(name, value),
   setSecret: (value) => core.setSecret(value),
-  writeSummary: async (markdown) => {
-    await core.summary.addRaw(markdown, true).write();
-  },
+  writeSummary,
 };
+
+/**
+ * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
+ * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
+ * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
+ */
+function writeSummary(markdown: string): Promise<void> {
+  const path = process.env['GITHUB_STEP_SUMMARY'];
+  try {
+    if (path) {
+      accessSync(path, constants.R_OK | constants.W_OK);
+      appendFileSync(path, `${markdown}${EOL}`, { encoding: 'utf8' });
+      return Promise.resolve();
+    }
+  } catch {
+    // the toolkit says why below
+  }
+  return core.summary.addRaw(markdown, true).write().then(() => undefined);
+}
 
 function fail(message: string, title = FAILURE_TITLE): void {
   io.error(message, title);
@@ -70,11 +90,13 @@ async function main(): Promise<void> {
   if (result.failure !== undefined) fail(result.failure.message, result.failure.title);
 }
 
-try {
-  await main();
-} catch (error) {
-  // Whatever was thrown: one clear line; the stack only when the run is debugged.
-  const failure = classifyFailure(error);
-  fail(failure.message, failure.title);
-  if (error instanceof Error && error.stack) core.debug(error.stack);
+// A hash worker thread (see checksum.ts) has done its work when this module loads. No
+// top-level await: the bundler would make every module of the bundle an asynchronous one.
+if (!isHashWorker()) {
+  main().catch((error: unknown) => {
+    // Whatever was thrown: one clear line; the stack only when the run is debugged.
+    const failure = classifyFailure(error);
+    fail(failure.message, failure.title);
+    if (error instanceof Error && error.stack) core.debug(error.stack);
+  });
 }

@@ -8,6 +8,7 @@
  * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
  * in its validating mode, to report the first error with its own wording and location.
  */
+import { isUtf8 } from 'node:buffer';
 import { formatJsonPath, safeQuoted, safeText } from './safe-text.ts';
 
 /** Deepest nesting of arrays and objects accepted. */
@@ -43,8 +44,6 @@ export class JsonReadError extends Error {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /** Decodes bytes as UTF-8, refusing a byte-order mark and any invalid sequence. */
 export function decodeUtf8Strict(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -54,28 +53,27 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
       column: 1,
     });
   }
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    const bad = findInvalidUtf8(bytes);
-    if (!bad) throw new JsonReadError('is not valid UTF-8');
-    const { offset, reason } = bad;
-    let line = 1;
-    let lineStart = 0;
-    for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
-      line++;
-      lineStart = i + 1;
-    }
-    let column = 1; // characters: bytes that do not continue a sequence
-    for (let i = lineStart; i < offset; i++) if (((bytes[i] ?? 0) & 0xc0) !== 0x80) column++;
-    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
-    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    throw new JsonReadError(
-      `is not valid UTF-8: invalid byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}): ${reason}` +
-        (utf16 ? '; the file looks like UTF-16, save it as UTF-8' : ''),
-      { offset, line, column },
-    );
+  // isUtf8 accepts exactly what a fatal TextDecoder does; with Buffer's decoder it spares the
+  // first TextDecoder's set-up (about 1 ms of a small file's run).
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const bad = findInvalidUtf8(bytes);
+  if (!bad) throw new JsonReadError('is not valid UTF-8');
+  const { offset, reason } = bad;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+    line++;
+    lineStart = i + 1;
   }
+  let column = 1; // characters: bytes that do not continue a sequence
+  for (let i = lineStart; i < offset; i++) if (((bytes[i] ?? 0) & 0xc0) !== 0x80) column++;
+  const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  throw new JsonReadError(
+    `is not valid UTF-8: invalid byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}): ${reason}` +
+      (utf16 ? '; the file looks like UTF-16, save it as UTF-8' : ''),
+    { offset, line, column },
+  );
 }
 
 /** The first ill-formed sequence (Unicode Table 3-7), by the offset of its first byte. */

@@ -6,8 +6,9 @@
  * bytes read here are the bytes hashed and uploaded, and `jsonText` is the output's own text,
  * which the submission embeds as it is (nothing is re-serialized, no field is dropped).
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
+import { HASH_WORKER_MIN_BYTES } from './checksum.ts';
 import { decodeUtf8Strict, parseStrictJson } from './json.ts';
 import { validateKeystoreOutput, type KeystoreOutput } from './output-schema.ts';
 import { safeText } from './safe-text.ts';
@@ -36,19 +37,32 @@ export class KeystoreFileError extends Error {
   override name = 'KeystoreFileError';
 }
 
-/** Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. */
+/**
+ * Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. A file of
+ * HASH_WORKER_MIN_BYTES or more is read into a SharedArrayBuffer, so that the thread that
+ * hashes it reads these very bytes without a copy.
+ */
 export function readFileOnce(path: string, displayPath: string): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const { size } = fstatSync(fd);
     if (size > MAX_FILE_BYTES) throw tooLarge(displayPath, size);
-    const bytes = readFileSync(fd);
+    const bytes = (size >= HASH_WORKER_MIN_BYTES && readShared(fd, size)) || readFileSync(fd);
     if (bytes.byteLength > MAX_FILE_BYTES) throw tooLarge(displayPath, bytes.byteLength);
     if (bytes.byteLength === 0) throw new KeystoreFileError(`${safeText(displayPath)}: the file is empty`);
     return bytes;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The file's `size` bytes in a SharedArrayBuffer; undefined (read it again) if it is not `size` bytes long. */
+function readShared(fd: number, size: number): Uint8Array | undefined {
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  let read = 0;
+  for (let n = -1; read < size && n !== 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+  // A file that shrank or grew while being read: the caller reads it whole from the start.
+  return read === size && readSync(fd, new Uint8Array(1), 0, 1, size) === 0 ? bytes : undefined;
 }
 
 function tooLarge(displayPath: string, size: number): KeystoreFileError {

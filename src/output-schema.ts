@@ -8,6 +8,10 @@
 import { z } from 'zod';
 import { formatJsonPath, safeText } from './safe-text.ts';
 
+// zod compiles a fast path for each object schema with new Function on its first use: for the
+// one document a run parses, that costs more (a few ms) than it saves, even at 100k entries.
+z.config({ jitless: true });
+
 /** At most this many violations are listed in one error. */
 export const MAX_REPORTED_VIOLATIONS = 50;
 /** At most this many keys of an object are quoted in one violation. */

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ChecksumMismatchError, sha256Hex } from './checksum.ts';
+import { ChecksumMismatchError, startSha256 } from './checksum.ts';
 import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts';
 import type { RunContext } from './artifact.ts';
 import type { SubmitAnswer } from './dfns/client.ts';
@@ -98,19 +98,29 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   const { located } = source;
   output('file', source.fileOutput);
   const bytes = source.parsed?.bytes ?? readFileOnce(located.path, located.displayPath);
-  const checksum = sha256Hex(bytes);
+  // A large file is hashed in a worker thread while this thread parses and validates it.
+  const hashing = startSha256(bytes);
+  let file: KeystoreFile | undefined;
+  let invalid: unknown;
+  try {
+    file = source.parsed ?? parseKeystoreFile(bytes, located.displayPath);
+  } catch (error) {
+    invalid = error;
+  }
+  const digest = await hashing;
+  const checksum = digest.hex;
+  io.debug(`SHA-256 computed ${digest.hashedIn === 'worker' ? 'in a worker thread' : digest.hashedIn}`);
   output('checksum', checksum);
   facts.file = {
     name: located.displayPath,
     path: source.fileOutput,
     size: bytes.byteLength,
     sha256: checksum,
-    shape: isZipShape(source.parsed, bytes) ? 'archive' : 'json',
-    entry: null,
+    shape: file?.shape ?? (isZipShape(source.parsed, bytes) ? 'archive' : 'json'),
+    entry: file?.entryName ?? null,
   };
-  const file = source.parsed ?? parseKeystoreFile(bytes, located.displayPath);
-  facts.file.shape = file.shape;
-  facts.file.entry = file.entryName ?? null;
+  if (file === undefined) throw invalid;
+  delete source.parsed; // `file` is the only reference left (see below)
   const counts = countOutputs(file.output);
   facts.output = {
     org_id: file.output.org_id,
@@ -146,15 +156,19 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   const key = inputs.privateKey === undefined ? undefined : loadServiceAccountKey(inputs.privateKey);
   if (key) io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
 
-  const dataPart = buildDataPart(file.jsonText, checksum);
   if (inputs.dryRun) {
     io.info(
       `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
         `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-        `data part ${Buffer.byteLength(dataPart)} bytes, ${counts.summary}.`,
+        `data part ${dataPartByteLength(file.jsonText, checksum)} bytes, ${counts.summary}.`,
     );
     return 'dry-run';
   }
+  const dataPart = buildDataPart(file.jsonText, checksum);
+  // The parsed output and the decoded text (several times the file's size) are not needed any
+  // more: let them go before the requests make their own copies of the data part.
+  // eslint-disable-next-line no-useless-assignment -- the assignment is the release
+  file = undefined;
 
   const { submitKeystoreOutput } = await import('./dfns/client.ts');
   io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
@@ -368,6 +382,13 @@ function warnOnOperationMismatch(inputs: Inputs, file: KeystoreFile, io: ActionI
 export function buildDataPart(jsonText: string, checksum: string): string {
   const oneLine = /[\r\n]/.test(jsonText) ? jsonText.replace(/\r\n?|\n/g, ' ') : jsonText;
   return `{"outputJson":${oneLine},"fileChecksum":"${checksum}"}`;
+}
+
+/** Buffer.byteLength(buildDataPart(jsonText, checksum)), without building it: CRLF becomes one space. */
+export function dataPartByteLength(jsonText: string, checksum: string): number {
+  let crlf = 0;
+  for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2)) crlf++;
+  return Buffer.byteLength(buildDataPart('', checksum)) + Buffer.byteLength(jsonText) - crlf;
 }
 
 function requireValue<T>(value: T | undefined): T {
