@@ -45280,7 +45280,7 @@ async function run_submit(inputs, env, io, facts) {
     // more: let them go before the requests make their own copies of the data part.
     // eslint-disable-next-line no-useless-assignment -- the assignment is the release
     file = undefined;
-    const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(838)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82838));
+    const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(66)]).then(__nccwpck_require__.bind(__nccwpck_require__, 35066));
     io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
     const answer = await submitKeystoreOutput({
         apiUrl: inputs.apiUrl,

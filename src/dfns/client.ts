@@ -3,13 +3,13 @@
  * sign it with the service account key, exchange it for a user action token, then POST the
  * multipart submission. Every answer is checked with zod.
  */
-import { FormData } from 'undici';
 import { z } from 'zod';
 import type { ServiceAccountKey } from '../credentials.ts';
 import type { Operation } from '../inputs.ts';
 import type { Logger } from '../logger.ts';
 import { safeText } from '../safe-text.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
+import { buildSubmissionBody, type MultipartBody } from './multipart.ts';
 import { submissionPath } from './paths.ts';
 import { DfnsTransport, type HttpAnswer } from './http.ts';
 import {
@@ -89,16 +89,31 @@ export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAn
       ),
   };
   const path = submissionPath(req.storeId, req.operation);
+  // Both request bodies that carry the output are built once, as bytes, and sent as they are by
+  // every attempt: the init body (the data part, JSON-escaped) and the multipart body (the data
+  // part's bytes and the file's own bytes, not a copy of them).
+  const initBody = Buffer.from(
+    JSON.stringify({
+      userActionPayload: req.dataPart,
+      userActionHttpMethod: 'POST',
+      userActionHttpPath: path,
+      userActionServerKind: 'Api',
+    }),
+  );
+  const submission = buildSubmissionBody({
+    data: Buffer.from(req.dataPart),
+    file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
+  });
   try {
     return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
       const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () =>
-        initChallenge(transport, req, path),
+        initChallenge(transport, req, initBody),
       );
       const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () =>
         signChallenge(transport, req, challenge),
       );
       req.setSecret(userAction);
-      return { ...(await submit(transport, req, path, userAction)), attempts: attempt };
+      return { ...(await submit(transport, req, path, submission, userAction)), attempts: attempt };
     });
   } catch (error) {
     // The stack, with undici's own error beneath, for a run with debug logging.
@@ -112,14 +127,8 @@ export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAn
 async function initChallenge(
   transport: DfnsTransport,
   req: SubmitRequest,
-  path: string,
+  body: Uint8Array,
 ): Promise<z.infer<typeof ChallengeAnswer>> {
-  const body = JSON.stringify({
-    userActionPayload: req.dataPart,
-    userActionHttpMethod: 'POST',
-    userActionHttpPath: path,
-    userActionServerKind: 'Api',
-  });
   const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
   const challenge = parseAnswer('init', answer, ChallengeAnswer);
   const ids = challenge.allowCredentials.key.map((k) => k.id);
@@ -161,12 +170,10 @@ async function submit(
   transport: DfnsTransport,
   req: SubmitRequest,
   path: string,
+  body: MultipartBody,
   userAction: string,
 ): Promise<DfnsAnswer> {
-  const form = new FormData();
-  form.append('data', req.dataPart);
-  form.append('file', new Blob([req.file.bytes], { type: 'application/octet-stream' }), req.file.name);
-  const answer = await transport.post('submit', path, form, { 'x-dfns-useraction': userAction });
+  const answer = await transport.post('submit', path, body, { 'x-dfns-useraction': userAction });
   if (answer.status === 202) {
     return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
   }

@@ -7,8 +7,10 @@
  * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
  * as sent, because Dfns may have received it.
  */
-import { EnvHttpProxyAgent, request, type Dispatcher, type FormData } from 'undici';
+import { Readable } from 'node:stream';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { DfnsDeadlineError, DfnsNetworkError, type DfnsCall } from './errors.ts';
+import type { MultipartBody } from './multipart.ts';
 
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -72,11 +74,14 @@ export class DfnsTransport {
     return this.#options.deadline;
   }
 
-  /** POSTs to Dfns and reads the whole answer. Throws DfnsNetworkError or DfnsDeadlineError. */
+  /**
+   * POSTs to Dfns and reads the whole answer: `body` is JSON (text or its UTF-8 bytes) or a
+   * multipart body. Throws DfnsNetworkError or DfnsDeadlineError.
+   */
   async post(
     call: DfnsCall,
     path: string,
-    body: string | FormData,
+    body: string | Uint8Array | MultipartBody,
     extraHeaders: Record<string, string> = {},
   ): Promise<HttpAnswer> {
     const remaining = this.#options.deadline - Date.now();
@@ -87,7 +92,16 @@ export class DfnsTransport {
       accept: 'application/json',
       ...extraHeaders,
     };
-    if (typeof body === 'string') headers['content-type'] = 'application/json';
+    let payload: string | Uint8Array | Readable;
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      headers['content-type'] = 'application/json';
+      payload = body;
+    } else {
+      headers['content-type'] = body.contentType;
+      headers['content-length'] = String(body.byteLength);
+      // A fresh stream over the same chunks for each attempt: nothing is copied.
+      payload = Readable.from(body.chunks, { objectMode: false });
+    }
 
     // The deadline. undici only notices an aborted signal once the request has a connection, so
     // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
@@ -101,7 +115,7 @@ export class DfnsTransport {
         request(new URL(path, this.#options.apiUrl), {
           method: 'POST',
           headers,
-          body,
+          body: payload,
           dispatcher: this.#dispatcher.compose(trackProgress(progress)),
           headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
           bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),

@@ -2,7 +2,9 @@
  * The built action, run as a runner runs it, against the Dfns sandbox: each key type, both file
  * shapes, both operations, and what the sandbox received.
  */
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeOnchainOutput } from '../helpers/output-generators.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import type { KeyKind, PemFormat } from '../helpers/credentials.ts';
@@ -70,6 +72,23 @@ describe('file shapes and operations', () => {
     expect(submission.accepted).toBe(true);
     expect(Buffer.compare(submission.filePart, Buffer.from(zip))).toBe(0);
     expect(submission.dataPart).toBe(`{"outputJson":${onchain.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(zip)}"}`);
+  });
+
+  it('submits a large output (25,000 signatures, over 8 MiB): hashed in a worker, the body streamed from the same bytes', async () => {
+    const large = makeOnchainOutput(25_000);
+    expect(Buffer.byteLength(large)).toBeGreaterThan(8 * 1024 * 1024);
+    const run = await e2e.submit({ files: { 'large.json': large }, inputs: { path: 'large.json' }, env: { RUNNER_DEBUG: '1' } });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'success', checksum: sha256(large) });
+    // With one CPU the hash is computed inline: the same digest either way.
+    expect(run.stdout).toContain(
+      availableParallelism() > 1 ? '::debug::SHA-256 computed in a worker thread' : '::debug::SHA-256 computed inline',
+    );
+    const submission = e2e.sandbox.submissions.at(-1)!;
+    expect(submission.accepted).toBe(true);
+    expect(Buffer.compare(submission.filePart, Buffer.from(large))).toBe(0);
+    expect(submission.dataPart).toBe(`{"outputJson":${large.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(large)}"}`);
   });
 
   it('submits a proof-of-control output to the proof-of-control endpoint', async () => {

@@ -96,7 +96,8 @@ export interface DfnsSandbox {
 }
 
 const APP_METADATA = 'https://custom/app_metadata';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Above any body the action can send: a 64 MiB file travels twice in the multipart body. */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 function randomDfnsId(prefix: string): string {
   const chars = '0123456789abcdefghijklmnopqrstuvwxyz';

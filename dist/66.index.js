@@ -1,8 +1,8 @@
-export const id = 838;
-export const ids = [838];
+export const id = 66;
+export const ids = [66];
 export const modules = {
 
-/***/ 82838:
+/***/ 35066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,16 +13,75 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CredentialMismatchError
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(46752);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __webpack_require__(9691);
 // EXTERNAL MODULE: ./src/safe-text.ts
 var safe_text = __webpack_require__(91452);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var errors = __webpack_require__(31142);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+;// CONCATENATED MODULE: ./src/dfns/multipart.ts
+/**
+ * The submission's `multipart/form-data` body, written as undici's FormData writes it (the
+ * WHATWG encoding, byte for byte; a test compares the two), but as a list of chunks that
+ * holds the file's own bytes rather than a copy: FormData would need the file as a Blob (a
+ * copy) and would encode the data part again on every attempt. The body is built once and
+ * sent as it is by every attempt.
+ */
+
+/**
+ * Builds the body, with a boundary from `nextBoundary` that occurs in neither part (with 96
+ * random bits it never does, and that is checked rather than assumed).
+ */
+function buildSubmissionBody(parts, nextBoundary = randomBoundary) {
+    const data = asBuffer(parts.data);
+    if (data.includes(0x0a) || data.includes(0x0d)) {
+        throw new Error('internal: the data part holds a line break, which form encoding would rewrite');
+    }
+    let chosen = nextBoundary();
+    for (let tries = 1; occursIn(parts.data, chosen) || occursIn(parts.file.bytes, chosen); tries++) {
+        if (tries >= 10)
+            throw new Error('internal: no multipart boundary found that occurs in neither part');
+        chosen = nextBoundary();
+    }
+    const head = (disposition, type) => Buffer.from(`--${chosen}\r\nContent-Disposition: form-data; ${disposition}\r\n${type === undefined ? '' : `Content-Type: ${type}\r\n`}\r\n`);
+    const chunks = [
+        head('name="data"'),
+        parts.data,
+        Buffer.from('\r\n'),
+        head(`name="file"; filename="${escapeName(parts.file.name)}"`, parts.file.type),
+        parts.file.bytes,
+        Buffer.from(`\r\n--${chosen}--\r\n`),
+    ];
+    return {
+        contentType: `multipart/form-data; boundary=${chosen}`,
+        chunks,
+        byteLength: chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0),
+    };
+}
+/** The shape of undici's boundaries: `----formdata-undici-` and a number. */
+function randomBoundary() {
+    return `----formdata-dfns-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
+}
+function occursIn(bytes, boundary) {
+    return asBuffer(bytes).includes(boundary);
+}
+/** A Buffer over the same memory (for its memchr-based search), not a copy. */
+function asBuffer(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+/** A file name in a Content-Disposition header, escaped as the WHATWG FormData encoding does. */
+function escapeName(name) {
+    return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+}
+
 // EXTERNAL MODULE: ./src/dfns/paths.ts
 var paths = __webpack_require__(19005);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(46752);
 ;// CONCATENATED MODULE: ./src/dfns/http.ts
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
@@ -33,6 +92,7 @@ var paths = __webpack_require__(19005);
  * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
  * as sent, because Dfns may have received it.
  */
+
 
 
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
@@ -71,7 +131,10 @@ class DfnsTransport {
     get deadline() {
         return this.#options.deadline;
     }
-    /** POSTs to Dfns and reads the whole answer. Throws DfnsNetworkError or DfnsDeadlineError. */
+    /**
+     * POSTs to Dfns and reads the whole answer: `body` is JSON (text or its UTF-8 bytes) or a
+     * multipart body. Throws DfnsNetworkError or DfnsDeadlineError.
+     */
     async post(call, path, body, extraHeaders = {}) {
         const remaining = this.#options.deadline - Date.now();
         if (remaining <= 0)
@@ -82,8 +145,17 @@ class DfnsTransport {
             accept: 'application/json',
             ...extraHeaders,
         };
-        if (typeof body === 'string')
+        let payload;
+        if (typeof body === 'string' || body instanceof Uint8Array) {
             headers['content-type'] = 'application/json';
+            payload = body;
+        }
+        else {
+            headers['content-type'] = body.contentType;
+            headers['content-length'] = String(body.byteLength);
+            // A fresh stream over the same chunks for each attempt: nothing is copied.
+            payload = external_node_stream_.Readable.from(body.chunks, { objectMode: false });
+        }
         // The deadline. undici only notices an aborted signal once the request has a connection, so
         // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
         const deadline = new AbortController();
@@ -95,7 +167,7 @@ class DfnsTransport {
             const answer = await untilAborted((0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
                 method: 'POST',
                 headers,
-                body,
+                body: payload,
                 dispatcher: this.#dispatcher.compose(trackProgress(progress)),
                 headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
                 bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
@@ -330,12 +402,25 @@ async function submitKeystoreOutput(req) {
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
     const path = (0,paths/* submissionPath */.w)(req.storeId, req.operation);
+    // Both request bodies that carry the output are built once, as bytes, and sent as they are by
+    // every attempt: the init body (the data part, JSON-escaped) and the multipart body (the data
+    // part's bytes and the file's own bytes, not a copy of them).
+    const initBody = Buffer.from(JSON.stringify({
+        userActionPayload: req.dataPart,
+        userActionHttpMethod: 'POST',
+        userActionHttpPath: path,
+        userActionServerKind: 'Api',
+    }));
+    const submission = buildSubmissionBody({
+        data: Buffer.from(req.dataPart),
+        file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
+    });
     try {
         return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
-            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, path));
+            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, initBody));
             const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
             req.setSecret(userAction);
-            return { ...(await client_submit(transport, req, path, userAction)), attempts: attempt };
+            return { ...(await client_submit(transport, req, path, submission, userAction)), attempts: attempt };
         });
     }
     catch (error) {
@@ -347,13 +432,7 @@ async function submitKeystoreOutput(req) {
         await transport.close();
     }
 }
-async function initChallenge(transport, req, path) {
-    const body = JSON.stringify({
-        userActionPayload: req.dataPart,
-        userActionHttpMethod: 'POST',
-        userActionHttpPath: path,
-        userActionServerKind: 'Api',
-    });
+async function initChallenge(transport, req, body) {
     const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
     const challenge = parseAnswer('init', answer, ChallengeAnswer);
     const ids = challenge.allowCredentials.key.map((k) => k.id);
@@ -383,11 +462,8 @@ async function signChallenge(transport, req, challenge) {
     const answer = expectOk('action', req, await transport.post('action', '/auth/action', body));
     return parseAnswer('action', answer, UserActionAnswer).userAction;
 }
-async function client_submit(transport, req, path, userAction) {
-    const form = new undici.FormData();
-    form.append('data', req.dataPart);
-    form.append('file', new Blob([req.file.bytes], { type: 'application/octet-stream' }), req.file.name);
-    const answer = await transport.post('submit', path, form, { 'x-dfns-useraction': userAction });
+async function client_submit(transport, req, path, body, userAction) {
+    const answer = await transport.post('submit', path, body, { 'x-dfns-useraction': userAction });
     if (answer.status === 202) {
         return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
     }
