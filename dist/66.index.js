@@ -188,7 +188,8 @@ class DfnsTransport {
             if (signal.aborted || Date.now() >= this.#options.deadline) {
                 throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
             }
-            throw new errors/* DfnsNetworkError */.QH(call, sent, describeNetworkError(error, headersReceived, this.#options.apiUrl), { cause: error });
+            const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
+            throw new errors/* DfnsNetworkError */.QH(call, sent, detail, { cause: error, final });
         }
         finally {
             clearTimeout(timer);
@@ -264,23 +265,36 @@ function errorCode(error) {
     }
     return typeof error.code === 'string' ? error.code : undefined;
 }
+/** Proxy answers to CONNECT that repeating the request cannot change: refused, or credentials wanted. */
+const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
+/**
+ * What the log says of a network failure, and whether it is `final`: a configuration problem
+ * (a certificate the runner does not trust, a proxy that refuses the tunnel or wants credentials)
+ * that repeating the request cannot fix, so it is not retried.
+ */
 function describeNetworkError(error, headersReceived, apiUrl) {
     const code = errorCode(error);
-    let message = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     // undici's words for a proxy that would not open the tunnel.
     const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
     if (tunnel) {
-        return (`the proxy answered ${tunnel[1]} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
-            'check HTTPS_PROXY (or https_proxy) and NO_PROXY');
+        const status = tunnel[1];
+        return {
+            detail: `the proxy answered ${status} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
+                (status === '407' ? 'it wants credentials: put them in the proxy URL (http://user:password@proxy:port); ' : '') +
+                'check HTTPS_PROXY (or https_proxy) and NO_PROXY',
+            final: FINAL_TUNNEL_STATUSES.has(status),
+        };
     }
     if (code !== undefined && CERTIFICATE_CODES.has(code)) {
-        message +=
-            `${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
-                'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate';
-        return message;
+        return {
+            detail: `${message}${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
+                'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate',
+            final: true,
+        };
     }
     const stage = headersReceived ? ' while reading the answer' : '';
-    return `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`;
+    return { detail: `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`, final: false };
 }
 
 ;// CONCATENATED MODULE: ./src/dfns/retry.ts
@@ -292,7 +306,8 @@ function describeNetworkError(error, headersReceived, apiUrl) {
  * - The submission is retried only when it provably was not processed: the connection failed
  *   before the request was sent, or Dfns answered 429 or 503. Every retry starts again from a
  *   fresh challenge, because user action tokens are single use.
- * - 400, 401, 403, 404 and 409 are never retried.
+ * - 400, 401, 403, 404 and 409 are never retried; nor are an untrusted TLS certificate and a
+ *   proxy that refuses the tunnel (403) or wants credentials (407): repeating cannot fix them.
  * - `Retry-After` (seconds or an HTTP date) is honoured, but never past the deadline.
  */
 
@@ -315,7 +330,7 @@ function isRetryable(call, error) {
         return (call === 'submit' ? SUBMIT_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
     }
     if (error instanceof errors/* DfnsNetworkError */.QH)
-        return call === 'submit' ? !error.sent : true;
+        return !error.final && (call === 'submit' ? !error.sent : true);
     return false;
 }
 /** Full-jitter exponential backoff for attempt n (1-based), or the server's Retry-After. */

@@ -29991,10 +29991,13 @@ class DfnsNetworkError extends Error {
     name = 'DfnsNetworkError';
     call;
     sent;
+    /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
+    final;
     constructor(call, sent, detail, options) {
         super(`network error while ${CALL_LABELS[call]}: ${detail}`, options);
         this.call = call;
         this.sent = sent;
+        this.final = options?.final ?? false;
     }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */

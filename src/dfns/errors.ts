@@ -84,10 +84,13 @@ export class DfnsNetworkError extends Error {
   override name = 'DfnsNetworkError';
   readonly call: DfnsCall;
   readonly sent: boolean;
-  constructor(call: DfnsCall, sent: boolean, detail: string, options?: ErrorOptions) {
+  /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
+  readonly final: boolean;
+  constructor(call: DfnsCall, sent: boolean, detail: string, options?: ErrorOptions & { final?: boolean }) {
     super(`network error while ${CALL_LABELS[call]}: ${detail}`, options);
     this.call = call;
     this.sent = sent;
+    this.final = options?.final ?? false;
   }
 }
 

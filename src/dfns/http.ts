@@ -138,7 +138,8 @@ export class DfnsTransport {
       if (signal.aborted || Date.now() >= this.#options.deadline) {
         throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, sent);
       }
-      throw new DfnsNetworkError(call, sent, describeNetworkError(error, headersReceived, this.#options.apiUrl), { cause: error });
+      const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
+      throw new DfnsNetworkError(call, sent, detail, { cause: error, final });
     } finally {
       clearTimeout(timer);
     }
@@ -221,23 +222,37 @@ function errorCode(error: unknown): string | undefined {
   return typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
 }
 
-function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: URL): string {
+/** Proxy answers to CONNECT that repeating the request cannot change: refused, or credentials wanted. */
+const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
+
+/**
+ * What the log says of a network failure, and whether it is `final`: a configuration problem
+ * (a certificate the runner does not trust, a proxy that refuses the tunnel or wants credentials)
+ * that repeating the request cannot fix, so it is not retried.
+ */
+function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: URL): { detail: string; final: boolean } {
   const code = errorCode(error);
-  let message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   // undici's words for a proxy that would not open the tunnel.
   const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
   if (tunnel) {
-    return (
-      `the proxy answered ${tunnel[1]} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
-      'check HTTPS_PROXY (or https_proxy) and NO_PROXY'
-    );
+    const status = tunnel[1]!;
+    return {
+      detail:
+        `the proxy answered ${status} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
+        (status === '407' ? 'it wants credentials: put them in the proxy URL (http://user:password@proxy:port); ' : '') +
+        'check HTTPS_PROXY (or https_proxy) and NO_PROXY',
+      final: FINAL_TUNNEL_STATUSES.has(status),
+    };
   }
   if (code !== undefined && CERTIFICATE_CODES.has(code)) {
-    message +=
-      `${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
-      'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate';
-    return message;
+    return {
+      detail:
+        `${message}${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
+        'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate',
+      final: true,
+    };
   }
   const stage = headersReceived ? ' while reading the answer' : '';
-  return `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`;
+  return { detail: `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`, final: false };
 }

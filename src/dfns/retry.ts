@@ -6,7 +6,8 @@
  * - The submission is retried only when it provably was not processed: the connection failed
  *   before the request was sent, or Dfns answered 429 or 503. Every retry starts again from a
  *   fresh challenge, because user action tokens are single use.
- * - 400, 401, 403, 404 and 409 are never retried.
+ * - 400, 401, 403, 404 and 409 are never retried; nor are an untrusted TLS certificate and a
+ *   proxy that refuses the tunnel (403) or wants credentials (407): repeating cannot fix them.
  * - `Retry-After` (seconds or an HTTP date) is honoured, but never past the deadline.
  */
 import { DfnsApiError, DfnsNetworkError, type DfnsCall } from './errors.ts';
@@ -32,7 +33,7 @@ export function isRetryable(call: DfnsCall, error: unknown): boolean {
   if (error instanceof DfnsApiError) {
     return (call === 'submit' ? SUBMIT_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
   }
-  if (error instanceof DfnsNetworkError) return call === 'submit' ? !error.sent : true;
+  if (error instanceof DfnsNetworkError) return !error.final && (call === 'submit' ? !error.sent : true);
   return false;
 }
 

@@ -33,6 +33,10 @@ describe('isRetryable', () => {
     expect(isRetryable('submit', new DfnsNetworkError('submit', false, 'ECONNREFUSED'))).toBe(true);
     expect(isRetryable('submit', new DfnsNetworkError('submit', true, 'socket hang up'))).toBe(false);
     expect(isRetryable('init', new DfnsNetworkError('init', true, 'socket hang up'))).toBe(true);
+    // A configuration problem is final for every call, sent or not.
+    for (const call of ['init', 'action', 'submit'] as const) {
+      expect(isRetryable(call, new DfnsNetworkError(call, false, 'certificate not trusted', { final: true }))).toBe(false);
+    }
   });
 
   it("treats another call's error as final (an init that failed for good inside the submit loop)", () => {
