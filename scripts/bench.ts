@@ -194,6 +194,9 @@ async function submitOnce(
   expectRun(run, `the submission of ${file}`, ws.outputs(), { status: 'success', checksum });
   const recorded = sandbox.submissions.slice(submissions);
   if (recorded.length !== 1 || !recorded[0]!.accepted) throw new Error(`the sandbox did not accept the submission of ${file}`);
+  // The records hold every body the sandbox received: let them go, or the benchmark's own heap
+  // (and its garbage collection, on the CPUs the action runs on) grows with each large submission.
+  sandbox.submissions.length = 0;
   return seen;
 }
 
@@ -724,10 +727,14 @@ function render(r: Report): string {
       const samples = l[kind];
       const wall = median(samples.map((s) => s.wallMs));
       const rss = median(samples.map((s) => s.peakRss));
+      // The sandbox runs in this process: its own work (reading and checking what it received)
+      // is part of the wall time, but would be Dfns's, on Dfns's machines.
+      const net = median(samples.map((s) => s.wallMs - ((s as { sandboxMs?: number }).sandboxMs ?? 0)));
       return {
         l,
         kind,
         base,
+        net,
         baseRss,
         wall,
         rss,
@@ -748,7 +755,10 @@ function render(r: Report): string {
     return [
       [
         `large outputs, ${what}: time ≤ ${TARGETS.largeTime}× the baseline's`,
-        `worst ${ratio(worstTime.wall / worstTime.base)} (${worstTime.l.signatures.toLocaleString('en-US')} signatures)`,
+        `worst ${ratio(worstTime.wall / worstTime.base)} (${worstTime.l.signatures.toLocaleString('en-US')} signatures)` +
+          (kind === 'submit'
+            ? `; without the sandbox's own time, worst ${ratio(Math.max(...rows.map((x) => x.net / x.base)))}`
+            : ''),
         verdict(rows.every((x) => x.timeOk)),
       ],
       [
