@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseOutputFile, readActionYml, RUNNER_GITHUB_TOKEN } from '../../test/helpers/action-runner.ts';
+import { parseOutputFile, runnerEnv } from '../../test/helpers/action-runner.ts';
 
 export interface RunResult {
   wallMs: number;
@@ -140,30 +140,7 @@ export class ActionWorkspace {
 
   /** The environment of a step: the runner's variables and every input, with its default when not given. */
   env(inputs: Record<string, string> = {}): Record<string, string> {
-    const env: Record<string, string> = {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? this.runnerTemp,
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: this.dir,
-      RUNNER_TEMP: this.runnerTemp,
-      GITHUB_REPOSITORY: 'acme/keystore-ops',
-      GITHUB_RUN_ID: '4242',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: 'https://api.github.com',
-      GITHUB_EVENT_NAME: 'workflow_dispatch',
-      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-      GITHUB_ACTOR: 'octocat',
-      GITHUB_WORKFLOW: 'Submit keystore output',
-      GITHUB_JOB: 'submit',
-      ...this.commandFiles,
-    };
-    for (const [name, spec] of Object.entries(readActionYml().inputs)) {
-      const fallback = (spec.default ?? '').replace('${{ github.token }}', RUNNER_GITHUB_TOKEN);
-      env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = inputs[name] ?? fallback;
-    }
-    return env;
+    return runnerEnv({ workspace: this.dir, runnerTemp: this.runnerTemp, commandFiles: this.commandFiles, inputs });
   }
 }
 

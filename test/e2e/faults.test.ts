@@ -12,9 +12,16 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS } from '../../src/dfns/retry.ts';
-import type { Fault, FaultableCall, RecordedSubmission, SandboxCall } from '../sandbox/dfns-sandbox.ts';
-import { failureMessage, type ActionRun } from '../helpers/action-runner.ts';
+import type { Fault, FaultableCall } from '../sandbox/dfns-sandbox.ts';
 import { fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import {
+  NOTHING_SUBMITTED,
+  observeRun,
+  STACK_LINE,
+  START_MARGIN_MS,
+  UNKNOWN_ADVICE,
+  type ObservedRun,
+} from '../helpers/observed-run.ts';
 import { startRelay, type Relay } from '../helpers/relay.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -24,18 +31,10 @@ const LABEL: Record<FaultableCall, string> = {
   action: 'signing the user action (POST /auth/action)',
   submit: 'submitting the output',
 };
-const NOTHING_SUBMITTED = 'Nothing was submitted.';
-const UNKNOWN_ADVICE =
-  'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-  're-running could submit the output a second time.';
 const ERROR_ID = '2038837570328299032';
-/** Time a run may take beyond its timeout-seconds: starting Node and loading the bundle. */
-const START_MARGIN_MS = 1_500;
 
 const dfnsError = (status: number, message: string) => ({ error: { id: ERROR_ID, status, message, details: {} } });
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A line of a stack trace: `    at fn (file:line:column)`. */
-const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
 
 let e2e: E2E;
 let relay: Relay;
@@ -49,64 +48,19 @@ afterAll(async () => {
 });
 beforeEach(() => e2e.sandbox.clearFaults());
 
-interface FaultRun {
-  run: ActionRun;
-  /** The `::error::` line, undefined when the step succeeded. */
-  message: string | undefined;
-  /** Submissions the sandbox recorded during this run, and how many it accepted. */
-  submissions: RecordedSubmission[];
-  accepted: number;
-  /** Requests per call during this run. */
-  calls: Record<SandboxCall, number>;
-  /** The retry lines (warnings), in order. */
-  retries: string[];
-  ms: number;
-}
+type FaultRun = ObservedRun;
 
 /** Injects the faults, runs the action, and checks what every case must hold. */
-async function runWith(
+function runWith(
   faults: Array<[FaultableCall, Fault, number?]>,
   options: { inputs?: Record<string, string>; env?: Record<string, string> } = {},
 ): Promise<FaultRun> {
-  const { sandbox } = e2e;
-  for (const [call, fault, times] of faults) sandbox.injectFault(call, fault, times ?? 1);
-  const requestsBefore = sandbox.requests.length;
-  const submissionsBefore = sandbox.submissions.length;
-  const started = Date.now();
-  const run = await e2e.submit({
+  for (const [call, fault, times] of faults) e2e.sandbox.injectFault(call, fault, times ?? 1);
+  return observeRun(e2e, {
     files: { 'o.json': onchain },
     inputs: { path: 'o.json', ...options.inputs },
     ...(options.env ? { env: options.env } : {}),
   });
-  const ms = Date.now() - started;
-  const submissions = sandbox.submissions.slice(submissionsBefore);
-  const calls: Record<SandboxCall, number> = { init: 0, action: 0, submit: 0, other: 0 };
-  for (const request of sandbox.requests.slice(requestsBefore)) calls[request.call] += 1;
-  const errors = run.annotations.filter((a) => a.level === 'error');
-  const result: FaultRun = {
-    run,
-    message: errors.length > 0 ? failureMessage(run) : undefined,
-    submissions,
-    accepted: submissions.filter((s) => s.accepted).length,
-    calls,
-    retries: run.annotations.filter((a) => a.level === 'warning' && /^Dfns \w+ attempt/.test(a.message)).map((a) => a.message),
-    ms,
-  };
-
-  // What holds in every case.
-  expect(result.accepted, 'a run never makes Dfns accept the output twice').toBeLessThanOrEqual(1);
-  expect(run.stderr, 'nothing on stderr, in particular no stack trace').toBe('');
-  const visible = run.stdout.split('\n').filter((line) => !line.startsWith('::debug::'));
-  expect(visible.filter((line) => STACK_LINE.test(line)), 'a stack trace outside ::debug:: lines').toEqual([]);
-  if (run.outputs['status'] === 'success') {
-    expect(run.exitCode).toBe(0);
-    expect(errors).toEqual([]);
-    expect(result.accepted, 'a successful run submitted exactly once').toBe(1);
-  } else {
-    expect(run.exitCode).toBe(1);
-    expect(errors, 'one ::error:: line').toHaveLength(1);
-  }
-  return result;
 }
 
 function expectSubmitted(r: FaultRun): void {

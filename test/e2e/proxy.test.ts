@@ -9,20 +9,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Fault, FaultableCall, SandboxCall } from '../sandbox/dfns-sandbox.ts';
-import { failureMessage, type ActionRun } from '../helpers/action-runner.ts';
+import type { Fault, FaultableCall } from '../sandbox/dfns-sandbox.ts';
 import { startConnectProxy, type ConnectProxy, type ProxyRecord } from '../helpers/connect-proxy.ts';
 import { fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import { NOTHING_SUBMITTED, observeRun, START_MARGIN_MS, UNKNOWN_ADVICE, type ObservedRun } from '../helpers/observed-run.ts';
 import { startRelay, type Relay } from '../helpers/relay.ts';
 import { makeTestPki } from '../helpers/tls.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
-const NOTHING_SUBMITTED = 'Nothing was submitted.';
-const UNKNOWN_ADVICE =
-  'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-  're-running could submit the output a second time.';
-const START_MARGIN_MS = 1_500;
-const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
 const PROXY_USER = 'runner';
 const PROXY_PASSWORD = 'proxy-password-0123456789abcdef';
 
@@ -50,16 +44,9 @@ beforeEach(() => {
   proxy.refuseTunnels({ times: 0 });
 });
 
-interface ProxiedRun {
-  run: ActionRun;
-  message: string | undefined;
-  accepted: number;
-  calls: Record<SandboxCall, number>;
+interface ProxiedRun extends ObservedRun {
   /** What the proxy recorded during this run. */
   through: ProxyRecord[];
-  /** Retry lines, in order. */
-  retries: string[];
-  ms: number;
 }
 
 /** Runs against `apiUrl` with `env`, and checks what every run must hold. */
@@ -68,43 +55,15 @@ async function runVia(
   env: Record<string, string>,
   options: { inputs?: Record<string, string>; faults?: Array<[FaultableCall, Fault]>; via?: ConnectProxy } = {},
 ): Promise<ProxiedRun> {
-  const { sandbox } = e2e;
-  for (const [call, fault] of options.faults ?? []) sandbox.injectFault(call, fault);
+  for (const [call, fault] of options.faults ?? []) e2e.sandbox.injectFault(call, fault);
   const watched = options.via ?? proxy;
   const recordsBefore = watched.records.length;
-  const requestsBefore = sandbox.requests.length;
-  const submissionsBefore = sandbox.submissions.length;
-  const started = Date.now();
-  const run = await e2e.submit({
+  const observed = await observeRun(e2e, {
     files: { 'o.json': onchain },
     inputs: { path: 'o.json', 'dfns-api-url': apiUrl, ...options.inputs },
     env,
   });
-  const ms = Date.now() - started;
-  const calls: Record<SandboxCall, number> = { init: 0, action: 0, submit: 0, other: 0 };
-  for (const request of sandbox.requests.slice(requestsBefore)) calls[request.call] += 1;
-  const errors = run.annotations.filter((a) => a.level === 'error');
-  const result: ProxiedRun = {
-    run,
-    message: errors.length > 0 ? failureMessage(run) : undefined,
-    accepted: sandbox.submissions.slice(submissionsBefore).filter((s) => s.accepted).length,
-    calls,
-    through: watched.records.slice(recordsBefore),
-    retries: run.annotations.filter((a) => a.level === 'warning' && /^Dfns \w+ attempt/.test(a.message)).map((a) => a.message),
-    ms,
-  };
-  expect(result.accepted, 'never two submissions').toBeLessThanOrEqual(1);
-  expect(run.stderr).toBe('');
-  expect(run.stdout.split('\n').filter((line) => !line.startsWith('::debug::') && STACK_LINE.test(line))).toEqual([]);
-  if (run.outputs['status'] === 'success') {
-    expect(run.exitCode).toBe(0);
-    expect(errors).toEqual([]);
-    expect(result.accepted).toBe(1);
-  } else {
-    expect(run.exitCode).toBe(1);
-    expect(errors).toHaveLength(1);
-  }
-  return result;
+  return { ...observed, through: watched.records.slice(recordsBefore) };
 }
 
 const tunnel = (status: number | null) => ({ kind: 'connect', method: 'CONNECT', target: `127.0.0.1:${https.port}`, status });

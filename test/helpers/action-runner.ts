@@ -64,6 +64,48 @@ export function makeWorkspace(files: Record<string, string | Uint8Array> = {}): 
   return workspace;
 }
 
+/**
+ * The environment a runner gives a step: its variables, the command files, and every input
+ * of action.yml as `INPUT_<NAME>` (its default when not given). An input action.yml does not
+ * declare is a mistake of the caller.
+ */
+export function runnerEnv(step: {
+  workspace: string;
+  runnerTemp: string;
+  commandFiles: Record<string, string>;
+  inputs: Record<string, string>;
+}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? step.runnerTemp,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: step.workspace,
+    RUNNER_TEMP: step.runnerTemp,
+    GITHUB_REPOSITORY: 'acme/keystore-ops',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: 'Submit keystore output',
+    GITHUB_JOB: 'submit',
+    ...step.commandFiles,
+  };
+  const declared = readActionYml().inputs;
+  for (const [name, spec] of Object.entries(declared)) {
+    // The runner evaluates expressions in defaults; github.token is the only one action.yml uses.
+    const fallback = (spec.default ?? '').replace('${{ github.token }}', RUNNER_GITHUB_TOKEN);
+    env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = step.inputs[name] ?? fallback;
+  }
+  for (const name of Object.keys(step.inputs)) {
+    if (!(name in declared)) throw new Error(`test passes input "${name}", which action.yml does not declare`);
+  }
+  return env;
+}
+
 export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const workspace = options.workspace ?? makeWorkspace();
   for (const [name, content] of Object.entries(options.files ?? {})) {
@@ -80,34 +122,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     }),
   ) as Record<string, string>;
 
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? runnerTemp,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_REPOSITORY: 'acme/keystore-ops',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_WORKFLOW: 'Submit keystore output',
-    GITHUB_JOB: 'submit',
-    ...files,
-  };
-  const declared = readActionYml().inputs;
-  for (const [name, spec] of Object.entries(declared)) {
-    // The runner evaluates expressions in defaults; github.token is the only one action.yml uses.
-    const fallback = (spec.default ?? '').replace('${{ github.token }}', RUNNER_GITHUB_TOKEN);
-    env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = options.inputs?.[name] ?? fallback;
-  }
-  for (const name of Object.keys(options.inputs ?? {})) {
-    if (!(name in declared)) throw new Error(`test passes input "${name}", which action.yml does not declare`);
-  }
+  const env = runnerEnv({ workspace, runnerTemp, commandFiles: files, inputs: options.inputs ?? {} });
   Object.assign(env, options.env);
 
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(

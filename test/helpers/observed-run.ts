@@ -1,0 +1,69 @@
+/**
+ * One run of dist/index.js against the sandbox, observed from both sides, with what must hold
+ * in every case (the fault-injection and proxy suites): never two accepted submissions,
+ * exactly one when the step succeeded; one `::error::` line and exit code 1 otherwise; nothing
+ * on stderr and no stack trace outside `::debug::` lines.
+ */
+import { expect } from 'vitest';
+import type { RecordedSubmission, SandboxCall } from '../sandbox/dfns-sandbox.ts';
+import { failureMessage, type ActionRun, type RunOptions } from './action-runner.ts';
+import type { E2E } from './e2e.ts';
+
+export const NOTHING_SUBMITTED = 'Nothing was submitted.';
+export const UNKNOWN_ADVICE =
+  'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+  're-running could submit the output a second time.';
+/** Time a run may take beyond its timeout-seconds: starting Node and loading the bundle. */
+export const START_MARGIN_MS = 1_500;
+/** A line of a stack trace: `    at fn (file:line:column)`. */
+export const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
+
+export interface ObservedRun {
+  run: ActionRun;
+  /** The `::error::` line, undefined when the step succeeded. */
+  message: string | undefined;
+  /** Submissions the sandbox recorded during this run, and how many it accepted. */
+  submissions: RecordedSubmission[];
+  accepted: number;
+  /** Requests the sandbox received during this run, per call. */
+  calls: Record<SandboxCall, number>;
+  /** The retry lines (warnings), in order. */
+  retries: string[];
+  ms: number;
+}
+
+export async function observeRun(e2e: E2E, options: RunOptions): Promise<ObservedRun> {
+  const { sandbox } = e2e;
+  const requestsBefore = sandbox.requests.length;
+  const submissionsBefore = sandbox.submissions.length;
+  const started = Date.now();
+  const run = await e2e.submit(options);
+  const ms = Date.now() - started;
+  const submissions = sandbox.submissions.slice(submissionsBefore);
+  const calls: Record<SandboxCall, number> = { init: 0, action: 0, submit: 0, other: 0 };
+  for (const request of sandbox.requests.slice(requestsBefore)) calls[request.call] += 1;
+  const errors = run.annotations.filter((a) => a.level === 'error');
+  const observed: ObservedRun = {
+    run,
+    message: errors.length > 0 ? failureMessage(run) : undefined,
+    submissions,
+    accepted: submissions.filter((s) => s.accepted).length,
+    calls,
+    retries: run.annotations.filter((a) => a.level === 'warning' && /^Dfns \w+ attempt/.test(a.message)).map((a) => a.message),
+    ms,
+  };
+
+  expect(observed.accepted, 'a run never makes Dfns accept the output twice').toBeLessThanOrEqual(1);
+  expect(run.stderr, 'nothing on stderr, in particular no stack trace').toBe('');
+  const visible = run.stdout.split('\n').filter((line) => !line.startsWith('::debug::'));
+  expect(visible.filter((line) => STACK_LINE.test(line)), 'a stack trace outside ::debug:: lines').toEqual([]);
+  if (run.outputs['status'] === 'success') {
+    expect(run.exitCode).toBe(0);
+    expect(errors).toEqual([]);
+    expect(observed.accepted, 'a successful run submitted exactly once').toBe(1);
+  } else {
+    expect(run.exitCode).toBe(1);
+    expect(errors, 'one ::error:: line').toHaveLength(1);
+  }
+  return observed;
+}
