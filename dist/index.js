@@ -44940,6 +44940,70 @@ function countOutputs(output) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/data-part.ts
+/**
+ * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
+ * also the signed `userActionPayload`. `outputJson` is the file's own text, so nothing is
+ * re-serialized and no field is lost.
+ *
+ * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
+ * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
+ * A JSON string cannot hold a raw line break, so every one in the text is insignificant white
+ * space and the value is unchanged.
+ *
+ * The part is never built as one string: it is produced a slice at a time from the decoded
+ * text, which the run holds anyway, each time a request body is written. A whole copy (and its
+ * JSON-escaped copy for the init request) would be several times the file's size on top of it.
+ */
+/** UTF-16 units of the text per slice. */
+const SLICE_CHARS = 1024 * 1024;
+class DataPart {
+    byteLength;
+    #jsonText;
+    #head = '{"outputJson":';
+    #tail;
+    #sliceChars;
+    constructor(jsonText, checksum, sliceChars = SLICE_CHARS) {
+        this.#jsonText = jsonText;
+        this.#sliceChars = sliceChars;
+        this.#tail = `,"fileChecksum":"${checksum}"}`;
+        // A CR or an LF becomes a space (one byte for one), a CRLF one space (one byte for two).
+        let crlf = 0;
+        for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2))
+            crlf++;
+        this.byteLength = Buffer.byteLength(this.#head) + Buffer.byteLength(jsonText) - crlf + Buffer.byteLength(this.#tail);
+    }
+    *slices() {
+        yield this.#head;
+        yield* foldedSlices(this.#jsonText, this.#sliceChars);
+        yield this.#tail;
+    }
+    /** The whole part as one string: for tests and small outputs only. */
+    toString() {
+        return [...this.slices()].join('');
+    }
+}
+/** The text's slices with their line breaks folded to spaces (a CRLF to one). */
+function* foldedSlices(text, sliceChars) {
+    for (const slice of sliceText(text, sliceChars))
+        yield /[\r\n]/.test(slice) ? slice.replace(/\r\n?|\n/g, ' ') : slice;
+}
+/**
+ * `text` in slices of about `sliceChars` UTF-16 units, never cut between the two halves of a
+ * surrogate pair (each half would be encoded, or escaped, on its own) nor inside a CRLF (which
+ * would become two spaces instead of one).
+ */
+function* sliceText(text, sliceChars = SLICE_CHARS) {
+    for (let start = 0; start < text.length;) {
+        let end = Math.min(start + sliceChars, text.length);
+        const last = text.charCodeAt(end - 1);
+        if (end < text.length && ((last >= 0xd800 && last <= 0xdbff) || (last === 0x0d && text.charCodeAt(end) === 0x0a)))
+            end++;
+        yield text.slice(start, end);
+        start = end;
+    }
+}
+
 // EXTERNAL MODULE: ./src/dfns/paths.ts
 var paths = __nccwpck_require__(19005);
 // EXTERNAL MODULE: ./src/keystore-file.ts + 2 modules
@@ -45182,6 +45246,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
 async function run(inputs, env, io) {
     const facts = { startedAt: new Date(), artifact: null, file: null, output: null, failed: [], request: null, answer: null };
     let outcome;
@@ -45275,15 +45340,13 @@ async function run_submit(inputs, env, io, facts) {
     if (inputs.dryRun) {
         io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
             `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-            `data part ${dataPartByteLength(file.jsonText, checksum)} bytes, ${counts.summary}.`);
+            `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${counts.summary}.`);
         return 'dry-run';
     }
-    const dataPart = buildDataPart(file.jsonText, checksum);
-    // The parsed output and the decoded text (several times the file's size) are not needed any
-    // more: let them go before the requests make their own copies of the data part.
-    // eslint-disable-next-line no-useless-assignment -- the assignment is the release
+    const dataPart = new DataPart(file.jsonText, checksum);
+    // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
     file = undefined;
-    const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(66)]).then(__nccwpck_require__.bind(__nccwpck_require__, 35066));
+    const { submitKeystoreOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 24363));
     io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
     const answer = await submitKeystoreOutput({
         apiUrl: inputs.apiUrl,
@@ -45445,26 +45508,6 @@ function warnOnOperationMismatch(inputs, file, io) {
         io.warning(`operation is "${inputs.operation}" but no entry of the output is of type "${expected}"; ` +
             'check the "operation" input', 'operation does not match the output');
     }
-}
-/**
- * The `data` part, serialized once: also the signed `userActionPayload`. `outputJson` is the
- * file's own JSON text, so nothing is re-serialized and no field is lost.
- *
- * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
- * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
- * A JSON string cannot hold a raw line break, so every one in the text is insignificant
- * white space and the value is unchanged.
- */
-function buildDataPart(jsonText, checksum) {
-    const oneLine = /[\r\n]/.test(jsonText) ? jsonText.replace(/\r\n?|\n/g, ' ') : jsonText;
-    return `{"outputJson":${oneLine},"fileChecksum":"${checksum}"}`;
-}
-/** Buffer.byteLength(buildDataPart(jsonText, checksum)), without building it: CRLF becomes one space. */
-function dataPartByteLength(jsonText, checksum) {
-    let crlf = 0;
-    for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2))
-        crlf++;
-    return Buffer.byteLength(buildDataPart('', checksum)) + Buffer.byteLength(jsonText) - crlf;
 }
 function requireValue(value) {
     if (value === undefined)

@@ -630,23 +630,17 @@ function submissionExplanation(r: Report): string {
   return `A submission of ${largest.signatures.toLocaleString('en-US')} signatures takes ${ms(sub - dry)} and ${mb(subRss - dryRss)} of peak RSS more
 than its dry run (the sandbox, in the benchmark's process, was busy ${ms(sandbox)} of it; for ${smallest.signatures.toLocaleString('en-US')} signatures
 the three calls add ${ms(smallAdded)}: loading the Dfns client and undici 8, signing, three round trips). The rest is the
-output travelling three times on loopback (the init request carries the data part JSON-escaped as its
-\`userActionPayload\`; the submission carries the data part and the file), and what the Dfns client
-(\`src/dfns/client.ts\`, \`src/dfns/multipart.ts\`) holds while it does:
+output travelling three times on loopback: the init request carries the data part JSON-escaped as its
+\`userActionPayload\`, and the submission carries the data part and the file. No whole copy of the output is made
+for them (see [What happens to the bytes](#what-happens-to-the-bytes)): the bodies are streamed a slice at a time, so
+the client's own memory is a few slices of about a megabyte, and the init body is escaped twice (once to learn its
+length, once as it is sent), the price of not holding it.
 
-- the data part as a string (built once from the decoded text, \`buildDataPart\`) and as UTF-8 bytes (the
-  multipart \`data\` part), each about the file's size;
-- the init body, \`JSON.stringify\` of the payload (the largest single cost in the client: escaping about
-  a million quotes) encoded once to bytes, about 1.2× the file's size; built once and reused by any retry;
-- the file part is the file's own bytes: the multipart body is written as a stream of chunks over them,
-  byte for byte what undici's \`FormData\` writes (\`test/unit/multipart.test.ts\`), without its
-  \`Blob\` copy of the file and its encoding of the data part on each attempt.
-
-The rest of the peak is garbage: the parsed output and zod's own objects from validation (the dry run's
-peak) are dead once the requests are built, but V8 collects them only when it needs the room, so they
-and the request bodies add up for a moment. The profile above shows the rest of the time: the same
-parsing and validation as the dry run, \`JSON.stringify\` in \`submitKeystoreOutput\`, and the main thread
-idle while the sandbox, in the benchmark's process, reads and checks the 2.2× the file's size it received. As it is,
+What the peak adds to the dry run's is V8's: the parsed output and zod's objects are dead by then, but the heap
+they grew stays committed (V8 returns it to the system later, if at all, in a run this short), and the slices'
+buffers are collected in batches. The profile above shows where the time goes: the same parsing and validation
+as the dry run, the escaping (\`JSON.stringify\` of each slice, in \`src/dfns/body.ts\`), and the main thread idle
+while the sandbox, in the benchmark's process, reads and checks the 2.2× the file's size it received. As it is,
 the peak is ${ratio(subRss / largest.fileBytes)} the file's size.`;
 }
 
@@ -962,9 +956,8 @@ ${table(
 )}
 
 Target, for the action's own work (a dry run): one parse, one decode, no serialization, no copy: ${verdict(copiesOk(r))}.
-A submission adds what sending the output takes: the data part built once from the decoded text
-(\`String#replace\`: its line breaks folded to spaces), and the Dfns client's copies (see
-[Where the time goes](#where-the-time-goes)).
+A submission adds nothing at the file's size: its request bodies are written a slice of about a megabyte
+at a time (see [What happens to the bytes](#what-happens-to-the-bytes)), below what this table counts.
 
 ## The hash worker: when it pays off
 
@@ -1022,9 +1015,11 @@ ${submissionExplanation(r)}
   without building anything.
 - **Validated once.** zod checks the parsed value; what the run uses is the parsed value itself.
   (zod builds its own output objects while it checks; they are dropped at once.)
-- **Never re-serialized.** The data part embeds the file's own JSON text, sliced out of the
-  decoded string (its line breaks folded to spaces), built once and only for a submission: a dry run
-  computes its size without building it. Signing and sending it are the Dfns client's (\`src/dfns/\`).
+- **Never re-serialized, never copied whole.** The data part embeds the file's own JSON text, and is
+  never built as one string (\`src/data-part.ts\`): each request body is written as a stream, a slice of
+  the decoded text at a time (its line breaks folded to spaces; JSON-escaped for the init request's
+  \`userActionPayload\`; encoded to UTF-8), and the multipart file part is the file's bytes themselves
+  (\`src/dfns/body.ts\`). A dry run computes the data part's size without producing it.
 `;
 }
 

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ChecksumMismatchError, startSha256 } from './checksum.ts';
+import { DataPart } from './data-part.ts';
 import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts';
 import type { RunContext } from './artifact.ts';
 import type { SubmitAnswer } from './dfns/client.ts';
@@ -160,14 +161,12 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
     io.info(
       `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
         `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-        `data part ${dataPartByteLength(file.jsonText, checksum)} bytes, ${counts.summary}.`,
+        `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${counts.summary}.`,
     );
     return 'dry-run';
   }
-  const dataPart = buildDataPart(file.jsonText, checksum);
-  // The parsed output and the decoded text (several times the file's size) are not needed any
-  // more: let them go before the requests make their own copies of the data part.
-  // eslint-disable-next-line no-useless-assignment -- the assignment is the release
+  const dataPart = new DataPart(file.jsonText, checksum);
+  // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
   file = undefined;
 
   const { submitKeystoreOutput } = await import('./dfns/client.ts');
@@ -368,27 +367,6 @@ function warnOnOperationMismatch(inputs: Inputs, file: KeystoreFile, io: ActionI
       'operation does not match the output',
     );
   }
-}
-
-/**
- * The `data` part, serialized once: also the signed `userActionPayload`. `outputJson` is the
- * file's own JSON text, so nothing is re-serialized and no field is lost.
- *
- * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
- * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
- * A JSON string cannot hold a raw line break, so every one in the text is insignificant
- * white space and the value is unchanged.
- */
-export function buildDataPart(jsonText: string, checksum: string): string {
-  const oneLine = /[\r\n]/.test(jsonText) ? jsonText.replace(/\r\n?|\n/g, ' ') : jsonText;
-  return `{"outputJson":${oneLine},"fileChecksum":"${checksum}"}`;
-}
-
-/** Buffer.byteLength(buildDataPart(jsonText, checksum)), without building it: CRLF becomes one space. */
-export function dataPartByteLength(jsonText: string, checksum: string): number {
-  let crlf = 0;
-  for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2)) crlf++;
-  return Buffer.byteLength(buildDataPart('', checksum)) + Buffer.byteLength(jsonText) - crlf;
 }
 
 function requireValue<T>(value: T | undefined): T {

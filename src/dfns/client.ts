@@ -9,7 +9,8 @@ import type { Operation } from '../inputs.ts';
 import type { Logger } from '../logger.ts';
 import { safeText } from '../safe-text.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
-import { buildSubmissionBody, type MultipartBody } from './multipart.ts';
+import type { DataPart } from '../data-part.ts';
+import { initBody, multipartBody, type StreamedBody } from './body.ts';
 import { submissionPath } from './paths.ts';
 import { DfnsTransport, type HttpAnswer } from './http.ts';
 import {
@@ -41,8 +42,8 @@ export interface SubmitRequest {
   key: ServiceAccountKey;
   storeId: string;
   operation: Operation;
-  /** The `data` part, serialized once: also the signed `userActionPayload`. */
-  dataPart: string;
+  /** The `data` part: also the signed `userActionPayload`. */
+  dataPart: DataPart;
   file: { bytes: Uint8Array; name: string };
   timeoutSeconds: number;
   deadline: number;
@@ -89,25 +90,16 @@ export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAn
       ),
   };
   const path = submissionPath(req.storeId, req.operation);
-  // Both request bodies that carry the output are built once, as bytes, and sent as they are by
-  // every attempt: the init body (the data part, JSON-escaped) and the multipart body (the data
-  // part's bytes and the file's own bytes, not a copy of them).
-  const initBody = Buffer.from(
-    JSON.stringify({
-      userActionPayload: req.dataPart,
-      userActionHttpMethod: 'POST',
-      userActionHttpPath: path,
-      userActionServerKind: 'Api',
-    }),
-  );
-  const submission = buildSubmissionBody({
-    data: Buffer.from(req.dataPart),
+  // The two bodies that carry the output, written a slice at a time by every attempt (body.ts).
+  const init = initBody(req.dataPart, path);
+  const submission = multipartBody({
+    data: req.dataPart,
     file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
   });
   try {
     return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
       const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () =>
-        initChallenge(transport, req, initBody),
+        initChallenge(transport, req, init),
       );
       const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () =>
         signChallenge(transport, req, challenge),
@@ -127,7 +119,7 @@ export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAn
 async function initChallenge(
   transport: DfnsTransport,
   req: SubmitRequest,
-  body: Uint8Array,
+  body: StreamedBody,
 ): Promise<z.infer<typeof ChallengeAnswer>> {
   const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
   const challenge = parseAnswer('init', answer, ChallengeAnswer);
@@ -170,7 +162,7 @@ async function submit(
   transport: DfnsTransport,
   req: SubmitRequest,
   path: string,
-  body: MultipartBody,
+  body: StreamedBody,
   userAction: string,
 ): Promise<DfnsAnswer> {
   const answer = await transport.post('submit', path, body, { 'x-dfns-useraction': userAction });

@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { DfnsDeadlineError, DfnsNetworkError, type DfnsCall } from './errors.ts';
-import type { MultipartBody } from './multipart.ts';
+import type { StreamedBody } from './body.ts';
 
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -75,13 +75,13 @@ export class DfnsTransport {
   }
 
   /**
-   * POSTs to Dfns and reads the whole answer: `body` is JSON (text or its UTF-8 bytes) or a
-   * multipart body. Throws DfnsNetworkError or DfnsDeadlineError.
+   * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
+   * Throws DfnsNetworkError or DfnsDeadlineError.
    */
   async post(
     call: DfnsCall,
     path: string,
-    body: string | Uint8Array | MultipartBody,
+    body: string | StreamedBody,
     extraHeaders: Record<string, string> = {},
   ): Promise<HttpAnswer> {
     const remaining = this.#options.deadline - Date.now();
@@ -92,15 +92,15 @@ export class DfnsTransport {
       accept: 'application/json',
       ...extraHeaders,
     };
-    let payload: string | Uint8Array | Readable;
-    if (typeof body === 'string' || body instanceof Uint8Array) {
+    let payload: string | Readable;
+    if (typeof body === 'string') {
       headers['content-type'] = 'application/json';
       payload = body;
     } else {
       headers['content-type'] = body.contentType;
       headers['content-length'] = String(body.byteLength);
-      // A fresh stream over the same chunks for each attempt: nothing is copied.
-      payload = Readable.from(body.chunks, { objectMode: false });
+      // A fresh stream for each attempt, which encodes (or hands over) one chunk at a time.
+      payload = Readable.from(body.chunks(), { objectMode: false });
     }
 
     // The deadline. undici only notices an aborted signal once the request has a connection, so

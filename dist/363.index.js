@@ -1,8 +1,8 @@
-export const id = 66;
-export const ids = [66];
+export const id = 363;
+export const ids = [363];
 export const modules = {
 
-/***/ 35066:
+/***/ 24363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -21,51 +21,97 @@ var safe_text = __webpack_require__(91452);
 var errors = __webpack_require__(31142);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
-;// CONCATENATED MODULE: ./src/dfns/multipart.ts
+;// CONCATENATED MODULE: ./src/dfns/body.ts
 /**
- * The submission's `multipart/form-data` body, written as undici's FormData writes it (the
- * WHATWG encoding, byte for byte; a test compares the two), but as a list of chunks that
- * holds the file's own bytes rather than a copy: FormData would need the file as a Blob (a
- * copy) and would encode the data part again on every attempt. The body is built once and
- * sent as it is by every attempt.
+ * The request bodies that carry the output: the init request's JSON (the data part, escaped
+ * as the `userActionPayload` string) and the multipart submission (the data part and the
+ * file). Both are written as streams of chunks, produced as the socket takes them, from the
+ * data part's slices (see data-part.ts) and the file's own bytes: no whole copy of the output
+ * is made, in either encoding, for any attempt.
+ *
+ * The multipart body is byte for byte what undici's FormData writes for the same fields, and
+ * the init body what JSON.stringify writes for the same object (tests compare them).
  */
 
 /**
- * Builds the body, with a boundary from `nextBoundary` that occurs in neither part (with 96
- * random bits it never does, and that is checked rather than assumed).
+ * `JSON.stringify({ userActionPayload, userActionHttpMethod, userActionHttpPath,
+ * userActionServerKind })`, with the payload escaped a slice at a time. Its length is found by
+ * escaping once up front; the bytes are escaped again as they are sent.
  */
-function buildSubmissionBody(parts, nextBoundary = randomBoundary) {
-    const data = asBuffer(parts.data);
-    if (data.includes(0x0a) || data.includes(0x0d)) {
-        throw new Error('internal: the data part holds a line break, which form encoding would rewrite');
-    }
+function initBody(payload, httpPath) {
+    const head = Buffer.from('{"userActionPayload":"');
+    const tail = Buffer.from(`",${JSON.stringify({ userActionHttpMethod: 'POST', userActionHttpPath: httpPath, userActionServerKind: 'Api' }).slice(1)}`);
+    let byteLength = head.byteLength + tail.byteLength;
+    for (const escaped of escapedSlices(payload))
+        byteLength += Buffer.byteLength(escaped);
+    return {
+        contentType: 'application/json',
+        byteLength,
+        *chunks() {
+            yield head;
+            for (const escaped of escapedSlices(payload))
+                yield Buffer.from(escaped);
+            yield tail;
+        },
+    };
+}
+/** Each slice as JSON.stringify escapes it inside a string (slices never split a surrogate pair). */
+function* escapedSlices(text) {
+    for (const slice of text.slices())
+        yield JSON.stringify(slice).slice(1, -1);
+}
+/**
+ * The submission's `multipart/form-data` body, with a boundary from `nextBoundary` that occurs
+ * in neither part (with 96 random bits it never does, and that is checked rather than assumed).
+ */
+function multipartBody(parts, nextBoundary = randomBoundary) {
+    const file = asBuffer(parts.file.bytes);
     let chosen = nextBoundary();
-    for (let tries = 1; occursIn(parts.data, chosen) || occursIn(parts.file.bytes, chosen); tries++) {
+    for (let tries = 1; occursInText(parts.data, chosen) || file.includes(chosen); tries++) {
         if (tries >= 10)
             throw new Error('internal: no multipart boundary found that occurs in neither part');
         chosen = nextBoundary();
     }
     const head = (disposition, type) => Buffer.from(`--${chosen}\r\nContent-Disposition: form-data; ${disposition}\r\n${type === undefined ? '' : `Content-Type: ${type}\r\n`}\r\n`);
-    const chunks = [
-        head('name="data"'),
-        parts.data,
+    const dataHead = head('name="data"');
+    const fileHead = Buffer.concat([
         Buffer.from('\r\n'),
         head(`name="file"; filename="${escapeName(parts.file.name)}"`, parts.file.type),
-        parts.file.bytes,
-        Buffer.from(`\r\n--${chosen}--\r\n`),
-    ];
+    ]);
+    const tail = Buffer.from(`\r\n--${chosen}--\r\n`);
     return {
         contentType: `multipart/form-data; boundary=${chosen}`,
-        chunks,
-        byteLength: chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0),
+        byteLength: dataHead.byteLength + parts.data.byteLength + fileHead.byteLength + file.byteLength + tail.byteLength,
+        *chunks() {
+            yield dataHead;
+            for (const slice of parts.data.slices())
+                yield Buffer.from(slice);
+            yield fileHead;
+            yield file;
+            yield tail;
+        },
     };
 }
-/** The shape of undici's boundaries: `----formdata-undici-` and a number. */
+/**
+ * Whether `boundary` occurs in the text, also across two slices; a line break in it is a bug of
+ * the caller (form encoding would rewrite it, and the part would differ from the signed payload).
+ */
+function occursInText(text, boundary) {
+    let carry = '';
+    for (const slice of text.slices()) {
+        if (slice.includes('\n') || slice.includes('\r')) {
+            throw new Error('internal: the data part holds a line break, which form encoding would rewrite');
+        }
+        const edge = boundary.length - 1; // a boundary across two slices has at most this much in each
+        if (slice.includes(boundary) || (carry + slice.slice(0, edge)).includes(boundary))
+            return true;
+        carry = edge > 0 ? slice.slice(-edge) : '';
+    }
+    return false;
+}
+/** The shape of undici's boundaries (`----formdata-undici-` and a number), with random hex. */
 function randomBoundary() {
     return `----formdata-dfns-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
-}
-function occursIn(bytes, boundary) {
-    return asBuffer(bytes).includes(boundary);
 }
 /** A Buffer over the same memory (for its memchr-based search), not a copy. */
 function asBuffer(bytes) {
@@ -132,8 +178,8 @@ class DfnsTransport {
         return this.#options.deadline;
     }
     /**
-     * POSTs to Dfns and reads the whole answer: `body` is JSON (text or its UTF-8 bytes) or a
-     * multipart body. Throws DfnsNetworkError or DfnsDeadlineError.
+     * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
+     * Throws DfnsNetworkError or DfnsDeadlineError.
      */
     async post(call, path, body, extraHeaders = {}) {
         const remaining = this.#options.deadline - Date.now();
@@ -146,15 +192,15 @@ class DfnsTransport {
             ...extraHeaders,
         };
         let payload;
-        if (typeof body === 'string' || body instanceof Uint8Array) {
+        if (typeof body === 'string') {
             headers['content-type'] = 'application/json';
             payload = body;
         }
         else {
             headers['content-type'] = body.contentType;
             headers['content-length'] = String(body.byteLength);
-            // A fresh stream over the same chunks for each attempt: nothing is copied.
-            payload = external_node_stream_.Readable.from(body.chunks, { objectMode: false });
+            // A fresh stream for each attempt, which encodes (or hands over) one chunk at a time.
+            payload = external_node_stream_.Readable.from(body.chunks(), { objectMode: false });
         }
         // The deadline. undici only notices an aborted signal once the request has a connection, so
         // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
@@ -417,22 +463,15 @@ async function submitKeystoreOutput(req) {
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
     const path = (0,paths/* submissionPath */.w)(req.storeId, req.operation);
-    // Both request bodies that carry the output are built once, as bytes, and sent as they are by
-    // every attempt: the init body (the data part, JSON-escaped) and the multipart body (the data
-    // part's bytes and the file's own bytes, not a copy of them).
-    const initBody = Buffer.from(JSON.stringify({
-        userActionPayload: req.dataPart,
-        userActionHttpMethod: 'POST',
-        userActionHttpPath: path,
-        userActionServerKind: 'Api',
-    }));
-    const submission = buildSubmissionBody({
-        data: Buffer.from(req.dataPart),
+    // The two bodies that carry the output, written a slice at a time by every attempt (body.ts).
+    const init = initBody(req.dataPart, path);
+    const submission = multipartBody({
+        data: req.dataPart,
         file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
     });
     try {
         return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
-            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, initBody));
+            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init));
             const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
             req.setSecret(userAction);
             return { ...(await client_submit(transport, req, path, submission, userAction)), attempts: attempt };
