@@ -35,15 +35,15 @@ var external_node_crypto_ = __webpack_require__(77598);
 
 /**
  * `JSON.stringify({ userActionPayload, userActionHttpMethod, userActionHttpPath,
- * userActionServerKind })`, with the payload escaped a slice at a time. Its length is found by
- * escaping once up front; the bytes are escaped again as they are sent.
+ * userActionServerKind })`, with the payload escaped a slice at a time as it is sent. Its
+ * length is counted up front without escaping (see escapedByteLength).
  */
 function initBody(payload, httpPath) {
     const head = Buffer.from('{"userActionPayload":"');
     const tail = Buffer.from(`",${JSON.stringify({ userActionHttpMethod: 'POST', userActionHttpPath: httpPath, userActionServerKind: 'Api' }).slice(1)}`);
     let byteLength = head.byteLength + tail.byteLength;
-    for (const escaped of escapedSlices(payload))
-        byteLength += Buffer.byteLength(escaped);
+    for (const slice of payload.slices())
+        byteLength += escapedByteLength(slice);
     return {
         contentType: 'application/json',
         byteLength,
@@ -54,6 +54,25 @@ function initBody(payload, httpPath) {
             yield tail;
         },
     };
+}
+/** Characters JSON.stringify writes otherwise than as their UTF-8: controls, and surrogates (lone ones escaped). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const NOT_PLAIN = /[\u0000-\u001f\ud800-\udfff]/;
+/**
+ * Bytes of `JSON.stringify(slice)` between its quotes. A slice of plain characters (as a keystore
+ * output's text is) only has its quotes and backslashes escaped, one byte more each: they are
+ * counted. Any other slice is escaped to be measured.
+ */
+function escapedByteLength(slice) {
+    if (NOT_PLAIN.test(slice))
+        return Buffer.byteLength(JSON.stringify(slice)) - 2;
+    return Buffer.byteLength(slice) + occurrences(slice, '"') + occurrences(slice, '\\');
+}
+function occurrences(text, char) {
+    let n = 0;
+    for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1))
+        n++;
+    return n;
 }
 /** Each slice as JSON.stringify escapes it inside a string (slices never split a surrogate pair). */
 function* escapedSlices(text) {
