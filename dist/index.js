@@ -45221,6 +45221,8 @@ function code(text, max = 200) {
     return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
 }
 
+// EXTERNAL MODULE: ./src/zip.ts
+var zip = __nccwpck_require__(50928);
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test. */
 const ACTION_NAME = 'dfns-keystore-output-action';
@@ -45233,6 +45235,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
  * report. Never reads inputs itself and never exits: it returns what happened and the entry
  * point turns that into the step's result. Every run that read the file leaves a receipt.
  */
+
 
 
 
@@ -45298,7 +45301,8 @@ async function run_submit(inputs, env, io, facts) {
         path: source.fileOutput,
         size: bytes.byteLength,
         sha256: checksum,
-        shape: file?.shape ?? (isZipShape(source.parsed, bytes) ? 'archive' : 'json'),
+        // A file that could not be read still has the shape the reader took it for.
+        shape: file?.shape ?? ((0,zip/* isZip */.K0)(bytes) ? 'archive' : 'json'),
         entry: file?.entryName ?? null,
     };
     if (file === undefined)
@@ -45373,9 +45377,6 @@ async function run_submit(inputs, env, io, facts) {
         attempts: answer.attempts,
     };
     return reportAnswer(io, answer);
-}
-function isZipShape(parsed, bytes) {
-    return parsed ? parsed.shape === 'archive' : bytes[0] === 0x50 && bytes[1] === 0x4b;
 }
 /** What Dfns (or the network) said, from the error that ended the run. */
 function answerFromError(error) {

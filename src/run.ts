@@ -28,6 +28,7 @@ import {
   type Receipt,
 } from './report.ts';
 import { safeText } from './safe-text.ts';
+import { isZip } from './zip.ts';
 import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from './version.ts';
 
 export interface ActionIO extends Logger {
@@ -117,7 +118,8 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
     path: source.fileOutput,
     size: bytes.byteLength,
     sha256: checksum,
-    shape: file?.shape ?? (isZipShape(source.parsed, bytes) ? 'archive' : 'json'),
+    // A file that could not be read still has the shape the reader took it for.
+    shape: file?.shape ?? (isZip(bytes) ? 'archive' : 'json'),
     entry: file?.entryName ?? null,
   };
   if (file === undefined) throw invalid;
@@ -196,10 +198,6 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
     attempts: answer.attempts,
   };
   return reportAnswer(io, answer);
-}
-
-function isZipShape(parsed: KeystoreFile | undefined, bytes: Uint8Array): boolean {
-  return parsed ? parsed.shape === 'archive' : bytes[0] === 0x50 && bytes[1] === 0x4b;
 }
 
 /** What Dfns (or the network) said, from the error that ended the run. */

@@ -84,6 +84,15 @@ describe('the receipt', () => {
     expect(receipt.file).toEqual({ name: 'o.zip', path: 'o.zip', size: zip.byteLength, sha256: sha256(zip), shape: 'archive', entry: 'out/keystore-output.json' });
   });
 
+  it('records an archive that holds no keystore output as an archive, with no entry', async () => {
+    const zip = makeZip([{ name: 'README.txt', data: 'nothing here' }]);
+    const run = await submitFixture({ 'dry-run': 'true' }, { 'o.zip': zip });
+    expect(run.exitCode).toBe(1);
+    const receipt = receiptOf(run);
+    expect(receipt.outcome).toBe('failed');
+    expect(receipt.file).toEqual({ name: 'o.zip', path: 'o.zip', size: zip.byteLength, sha256: sha256(zip), shape: 'archive', entry: null });
+  });
+
   it('records partial, and fails the step on it only with fail-on-partial', async () => {
     e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'partial' } });
     try {
