@@ -8,13 +8,13 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  submitKeystoreOutput: () => (/* binding */ submitKeystoreOutput)
+  submitOutput: () => (/* binding */ submitOutput)
 });
 
 // UNUSED EXPORTS: CredentialMismatchError
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __webpack_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(38816);
 // EXTERNAL MODULE: ./src/safe-text.ts
 var safe_text = __webpack_require__(91452);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
@@ -141,8 +141,8 @@ function escapeName(name) {
     return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 }
 
-// EXTERNAL MODULE: ./src/dfns/paths.ts
-var paths = __webpack_require__(19005);
+// EXTERNAL MODULE: ./src/schemas/operations.ts
+var operations = __webpack_require__(44820);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -440,7 +440,7 @@ async function withRetries(call, maxAttempts, context, attempt) {
 
 ;// CONCATENATED MODULE: ./src/dfns/client.ts
 /**
- * Submits a key store output to Dfns as a service account: create the user action challenge,
+ * Submits an offline signer output to Dfns as a service account: create the user action challenge,
  * sign it with the service account key, exchange it for a user action token, then POST the
  * multipart submission. Every answer is checked with zod.
  */
@@ -459,12 +459,11 @@ const ChallengeAnswer = schemas/* looseObject */._H3({
     }),
 });
 const UserActionAnswer = schemas/* looseObject */._H3({ userAction: schemas/* string */.YjP().min(1) });
-const SubmissionAnswer = schemas/* looseObject */._H3({ status: schemas/* enum */.k5n(['success', 'partial']) });
 /** The service account's credential is not one the token's user may sign with. */
 class CredentialMismatchError extends Error {
     name = 'CredentialMismatchError';
 }
-async function submitKeystoreOutput(req) {
+async function submitOutput(req) {
     const transport = new DfnsTransport({
         apiUrl: req.apiUrl,
         token: req.token,
@@ -481,7 +480,7 @@ async function submitKeystoreOutput(req) {
         onDeadline: (call, attempt, delayMs, error) => req.log.info(`Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
-    const path = (0,paths/* submissionPath */.w)(req.storeId, req.operation);
+    const path = (0,operations/* submissionPath */.wy)(req.storeId, req.operation);
     // The two bodies that carry the output, written a slice at a time by every attempt (body.ts).
     const init = initBody(req.dataPart, path);
     const submission = multipartBody({
@@ -506,7 +505,7 @@ async function submitKeystoreOutput(req) {
     }
 }
 async function initChallenge(transport, req, body) {
-    const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
+    const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), body.byteLength);
     const challenge = parseAnswer('init', answer, ChallengeAnswer);
     const ids = challenge.allowCredentials.key.map((k) => k.id);
     if (!ids.includes(req.credentialId)) {
@@ -540,11 +539,11 @@ async function client_submit(transport, req, path, body, userAction) {
     if (answer.status === 202) {
         return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
     }
-    expectOk('submit', req, answer);
-    const { status } = parseAnswer('submit', answer, SubmissionAnswer);
-    return { kind: 'answered', httpStatus: answer.status, status };
+    expectOk('submit', req, answer, body.byteLength);
+    return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, (0,operations/* operationSpec */.po)(req.operation).answer) };
 }
-function expectOk(call, req, answer) {
+/** The answer, when it is a success; `requestBytes` is the size of the body it answers, when that body carries the output. */
+function expectOk(call, req, answer, requestBytes) {
     if (answer.status === 200 || (answer.status === 201 && call !== 'submit'))
         return answer;
     if (answer.status >= 200 && answer.status < 300) {
@@ -557,6 +556,7 @@ function expectOk(call, req, answer) {
         bodyText: answer.bodyText,
         operation: req.operation,
         storeId: req.storeId,
+        ...(requestBytes === undefined ? {} : { sizes: { request: requestBytes, file: req.file.bytes.byteLength } }),
         retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
     });
 }

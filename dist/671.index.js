@@ -6,36 +6,36 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   findKeystoreOutputIn: () => (/* binding */ findKeystoreOutputIn)
+/* harmony export */   findOutputIn: () => (/* binding */ findOutputIn)
 /* harmony export */ });
 /* unused harmony export MAX_ARTIFACT_FILES */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _keystore_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(31522);
+/* harmony import */ var _output_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(47637);
 /* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(91452);
 /* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(50928);
 /**
- * Finds the keystore output among a downloaded artifact's files when `path` is not given:
- * the single `.json` keystore output, or the single zip archive holding one.
+ * Finds the output among a downloaded artifact's files when `path` is not given: the single
+ * `.json` output (keystore-output or fleet-output), or the single zip archive holding one.
  */
 
 
 
 
 
-/** An artifact with more files than this is not a keystore output's. */
+/** An artifact with more files than this is not an output's. */
 const MAX_ARTIFACT_FILES = 1000;
 const LISTED_FILES = 20;
-function findKeystoreOutputIn(dir, artifactLabel) {
+function findOutputIn(dir, artifactLabel) {
     const files = listFiles(dir);
     const candidates = files.filter((rel) => rel.toLowerCase().endsWith('.json') || startsWithZipMagic((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel)));
     const list = (names) => names.slice(0, LISTED_FILES).map((n) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(n)}"`).join(', ') +
         (names.length > LISTED_FILES ? ` and ${names.length - LISTED_FILES} more` : '');
-    const { candidate, result } = (0,_keystore_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickKeystoreOutput */ .nx)(candidates, (rel) => (0,_keystore_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeystoreFile */ .C3)((0,_keystore_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel), rel), {
-        several: (found) => `${artifactLabel} holds ${found.length} keystore outputs (${list(found)}); pass "path" to choose one`,
-        none: (tried) => `${artifactLabel} holds no keystore output (a .json keystore output, or a zip archive holding one${tried > 1 ? ', that is valid' : ''}). ` +
+    const { candidate, result } = (0,_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickOutput */ .Lx)(candidates, (rel) => (0,_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutputFile */ .X2)((0,_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel), rel), {
+        several: (found) => `${artifactLabel} holds ${found.length} outputs (${list(found)}); pass "path" to choose one`,
+        none: (tried) => `${artifactLabel} holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one${tried > 1 ? ', that is valid' : ''}). ` +
             `It contains: ${files.length === 0 ? '(no files)' : list(files)}`,
     });
     return { located: { path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, candidate), displayPath: candidate }, file: result };
@@ -48,7 +48,7 @@ function listFiles(dir) {
             continue;
         out.push((0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(dir, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(entry.parentPath, entry.name)));
         if (out.length > MAX_ARTIFACT_FILES) {
-            throw new Error(`the artifact holds more than ${MAX_ARTIFACT_FILES} files; pass "path" to name the keystore output`);
+            throw new Error(`the artifact holds more than ${MAX_ARTIFACT_FILES} files; pass "path" to name the output file`);
         }
     }
     return out.sort();

@@ -51,6 +51,8 @@ const PROBE_MIB = [1, 2, 4, 8, 16];
 const DIST = join(ROOT, 'dist');
 const DIST_ENTRY = join(DIST, 'index.js');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'onchain-sign-output.json');
+/** The fleet-output document of the cold start's second row. */
+const FLEET_FIXTURE = join(ROOT, 'test', 'fixtures', 'genesis-output.json');
 const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
 const ORG_ID = 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7';
 /** Peak RSS target: 6 × the file size + 100 MB. */
@@ -102,8 +104,11 @@ interface Cold {
   floorZod: number[];
   floorMinified: number[];
   action: number[];
+  /** The dry run of a fleet output (genesis). */
+  actionFleet: number[];
   actionMinified: number[];
   fileBytes: number;
+  fleetFileBytes: number;
   minifiedBytes: number;
 }
 
@@ -111,8 +116,11 @@ async function coldStart(runner: Runner, scratch: string, entries: ColdEntries):
   log('1. cold start: node -e "", the floor, a dry run of a 1 KB output');
   const ws = new ActionWorkspace(scratch, 'cold');
   const text = readFileSync(FIXTURE);
+  const fleetText = readFileSync(FLEET_FIXTURE);
   ws.write('keystore-output.json', text);
+  ws.write('fleet-output.json', fleetText);
   const env = ws.env({ path: 'keystore-output.json', 'dry-run': 'true' });
+  const fleetEnv = ws.env({ path: 'fleet-output.json', 'dry-run': 'true' });
   const checksum = sha256(text);
   const floor = (entry: string) => async (): Promise<number> => {
     ws.reset();
@@ -132,11 +140,17 @@ async function coldStart(runner: Runner, scratch: string, entries: ColdEntries):
     floorZod: floor(entries.floorZod),
     floorMinified: floor(entries.floorMinified),
     action: action(DIST_ENTRY),
+    actionFleet: async (): Promise<number> => {
+      ws.reset();
+      const run = await runner.run({ args: [DIST_ENTRY], env: fleetEnv, cwd: ws.dir });
+      expectRun(run, 'the dry run of a fleet output', ws.outputs(), { status: 'dry-run', operation: 'genesis', checksum: sha256(fleetText) });
+      return run.wallMs;
+    },
     actionMinified: action(entries.actionMinified),
   };
   await interleave(ROUNDS.warmup, jobs);
   const samples = await interleave(ROUNDS.cold, jobs);
-  return { ...samples, fileBytes: text.byteLength, minifiedBytes: bundleFiles(dirname(entries.actionMinified)).find((f) => f.name === 'index.js')!.bytes };
+  return { ...samples, fileBytes: text.byteLength, fleetFileBytes: fleetText.byteLength, minifiedBytes: bundleFiles(dirname(entries.actionMinified)).find((f) => f.name === 'index.js')!.bytes };
 }
 
 interface Submission {
@@ -715,7 +729,10 @@ function render(r: Report): string {
   const { cold, submission: sub } = r;
   const coldNode = median(cold.node);
   const coldFloor = median(cold.floor);
-  const coldAction = median(cold.action);
+  const coldKeystore = median(cold.action);
+  const coldFleet = median(cold.actionFleet);
+  // The target holds for both documents: the slower one is what is compared.
+  const coldAction = Math.max(coldKeystore, coldFleet);
   const coldFloorZod = median(cold.floorZod);
   const coldRatio = coldAction / coldFloor;
   const dry = median(sub.dry);
@@ -842,7 +859,7 @@ alongside.
 
 ## 1. Cold start
 
-A dry run of a ${(cold.fileBytes / 1000).toFixed(1)} KB output (\`test/fixtures/onchain-sign-output.json\`), ${cold.action.length} runs of each,
+A dry run of a ${(cold.fileBytes / 1000).toFixed(1)} KB keystore output (\`test/fixtures/onchain-sign-output.json\`) and of a ${(cold.fleetFileBytes / 1000).toFixed(1)} KB fleet output (\`test/fixtures/genesis-output.json\`), ${cold.action.length} runs of each,
 after ${ROUNDS.warmup} warm-up rounds. The floor is what any action built on the toolkit pays: a bundle of
 
 \`\`\`ts
@@ -857,13 +874,14 @@ ${table(
     ['`node -e ""`', ms(coldNode), spread(cold.node), ratio(coldNode / coldFloor), '1.00×'],
     ['floor (@actions/core, one output)', ms(coldFloor), spread(cold.floor), '1.00×', ratio(coldFloor / coldNode)],
     ['for reference: the floor + zod (one schema, one parse)', ms(coldFloorZod), spread(cold.floorZod), ratio(coldFloorZod / coldFloor), ratio(coldFloorZod / coldNode)],
-    ['**the action, dry run**', `**${ms(coldAction)}**`, spread(cold.action), `**${ratio(coldRatio)}**`, ratio(coldAction / coldNode)],
+    ['**the action, dry run of a keystore output**', `**${ms(coldKeystore)}**`, spread(cold.action), `**${ratio(coldKeystore / coldFloor)}**`, ratio(coldKeystore / coldNode)],
+    [`**the action, dry run of a fleet output** (genesis, ${(cold.fleetFileBytes / 1000).toFixed(1)} KB)`, `**${ms(coldFleet)}**`, spread(cold.actionFleet), `**${ratio(coldFleet / coldFloor)}**`, ratio(coldFleet / coldNode)],
     ['for reference: the floor, minified (`-m`)', ms(median(cold.floorMinified)), spread(cold.floorMinified), ratio(median(cold.floorMinified) / coldFloor), ratio(median(cold.floorMinified) / coldNode)],
     ['for reference: the action, minified (`-m`)', ms(median(cold.actionMinified)), spread(cold.actionMinified), ratio(median(cold.actionMinified) / coldFloor), ratio(median(cold.actionMinified) / coldNode)],
   ],
 )}
 
-Target: ≤ ${TARGETS.cold}× the floor: ${verdict(coldRatio <= TARGETS.cold)}. The action costs ${ms(coldAction - coldFloor)} more than the floor,
+Target: ≤ ${TARGETS.cold}× the floor, for both documents: ${verdict(coldRatio <= TARGETS.cold)}. The action (its slower row) costs ${ms(coldAction - coldFloor)} more than the floor,
 which costs ${ms(coldFloor - coldNode)} more than Node alone (mostly @actions/core's own imports: @actions/http-client and undici 6,
 which every toolkit action loads). Of the action's ${ms(coldAction - coldFloor)}, zod alone accounts for about ${ms(coldFloorZod - coldFloor)}: the
 reference row is the floor plus

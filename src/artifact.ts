@@ -1,5 +1,5 @@
 /**
- * Takes the keystore output from a workflow artifact: of the current run (through the Actions
+ * Takes the output file from a workflow artifact: of the current run (through the Actions
  * results service), or of another run (through the REST API with a token), by default the run
  * that triggered a `workflow_run` workflow. The artifact's digest is verified; a run started
  * from a fork is refused unless explicitly allowed.

@@ -3,22 +3,20 @@
  * Pure: the entry point reads the raw values; everything here can be tested without a runner.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
 import type { ArtifactInputs } from './artifact.ts';
 import { safeText } from './safe-text.ts';
+import { isOperation, OPERATIONS, type Operation } from './schemas/operations.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const MAX_TIMEOUT_SECONDS = 3600;
 
-export const OPERATIONS = ['onchain-sign', 'proof-of-control'] as const;
-export type Operation = (typeof OPERATIONS)[number];
-
 export interface Inputs {
   /** Path or glob of the output file; empty only when an artifact supplies the file. */
   path: string;
   storeId: string | undefined;
-  operation: Operation;
+  /** The operation to submit to; undefined: the one the file's entries belong to. */
+  operation: Operation | undefined;
   apiUrl: URL;
   token: string | undefined;
   credentialId: string | undefined;
@@ -68,7 +66,7 @@ export function parseInputs(raw: RawInputs): Inputs {
 
   if (!inputs.path && !inputs.artifact) {
     throw new InputError(
-      'input "path" is required: the keystore output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
+      'input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
     );
   }
   if (!dryRun) {
@@ -122,11 +120,12 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
   throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
 }
 
-function parseOperation(value: string): Operation {
-  if (value === '') return 'onchain-sign';
-  const parsed = z.enum(OPERATIONS).safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new InputError(`input "operation" must be "onchain-sign" or "proof-of-control", got "${shorten(value)}"`);
+function parseOperation(value: string): Operation | undefined {
+  if (value === '') return undefined;
+  if (isOperation(value)) return value;
+  throw new InputError(
+    `input "operation" must be one of ${OPERATIONS.join(', ')}, or empty for the operation the file is for; got "${shorten(value)}"`,
+  );
 }
 
 function parseTimeout(value: string): number {

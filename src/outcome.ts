@@ -3,7 +3,6 @@
  * in particular whether a failed submission may nevertheless have reached Dfns.
  */
 import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from './dfns/errors.ts';
-import type { KeystoreOutput } from './output-schema.ts';
 
 export type Outcome = 'submitted' | 'partial' | 'pending-approval' | 'dry-run' | 'rejected' | 'failed' | 'unknown';
 export type StepStatus = 'success' | 'partial' | 'pending-approval' | 'dry-run' | 'rejected' | 'failed' | 'unknown';
@@ -29,9 +28,10 @@ export interface Failure {
 const TITLES: Record<string, string> = {
   InputError: 'Invalid input',
   CredentialError: 'Invalid input',
-  LocateError: 'Keystore output file not found',
+  LocateError: 'Output file not found',
   ArtifactError: 'Artifact not usable',
-  KeystoreFileError: 'Invalid keystore output',
+  OutputFileError: 'Invalid output file',
+  StoreIdError: 'Key store not determined',
   ChecksumMismatchError: 'Checksum mismatch',
   PreflightError: 'Dfns token expired',
   CredentialMismatchError: 'Credential not accepted',
@@ -40,7 +40,7 @@ const TITLES: Record<string, string> = {
   DfnsDeadlineError: 'Dfns not reachable',
   DfnsProtocolError: 'Unexpected answer from Dfns',
 };
-export const DEFAULT_FAILURE_TITLE = 'Dfns keystore output not submitted';
+export const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
 export const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
 
 export const UNKNOWN_OUTCOME_ADVICE =
@@ -49,8 +49,9 @@ export const UNKNOWN_OUTCOME_ADVICE =
 
 export function classifyFailure(error: unknown): Failure {
   const { outcome, message } = classifyOutcome(error);
+  const own = error instanceof Error && 'title' in error && typeof error.title === 'string' ? error.title : undefined;
   const title =
-    outcome === 'unknown' ? UNKNOWN_OUTCOME_TITLE : ((error instanceof Error && TITLES[error.name]) || DEFAULT_FAILURE_TITLE);
+    outcome === 'unknown' ? UNKNOWN_OUTCOME_TITLE : (own ?? ((error instanceof Error && TITLES[error.name]) || DEFAULT_FAILURE_TITLE));
   return { outcome, message, title };
 }
 
@@ -72,30 +73,4 @@ function classifyOutcome(error: unknown): Omit<Failure, 'title'> {
     return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
   }
   return { outcome: 'failed', message };
-}
-
-export interface OutputCounts {
-  total: number;
-  byType: Record<'onchain-sign-v1' | 'proof-of-control-v1', number>;
-  success: number;
-  fail: number;
-  summary: string;
-}
-
-export function countOutputs(output: KeystoreOutput): OutputCounts {
-  const byType = { 'onchain-sign-v1': 0, 'proof-of-control-v1': 0 };
-  let success = 0;
-  let fail = 0;
-  for (const entry of Object.values(output.outputs)) {
-    byType[entry.type]++;
-    if ('success' in entry.result) success++;
-    else fail++;
-  }
-  const total = success + fail;
-  const types = Object.entries(byType)
-    .filter(([, n]) => n > 0)
-    .map(([t, n]) => `${n} ${t}`)
-    .join(', ');
-  const summary = `${total} output${total === 1 ? '' : 's'}${total ? ` (${types}; ${success} success, ${fail} fail)` : ''}`;
-  return { total, byType, success, fail, summary };
 }

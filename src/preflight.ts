@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from './logger.ts';
-import type { KeystoreOutput } from './output-schema.ts';
-import { countOutputs } from './outcome.ts';
+import { countOutputs, type OfflineSignerOutput } from './schemas/documents.ts';
 import { safeText } from './safe-text.ts';
 
 /** A token expiring within this many days gets a warning. */
@@ -42,7 +41,7 @@ export function readTokenClaims(token: string): TokenFacts | undefined {
 }
 
 /** Fails when the token has expired; warns of an expiry within a week, another organisation, a failed fleet. */
-export function preflight(token: string | undefined, output: KeystoreOutput, log: Logger, now = Date.now()): void {
+export function preflight(token: string | undefined, output: OfflineSignerOutput, log: Logger, now = Date.now()): void {
   if (output.status === 'fail') {
     const counts = countOutputs(output);
     log.warning(

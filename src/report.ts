@@ -3,10 +3,10 @@
  * the README) and the job summary. Pure: both are built from the facts a run gathered; no
  * secret is among those facts.
  */
-import type { Outcome, OutputCounts, StepStatus } from './outcome.ts';
-import type { KeystoreOutput } from './output-schema.ts';
+import type { Outcome, StepStatus } from './outcome.ts';
+import { describeCounts, type DocumentType, type FailedOutput, type OfflineSignerOutput, type OutputCounts } from './schemas/documents.ts';
 
-export const RECEIPT_VERSION = 1;
+export const RECEIPT_VERSION = 2;
 /** Failed outputs listed in the job summary before "and N more". */
 export const MAX_SUMMARY_FAILED_OUTPUTS = 20;
 
@@ -36,18 +36,29 @@ export interface Receipt {
   artifact: { name: string; id: number; digest: string | null; repository: string; runId: number } | null;
   file: { name: string; path: string; size: number; sha256: string; shape: 'json' | 'archive'; entry: string | null };
   output: {
+    type: DocumentType;
     org_id: string;
     fleet_id: string;
     keystore_id: string;
     group_id: string;
-    status: KeystoreOutput['status'];
-    counts: { total: number; byType: OutputCounts['byType']; success: number; fail: number };
+    status: OfflineSignerOutput['status'];
+    counts: OutputCounts;
   } | null;
-  request: { apiUrl: string; endpoint: string; operation: string; storeId: string; credentialId: string | null } | null;
+  request: {
+    apiUrl: string;
+    endpoint: string;
+    operation: string;
+    /** Where the operation came from: the file's entries, or the `operation` input. */
+    operationFrom: 'file' | 'input';
+    storeId: string;
+    credentialId: string | null;
+  } | null;
   answer: {
     call: 'init' | 'action' | 'submit' | null;
     httpStatus: number | null;
     dfnsStatus: string | null;
+    /** The message of Dfns's answer to a fleet operation's submission. */
+    dfnsMessage: string | null;
     errorMessage: string | null;
     errorId: string | null;
     attempts: number | null;
@@ -59,21 +70,16 @@ export function runUrl(github: GitHubFacts): string {
   return github.runAttempt > 1 ? `${base}/attempts/${github.runAttempt}` : base;
 }
 
-const VERDICTS: Record<Outcome, string> = {
-  submitted: '✅ Keystore output submitted to Dfns',
-  partial: '🟡 Keystore output submitted to Dfns: Dfns answered partial',
-  'pending-approval': '⏳ Keystore output submitted: held by a Dfns policy for approval',
-  'dry-run': '🧪 Dry run: the keystore output is valid; nothing was submitted to Dfns',
-  rejected: '❌ Dfns refused the keystore output',
-  failed: '❌ Keystore output not submitted',
-  unknown: '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+/** The verdict line; `op` is " (`genesis`)" when the operation is known, else empty. */
+const VERDICTS: Record<Outcome, (op: string) => string> = {
+  submitted: (op) => `✅ Output submitted to Dfns${op}`,
+  partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
+  'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
+  'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
+  rejected: (op) => `❌ Dfns refused the output${op}`,
+  failed: (op) => `❌ Output not submitted${op}`,
+  unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
 };
-
-export interface FailedOutput {
-  key: string;
-  code: string;
-  message: string;
-}
 
 /** The job summary: a verdict line, a table of facts, and the outputs the fleet failed. */
 export function buildSummary(
@@ -83,11 +89,13 @@ export function buildSummary(
   },
   failedOutputs: readonly FailedOutput[],
 ): string {
-  const lines = [`### ${VERDICTS[receipt.outcome]}`, ''];
+  const op = receipt.request ? ` (${code(receipt.request.operation)})` : '';
+  const lines = [`### ${VERDICTS[receipt.outcome](op)}`, ''];
   if (receipt.message) lines.push(`> ${md(receipt.message).replace(/\n/g, '<br>')}`, '');
   const rows: Array<[string, string]> = [];
   if (receipt.request) {
-    rows.push(['Key store', code(receipt.request.storeId)], ['Operation', code(receipt.request.operation)]);
+    const from = receipt.request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
+    rows.push(['Key store', code(receipt.request.storeId)], ['Operation', `${code(receipt.request.operation)} (${from})`]);
   }
   if (receipt.file) {
     const f = receipt.file;
@@ -99,14 +107,10 @@ export function buildSummary(
     );
   }
   if (receipt.output) {
-    const c = receipt.output.counts;
-    const types = Object.entries(c.byType)
-      .filter(([, n]) => n > 0)
-      .map(([t, n]) => `${n} ${t}`)
-      .join(', ');
     rows.push(
+      ['Document', code(receipt.output.type)],
       ['Output status', code(receipt.output.status)],
-      ['Outputs', `${c.total}${c.total ? ` (${types}; ${c.success} success, ${c.fail} fail)` : ''}`],
+      ['Outputs', md(describeCounts(receipt.output.counts, receipt.output.type))],
     );
   }
   if (receipt.answer) {
@@ -116,6 +120,7 @@ export function buildSummary(
       'Dfns answer',
       `${status}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}${a.errorId ? `, error id ${code(a.errorId)}` : ''}`,
     ]);
+    if (a.dfnsMessage !== null) rows.push(['Dfns message', md(a.dfnsMessage)]);
   } else if (receipt.outcome === 'dry-run') {
     rows.push(['Dfns answer', 'none: dry run, no request was sent']);
   }
@@ -144,11 +149,6 @@ export function buildSummary(
   return lines.join('\n');
 }
 
-export function failedOutputs(output: KeystoreOutput): FailedOutput[] {
-  return Object.entries(output.outputs).flatMap(([key, entry]) =>
-    'fail' in entry.result ? [{ key, code: entry.result.fail.code, message: entry.result.fail.message }] : [],
-  );
-}
 
 /** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
 export function md(text: string, max = 300): string {

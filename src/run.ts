@@ -11,23 +11,18 @@ import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts'
 import type { RunContext } from './artifact.ts';
 import type { SubmitAnswer } from './dfns/client.ts';
 import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from './dfns/errors.ts';
-import { submissionPath } from './dfns/paths.ts';
 import type { Inputs } from './inputs.ts';
-import { parseKeystoreFile, readFileOnce, type KeystoreFile } from './keystore-file.ts';
+import { parseOutputFile, readFileOnce, type OutputFile } from './output-file.ts';
 import { locateFile, type LocatedFile } from './locate.ts';
 import type { Logger } from './logger.ts';
-import { classifyFailure, countOutputs, statusFor, type Outcome, type StepStatus } from './outcome.ts';
+import { classifyFailure, statusFor, type Outcome, type StepStatus } from './outcome.ts';
 import { preflight } from './preflight.ts';
-import {
-  buildSummary,
-  failedOutputs,
-  RECEIPT_VERSION,
-  runUrl,
-  type FailedOutput,
-  type GitHubFacts,
-  type Receipt,
-} from './report.ts';
+import { buildSummary, RECEIPT_VERSION, runUrl, type GitHubFacts, type Receipt } from './report.ts';
 import { safeText } from './safe-text.ts';
+import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, type FailedOutput } from './schemas/documents.ts';
+import { chooseOperation } from './schemas/operation-choice.ts';
+import { submissionPath } from './schemas/operations.ts';
+import { resolveStoreId } from './store-id.ts';
 import { isZip } from './zip.ts';
 import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from './version.ts';
 
@@ -95,17 +90,16 @@ export async function run(inputs: Inputs, env: RunEnv, io: ActionIO): Promise<Ru
 async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): Promise<Outcome> {
   const started = Date.now();
   const output = (name: string, value: string | number): void => io.setOutput(name, String(value));
-  output('operation', inputs.operation);
   const source = await obtainFile(inputs, env, io, facts);
   const { located } = source;
   output('file', source.fileOutput);
   const bytes = source.parsed?.bytes ?? readFileOnce(located.path, located.displayPath);
   // A large file is hashed in a worker thread while this thread parses and validates it.
   const hashing = startSha256(bytes);
-  let file: KeystoreFile | undefined;
+  let file: OutputFile | undefined;
   let invalid: unknown;
   try {
-    file = source.parsed ?? parseKeystoreFile(bytes, located.displayPath);
+    file = source.parsed ?? parseOutputFile(bytes, located.displayPath);
   } catch (error) {
     invalid = error;
   }
@@ -126,12 +120,13 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   delete source.parsed; // `file` is the only reference left (see below)
   const counts = countOutputs(file.output);
   facts.output = {
+    type: file.output.type,
     org_id: file.output.org_id,
     fleet_id: file.output.fleet_id,
     keystore_id: file.output.keystore_id,
     group_id: file.output.group_id,
     status: file.output.status,
-    counts: { total: counts.total, byType: counts.byType, success: counts.success, fail: counts.fail },
+    counts,
   };
   facts.failed = failedOutputs(file.output);
   describeFile(io, located.displayPath, file, checksum);
@@ -143,14 +138,17 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   }
   if (inputs.expectedChecksum !== undefined) io.info('The checksum equals "expected-checksum".');
 
-  const storeId = resolveStoreId(inputs, file, io);
+  const { operation, from } = chooseOperation(inputs.operation, file.output, io);
+  output('operation', operation);
+  io.info(`Operation: ${operation} (${from === 'file' ? "taken from the file's entries" : 'given by the "operation" input'})`);
+  const storeId = resolveStoreId(inputs.storeId, file.output, io);
   output('store-id', storeId);
-  warnOnOperationMismatch(inputs, file, io);
-  const endpoint = new URL(submissionPath(storeId, inputs.operation), inputs.apiUrl).href;
+  const endpoint = new URL(submissionPath(storeId, operation), inputs.apiUrl).href;
   facts.request = {
     apiUrl: inputs.apiUrl.origin,
     endpoint,
-    operation: inputs.operation,
+    operation,
+    operationFrom: from,
     storeId,
     credentialId: inputs.credentialId ?? null,
   };
@@ -162,8 +160,8 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   if (inputs.dryRun) {
     io.info(
       `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
-        `store ${storeId}, operation ${inputs.operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-        `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${counts.summary}.`,
+        `store ${storeId}, operation ${operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+        `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${describeCounts(counts, facts.output.type)}.`,
     );
     return 'dry-run';
   }
@@ -171,15 +169,15 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
   file = undefined;
 
-  const { submitKeystoreOutput } = await import('./dfns/client.ts');
+  const { submitOutput } = await import('./dfns/client.ts');
   io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
-  const answer = await submitKeystoreOutput({
+  const answer = await submitOutput({
     apiUrl: inputs.apiUrl,
     token: requireValue(inputs.token),
     credentialId: requireValue(inputs.credentialId),
     key: requireValue<ServiceAccountKey>(key),
     storeId,
-    operation: inputs.operation,
+    operation,
     dataPart,
     file: { bytes, name: basename(located.displayPath) },
     timeoutSeconds: inputs.timeoutSeconds,
@@ -193,10 +191,12 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
     call: 'submit',
     httpStatus: answer.httpStatus,
     dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
+    dfnsMessage: answer.kind === 'answered' ? answer.message : null,
     errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
     errorId: null,
     attempts: answer.attempts,
   };
+  if (answer.kind === 'answered' && answer.message !== null) output('dfns-message', answer.message);
   return reportAnswer(io, answer);
 }
 
@@ -207,6 +207,7 @@ function answerFromError(error: unknown): Receipt['answer'] {
       call: error.call,
       httpStatus: error.status,
       dfnsStatus: null,
+      dfnsMessage: null,
       errorMessage: error.dfnsMessage ?? error.message,
       errorId: error.errorId ?? null,
       attempts: null,
@@ -217,6 +218,7 @@ function answerFromError(error: unknown): Receipt['answer'] {
       call: error.call,
       httpStatus: error instanceof DfnsProtocolError ? error.status : null,
       dfnsStatus: null,
+      dfnsMessage: null,
       errorMessage: error.message,
       errorId: null,
       attempts: null,
@@ -286,7 +288,7 @@ interface ObtainedFile {
   /** The `file` output: relative to the workspace, or absolute for a file of an artifact. */
   fileOutput: string;
   /** Already read and parsed while searching an artifact. */
-  parsed?: KeystoreFile;
+  parsed?: OutputFile;
 }
 
 /** The file named by `path` in the workspace, or taken from the artifact `artifact-name`. */
@@ -312,8 +314,8 @@ async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Fact
     const located = locateFile(inputs.path, artifact.downloadPath, label);
     return { located, fileOutput: located.path };
   }
-  const { findKeystoreOutputIn } = await import('./artifact-files.ts');
-  const found = findKeystoreOutputIn(artifact.downloadPath, label);
+  const { findOutputIn } = await import('./artifact-files.ts');
+  const found = findOutputIn(artifact.downloadPath, label);
   return { located: found.located, fileOutput: found.located.path, parsed: found.file };
 }
 
@@ -326,45 +328,24 @@ function reportAnswer(io: ActionIO, answer: SubmitAnswer): Outcome {
     );
     return 'pending-approval';
   }
-  io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus}).`);
+  io.info(
+    `Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})` +
+      `${answer.message === null ? '' : `, message "${safeText(answer.message, 300)}"`}.`,
+  );
   return answer.status === 'partial' ? 'partial' : 'submitted';
 }
 
-function describeFile(io: ActionIO, displayPath: string, file: KeystoreFile, checksum: string): void {
+function describeFile(io: ActionIO, displayPath: string, file: OutputFile, checksum: string): void {
   const o = file.output;
+  const label = DOCUMENT_LABELS[o.type];
   io.info(
-    `Keystore output: ${displayPath}${file.entryName ? ` (archive entry "${safeText(file.entryName)}")` : ''}, ` +
+    `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${displayPath}${file.entryName ? ` (archive entry "${safeText(file.entryName)}")` : ''}, ` +
       `${file.bytes.byteLength} bytes, SHA-256 ${checksum}`,
   );
   io.info(
     `  org ${safeText(o.org_id)}, fleet ${safeText(o.fleet_id)}, key store ${safeText(o.keystore_id)}, ` +
-      `group ${safeText(o.group_id)}, status ${o.status}, ${countOutputs(o).summary}`,
+      `group ${safeText(o.group_id)}, status ${o.status}, ${describeCounts(countOutputs(o), o.type)}`,
   );
-}
-
-function resolveStoreId(inputs: Inputs, file: KeystoreFile, io: ActionIO): string {
-  const fromFile = file.output.keystore_id;
-  if (inputs.storeId === undefined) return fromFile;
-  if (inputs.storeId !== fromFile) {
-    io.warning(
-      `input "store-id" (${safeText(inputs.storeId)}) differs from the output's keystore_id (${safeText(fromFile)}); ` +
-        'submitting to the store-id input. Check that this output belongs to that key store.',
-      'store-id differs from the output',
-    );
-  }
-  return inputs.storeId;
-}
-
-function warnOnOperationMismatch(inputs: Inputs, file: KeystoreFile, io: ActionIO): void {
-  const expected = inputs.operation === 'onchain-sign' ? 'onchain-sign-v1' : 'proof-of-control-v1';
-  const entries = Object.values(file.output.outputs);
-  if (entries.length > 0 && entries.every((e) => e.type !== expected)) {
-    io.warning(
-      `operation is "${inputs.operation}" but no entry of the output is of type "${expected}"; ` +
-        'check the "operation" input',
-      'operation does not match the output',
-    );
-  }
 }
 
 function requireValue<T>(value: T | undefined): T {

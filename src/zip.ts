@@ -6,6 +6,7 @@
  */
 import { crc32, inflateRawSync } from 'node:zlib';
 import { safeText } from './safe-text.ts';
+import { mib } from './units.ts';
 
 export const ZIP_MAX_ENTRIES = 1000;
 /** Sum of the entries' declared uncompressed sizes. */
@@ -65,7 +66,7 @@ const METHOD_NAMES: Record<number, string> = {
 const CP437_HIGH =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
   'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-const ZIP64 = 'uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)';
+const ZIP64 = 'uses ZIP64, which is not supported (outputs are far below 4 GiB)';
 /** `ignoreBOM`: a name starting with U+FEFF keeps it, as other readers show it (the default drops it). */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -365,9 +366,6 @@ function corrupt(what: string): ZipError {
   return new ZipError(`the archive is corrupt: ${what}`);
 }
 
-function mib(bytes: number): string {
-  return `${bytes / 1024 / 1024} MiB`;
-}
 
 function hex32(n: number): string {
   return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;

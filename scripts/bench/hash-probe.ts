@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { HASH_WORKER_ARG, sha256Hex } from '../../src/checksum.ts';
-import { parseKeystoreFile } from '../../src/keystore-file.ts';
+import { parseOutputFile } from '../../src/output-file.ts';
 import { makeOnchainOutput } from '../../test/helpers/output-generators.ts';
 
 const [mode, count, distEntry] = process.argv.slice(2);
@@ -28,10 +28,10 @@ if (mode === 'worker') {
     worker.once('error', reject);
   });
   spawnMs = performance.now() - started;
-  parseKeystoreFile(bytes, 'probe.json');
+  parseOutputFile(bytes, 'probe.json');
   digest = await answer;
 } else {
-  parseKeystoreFile(bytes, 'probe.json');
+  parseOutputFile(bytes, 'probe.json');
   digest = sha256Hex(bytes);
 }
 const ms = performance.now() - started;

@@ -1,17 +1,16 @@
 /**
- * Submits a key store output to Dfns as a service account: create the user action challenge,
+ * Submits an offline signer output to Dfns as a service account: create the user action challenge,
  * sign it with the service account key, exchange it for a user action token, then POST the
  * multipart submission. Every answer is checked with zod.
  */
 import { z } from 'zod';
 import type { ServiceAccountKey } from '../credentials.ts';
-import type { Operation } from '../inputs.ts';
 import type { Logger } from '../logger.ts';
 import { safeText } from '../safe-text.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
 import type { DataPart } from '../data-part.ts';
 import { initBody, multipartBody, type StreamedBody } from './body.ts';
-import { submissionPath } from './paths.ts';
+import { operationSpec, submissionPath, type AcceptedAnswer, type Operation } from '../schemas/operations.ts';
 import { DfnsTransport, type HttpAnswer } from './http.ts';
 import {
   MAX_CALL_ATTEMPTS,
@@ -33,8 +32,6 @@ const ChallengeAnswer = z.looseObject({
 
 const UserActionAnswer = z.looseObject({ userAction: z.string().min(1) });
 
-const SubmissionAnswer = z.looseObject({ status: z.enum(['success', 'partial']) });
-
 export interface SubmitRequest {
   apiUrl: URL;
   token: string;
@@ -55,7 +52,7 @@ export interface SubmitRequest {
 }
 
 export type DfnsAnswer =
-  | { kind: 'answered'; httpStatus: number; status: 'success' | 'partial' }
+  | ({ kind: 'answered'; httpStatus: number } & AcceptedAnswer)
   | { kind: 'pending-approval'; httpStatus: 202; detail: string };
 
 /** What Dfns answered to the submission, and after how many challenge-sign-submit attempts. */
@@ -66,7 +63,7 @@ export class CredentialMismatchError extends Error {
   override name = 'CredentialMismatchError';
 }
 
-export async function submitKeystoreOutput(req: SubmitRequest): Promise<SubmitAnswer> {
+export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
   const transport = new DfnsTransport({
     apiUrl: req.apiUrl,
     token: req.token,
@@ -121,7 +118,7 @@ async function initChallenge(
   req: SubmitRequest,
   body: StreamedBody,
 ): Promise<z.infer<typeof ChallengeAnswer>> {
-  const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body));
+  const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), body.byteLength);
   const challenge = parseAnswer('init', answer, ChallengeAnswer);
   const ids = challenge.allowCredentials.key.map((k) => k.id);
   if (!ids.includes(req.credentialId)) {
@@ -169,12 +166,12 @@ async function submit(
   if (answer.status === 202) {
     return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
   }
-  expectOk('submit', req, answer);
-  const { status } = parseAnswer('submit', answer, SubmissionAnswer);
-  return { kind: 'answered', httpStatus: answer.status, status };
+  expectOk('submit', req, answer, body.byteLength);
+  return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, operationSpec(req.operation).answer) };
 }
 
-function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer): HttpAnswer {
+/** The answer, when it is a success; `requestBytes` is the size of the body it answers, when that body carries the output. */
+function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer, requestBytes?: number): HttpAnswer {
   if (answer.status === 200 || (answer.status === 201 && call !== 'submit')) return answer;
   if (answer.status >= 200 && answer.status < 300) {
     throw new DfnsProtocolError(call, answer.status, `status ${answer.status} is not a documented answer`, answer.bodyText);
@@ -186,6 +183,7 @@ function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer): HttpA
     bodyText: answer.bodyText,
     operation: req.operation,
     storeId: req.storeId,
+    ...(requestBytes === undefined ? {} : { sizes: { request: requestBytes, file: req.file.bytes.byteLength } }),
     retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
   });
 }

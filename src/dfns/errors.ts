@@ -3,8 +3,9 @@
  * status, Dfns's own message and error id, and the likely fix.
  */
 import { z } from 'zod';
-import type { Operation } from '../inputs.ts';
+import { describePermission, type Operation } from '../schemas/operations.ts';
 import { safeText } from '../safe-text.ts';
+import { size } from '../units.ts';
 
 export type DfnsCall = 'init' | 'action' | 'submit';
 
@@ -46,12 +47,14 @@ export class DfnsApiError extends Error {
     bodyText: string;
     operation: Operation;
     storeId: string;
+    /** Bytes of the request body that was answered, and of the output file it carries. */
+    sizes?: { request: number; file: number };
     retryAfterMs?: number | undefined;
   }) {
     const parsed = parseErrorBody(args.bodyText);
     const reason = parsed.message ?? (args.statusText || 'no message');
     const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
-    const hint = hintFor(args.call, args.status, args.operation, args.storeId);
+    const hint = hintFor(args);
     super(
       `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${safeText(reason, MAX_QUOTED_BODY)}${id}` +
         (hint ? `. ${hint}` : ''),
@@ -130,16 +133,7 @@ function parseErrorBody(bodyText: string): { message?: string; id?: string } {
   return result;
 }
 
-const PERMISSIONS: Record<Operation, string> = {
-  'onchain-sign': 'KeyStores:OnchainSignatures:Create',
-  'proof-of-control': 'KeyStores:ProofOfControl:Create',
-};
-
-export function permissionFor(operation: Operation): string {
-  return PERMISSIONS[operation];
-}
-
-function hintFor(call: DfnsCall, status: number, operation: Operation, storeId: string): string | undefined {
+function hintFor({ call, status, operation, storeId, sizes }: ConstructorParameters<typeof DfnsApiError>[0]): string | undefined {
   switch (status) {
     case 400:
       return call === 'submit'
@@ -154,13 +148,21 @@ function hintFor(call: DfnsCall, status: number, operation: Operation, storeId: 
       return "This feature is not in the Dfns organisation's plan";
     case 403:
       return call === 'submit'
-        ? `The service account needs the permission ${PERMISSIONS[operation]} (operation "${operation}"), ` +
+        ? `The service account needs the permission ${describePermission(operation)} on the key store (operation "${operation}"), ` +
             'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
         : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
     case 404:
       return call === 'submit'
         ? `No key store "${safeText(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
         : 'Check "dfns-api-url": it must be the Dfns API origin';
+    case 413:
+      return (
+        `The request was too large for Dfns (or a gateway in front of it)` +
+        (sizes
+          ? `: the file is ${size(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${size(sizes.request)}`
+          : '') +
+        '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
+      );
     case 409:
       return 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
     case 429:

@@ -106,7 +106,7 @@ describe('an artifact of the current run', () => {
     github.addCurrentRunArtifact({ name: 'two', zip: artifactZip({ 'a/out.json': onchain, 'b/out.json': onchain }) });
     const run = await runWithArtifact({ 'artifact-name': 'two' });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toBe('the artifact "two" holds 2 keystore outputs ("a/out.json", "b/out.json"); pass "path" to choose one');
+    expect(failureMessage(run)).toBe('the artifact "two" holds 2 outputs ("a/out.json", "b/out.json"); pass "path" to choose one');
     const chosen = await runWithArtifact({ 'artifact-name': 'two', path: 'b/*.json', 'dry-run': 'true' });
     expect(chosen.exitCode).toBe(0);
     expect(chosen.outputs['file']).toMatch(/\/b\/out\.json$/);
@@ -116,11 +116,14 @@ describe('an artifact of the current run', () => {
     github.addCurrentRunArtifact({ name: 'junk', zip: artifactZip({ 'readme.txt': 'x', 'manifest.json': '{"type":"manifest"}' }) });
     const run = await runWithArtifact({ 'artifact-name': 'junk' });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toMatch(/^manifest\.json: the keystore output does not match Dfns's schema/);
+    expect(failureMessage(run)).toBe(
+      "manifest.json: the output does not match Dfns's schema (1 violation):\n" +
+        '  - type: expected "keystore-output" or "fleet-output", got "manifest" (the document type of a Dfns offline signer output)',
+    );
     github.addCurrentRunArtifact({ name: 'junk2', zip: artifactZip({ 'readme.txt': 'x', 'a.json': '{}', 'b.json': '[]' }) });
     const run2 = await runWithArtifact({ 'artifact-name': 'junk2' });
     expect(failureMessage(run2)).toBe(
-      'the artifact "junk2" holds no keystore output (a .json keystore output, or a zip archive holding one, that is valid). It contains: "a.json", "b.json", "readme.txt"',
+      'the artifact "junk2" holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one, that is valid). It contains: "a.json", "b.json", "readme.txt"',
     );
   });
 

@@ -47,7 +47,7 @@ describe('locating the file', () => {
   it('refuses a file over 64 MiB before reading it', async () => {
     const big = Buffer.alloc(64 * 1024 * 1024 + 1, 0x20);
     expect(await refusedLocally({ 'big.json': big }, { path: 'big.json' })).toBe(
-      'big.json: the file is 64.0 MiB, over the limit of 64.0 MiB for a keystore output',
+      'big.json: the file is 64.0 MiB, over the limit of 64 MiB for an output',
     );
   });
 });
@@ -89,7 +89,6 @@ describe('schema', () => {
     const run = await e2e.submit({ files: { 'o.json': bad }, inputs: { path: 'o.json' } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toEqual({
-      operation: 'onchain-sign',
       file: 'o.json',
       checksum: sha256(bad),
       status: 'failed',
@@ -102,7 +101,7 @@ describe('archives', () => {
   it('lists the entries when the archive holds no keystore output', async () => {
     const zip = makeZip([{ name: 'notes.txt', data: 'hello' }, { name: 'inner.zip', data: makeZip([{ name: 'x.json', data: onchain }]) }]);
     expect(await refusedLocally({ 'out.zip': zip }, { path: 'out.zip' })).toBe(
-      'out.zip: the archive holds no keystore output (a .json entry with "type": "keystore-output"). Entries: "notes.txt" (5 bytes), "inner.zip" (' +
+      'out.zip: the archive holds no output (a .json entry with "type" "keystore-output" or "fleet-output"). Entries: "notes.txt" (5 bytes), "inner.zip" (' +
         makeZip([{ name: 'x.json', data: onchain }]).byteLength +
         ' bytes)',
     );
@@ -115,7 +114,7 @@ describe('archives', () => {
       { name: 'meta.json', data: '{"type":"something-else"}' },
     ]);
     expect(await refusedLocally({ 'out.zip': zip }, { path: 'out.zip' })).toMatch(
-      /^out\.zip: the archive holds 2 keystore outputs \("a\.json" \(\d+ bytes\), "b\.json" \(\d+ bytes\)\); it must hold exactly one$/,
+      /^out\.zip: the archive holds 2 outputs \("a\.json" \(\d+ bytes\), "b\.json" \(\d+ bytes\)\); it must hold exactly one$/,
     );
   });
 
@@ -183,13 +182,18 @@ describe('Dfns refusals', () => {
     );
   });
 
-  it('explains a 403 for a missing permission', async () => {
+  it.each([
+    ['onchain-sign-output.json', 'onchain-sign', 'KeyStores:Instructions:Keys:Sign', 'KeyStores:OnchainSignatures:Create'],
+    ['genesis-output.json', 'genesis', 'KeyStores:Instructions:Fleets:Create', 'KeyStores:Fleets:Create'],
+  ])('explains a 403 for a missing permission (%s): the current name of %s\'s permission first', async (fixture, operation, current, earlier) => {
     e2e.sandbox.addKeyStore('ks-readonly', { operations: [] });
-    const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'store-id': 'ks-readonly' } });
+    const run = await e2e.submit({ files: { 'o.json': fixtureText(fixture) }, inputs: { path: 'o.json', 'store-id': 'ks-readonly' } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
-    expect(failureMessage(run)).toMatch(
-      /^Dfns answered 403 while submitting the output: .+ \(Dfns error id \d+\)\. The service account needs the permission KeyStores:OnchainSignatures:Create \(operation "onchain-sign"\)/,
+    expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
+      `Dfns answered 403 while submitting the output: missing permission ${current} (Dfns error id N). ` +
+        `The service account needs the permission ${current} (formerly ${earlier}) on the key store (operation "${operation}"), ` +
+        "or Dfns refused the user action signature: check the service account's permissions in Dfns",
     );
   });
 

@@ -370,7 +370,7 @@ describe('submit: retried only when it provably was not processed', () => {
     [
       403,
       'missing permission',
-      'The service account needs the permission KeyStores:OnchainSignatures:Create (operation "onchain-sign"), ' +
+      'The service account needs the permission KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create) on the key store (operation "onchain-sign"), ' +
         "or Dfns refused the user action signature: check the service account's permissions in Dfns",
     ],
     [

@@ -33,7 +33,7 @@ describe('the receipt', () => {
     expect(run.exitCode).toBe(0);
     const receipt = receiptOf(run);
     expect(receipt).toEqual({
-      receiptVersion: 1,
+      receiptVersion: 2,
       action: { name: 'dfns-keystore-output-action', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) },
       startedAt: expect.any(String),
       finishedAt: expect.any(String),
@@ -56,21 +56,23 @@ describe('the receipt', () => {
       artifact: null,
       file: { name: 'out.json', path: 'out.json', size: Buffer.byteLength(onchain), sha256: sha256(onchain), shape: 'json', entry: null },
       output: {
+        type: 'keystore-output',
         org_id: ORG,
         fleet_id: 'fl-6v0lr-c1o3e-8q1e6r3d2b9m7k4a',
         keystore_id: STORE_ID,
         group_id: 'gr-4h8k2-p0s9d-7f6g5h4j3k2l1m0n',
         status: 'partial',
-        counts: { total: 2, byType: { 'onchain-sign-v1': 2, 'proof-of-control-v1': 0 }, success: 1, fail: 1 },
+        counts: { total: 2, byKind: { 'onchain-sign-v1': 2 }, success: 1, fail: 1 },
       },
       request: {
         apiUrl: e2e.sandbox.url,
         endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/onchain-sign/output`,
         operation: 'onchain-sign',
+        operationFrom: 'file',
         storeId: STORE_ID,
         credentialId: e2e.credential.credentialId,
       },
-      answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', errorMessage: null, errorId: null, attempts: 1 },
+      answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: null, errorMessage: null, errorId: null, attempts: 1 },
     });
     const started = Date.parse(receipt.startedAt);
     expect(started).toBeGreaterThanOrEqual(before - 1000);
@@ -109,7 +111,7 @@ describe('the receipt', () => {
       });
       expect(receiptOf(strict)).toMatchObject({ outcome: 'partial', message: expect.stringContaining('fail-on-partial') });
     } finally {
-      e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'success' } });
+      e2e.sandbox.resetSubmissionAnswer();
     }
   });
 
@@ -129,9 +131,9 @@ describe('the receipt', () => {
         status: 'pending-approval',
         answer: { httpStatus: 202, dfnsStatus: 'pending-approval', errorMessage: 'approval ap-3b1c9-approval, status Pending' },
       });
-      expect(run.summary).toContain('### ⏳ Keystore output submitted: held by a Dfns policy for approval');
+      expect(run.summary).toContain('### ⏳ Output submitted (`onchain-sign`): held by a Dfns policy for approval');
     } finally {
-      e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'success' } });
+      e2e.sandbox.resetSubmissionAnswer();
     }
   });
 
@@ -177,7 +179,7 @@ describe('the receipt', () => {
     const run = await e2e.submit({ inputs: { path: 'nothing-here.json' } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['receipt-path']).toBeUndefined();
-    expect(run.summary).toContain('### ❌ Keystore output not submitted');
+    expect(run.summary).toContain('### ❌ Output not submitted');
   });
 });
 
@@ -211,15 +213,16 @@ describe('the receipt as an artifact', () => {
 describe('the job summary', () => {
   it('has a verdict, the facts, and the outputs the fleet failed', async () => {
     const run = await submitFixture();
-    expect(run.summary).toContain('### ✅ Keystore output submitted to Dfns');
+    expect(run.summary).toContain('### ✅ Output submitted to Dfns (`onchain-sign`)');
     for (const row of [
       `| Key store | \`${STORE_ID}\` |`,
-      '| Operation | `onchain-sign` |',
+      '| Operation | `onchain-sign` (taken from the file) |',
+      '| Document | `keystore-output` |',
       '| File | `out.json` |',
       `| Size | ${Buffer.byteLength(onchain).toLocaleString('en-US')} bytes |`,
       `| SHA-256 | \`${sha256(onchain)}\` |`,
       '| Output status | `partial` |',
-      '| Outputs | 2 (2 onchain-sign-v1; 1 success, 1 fail) |',
+      '| Outputs | 2 outputs (2 onchain-sign-v1; 1 success, 1 fail) |',
       '| Dfns answer | success (HTTP 200) |',
       '| Workflow run | [https://github.com/acme/keystore-ops/actions/runs/4242](https://github.com/acme/keystore-ops/actions/runs/4242) |',
     ]) {
@@ -243,7 +246,7 @@ describe('the job summary', () => {
 
   it('says clearly that a dry run submitted nothing', async () => {
     const run = await submitFixture({ 'dry-run': 'true' });
-    expect(run.summary).toContain('### 🧪 Dry run: the keystore output is valid; nothing was submitted to Dfns');
+    expect(run.summary).toContain('### 🧪 Dry run (`onchain-sign`): the output is valid; nothing was submitted to Dfns');
     expect(run.summary).toContain('| Dfns answer | none: dry run, no request was sent |');
   });
 
@@ -267,7 +270,7 @@ describe('annotations', () => {
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([
       {
         level: 'error',
-        title: 'Invalid keystore output',
+        title: 'Invalid output file',
         message: "bad.json: the keystore output does not match Dfns's schema (1 violation):\n  - status: expected \"success\" or \"partial\" or \"fail\", got \"nope\"",
       },
     ]);

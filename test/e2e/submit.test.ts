@@ -103,7 +103,7 @@ describe('file shapes and operations', () => {
   it('reports a partial answer as status partial and succeeds', async () => {
     e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'partial' } });
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' } });
-    e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'success' } });
+    e2e.sandbox.resetSubmissionAnswer();
     expect(run.exitCode).toBe(0);
     expect(run.outputs['status']).toBe('partial');
   });

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
 import { runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
@@ -21,8 +22,12 @@ export interface E2E {
   token: string;
   /** Every secret handed to the action so far, for the scan. */
   secrets: string[];
-  /** Runs the action with the credential's inputs (overridable) and scans what it produced. */
-  submit(options?: RunOptions): Promise<ActionRun>;
+  /**
+   * Runs the action with the credential's inputs (overridable), scans what it produced for
+   * secrets, and checks that the sandbox saw no protocol problem (entries sent to an endpoint they
+   * do not belong to), unless `protocolProblems` says which are expected.
+   */
+  submit(options?: RunOptions & { protocolProblems?: string[] }): Promise<ActionRun>;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,9 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
         const value = inputs[name as keyof typeof inputs];
         if (value && !secrets.includes(value)) secrets.push(value);
       }
+      const problemsBefore = sandbox.protocolProblems.length;
       const run = await runAction({ ...options, inputs });
+      expect(sandbox.protocolProblems.slice(problemsBefore), 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
       const userActionTokens = sandbox.submissions.map((s) => s.userActionToken).filter((t): t is string => !!t);
       expectNoSecrets({ 'the visible output': run.visibleText }, [...secrets, ...userActionTokens]);
       return run;

@@ -179,10 +179,19 @@ describe('run() against the sandbox', () => {
     expect(io.lines.some((l) => l.startsWith('warning [Receipt not written]: could not write the receipt to '))).toBe(true);
   });
 
-  it('warns when the operation does not match the entries', async () => {
-    const { io } = await go({ 'dry-run': 'true', operation: 'proof-of-control' });
-    expect(io.lines).toContain(
-      'warning [operation does not match the output]: operation is "proof-of-control" but no entry of the output is of type "proof-of-control-v1"; check the "operation" input',
-    );
+  it('refuses an operation the entries do not belong to, before any call, and sets no operation output', async () => {
+    const before = sandbox.requests.length;
+    const { result, io } = await go({ operation: 'proof-of-control' });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      failure: {
+        title: 'Operation does not match the file',
+        message:
+          'input "operation" is proof-of-control, which takes proof-of-control-v1 entries, but the keystore output holds none ' +
+          '(entries: 2 onchain-sign-v1): set "operation" to onchain-sign, or leave it empty to take the operation from the file. Nothing was submitted.',
+      },
+    });
+    expect(sandbox.requests.length).toBe(before);
+    expect(io.outputs['operation']).toBeUndefined();
   });
 });

@@ -1,24 +1,28 @@
 /**
  * The Dfns sandbox: an HTTP server on 127.0.0.1 that speaks the part of the Dfns API the
- * action uses (user action signing and key store output submission) with real cryptography,
- * records everything it sees and can inject faults. See the shared reference `dfns/API.md`.
+ * action uses (user action signing and the output submissions of the seven offline signer
+ * operations) with real cryptography, records everything it sees and can inject faults.
+ * See the shared reference `dfns/API.md`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dfnsErrorBody, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
+import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
 import { verifyJwt, signJwt } from './jwt.ts';
 import { parseHeaderParams } from './multipart.ts';
 import {
   checkSubmission,
+  defaultAnswerBody,
   describeSubmission,
+  OPERATIONS,
   SUBMIT_PATH,
   type Operation,
   type RecordedSubmission,
 } from './submission.ts';
 import { UserActionSigning } from './user-action.ts';
 
-export type { Operation, RecordedSubmission } from './submission.ts';
+export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission } from './submission.ts';
+export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS, PERMISSIONS } from './submission.ts';
 
 export type SandboxCall = 'init' | 'action' | 'submit' | 'other';
 export type FaultableCall = Exclude<SandboxCall, 'other'>;
@@ -81,19 +85,54 @@ export interface DfnsSandbox {
   issueToken(opts?: { orgId?: string; expiresInSeconds?: number }): string;
   /** Registers a credential of the service account (SPKI PEM); several are allowed. */
   registerCredential(credentialId: string, publicKeyPem: string): void;
-  /** Adds a key store with the service account's permissions on it (default both operations). */
-  addKeyStore(storeId: string, opts?: { operations?: Array<'onchain-sign' | 'proof-of-control'> }): void;
-  /** What a submission that passes every check is answered: default 200 `{"status":"success"}`. */
-  setSubmissionAnswer(answer: { status: number; body: unknown; headers?: Record<string, string> }): void;
+  /**
+   * Adds a key store with the service account's permissions on it: the operations it may
+   * submit outputs for (default all seven). A missing one is refused 403
+   * `missing permission <current permission name>`.
+   */
+  addKeyStore(storeId: string, opts?: { operations?: readonly Operation[] }): void;
+  /**
+   * What a submission that passes every check is answered, for `operation` only or (without
+   * it) for all seven. Defaults: 200 `{"status":"success"}` for onchain-sign and
+   * proof-of-control, 200 `{"message": FLEET_ANSWER_MESSAGES[op]}` for the five fleet operations.
+   * The last call that covers an operation wins.
+   */
+  setSubmissionAnswer(answer: SubmissionAnswer, operation?: Operation): void;
+  /** Back to the default answer, for `operation` only or (without it) for all seven. */
+  resetSubmissionAnswer(operation?: Operation): void;
+  /**
+   * A gateway body limit, as a cloud gateway in front of Dfns would have (undefined: none but
+   * the sandbox's 256 MiB cap). A request of any call whose body is larger is answered 413
+   * `{"error":{"id","status":413,"message":"request entity too large"}}` and not processed:
+   * no fault is taken for it, a submission is recorded `accepted: false` with `error` set
+   * (its user action token is not spent: Dfns never saw it).
+   */
+  setBodyLimit(bytes: number | undefined): void;
   /** Applies `fault` to the next `times` (default 1; Infinity = always) requests of `call`. */
   injectFault(call: FaultableCall, fault: Fault, times?: number): void;
   clearFaults(): void;
   readonly requests: RecordedRequest[];
   readonly submissions: RecordedSubmission[];
+  /**
+   * Every submission's protocol problems (see `RecordedSubmission.protocolProblems`), each
+   * prefixed with the submission's path: `<path>: <problem>`. Empty when every submission
+   * went to the endpoint its content belongs to.
+   */
+  readonly protocolProblems: string[];
   /** TCP connections accepted so far. */
   readonly connections: number;
   close(): Promise<void>;
 }
+
+/** What `setSubmissionAnswer` configures. */
+export interface SubmissionAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The message of the 413 answered past `setBodyLimit` (the body has no `details`, like a gateway's). */
+export const GATEWAY_TOO_LARGE_MESSAGE = 'request entity too large';
 
 const APP_METADATA = 'https://custom/app_metadata';
 /** Above any body the action can send: a 64 MiB file travels twice in the multipart body. */
@@ -120,16 +159,19 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Reads the whole body; null when the client went away, 'too-large' past the limit. */
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | null> {
+/**
+ * Reads the whole body; null when the client went away. Past `limit` (at most the 256 MiB
+ * cap) the rest is read and dropped, and the answer is `{ tooLarge: size }`.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | { tooLarge: number } | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > limit ? { tooLarge: size } : Buffer.concat(chunks)));
     req.on('error', () => resolve(null));
     req.on('close', () => {
       if (!req.complete) resolve(null);
@@ -164,7 +206,9 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const submissions: RecordedSubmission[] = [];
   const connectionIds = new WeakMap<Socket, number>();
   const timers = new Set<NodeJS.Timeout>();
-  let submissionAnswer: Reply = jsonReply(200, { status: 'success' });
+  const defaultAnswer = (operation: Operation): Reply => jsonReply(200, defaultAnswerBody(operation));
+  const submissionAnswers = new Map<Operation, Reply>(OPERATIONS.map((operation) => [operation, defaultAnswer(operation)]));
+  let bodyLimit: number | undefined;
   let connections = 0;
 
   /** 401 unless a valid, unexpired bearer token of this organisation; 400 without a User-Agent. */
@@ -193,9 +237,10 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       const { record, parts } = submission!;
       const intent = signing.consume(req.headers['x-dfns-useraction'] as string | undefined);
       checkSubmission(record, parts, intent, (storeId) => stores.get(storeId));
-      record.accepted = submissionAnswer.status < 300;
-      if (!record.accepted) record.error = `configured answer ${submissionAnswer.status}`;
-      return submissionAnswer;
+      const answer = submissionAnswers.get(record.operation)!;
+      record.accepted = answer.status < 300;
+      if (!record.accepted) record.error = `configured answer ${answer.status}`;
+      return answer;
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       if (submission) submission.record.error = error.message;
@@ -221,6 +266,26 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     entry.remaining -= 1;
     if (entry.remaining <= 0) queue.shift();
     return entry.fault;
+  }
+
+  /** Undoes `takeFault` for a request that never got past the gateway. */
+  function giveBackFault(call: SandboxCall, fault: Fault): void {
+    if (call === 'other') return;
+    const queue = faults[call];
+    if (queue[0]?.fault === fault) queue[0].remaining += 1;
+    else queue.unshift({ fault, remaining: 1 });
+  }
+
+  /** The store id of a submission path, percent-decoded (kept raw when it cannot be). */
+  function submissionTarget(rawPath: string): { storeId: string; operation: Operation } {
+    const [, encodedStoreId, operation] = SUBMIT_PATH.exec(rawPath)!;
+    let storeId = encodedStoreId!;
+    try {
+      storeId = decodeURIComponent(storeId);
+    } catch {
+      // kept raw: such a store cannot exist, the request is answered 404
+    }
+    return { storeId, operation: operation as Operation };
   }
 
   function sleep(ms: number): Promise<void> {
@@ -250,24 +315,35 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     const fault = takeFault(call);
     if (fault) record.fault = fault.kind;
 
-    const body = await readBody(req);
+    const headers = {
+      contentType: req.headers['content-type'],
+      userAction: req.headers['x-dfns-useraction'] as string | undefined,
+    };
+    const limit = bodyLimit;
+    const body = await readBody(req, Math.min(limit ?? MAX_BODY_BYTES, MAX_BODY_BYTES));
     if (body === null) return;
-    if (body === 'too-large') return send(res, record, errorReply(413, 'request body too large'));
+    if (!Buffer.isBuffer(body)) {
+      if (limit !== undefined && body.tooLarge > limit) {
+        // The gateway answers: the request never reaches Dfns, nor the fault queued for it.
+        if (fault) giveBackFault(call, fault);
+        delete record.fault;
+        const reply = jsonReply(413, { error: { id: errorId(), status: 413, message: GATEWAY_TOO_LARGE_MESSAGE } });
+        if (call === 'submit') {
+          const { storeId, operation } = submissionTarget(rawPath);
+          const { record: refused } = describeSubmission(rawPath, operation, storeId, headers, Buffer.alloc(0));
+          refused.error = `${GATEWAY_TOO_LARGE_MESSAGE}: ${body.tooLarge} bytes, over the gateway limit of ${limit}`;
+          submissions.push(refused);
+          return send(res, record, reply, refused);
+        }
+        return send(res, record, reply);
+      }
+      return send(res, record, errorReply(413, 'request body too large'));
+    }
 
     let submission: ReturnType<typeof describeSubmission> | undefined;
     if (call === 'submit') {
-      const [, encodedStoreId, operation] = SUBMIT_PATH.exec(rawPath)!;
-      let storeId = encodedStoreId!;
-      try {
-        storeId = decodeURIComponent(storeId);
-      } catch {
-        // kept raw: such a store cannot exist, the request is answered 404
-      }
-      const headers = {
-        contentType: req.headers['content-type'],
-        userAction: req.headers['x-dfns-useraction'] as string | undefined,
-      };
-      submission = describeSubmission(rawPath, operation as Operation, storeId, headers, body);
+      const { storeId, operation } = submissionTarget(rawPath);
+      submission = describeSubmission(rawPath, operation, storeId, headers, body);
       submissions.push(submission.record);
       if (fault) submission.record.fault = describeFault(fault);
     }
@@ -371,10 +447,20 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       signing.registerCredential(credentialId, publicKeyPem);
     },
     addKeyStore(storeId, opts = {}) {
-      stores.set(storeId, new Set(opts.operations ?? ['onchain-sign', 'proof-of-control']));
+      stores.set(storeId, new Set(opts.operations ?? OPERATIONS));
     },
-    setSubmissionAnswer(answer) {
-      submissionAnswer = jsonReply(answer.status, answer.body, answer.headers);
+    setSubmissionAnswer(answer, operation) {
+      const reply = jsonReply(answer.status, answer.body, answer.headers);
+      for (const op of operation ? [operation] : OPERATIONS) submissionAnswers.set(op, reply);
+    },
+    resetSubmissionAnswer(operation) {
+      for (const op of operation ? [operation] : OPERATIONS) submissionAnswers.set(op, defaultAnswer(op));
+    },
+    setBodyLimit(bytes) {
+      if (bytes !== undefined && !(Number.isInteger(bytes) && bytes >= 0)) {
+        throw new Error(`setBodyLimit: bytes must be a non-negative integer or undefined, got ${bytes}`);
+      }
+      bodyLimit = bytes;
     },
     injectFault(call, fault, times = 1) {
       if (!(times > 0)) throw new Error(`injectFault: times must be positive, got ${times}`);
@@ -385,6 +471,9 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     },
     requests,
     submissions,
+    get protocolProblems() {
+      return submissions.flatMap((submission) => submission.protocolProblems.map((problem) => `${submission.path}: ${problem}`));
+    },
     get connections() {
       return connections;
     },

@@ -1,9 +1,12 @@
 /**
  * Standalone Dfns sandbox: `node test/sandbox/main.ts [options]` (Node 24).
  *
- * Starts a sandbox, registers a freshly generated credential and a key store, prints ONE JSON
- * line on stdout `{"url","token","credentialId","privateKeyPem","storeId","orgId"}`, then
- * serves (logging one line per request on stderr) until SIGTERM or SIGINT.
+ * Starts a sandbox, registers a freshly generated credential and a key store on which the
+ * service account holds the permissions of all seven offline signer operations (onchain-sign,
+ * proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest: every
+ * `POST /key-stores/{storeId}/<operation>/output` is served), prints ONE JSON line on stdout
+ * `{"url","token","credentialId","privateKeyPem","storeId","orgId"}`, then serves (logging
+ * one line per request on stderr) until SIGTERM or SIGINT.
  *
  * Options: --port N (default random), --key-kind ed25519|p256|secp256k1|rsa (default ed25519),
  * --store-id ID and --org-id ID (default the ids of test/fixtures/*.json),

@@ -1,28 +1,158 @@
 /**
- * `POST /key-stores/{storeId}/{onchain-sign|proof-of-control}/output`: the checks Dfns makes
- * on a key store output submission, in order, each refusal Dfns-shaped.
+ * `POST /key-stores/{storeId}/<operation>/output`, for the seven offline signer operations: the
+ * checks Dfns makes on an output submission, in order, each refusal Dfns-shaped; what a
+ * submission that passes them is answered; and the protocol problems a submission shows
+ * (entries that belong to another endpoint), which Dfns does not document but tests assert on.
  */
 import { createHash } from 'node:crypto';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { refuse } from './errors.ts';
+import { FLEET_OUTPUT_JSON_SCHEMA } from './fleet-output-schema.ts';
 import { MultipartError, parseMultipart, type MultipartPart } from './multipart.ts';
 import { FILE_CHECKSUM_PATTERN, OUTPUT_JSON_SCHEMA } from './output-schema.ts';
 import type { SignedIntent } from './user-action.ts';
 
-export type Operation = 'onchain-sign' | 'proof-of-control';
+/** The two operations whose output is a `keystore-output` document. */
+export const KEYSTORE_OPERATIONS = ['onchain-sign', 'proof-of-control'] as const;
+/** The five operations whose output is a `fleet-output` document. */
+export const FLEET_OPERATIONS = ['genesis', 'clone', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
+/** All seven, in the order of the shared reference's table. */
+export const OPERATIONS = [...KEYSTORE_OPERATIONS, ...FLEET_OPERATIONS] as const;
 
-/** The permission each operation needs on the key store. */
+export type KeystoreOperation = (typeof KEYSTORE_OPERATIONS)[number];
+export type FleetOperation = (typeof FLEET_OPERATIONS)[number];
+export type Operation = KeystoreOperation | FleetOperation;
+
+export function isFleetOperation(operation: Operation): operation is FleetOperation {
+  return (FLEET_OPERATIONS as readonly Operation[]).includes(operation);
+}
+
+/**
+ * The permission each operation needs on the key store, by its CURRENT name (Dfns renamed them
+ * on 2026-08-14, API 1.993.1); a refusal names it: `missing permission <name>`.
+ */
 export const PERMISSIONS: Record<Operation, string> = {
-  'onchain-sign': 'KeyStores:OnchainSignatures:Create',
-  'proof-of-control': 'KeyStores:ProofOfControl:Create',
+  'onchain-sign': 'KeyStores:Instructions:Keys:Sign',
+  'proof-of-control': 'KeyStores:Instructions:Keys:ProveControl',
+  genesis: 'KeyStores:Instructions:Fleets:Create',
+  clone: 'KeyStores:Instructions:Fleets:Clone',
+  'add-mac-user': 'KeyStores:Instructions:Fleets:Users:Add',
+  'add-provisioner': 'KeyStores:Instructions:Fleets:Provisioners:Add',
+  'key-harvest': 'KeyStores:Instructions:Fleets:Keys:Harvest',
 };
 
-/** Raw path of a submission: the store id segment stays percent-encoded. */
-export const SUBMIT_PATH = /^\/key-stores\/([^/]+)\/(onchain-sign|proof-of-control)\/output$/;
+/**
+ * The `message` of the sandbox's 200 answer to a fleet submission that passes every check.
+ * Dfns documents only `{"message": string}`, not its text: these are the sandbox's own.
+ */
+export const FLEET_ANSWER_MESSAGES: Record<FleetOperation, string> = {
+  genesis: 'Genesis output received',
+  clone: 'Clone output received',
+  'add-mac-user': 'Add Mac User output received',
+  'add-provisioner': 'Add Provisioner output received',
+  'key-harvest': 'Key Harvest output received',
+};
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateOutputJson = ajv.compile(OUTPUT_JSON_SCHEMA);
+/** The default answer body: `{"status":"success"}` for a keystore operation, `{"message"}` for a fleet one. */
+export function defaultAnswerBody(operation: Operation): { status: 'success' } | { message: string } {
+  return isFleetOperation(operation) ? { message: FLEET_ANSWER_MESSAGES[operation] } : { status: 'success' };
+}
+
+/** Raw path of a submission: the store id segment stays percent-encoded. */
+export const SUBMIT_PATH = new RegExp(`^/key-stores/([^/]+)/(${OPERATIONS.join('|')})/output$`);
+
+/** `outputJson.type` of each document kind. */
+const DOCUMENT_TYPES = { keystore: 'keystore-output', fleet: 'fleet-output' } as const;
+
+/** The operation each keystore-output entry kind (the entry's `type`) belongs to. */
+const KEYSTORE_ENTRY_KINDS: Readonly<Record<string, KeystoreOperation>> = {
+  'onchain-sign-v1': 'onchain-sign',
+  'proof-of-control-v1': 'proof-of-control',
+};
+/** The operation each fleet-output entry kind (the entry's `success.type`) belongs to. */
+const FLEET_ENTRY_KINDS: Readonly<Record<string, FleetOperation>> = {
+  'genesis-registration': 'genesis',
+  'clone-registration': 'clone',
+  'add-mac-user': 'add-mac-user',
+  'add-provisioner': 'add-provisioner',
+  'key-harvest': 'key-harvest',
+};
+/** The operation each outputs entry kind belongs to. */
+export const ENTRY_KIND_OPERATIONS: Readonly<Record<string, Operation>> = { ...KEYSTORE_ENTRY_KINDS, ...FLEET_ENTRY_KINDS };
+
+/** At most this many entry problems are listed per submission, then one count line. */
+export const MAX_ENTRY_PROBLEMS = 20;
+
+// One ajv per schema: the keystore schema is transcribed, the fleet one is loaded from YAML.
+const keystoreAjv = new Ajv({ allErrors: true, strict: false });
+const validateKeystoreOutputJson = keystoreAjv.compile(OUTPUT_JSON_SCHEMA);
+const fleetAjv = new Ajv({ allErrors: true, strict: false });
+const validateFleetOutputJson = fleetAjv.compile(FLEET_OUTPUT_JSON_SCHEMA);
 const CHECKSUM_RE = new RegExp(FILE_CHECKSUM_PATTERN);
+
+/** The schema verdict on an `outputJson` submitted to `operation` (keystore or fleet schema). */
+export function validateOutputJsonFor(
+  operation: Operation,
+  outputJson: unknown,
+): { ok: true } | { ok: false; message: string; errors: ErrorObject[] } {
+  const [ajv, validate]: [Ajv, ValidateFunction] = isFleetOperation(operation)
+    ? [fleetAjv, validateFleetOutputJson]
+    : [keystoreAjv, validateKeystoreOutputJson];
+  if (validate(outputJson)) return { ok: true };
+  const errors = validate.errors ?? [];
+  return { ok: false, message: `invalid outputJson: ${ajv.errorsText(errors, { dataVar: 'outputJson' })}`, errors };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The kind of one `outputs` entry: its `type` (keystore-output kinds) or its `success.type` (fleet-output kinds). */
+function entryKind(entry: unknown): string | undefined {
+  if (!isObject(entry)) return undefined;
+  const type = entry['type'];
+  if (typeof type === 'string' && Object.hasOwn(KEYSTORE_ENTRY_KINDS, type)) return type;
+  const success = entry['success'];
+  const successType = isObject(success) ? success['type'] : undefined;
+  if (typeof successType === 'string' && Object.hasOwn(FLEET_ENTRY_KINDS, successType)) return successType;
+  return undefined;
+}
+
+/**
+ * What in `outputJson` belongs to another endpoint than `operation`'s: a document of the
+ * other kind (a keystore-output to a fleet endpoint, or the reverse) and every entry of a
+ * known kind that belongs to another operation (the first MAX_ENTRY_PROBLEMS, then a count).
+ * Unknown or missing kinds are left to the schema. Empty when nothing is out of place.
+ */
+export function protocolProblemsOf(operation: Operation, outputJson: unknown): string[] {
+  if (!isObject(outputJson)) return [];
+  const problems: string[] = [];
+  const expected = isFleetOperation(operation) ? DOCUMENT_TYPES.fleet : DOCUMENT_TYPES.keystore;
+  const type = outputJson['type'];
+  if (type === DOCUMENT_TYPES.keystore || type === DOCUMENT_TYPES.fleet) {
+    if (type !== expected) {
+      const owners = type === DOCUMENT_TYPES.fleet ? FLEET_OPERATIONS : KEYSTORE_OPERATIONS;
+      const list = `${owners.slice(0, -1).join(', ')} and ${owners.at(-1)!}`;
+      problems.push(`outputJson is a ${type}, which belongs to ${list}, submitted to ${operation}`);
+    }
+  }
+  const outputs = outputJson['outputs'];
+  if (!isObject(outputs)) return problems;
+  let misplaced = 0;
+  for (const [id, entry] of Object.entries(outputs)) {
+    const kind = entryKind(entry);
+    if (kind === undefined) continue;
+    const owner = ENTRY_KIND_OPERATIONS[kind]!;
+    if (owner === operation) continue;
+    misplaced += 1;
+    if (misplaced <= MAX_ENTRY_PROBLEMS) {
+      problems.push(`entry ${JSON.stringify(id)} is ${kind}, which belongs to ${owner}, submitted to ${operation}`);
+    }
+  }
+  if (misplaced > MAX_ENTRY_PROBLEMS) {
+    problems.push(`… and ${misplaced - MAX_ENTRY_PROBLEMS} more entries that do not belong to ${operation} (${misplaced} in all)`);
+  }
+  return problems;
+}
 
 /** What the sandbox saw of one submission, refused or not. */
 export interface RecordedSubmission {
@@ -53,6 +183,11 @@ export interface RecordedSubmission {
   fault?: string;
   /** Status answered; null when none was (reset, hang) or not yet. */
   status: number | null;
+  /**
+   * What of `outputJson` belongs to another endpoint (see `protocolProblemsOf`), recorded
+   * whatever the answer: Dfns's own behaviour is undocumented, tests assert on this. Empty when fine.
+   */
+  protocolProblems: string[];
 }
 
 /** A fresh record for a submission request; the multipart body is read best effort. */
@@ -76,6 +211,7 @@ export function describeSubmission(
     userActionToken: headers.userAction ?? '',
     accepted: false,
     status: null,
+    protocolProblems: [],
   };
   let parts: MultipartPart[] | MultipartError;
   try {
@@ -99,6 +235,7 @@ export function describeSubmission(
   } catch {
     // recorded as is; refused by the checks
   }
+  record.protocolProblems = protocolProblemsOf(operation, record.outputJson);
   return { record, parts };
 }
 
@@ -171,8 +308,6 @@ export function checkSubmission(
   if (fileChecksum !== actual) {
     refuse(400, 'fileChecksum does not match the SHA-256 of the file', { fileChecksum, actual });
   }
-  if (!validateOutputJson(outputJson)) {
-    const errors = validateOutputJson.errors ?? [];
-    refuse(400, `invalid outputJson: ${ajv.errorsText(errors, { dataVar: 'outputJson' })}`, { errors });
-  }
+  const verdict = validateOutputJsonFor(record.operation, outputJson);
+  if (!verdict.ok) refuse(400, verdict.message, { errors: verdict.errors });
 }

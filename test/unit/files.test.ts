@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKeystoreOutputIn } from '../../src/artifact-files.ts';
+import { findOutputIn } from '../../src/artifact-files.ts';
 import { ChecksumMismatchError, sha256Hex } from '../../src/checksum.ts';
-import { KeystoreFileError, MAX_FILE_BYTES, parseKeystoreFile, readFileOnce } from '../../src/keystore-file.ts';
+import { OutputFileError, MAX_FILE_BYTES, parseOutputFile, readFileOnce } from '../../src/output-file.ts';
 import { LocateError, locateFile } from '../../src/locate.ts';
 import { fixtureText, sha256 } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
@@ -54,27 +54,27 @@ describe('readFileOnce', () => {
     const root = dir({ 'empty.json': '', 'big.json': Buffer.alloc(MAX_FILE_BYTES + 1) });
     expect(thrown(() => readFileOnce(join(root, 'empty.json'), 'empty.json')).message).toBe('empty.json: the file is empty');
     expect(thrown(() => readFileOnce(join(root, 'big.json'), 'big.json')).message).toBe(
-      'big.json: the file is 64.0 MiB, over the limit of 64.0 MiB for a keystore output',
+      'big.json: the file is 64.0 MiB, over the limit of 64 MiB for an output',
     );
   });
 });
 
-describe('parseKeystoreFile', () => {
+describe('parseOutputFile', () => {
   it('keeps the text as the file has it, less JSON white space at the ends only', () => {
     const padded = `\n\t ${onchain.trim()} \r\n`;
-    expect(parseKeystoreFile(Buffer.from(padded), 'o.json').jsonText).toBe(onchain.trim());
+    expect(parseOutputFile(Buffer.from(padded), 'o.json').jsonText).toBe(onchain.trim());
     // U+00A0 is not JSON white space: a strict parser refuses it, so must we.
-    expect(thrown(() => parseKeystoreFile(Buffer.from(`${onchain.trim()}\u00a0`), 'o.json'))).toBeInstanceOf(KeystoreFileError);
+    expect(thrown(() => parseOutputFile(Buffer.from(`${onchain.trim()}\u00a0`), 'o.json'))).toBeInstanceOf(OutputFileError);
   });
 
   it('reports line numbers of the file itself, leading blank lines included', () => {
     const text = `\n\n${onchain.replace('"version": 1,', '"version": 1')}`;
-    expect(thrown(() => parseKeystoreFile(Buffer.from(text), 'o.json')).message).toMatch(/^o\.json: invalid JSON at line 6, column 3/);
+    expect(thrown(() => parseOutputFile(Buffer.from(text), 'o.json')).message).toMatch(/^o\.json: invalid JSON at line 6, column 3/);
   });
 
   it('refuses archives with unsafe entry names, listing them escaped', () => {
     const zip = makeZip([{ name: '../evil.json', data: onchain }, { name: 'ok\u001b[2J.json', data: '{}' }]);
-    expect(thrown(() => parseKeystoreFile(zip, 'o.zip')).message).toBe(
+    expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe(
       'o.zip: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ' +
         `"../evil.json" (${Buffer.byteLength(onchain)} bytes), "ok\\x1B[2J.json" (2 bytes); refusing it`,
     );
@@ -82,20 +82,20 @@ describe('parseKeystoreFile', () => {
 
   it('names a zip error once, with the archive name', () => {
     const zip = makeZip([{ name: 'out.json', data: onchain, encrypted: true }]);
-    expect(thrown(() => parseKeystoreFile(zip, 'o.zip')).message).toBe('o.zip: entry "out.json" is encrypted; archives must not be encrypted');
+    expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe('o.zip: entry "out.json" is encrypted; archives must not be encrypted');
   });
 
   it('ignores macOS metadata entries when looking for the output', () => {
     const zip = makeZip([{ name: '__MACOSX/._out.json', data: 'junk' }, { name: 'out.json', data: onchain }]);
-    expect(parseKeystoreFile(zip, 'o.zip').entryName).toBe('out.json');
+    expect(parseOutputFile(zip, 'o.zip').entryName).toBe('out.json');
   });
 });
 
-describe('findKeystoreOutputIn (an artifact without "path")', () => {
+describe('findOutputIn (an artifact without "path")', () => {
   it('finds a zip archive by its leading bytes whatever its name', () => {
     const archive = makeZip([{ name: 'o.json', data: onchain }]);
     const root = dir({ 'fleet-output.bin': archive, 'readme.md': '# x' });
-    const { located, file } = findKeystoreOutputIn(root, 'the artifact "a"');
+    const { located, file } = findOutputIn(root, 'the artifact "a"');
     expect(located.displayPath).toBe('fleet-output.bin');
     expect(file.shape).toBe('archive');
     expect(sha256Hex(file.bytes)).toBe(sha256(archive));
@@ -103,8 +103,8 @@ describe('findKeystoreOutputIn (an artifact without "path")', () => {
 
   it('lists what the artifact contains when it holds nothing usable', () => {
     const root = dir({});
-    expect(thrown(() => findKeystoreOutputIn(root, 'the artifact "a"')).message).toBe(
-      'the artifact "a" holds no keystore output (a .json keystore output, or a zip archive holding one). It contains: (no files)',
+    expect(thrown(() => findOutputIn(root, 'the artifact "a"')).message).toBe(
+      'the artifact "a" holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one). It contains: (no files)',
     );
   });
 });

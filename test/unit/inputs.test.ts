@@ -58,7 +58,7 @@ describe('parseInputs', () => {
     const defaults = parseInputs(raw({ path: 'x.json', 'dry-run': 'true' }));
     expect(defaults).toMatchObject({
       storeId: undefined,
-      operation: 'onchain-sign',
+      operation: undefined,
       apiUrl: new URL(DEFAULT_API_URL),
       token: undefined,
       expectedChecksum: undefined,
@@ -69,7 +69,7 @@ describe('parseInputs', () => {
 
   it('requires path', () => {
     expect(refusal({ path: '' })).toBe(
-      'input "path" is required: the keystore output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
+      'input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
     );
   });
 
@@ -81,7 +81,7 @@ describe('parseInputs', () => {
   });
 
   it.each([
-    [{ operation: 'sign' }, 'input "operation" must be "onchain-sign" or "proof-of-control", got "sign"'],
+    [{ operation: 'sign' }, 'input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest, or empty for the operation the file is for; got "sign"'],
     [{ 'dry-run': 'yes' }, 'input "dry-run" must be true or false, got "yes"'],
     [{ 'timeout-seconds': '0' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "0"'],
     [{ 'timeout-seconds': '1e3' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "1e3"'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../src/logger.ts';
-import { validateKeystoreOutput } from '../../src/output-schema.ts';
+import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
 import { PreflightError, preflight, readTokenClaims } from '../../src/preflight.ts';
 import { code, md } from '../../src/report.ts';
 import { fixtureText } from '../helpers/e2e.ts';

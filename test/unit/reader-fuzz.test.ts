@@ -1,6 +1,6 @@
 /**
- * Fuzzes the reader the action uses, parseKeystoreFile: whatever the bytes, it returns a valid
- * output or throws a KeystoreFileError whose message starts with the file's display name,
+ * Fuzzes the reader the action uses, parseOutputFile: whatever the bytes, it returns a valid
+ * output or throws a OutputFileError whose message starts with the file's display name,
  * shows no raw control or bidi character, stays short, and wraps one of the readers' own errors
  * (never a RangeError, a TypeError or a stack overflow); and it never hangs.
  */
@@ -11,8 +11,9 @@ import { inspect } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { JsonReadError, MAX_JSON_DEPTH } from '../../src/json.ts';
-import { KeystoreFileError, MAX_LISTED_ENTRIES, parseKeystoreFile, type KeystoreFile } from '../../src/keystore-file.ts';
-import { SchemaError, validateKeystoreOutput } from '../../src/output-schema.ts';
+import { OutputFileError, MAX_LISTED_ENTRIES, parseOutputFile, type OutputFile } from '../../src/output-file.ts';
+import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
+import { SchemaError } from '../../src/schemas/violations.ts';
 import { PATH_KEY_MAX_CHARS, safeText } from '../../src/safe-text.ts';
 import { ZIP_MAX_ENTRIES, ZIP_MAX_RATIO, ZIP_MAX_TOTAL_UNCOMPRESSED, ZipError } from '../../src/zip.ts';
 import { ROOT } from '../helpers/action-runner.ts';
@@ -46,13 +47,13 @@ let parses = 0;
 
 /**
  * Parses `bytes` and checks the only allowed outcomes: a valid result, or a clean
- * KeystoreFileError. Returns the message, or undefined when the file was accepted.
+ * OutputFileError. Returns the message, or undefined when the file was accepted.
  */
 function outcome(bytes: Uint8Array, display = DISPLAY, maxMessage = MAX_MESSAGE_CHARS): string | undefined {
-  let result: KeystoreFile | undefined;
+  let result: OutputFile | undefined;
   let thrown: unknown;
   try {
-    result = parseKeystoreFile(bytes, display);
+    result = parseOutputFile(bytes, display);
   } catch (error) {
     thrown = error;
   }
@@ -64,8 +65,8 @@ function outcome(bytes: Uint8Array, display = DISPLAY, maxMessage = MAX_MESSAGE_
     expect(file.bytes).toBe(bytes);
     return undefined;
   }
-  if (!(thrown instanceof KeystoreFileError)) {
-    throw new Error(`expected a KeystoreFileError, got ${inspect(thrown)}`, { cause: thrown });
+  if (!(thrown instanceof OutputFileError)) {
+    throw new Error(`expected a OutputFileError, got ${inspect(thrown)}`, { cause: thrown });
   }
   const { message, cause } = thrown;
   if (cause !== undefined && !READER_ERRORS.some((type) => cause instanceof type)) {
@@ -101,7 +102,7 @@ function hasLoneSurrogate(value: unknown): boolean {
   return false;
 }
 
-describe('parseKeystoreFile on fuzzed input', () => {
+describe('parseOutputFile on fuzzed input', () => {
   it('accepts the valid files it is fuzzed from', () => {
     for (const bytes of [utf8(ONCHAIN), utf8(POC), VALID_ZIP_DEFLATED, VALID_ZIP_STORED]) {
       expect(outcome(bytes)).toBeUndefined();
@@ -240,7 +241,7 @@ describe('parseKeystoreFile on fuzzed input', () => {
   });
 });
 
-describe('parseKeystoreFile on hostile JSON', () => {
+describe('parseOutputFile on hostile JSON', () => {
   const depthError = (column: number): string =>
     `${DISPLAY}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at line 1, column ${column}`;
 
@@ -281,7 +282,7 @@ describe('parseKeystoreFile on hostile JSON', () => {
     const bytes = utf8(ONCHAIN.replace('"generated_at"', `"padding": "${huge}", "generated_at"`));
     const message = outcome(bytes);
     expect(message).toBeUndefined();
-    const file = parseKeystoreFile(bytes, DISPLAY);
+    const file = parseOutputFile(bytes, DISPLAY);
     expect((file.output as Record<string, unknown>)['padding']).toHaveLength(30 * MiB);
   });
 
@@ -371,7 +372,7 @@ describe('parseKeystoreFile on hostile JSON', () => {
   });
 });
 
-describe('parseKeystoreFile on hostile archives', () => {
+describe('parseOutputFile on hostile archives', () => {
   const ZIP = 'out.zip';
 
   it(`over ${ZIP_MAX_ENTRIES} entries`, () => {
@@ -411,7 +412,7 @@ describe('parseKeystoreFile on hostile archives', () => {
     const inner = makeZip([{ name: 'keystore-output.json', data: ONCHAIN }]);
     const outer = makeZip([{ name: 'inner.zip', data: inner }]);
     expect(refusal(outer, ZIP)).toBe(
-      `${ZIP}: the archive holds no keystore output (a .json entry with "type": "keystore-output"). ` +
+      `${ZIP}: the archive holds no output (a .json entry with "type" "keystore-output" or "fleet-output"). ` +
         `Entries: "inner.zip" (${inner.byteLength} bytes)`,
     );
     // Named .json, a zip is still not JSON.
@@ -424,7 +425,7 @@ describe('parseKeystoreFile on hostile archives', () => {
       { name: 'a/other.json', data: '[]' },
     ]);
     expect(refusal(twice, ZIP)).toBe(
-      `${ZIP}: the archive holds no keystore output (a .json entry with "type": "keystore-output" that is valid). ` +
+      `${ZIP}: the archive holds no output (a .json entry with "type" "keystore-output" or "fleet-output" that is valid). ` +
         `Entries: "a/inner.zip" (${outer.byteLength} bytes), "a/broken.json" (1 bytes), "a/other.json" (2 bytes)`,
     );
   });
@@ -462,7 +463,7 @@ describe('parseKeystoreFile on hostile archives', () => {
       { name: '\ufeffz.bin', data: 'z' },
     ]);
     expect(refusal(listed, ZIP)).toBe(
-      `${ZIP}: the archive holds no keystore output (a .json entry with "type": "keystore-output" that is valid). ` +
+      `${ZIP}: the archive holds no output (a .json entry with "type" "keystore-output" or "fleet-output" that is valid). ` +
         'Entries: "\\u202Egnp.json" (1 bytes), "x\\u2066y\\u200B.json" (1 bytes), "\\uFEFFz.bin" (1 bytes)',
     );
   });

@@ -4,11 +4,23 @@
  * goes through the happy path for every key kind, then breaks one rule at a time.
  */
 import { constants, createHash, createHmac, createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from '../helpers/credentials.ts';
-import { startDfnsSandbox, type DfnsSandbox, type Operation } from '../sandbox/dfns-sandbox.ts';
+import {
+  FLEET_ANSWER_MESSAGES,
+  FLEET_OPERATIONS,
+  startDfnsSandbox,
+  type DfnsSandbox,
+  type FleetOperation,
+  type Operation,
+} from '../sandbox/dfns-sandbox.ts';
+import { FLEET_OUTPUT_JSON_SCHEMA, FLEET_OUTPUT_SCHEMA_PATH } from '../sandbox/fleet-output-schema.ts';
 import { parseMultipart } from '../sandbox/multipart.ts';
+import { validateOutputJsonFor } from '../sandbox/submission.ts';
 
 const USER_AGENT = 'sandbox-test/1.0.0';
 const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
@@ -49,6 +61,20 @@ const POC_OUTPUT = {
       },
     },
   },
+};
+
+/** The fleet fixtures (test/fixtures), one per fleet operation, exactly as on disk. */
+const FLEET_FIXTURE_FILES: Record<FleetOperation, string> = {
+  genesis: 'genesis-output.json',
+  clone: 'clone-output.json',
+  'add-mac-user': 'add-mac-user-output.json',
+  'add-provisioner': 'add-provisioner-output.json',
+  'key-harvest': 'key-harvest-output.json',
+};
+const fixtureBytes = (name: string): Buffer => readFileSync(join(import.meta.dirname, '..', 'fixtures', name));
+const fleetFixture = (operation: FleetOperation): { file: Buffer; output: any } => {
+  const file = fixtureBytes(FLEET_FIXTURE_FILES[operation]);
+  return { file, output: JSON.parse(file.toString('utf8')) };
 };
 
 interface DfnsError {
@@ -530,13 +556,14 @@ describe('submission', () => {
     sandbox.addKeyStore('ks-poc-only', { operations: ['proof-of-control'] });
     sandbox.addKeyStore('ks-sign-only', { operations: ['onchain-sign'] });
     sandbox.addKeyStore('ks-none', { operations: [] });
-    expectRefusal((await submit({ storeId: 'ks-poc-only' })).answer, 403, 'missing permission KeyStores:OnchainSignatures:Create');
+    // the current names (renamed 2026-08-14), not KeyStores:OnchainSignatures:Create / KeyStores:ProofOfControl:Create
+    expectRefusal((await submit({ storeId: 'ks-poc-only' })).answer, 403, 'missing permission KeyStores:Instructions:Keys:Sign');
     expectRefusal(
       (await submit({ storeId: 'ks-sign-only', operation: 'proof-of-control', output: POC_OUTPUT })).answer,
       403,
-      'missing permission KeyStores:ProofOfControl:Create',
+      'missing permission KeyStores:Instructions:Keys:ProveControl',
     );
-    expectRefusal((await submit({ storeId: 'ks-none' })).answer, 403, 'missing permission KeyStores:OnchainSignatures:Create');
+    expectRefusal((await submit({ storeId: 'ks-none' })).answer, 403, 'missing permission KeyStores:Instructions:Keys:Sign');
   });
 
   it('refuses a wrong or malformed fileChecksum', async () => {
@@ -597,6 +624,371 @@ describe('submission', () => {
     const userAction = await userActionFor(data, path);
     const notMultipart = await call(path, { body: data, headers: { 'x-dfns-useraction': userAction, 'content-type': 'application/json' } });
     expectRefusal(notMultipart, 400, /multipart/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The five fleet operations (fleet-output, the shared YAML schema)
+// ---------------------------------------------------------------------------------------
+
+describe('fleet operations', () => {
+  it('has one fixed answer message per fleet operation', () => {
+    expect(FLEET_ANSWER_MESSAGES).toEqual({
+      genesis: 'Genesis output received',
+      clone: 'Clone output received',
+      'add-mac-user': 'Add Mac User output received',
+      'add-provisioner': 'Add Provisioner output received',
+      'key-harvest': 'Key Harvest output received',
+    });
+  });
+
+  it.each(FLEET_OPERATIONS)('accepts the %s fixture and answers {message}', async (operation) => {
+    const { file, output } = fleetFixture(operation);
+    const { answer, data, requestPath } = await submit({ operation, output, file });
+
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json).toEqual({ message: FLEET_ANSWER_MESSAGES[operation] });
+    expect(requestPath).toBe(`/key-stores/${STORE_ID}/${operation}/output`);
+    expect(sandbox.submissions).toHaveLength(1);
+    const submission = sandbox.submissions[0]!;
+    expect(submission).toMatchObject({ storeId: STORE_ID, operation, dataPart: data, outputJson: output, accepted: true, status: 200 });
+    expect(submission.error).toBeUndefined();
+    expect(submission.protocolProblems).toEqual([]);
+    expect(submission.filePart.equals(file)).toBe(true);
+    expect(sandbox.protocolProblems).toEqual([]);
+  });
+
+  it('keeps the fields the schema leaves open (genesis fixture)', async () => {
+    const { file, output } = fleetFixture('genesis');
+    expect(output.ceremony_started_at).toBe('2026-12-02T08:41:17Z');
+    expect((await submit({ operation: 'genesis', output, file })).answer.status).toBe(200);
+    const recorded = sandbox.submissions[0]!.outputJson as Record<string, unknown>;
+    expect(recorded['ceremony_started_at']).toBe('2026-12-02T08:41:17Z');
+    expect(recorded['governance']).toEqual({ provisioners_required: 2, provisioners_total: 3, operational_users: 1 });
+  });
+
+  it.each(FLEET_OPERATIONS)('the %s fixture is a valid fleet-output, pretty-printed, with the shared ids', (operation) => {
+    const { file, output } = fleetFixture(operation);
+    expect(file.toString('utf8')).toBe(`${JSON.stringify(output, null, 2)}\n`);
+    expect(validateOutputJsonFor(operation, output)).toEqual({ ok: true });
+    // the same document is no keystore-output
+    expect(validateOutputJsonFor('onchain-sign', output)).toMatchObject({ ok: false });
+    // a differential compile of the exported schema agrees
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(FLEET_OUTPUT_JSON_SCHEMA);
+    expect(validate(output), JSON.stringify(validate.errors)).toBe(true);
+    expect(output).toMatchObject({
+      type: 'fleet-output',
+      version: 1,
+      status: 'success',
+      org_id: 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7',
+      fleet_id: 'fl-6v0lr-c1o3e-8q1e6r3d2b9m7k4a',
+      keystore_id: STORE_ID,
+      group_id: 'gr-4h8k2-p0s9d-7f6g5h4j3k2l1m0n',
+      online_domain: 'api.dfns.io',
+    });
+    const kinds = Object.values(output.outputs as Record<string, { success: { type: string } }>).map((entry) => entry.success.type);
+    expect(kinds.length).toBeGreaterThanOrEqual(1);
+    const kind = { genesis: 'genesis-registration', clone: 'clone-registration' }[operation as string] ?? operation;
+    expect(new Set(kinds)).toEqual(new Set([kind]));
+  });
+
+  it('loads the schema from the verbatim YAML copy beside the sandbox, comments and all', () => {
+    const text = readFileSync(FLEET_OUTPUT_SCHEMA_PATH, 'utf8');
+    expect(text.startsWith('# The `outputJson` of the five fleet operations\' submissions (`type: fleet-output`):\n')).toBe(true);
+    expect(FLEET_OUTPUT_JSON_SCHEMA['required']).toEqual([
+      'type',
+      'version',
+      'status',
+      'org_id',
+      'fleet_id',
+      'fleet_label',
+      'keystore_id',
+      'group_id',
+      'online_domain',
+      'outputs',
+    ]);
+  });
+
+  it('refuses a fleet-output that breaks the schema (400 with the ajv errors)', async () => {
+    const { output } = fleetFixture('genesis');
+
+    const noLabel = structuredClone(output);
+    delete noLabel.fleet_label;
+    const missing = expectRefusal(
+      (await submit({ operation: 'genesis', output: noLabel })).answer,
+      400,
+      "invalid outputJson: outputJson must have required property 'fleet_label'",
+    );
+    expect(missing.details['errors']).toEqual([expect.objectContaining({ keyword: 'required', instancePath: '' })]);
+
+    const noSuccess = structuredClone(output);
+    noSuccess.outputs['op-genesis-01'] = { result: noSuccess.outputs['op-genesis-01'].success };
+    expectRefusal(
+      (await submit({ operation: 'genesis', output: noSuccess })).answer,
+      400,
+      "invalid outputJson: outputJson/outputs/op-genesis-01 must have required property 'success'",
+    );
+
+    const partial = { ...output, status: 'partial' };
+    expectRefusal(
+      (await submit({ operation: 'genesis', output: partial })).answer,
+      400,
+      'invalid outputJson: outputJson/status must be equal to one of the allowed values',
+    );
+
+    const noSerial = structuredClone(output);
+    delete noSerial.outputs['op-genesis-01'].success.hsm_serial;
+    const oneOf = expectRefusal((await submit({ operation: 'genesis', output: noSerial })).answer, 400, /^invalid outputJson: /);
+    expect(oneOf.message).toContain("outputJson/outputs/op-genesis-01/success must have required property 'hsm_serial'");
+    expect(oneOf.message.endsWith('outputJson/outputs/op-genesis-01/success must match exactly one schema in oneOf')).toBe(true);
+
+    expect(sandbox.submissions.map((s) => [s.accepted, s.status])).toEqual([
+      [false, 400],
+      [false, 400],
+      [false, 400],
+      [false, 400],
+    ]);
+    // broken, but not out of place
+    expect(sandbox.protocolProblems).toEqual([]);
+  });
+
+  it.each([
+    ['genesis', 'KeyStores:Instructions:Fleets:Create'],
+    ['clone', 'KeyStores:Instructions:Fleets:Clone'],
+    ['add-mac-user', 'KeyStores:Instructions:Fleets:Users:Add'],
+    ['add-provisioner', 'KeyStores:Instructions:Fleets:Provisioners:Add'],
+    ['key-harvest', 'KeyStores:Instructions:Fleets:Keys:Harvest'],
+  ] as const)('refuses %s without its permission, by its current name %s (403)', async (operation, permission) => {
+    const others = FLEET_OPERATIONS.filter((op) => op !== operation);
+    sandbox.addKeyStore('ks-other-ops', { operations: ['onchain-sign', 'proof-of-control', ...others] });
+    const { file, output } = fleetFixture(operation);
+    const { answer } = await submit({ storeId: 'ks-other-ops', operation, output, file });
+    expectRefusal(answer, 403, `missing permission ${permission}`);
+    expect(sandbox.submissions[0]).toMatchObject({ accepted: false, error: `missing permission ${permission}`, status: 403 });
+  });
+
+  it('lets a store added without options take all seven operations', async () => {
+    sandbox.addKeyStore('ks-fresh');
+    for (const operation of FLEET_OPERATIONS) {
+      const { file, output } = fleetFixture(operation);
+      expect((await submit({ storeId: 'ks-fresh', operation, output, file })).answer.status).toBe(200);
+    }
+    expect((await submit({ storeId: 'ks-fresh' })).answer.status).toBe(200);
+    expect((await submit({ storeId: 'ks-fresh', operation: 'proof-of-control', output: POC_OUTPUT })).answer.status).toBe(200);
+    expect(sandbox.submissions.map((s) => s.accepted)).toEqual([true, true, true, true, true, true, true]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Answers: setSubmissionAnswer for all operations or for one
+// ---------------------------------------------------------------------------------------
+
+describe('submission answers', () => {
+  it('overrides the answer of one operation only', async () => {
+    const pending = { id: 'ap-3b1c9-approval', status: 'Pending', kind: 'Policy' };
+    sandbox.setSubmissionAnswer({ status: 202, body: pending, headers: { 'x-only': 'genesis' } }, 'genesis');
+
+    const genesis = fleetFixture('genesis');
+    const held = (await submit({ operation: 'genesis', ...genesis })).answer;
+    expect(held.status).toBe(202);
+    expect(held.json).toEqual(pending);
+    expect(held.headers.get('x-only')).toBe('genesis');
+
+    const clone = fleetFixture('clone');
+    const cloned = (await submit({ operation: 'clone', ...clone })).answer;
+    expect(cloned.status).toBe(200);
+    expect(cloned.json).toEqual({ message: 'Clone output received' });
+    expect(cloned.headers.get('x-only')).toBeNull();
+
+    const signed = (await submit()).answer;
+    expect(signed.status).toBe(200);
+    expect(signed.json).toEqual({ status: 'success' });
+    expect(sandbox.submissions.map((s) => [s.operation, s.accepted, s.status])).toEqual([
+      ['genesis', true, 202],
+      ['clone', true, 200],
+      ['onchain-sign', true, 200],
+    ]);
+  });
+
+  it('overrides every operation without one; the last call that covers an operation wins; reset restores the defaults', async () => {
+    sandbox.setSubmissionAnswer({ status: 200, body: { status: 'partial' } });
+    sandbox.setSubmissionAnswer({ status: 200, body: { message: 'held for review' } }, 'key-harvest');
+    expect((await submit()).answer.json).toEqual({ status: 'partial' });
+    expect((await submit({ operation: 'clone', ...fleetFixture('clone') })).answer.json).toEqual({ status: 'partial' });
+    expect((await submit({ operation: 'key-harvest', ...fleetFixture('key-harvest') })).answer.json).toEqual({ message: 'held for review' });
+
+    sandbox.resetSubmissionAnswer('clone');
+    expect((await submit({ operation: 'clone', ...fleetFixture('clone') })).answer.json).toEqual({ message: 'Clone output received' });
+    expect((await submit()).answer.json).toEqual({ status: 'partial' });
+
+    sandbox.resetSubmissionAnswer();
+    expect((await submit()).answer.json).toEqual({ status: 'success' });
+    expect((await submit({ operation: 'key-harvest', ...fleetFixture('key-harvest') })).answer.json).toEqual({
+      message: 'Key Harvest output received',
+    });
+  });
+
+  it('records a configured error answer as not accepted, for that operation only', async () => {
+    sandbox.setSubmissionAnswer({ status: 409, body: { error: { id: '1', status: 409, message: 'conflict' } } }, 'add-provisioner');
+    expect((await submit({ operation: 'add-provisioner', ...fleetFixture('add-provisioner') })).answer.status).toBe(409);
+    expect((await submit({ operation: 'add-mac-user', ...fleetFixture('add-mac-user') })).answer.status).toBe(200);
+    expect(sandbox.submissions.map((s) => [s.accepted, s.error])).toEqual([
+      [false, 'configured answer 409'],
+      [true, undefined],
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Protocol problems: entries submitted to an endpoint they do not belong to
+// ---------------------------------------------------------------------------------------
+
+describe('protocol problems', () => {
+  it('a keystore-output submitted to a fleet endpoint: refused 400 and recorded', async () => {
+    const { answer, requestPath } = await submit({ operation: 'genesis', output: ONCHAIN_OUTPUT });
+    const error = expectRefusal(answer, 400, /^invalid outputJson: /);
+    expect(error.message).toContain("outputJson must have required property 'fleet_label'");
+    expect(error.message).toContain('outputJson/type must be equal to one of the allowed values');
+    const problems = [
+      'outputJson is a keystore-output, which belongs to onchain-sign and proof-of-control, submitted to genesis',
+      'entry "req-1" is onchain-sign-v1, which belongs to onchain-sign, submitted to genesis',
+      'entry "req-2" is onchain-sign-v1, which belongs to onchain-sign, submitted to genesis',
+    ];
+    expect(sandbox.submissions[0]).toMatchObject({ operation: 'genesis', accepted: false, status: 400, protocolProblems: problems });
+    expect(sandbox.protocolProblems).toEqual(problems.map((problem) => `${requestPath}: ${problem}`));
+  });
+
+  it('a fleet-output submitted to onchain-sign: refused 400 and recorded', async () => {
+    const { file, output } = fleetFixture('genesis');
+    expectRefusal((await submit({ output, file })).answer, 400, /^invalid outputJson: outputJson\/type must be equal to one of the allowed values/);
+    expect(sandbox.submissions[0]!.protocolProblems).toEqual([
+      'outputJson is a fleet-output, which belongs to genesis, clone, add-mac-user, add-provisioner and key-harvest, submitted to onchain-sign',
+      'entry "op-genesis-01" is genesis-registration, which belongs to genesis, submitted to onchain-sign',
+    ]);
+  });
+
+  it('an onchain-sign output submitted to proof-of-control: accepted (the schema allows it) but recorded', async () => {
+    const { answer } = await submit({ operation: 'proof-of-control', output: ONCHAIN_OUTPUT });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json).toEqual({ status: 'success' });
+    expect(sandbox.submissions[0]).toMatchObject({
+      operation: 'proof-of-control',
+      accepted: true,
+      protocolProblems: [
+        'entry "req-1" is onchain-sign-v1, which belongs to onchain-sign, submitted to proof-of-control',
+        'entry "req-2" is onchain-sign-v1, which belongs to onchain-sign, submitted to proof-of-control',
+      ],
+    });
+    expect(sandbox.protocolProblems).toEqual([
+      `/key-stores/${STORE_ID}/proof-of-control/output: entry "req-1" is onchain-sign-v1, which belongs to onchain-sign, submitted to proof-of-control`,
+      `/key-stores/${STORE_ID}/proof-of-control/output: entry "req-2" is onchain-sign-v1, which belongs to onchain-sign, submitted to proof-of-control`,
+    ]);
+  });
+
+  it('a genesis output submitted to clone: accepted (one schema for all five) but recorded', async () => {
+    const { file, output } = fleetFixture('genesis');
+    const { answer } = await submit({ operation: 'clone', output, file });
+    expect(answer.json).toEqual({ message: 'Clone output received' });
+    expect(sandbox.submissions[0]).toMatchObject({
+      accepted: true,
+      protocolProblems: ['entry "op-genesis-01" is genesis-registration, which belongs to genesis, submitted to clone'],
+    });
+  });
+
+  it('only the misplaced entries of a mixed document are listed', async () => {
+    const { output } = fleetFixture('add-mac-user');
+    output.outputs['op-provisioner-01'] = fleetFixture('add-provisioner').output.outputs['op-provisioner-01'];
+    expect((await submit({ operation: 'add-mac-user', output })).answer.status).toBe(200);
+    expect(sandbox.submissions[0]!.protocolProblems).toEqual([
+      'entry "op-provisioner-01" is add-provisioner, which belongs to add-provisioner, submitted to add-mac-user',
+    ]);
+  });
+
+  it('lists at most 20 misplaced entries, then a count', async () => {
+    const entry = POC_OUTPUT.outputs['poc-1'];
+    const outputs = Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`poc-${i + 1}`, entry]));
+    const { answer } = await submit({ output: { ...POC_OUTPUT, outputs } });
+    expect(answer.status, answer.text).toBe(200);
+    const problems = sandbox.submissions[0]!.protocolProblems;
+    expect(problems).toHaveLength(21);
+    expect(problems[0]).toBe('entry "poc-1" is proof-of-control-v1, which belongs to proof-of-control, submitted to onchain-sign');
+    expect(problems[19]).toBe('entry "poc-20" is proof-of-control-v1, which belongs to proof-of-control, submitted to onchain-sign');
+    expect(problems[20]).toBe('… and 3 more entries that do not belong to onchain-sign (23 in all)');
+  });
+
+  it('records nothing for a data part that is not JSON, or entries of unknown kinds', async () => {
+    const file = Buffer.from('x');
+    expectRefusal((await submit({ file, dataPart: 'not json' })).answer, 400, 'the "data" part is not valid JSON');
+    const unknown = { ...ONCHAIN_OUTPUT, outputs: { 'req-9': { type: 'sign-v9', result: {} } } };
+    expectRefusal((await submit({ operation: 'genesis', output: { ...unknown, type: 'other-output' } })).answer, 400, /^invalid outputJson: /);
+    expect(sandbox.submissions.map((s) => s.protocolProblems)).toEqual([[], []]);
+    expect(sandbox.protocolProblems).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// A gateway body limit
+// ---------------------------------------------------------------------------------------
+
+describe('gateway body limit', () => {
+  const expectGateway413 = (answer: Answer) => {
+    expect(answer.status, answer.text).toBe(413);
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    expect(answer.json).toEqual({ error: { id: expect.stringMatching(/^\d{19}$/), status: 413, message: 'request entity too large' } });
+  };
+
+  it('answers a submission over the limit 413, without processing it', async () => {
+    const { file, output } = fleetFixture('genesis');
+    const data = dataPartFor(output, file);
+    const path = submitPath(STORE_ID, 'genesis');
+    const userAction = await userActionFor(data, path);
+    sandbox.setBodyLimit(2048);
+
+    expectGateway413(await postOutput(path, userAction, data, file));
+    expect(sandbox.submissions).toHaveLength(1);
+    const refused = sandbox.submissions[0]!;
+    expect(refused).toMatchObject({ operation: 'genesis', storeId: STORE_ID, path, accepted: false, status: 413, dataPart: '', protocolProblems: [] });
+    expect(refused.error).toMatch(/^request entity too large: \d+ bytes, over the gateway limit of 2048$/);
+    expect(sandbox.requests.at(-1)).toMatchObject({ call: 'submit', status: 413 });
+
+    // never reached Dfns: the user action token was not spent
+    sandbox.setBodyLimit(undefined);
+    const answer = await postOutput(path, userAction, data, file);
+    expect(answer.status, answer.text).toBe(200);
+    expect(sandbox.submissions.map((s) => [s.accepted, s.status])).toEqual([
+      [false, 413],
+      [true, 200],
+    ]);
+  });
+
+  it('applies to any call, and lets a body at the limit through', async () => {
+    const payload = 'x'.repeat(4096);
+    const body = JSON.stringify(initBody(payload, '/x'));
+    sandbox.setBodyLimit(Buffer.byteLength(body) - 1);
+    expectGateway413(await call('/auth/action/init', { json: initBody(payload, '/x') }));
+    sandbox.setBodyLimit(Buffer.byteLength(body));
+    expect((await call('/auth/action/init', { json: initBody(payload, '/x') })).status).toBe(200);
+    expect(sandbox.requests.map((r) => [r.call, r.status])).toEqual([
+      ['init', 413],
+      ['init', 200],
+    ]);
+  });
+
+  it('leaves a queued fault for the next request that gets through', async () => {
+    sandbox.injectFault('init', { kind: 'status', status: 503 });
+    sandbox.setBodyLimit(10);
+    expectGateway413(await call('/auth/action/init', { json: initBody('x', '/x') }));
+    sandbox.setBodyLimit(undefined);
+    expectRefusal(await call('/auth/action/init', { json: initBody('x', '/x') }), 503, 'service unavailable');
+    expect(sandbox.requests.map((r) => [r.status, r.fault])).toEqual([
+      [413, undefined],
+      [503, 'status'],
+    ]);
+  });
+
+  it('refuses a limit that is not a byte count', () => {
+    expect(() => sandbox.setBodyLimit(-1)).toThrow('setBodyLimit: bytes must be a non-negative integer or undefined, got -1');
+    expect(() => sandbox.setBodyLimit(1.5)).toThrow('setBodyLimit: bytes must be a non-negative integer or undefined, got 1.5');
   });
 });
 

@@ -217,14 +217,14 @@ describe('unsupported archive kinds', () => {
   const one = [{ name: 'a.json', data: '{}' }];
 
   it('refuses ZIP64, by sizes, entry count or extra field', () => {
-    const zip64 = 'the archive uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)';
+    const zip64 = 'the archive uses ZIP64, which is not supported (outputs are far below 4 GiB)';
     expect(listRefusal(makeZip(one, { entryCount: 0xffff }))).toBe(zip64);
     expect(listRefusal(makeZip(one, { centralDirectoryOffset: 0xffffffff }))).toBe(zip64);
     expect(listRefusal(makeZip([{ ...one[0]!, declaredUncompressedSize: 0xffffffff }]))).toBe(
-      'entry "a.json" uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)',
+      'entry "a.json" uses ZIP64, which is not supported (outputs are far below 4 GiB)',
     );
     expect(listRefusal(makeZip([{ ...one[0]!, extra: extraField(0x0001, new Uint8Array(8)) }]))).toBe(
-      'entry "a.json" uses ZIP64, which is not supported (keystore outputs are far below 4 GiB)',
+      'entry "a.json" uses ZIP64, which is not supported (outputs are far below 4 GiB)',
     );
   });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_REPORTED_VIOLATIONS, SchemaError, validateKeystoreOutput } from '../../src/output-schema.ts';
+import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
+import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/schemas/violations.ts';
 import { ROOT } from '../helpers/action-runner.ts';
 
 const fixture = (name: string): Record<string, unknown> =>

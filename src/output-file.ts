@@ -1,17 +1,19 @@
 /**
- * Reads the output file once and turns its bytes into a validated keystore output.
+ * Reads the output file once and turns its bytes into a validated offline signer output (a
+ * keystore-output or a fleet-output document).
  *
- * Two shapes: the bare keystore output JSON, or an output archive (a zip, recognised by its
- * leading bytes) holding exactly one `.json` entry that is a keystore output. In both, the
- * bytes read here are the bytes hashed and uploaded, and `jsonText` is the output's own text,
- * which the submission embeds as it is (nothing is re-serialized, no field is dropped).
+ * Two shapes: the bare output JSON, or an output archive (a zip, recognised by its leading
+ * bytes) holding exactly one `.json` entry that is an output. In both, the bytes read here are
+ * the bytes hashed and uploaded, and `jsonText` is the output's own text, which the submission
+ * embeds as it is (nothing is re-serialized, no field is dropped).
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { HASH_WORKER_MIN_BYTES } from './checksum.ts';
 import { decodeUtf8Strict, parseStrictJson } from './json.ts';
-import { validateKeystoreOutput, type KeystoreOutput } from './output-schema.ts';
+import { validateOutput, type OfflineSignerOutput } from './schemas/documents.ts';
 import { safeText } from './safe-text.ts';
+import { mib } from './units.ts';
 import { isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
 
 /** The largest output file accepted. */
@@ -21,7 +23,7 @@ export const MAX_LISTED_ENTRIES = 20;
 
 export type FileShape = 'json' | 'archive';
 
-export interface KeystoreFile {
+export interface OutputFile {
   /** The file's bytes: hashed and uploaded as they are. */
   bytes: Uint8Array;
   shape: FileShape;
@@ -29,12 +31,12 @@ export interface KeystoreFile {
   entryName?: string;
   /** The output's JSON text, without surrounding white space. */
   jsonText: string;
-  output: KeystoreOutput;
+  output: OfflineSignerOutput;
 }
 
-/** The file could not be read, or is not a valid keystore output. `where` names the file (and entry). */
-export class KeystoreFileError extends Error {
-  override name = 'KeystoreFileError';
+/** The file could not be read, or is not a valid output. The message names the file (and entry). */
+export class OutputFileError extends Error {
+  override name = 'OutputFileError';
 }
 
 /**
@@ -49,7 +51,7 @@ export function readFileOnce(path: string, displayPath: string): Uint8Array {
     if (size > MAX_FILE_BYTES) throw tooLarge(displayPath, size);
     const bytes = (size >= HASH_WORKER_MIN_BYTES && readShared(fd, size)) || readFileSync(fd);
     if (bytes.byteLength > MAX_FILE_BYTES) throw tooLarge(displayPath, bytes.byteLength);
-    if (bytes.byteLength === 0) throw new KeystoreFileError(`${safeText(displayPath)}: the file is empty`);
+    if (bytes.byteLength === 0) throw new OutputFileError(`${safeText(displayPath)}: the file is empty`);
     return bytes;
   } finally {
     closeSync(fd);
@@ -65,34 +67,34 @@ function readShared(fd: number, size: number): Uint8Array | undefined {
   return read === size && readSync(fd, new Uint8Array(1), 0, 1, size) === 0 ? bytes : undefined;
 }
 
-function tooLarge(displayPath: string, size: number): KeystoreFileError {
-  return new KeystoreFileError(
-    `${safeText(displayPath)}: the file is ${mib(size)}, over the limit of ${mib(MAX_FILE_BYTES)} for a keystore output`,
+function tooLarge(displayPath: string, size: number): OutputFileError {
+  return new OutputFileError(
+    `${safeText(displayPath)}: the file is ${mib(size)}, over the limit of ${mib(MAX_FILE_BYTES)} for an output`,
   );
 }
 
 /** Parses and validates the bytes of either shape. Errors name the file, and the entry in an archive. */
-export function parseKeystoreFile(bytes: Uint8Array, displayPath: string): KeystoreFile {
+export function parseOutputFile(bytes: Uint8Array, displayPath: string): OutputFile {
   const name = safeText(displayPath);
   if (!isZip(bytes)) return { bytes, shape: 'json', ...parseOutput(bytes, name) };
 
   const entries = withContext(name, () => listZip(bytes));
   const unsafe = entries.filter((e) => e.unsafeName);
   if (unsafe.length > 0) {
-    throw new KeystoreFileError(
+    throw new OutputFileError(
       `${name}: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ` +
         `${listEntries(unsafe)}; refusing it`,
     );
   }
   const where = (entry: ZipEntry): string => `${name} (entry "${entry.displayName}")`;
-  const { candidate, result } = pickKeystoreOutput(
+  const { candidate, result } = pickOutput(
     entries.filter(isJsonCandidate),
     // readZipEntry's own messages name the entry; errors in its content get the entry added.
     (entry) => parseOutput(withContext(name, () => readZipEntry(bytes, entry)), where(entry)),
     {
-      several: (found) => `${name}: the archive holds ${found.length} keystore outputs (${listEntries(found)}); it must hold exactly one`,
+      several: (found) => `${name}: the archive holds ${found.length} outputs (${listEntries(found)}); it must hold exactly one`,
       none: (tried) =>
-        `${name}: the archive holds no keystore output (a .json entry with "type": "keystore-output"${tried > 1 ? ' that is valid' : ''}). ` +
+        `${name}: the archive holds no output (a .json entry with "type" "keystore-output" or "fleet-output"${tried > 1 ? ' that is valid' : ''}). ` +
         `Entries: ${entries.length === 0 ? '(none)' : listEntries(entries)}`,
     },
   );
@@ -100,11 +102,11 @@ export function parseKeystoreFile(bytes: Uint8Array, displayPath: string): Keyst
 }
 
 /**
- * Picks the one keystore output among candidates (archive entries, files of an artifact).
+ * Picks the one output among candidates (archive entries, files of an artifact).
  * A single candidate is loaded as it is, so its own error (say, a schema violation) is what the
  * user reads; among several, exactly one must load.
  */
-export function pickKeystoreOutput<C, R>(
+export function pickOutput<C, R>(
   candidates: readonly C[],
   load: (candidate: C) => R,
   messages: { several: (found: C[]) => string; none: (tried: number) => string },
@@ -120,15 +122,15 @@ export function pickKeystoreOutput<C, R>(
     }
   });
   if (loaded.length === 1 && loaded[0]) return loaded[0];
-  if (loaded.length > 1) throw new KeystoreFileError(messages.several(loaded.map((l) => l.candidate)));
-  throw new KeystoreFileError(messages.none(candidates.length));
+  if (loaded.length > 1) throw new OutputFileError(messages.several(loaded.map((l) => l.candidate)));
+  throw new OutputFileError(messages.none(candidates.length));
 }
 
-function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; output: KeystoreOutput } {
+function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; output: OfflineSignerOutput } {
   const text = withContext(where, () => decodeUtf8Strict(bytes));
   // Parsed untrimmed, so that line numbers are the file's; only JSON's own white space is cut.
   const value = withContext(where, () => parseStrictJson(text));
-  const output = withContext(where, () => validateKeystoreOutput(value));
+  const output = withContext(where, () => validateOutput(value));
   return { jsonText: trimJsonWhitespace(text), output };
 }
 
@@ -160,12 +162,9 @@ function withContext<T>(where: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof KeystoreFileError) throw error;
+    if (error instanceof OutputFileError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new KeystoreFileError(`${where}: ${message}`, { cause: error });
+    throw new OutputFileError(`${where}: ${message}`, { cause: error });
   }
 }
 
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}

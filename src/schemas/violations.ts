@@ -1,0 +1,139 @@
+/**
+ * Schema violations as users read them: one line per violation, each with its JSON path and
+ * what was expected, shared by the schemas of both document types.
+ */
+import type { z } from 'zod';
+import { formatJsonPath, safeText } from '../safe-text.ts';
+
+/** At most this many violations are listed in one error. */
+export const MAX_REPORTED_VIOLATIONS = 50;
+/** At most this many keys of an object are quoted in one violation. */
+export const MAX_LISTED_KEYS = 5;
+
+export type Issue = z.core.$ZodIssue;
+type Path = ReadonlyArray<string | number>;
+
+/** The document does not follow Dfns's schema; `violations` lists each with its path. */
+export class SchemaError extends Error {
+  override name = 'SchemaError';
+  readonly violations: readonly string[];
+
+  /** `document` names what was checked, e.g. "keystore output". */
+  constructor(document: string, violations: readonly string[]) {
+    const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
+    const more = violations.length - shown.length;
+    super(
+      `the ${document} does not match Dfns's schema (${plural(violations.length, 'violation')}):\n` +
+        shown.map((v) => `  - ${v}`).join('\n') +
+        (more > 0 ? `\n  … and ${more} more` : ''),
+    );
+    this.violations = violations;
+  }
+}
+
+/** What a schema adds to the generic wording. */
+export interface Wording {
+  /**
+   * Describes a plain (not discriminated) union's failure: which of its branches the input meant.
+   * `describe` describes a branch's issues found at a path.
+   */
+  union?: (issue: z.core.$ZodIssueInvalidUnion, path: Path, describe: (issues: readonly Issue[], path: Path) => string[]) => string[];
+  /** Said after "unexpected key …" of a strict object. */
+  unexpectedKeys?: string;
+}
+
+/** Every issue as a line: `path: what was wrong`. */
+export function describeIssues(issues: readonly Issue[], wording: Wording = {}): string[] {
+  const describe = (list: readonly Issue[], base: Path): string[] =>
+    list.flatMap((issue) => {
+      const path = [...base, ...issue.path.map(pathKey)];
+      if (issue.code === 'invalid_union' && wording.union && !('discriminator' in issue && issue.discriminator !== undefined)) {
+        return wording.union(issue, path, describe);
+      }
+      return [`${formatJsonPath(path)}: ${issueText(issue, wording)}`];
+    });
+  return describe(issues, []);
+}
+
+/**
+ * zod skips a `__proto__` key of a record (assigning it to its output would set the prototype),
+ * so the value under it would go unchecked, where JSON Schema's `additionalProperties` checks it
+ * like any other key. JSON.parse makes it an ordinary own property: this checks it with
+ * `schema`, for a record found at `path`.
+ */
+export function protoKeyIssues(record: unknown, schema: z.ZodType, path: readonly PropertyKey[]): Issue[] {
+  if (!isPlainObject(record) || !Object.hasOwn(record, PROTO)) return [];
+  const result = schema.safeParse(record[PROTO], { reportInput: true });
+  return result.success ? [] : result.error.issues.map((issue) => ({ ...issue, path: [...path, PROTO, ...issue.path] }));
+}
+
+const PROTO = '__proto__';
+
+function issueText(issue: Issue, wording: Wording): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
+    case 'unrecognized_keys':
+      return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
+        .slice(0, MAX_LISTED_KEYS)
+        .map((k) => `"${safeText(k, 60)}"`)
+        .join(', ')}${issue.keys.length > MAX_LISTED_KEYS ? ` and ${issue.keys.length - MAX_LISTED_KEYS} more` : ''}${
+        wording.unexpectedKeys ? `: ${wording.unexpectedKeys}` : ''
+      }`;
+    case 'invalid_union': {
+      // A discriminated union (the path ends at the discriminator): its value is none of the options.
+      if ('discriminator' in issue && typeof issue.discriminator === 'string' && 'options' in issue && Array.isArray(issue.options)) {
+        const value = isPlainObject(issue.input) ? issue.input[issue.discriminator] : undefined;
+        return `expected ${issue.options.map((o) => JSON.stringify(o)).join(' or ')}, got ${value === undefined ? `no ${issue.discriminator}` : describeValue(value)}`;
+      }
+      return `expected one of the schema's forms, got ${describeValue(issue.input)}`;
+    }
+    case 'custom':
+      return issue.input === undefined ? 'is required' : `${issue.message}, got ${describeValue(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pathKey(key: PropertyKey): string | number {
+  return typeof key === 'symbol' ? String(key) : key;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** A value as a violation quotes it: short, escaped, never whole. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `"${safeText(value, 40)}"`;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object': {
+      const keys = Object.keys(value);
+      return keys.length === 0 ? 'an empty object' : `an object with keys ${listKeys(keys, 40)}`;
+    }
+    default:
+      return typeof value;
+  }
+}
+
+/** The first few keys, quoted and escaped. */
+export function listKeys(keys: readonly string[], maxChars = 60): string {
+  const shown = keys.slice(0, MAX_LISTED_KEYS).map((k) => `"${safeText(k, maxChars)}"`);
+  return shown.join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '');
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
