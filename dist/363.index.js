@@ -13,8 +13,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CredentialMismatchError
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./src/schemas/violations.ts
+var violations = __webpack_require__(69518);
+// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
+var zod = __webpack_require__(59894);
 // EXTERNAL MODULE: ./src/safe-text.ts
 var safe_text = __webpack_require__(91452);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
@@ -451,14 +453,16 @@ async function withRetries(call, maxAttempts, context, attempt) {
 
 
 
-const ChallengeAnswer = schemas/* looseObject */._H3({
-    challenge: schemas/* string */.YjP().min(1),
-    challengeIdentifier: schemas/* string */.YjP().min(1),
-    allowCredentials: schemas/* looseObject */._H3({
-        key: schemas/* array */.YOg(schemas/* looseObject */._H3({ type: schemas/* string */.YjP(), id: schemas/* string */.YjP() })),
+
+const nonEmpty = () => zod/* string */.Yj().check(zod/* minLength */.Bp(1, { error: 'must not be empty' }));
+const ChallengeAnswer = zod/* looseObject */._H({
+    challenge: nonEmpty(),
+    challengeIdentifier: nonEmpty(),
+    allowCredentials: zod/* looseObject */._H({
+        key: zod/* array */.YO(zod/* looseObject */._H({ type: zod/* string */.Yj(), id: zod/* string */.Yj() })),
     }),
 });
-const UserActionAnswer = schemas/* looseObject */._H3({ userAction: schemas/* string */.YjP().min(1) });
+const UserActionAnswer = zod/* looseObject */._H({ userAction: nonEmpty() });
 /** The service account's credential is not one the token's user may sign with. */
 class CredentialMismatchError extends Error {
     name = 'CredentialMismatchError';
@@ -568,12 +572,9 @@ function parseAnswer(call, answer, schema) {
     catch {
         throw new errors/* DfnsProtocolError */.cE(call, answer.status, 'the body is not JSON', answer.bodyText);
     }
-    const parsed = schema.safeParse(json);
+    const parsed = schema.safeParse(json, { reportInput: true });
     if (!parsed.success) {
-        const problems = parsed.error.issues
-            .slice(0, 3)
-            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-            .join('; ');
+        const problems = (0,violations/* describeIssues */.wF)(parsed.error.issues).slice(0, 3).join('; ');
         throw new errors/* DfnsProtocolError */.cE(call, answer.status, `it does not have the documented shape (${problems})`, answer.bodyText);
     }
     return parsed.data;
@@ -581,7 +582,7 @@ function parseAnswer(call, answer, schema) {
 /** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
 function describeApproval(bodyText) {
     try {
-        const body = schemas/* looseObject */._H3({ id: schemas/* string */.YjP().optional(), status: schemas/* string */.YjP().optional() }).parse(JSON.parse(bodyText));
+        const body = zod/* looseObject */._H({ id: zod/* optional */.lq(zod/* string */.Yj()), status: zod/* optional */.lq(zod/* string */.Yj()) }).parse(JSON.parse(bodyText));
         const parts = [body.id && `approval ${(0,safe_text/* safeText */.Hk)(body.id, 80)}`, body.status && `status ${(0,safe_text/* safeText */.Hk)(body.status, 40)}`];
         const known = parts.filter(Boolean).join(', ');
         if (known)

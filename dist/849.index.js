@@ -13,7 +13,7 @@ export const modules = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38816);
+/* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
 /* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91452);
 /**
  * Takes the output file from a workflow artifact: of the current run (through the Actions
@@ -34,11 +34,11 @@ class ArtifactError extends Error {
 const MAX_LISTED_ARTIFACTS = 30;
 const PERMISSION_HINT = 'The job needs "permissions: actions: read", and reading another run needs "github-token" ' +
     '(the default github.token works for runs of this repository; another repository needs a token with actions: read there)';
-const WorkflowRunEvent = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
-    workflow_run: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
-        id: zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig().int().positive(),
-        repository: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ full_name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP() }),
-        head_repository: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ full_name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP() }).nullable().optional(),
+const WorkflowRunEvent = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
+    workflow_run: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
+        id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .int */ .Wh().check(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .positive */ .yj()),
+        repository: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }),
+        head_repository: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .nullable */ .me(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }))),
     }),
 });
 /** Which run's artifact to take: the inputs, else the workflow_run event, else the current run. */

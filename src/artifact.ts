@@ -8,7 +8,7 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from './schemas/zod.ts';
 import type { Logger } from './logger.ts';
 import { safeText } from './safe-text.ts';
 
@@ -61,9 +61,9 @@ const PERMISSION_HINT =
 
 const WorkflowRunEvent = z.looseObject({
   workflow_run: z.looseObject({
-    id: z.number().int().positive(),
+    id: z.int().check(z.positive()),
     repository: z.looseObject({ full_name: z.string() }),
-    head_repository: z.looseObject({ full_name: z.string() }).nullable().optional(),
+    head_repository: z.optional(z.nullable(z.looseObject({ full_name: z.string() }))),
   }),
 });
 

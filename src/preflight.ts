@@ -2,7 +2,7 @@
  * Checks that need no network call, made before the first one: the token's expiry and
  * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
  */
-import { z } from 'zod';
+import * as z from './schemas/zod.ts';
 import type { Logger } from './logger.ts';
 import { countOutputs, type OfflineSignerOutput } from './schemas/documents.ts';
 import { safeText } from './safe-text.ts';
@@ -12,8 +12,8 @@ export const TOKEN_EXPIRY_WARNING_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const Claims = z.looseObject({
-  exp: z.number().optional(),
-  'https://custom/app_metadata': z.looseObject({ orgId: z.string().optional() }).optional(),
+  exp: z.optional(z.number()),
+  'https://custom/app_metadata': z.optional(z.looseObject({ orgId: z.optional(z.string()) })),
 });
 
 export interface TokenFacts {

@@ -3,7 +3,8 @@
  * sign it with the service account key, exchange it for a user action token, then POST the
  * multipart submission. Every answer is checked with zod.
  */
-import { z } from 'zod';
+import { describeIssues } from '../schemas/violations.ts';
+import * as z from '../schemas/zod.ts';
 import type { ServiceAccountKey } from '../credentials.ts';
 import type { Logger } from '../logger.ts';
 import { safeText } from '../safe-text.ts';
@@ -22,15 +23,17 @@ import {
   type Sleep,
 } from './retry.ts';
 
+const nonEmpty = () => z.string().check(z.minLength(1, { error: 'must not be empty' }));
+
 const ChallengeAnswer = z.looseObject({
-  challenge: z.string().min(1),
-  challengeIdentifier: z.string().min(1),
+  challenge: nonEmpty(),
+  challengeIdentifier: nonEmpty(),
   allowCredentials: z.looseObject({
     key: z.array(z.looseObject({ type: z.string(), id: z.string() })),
   }),
 });
 
-const UserActionAnswer = z.looseObject({ userAction: z.string().min(1) });
+const UserActionAnswer = z.looseObject({ userAction: nonEmpty() });
 
 export interface SubmitRequest {
   apiUrl: URL;
@@ -188,19 +191,16 @@ function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer, reques
   });
 }
 
-function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodType<T>): T {
+function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodMiniType<T>): T {
   let json: unknown;
   try {
     json = JSON.parse(answer.bodyText);
   } catch {
     throw new DfnsProtocolError(call, answer.status, 'the body is not JSON', answer.bodyText);
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
+    const problems = describeIssues(parsed.error.issues).slice(0, 3).join('; ');
     throw new DfnsProtocolError(call, answer.status, `it does not have the documented shape (${problems})`, answer.bodyText);
   }
   return parsed.data;
@@ -209,7 +209,7 @@ function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodType<T>
 /** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
 function describeApproval(bodyText: string): string {
   try {
-    const body = z.looseObject({ id: z.string().optional(), status: z.string().optional() }).parse(JSON.parse(bodyText));
+    const body = z.looseObject({ id: z.optional(z.string()), status: z.optional(z.string()) }).parse(JSON.parse(bodyText));
     const parts = [body.id && `approval ${safeText(body.id, 80)}`, body.status && `status ${safeText(body.status, 40)}`];
     const known = parts.filter(Boolean).join(', ');
     if (known) return known;

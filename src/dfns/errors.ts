@@ -2,7 +2,7 @@
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
  */
-import { z } from 'zod';
+import * as z from '../schemas/zod.ts';
 import { describePermission, type Operation } from '../schemas/operations.ts';
 import { safeText } from '../safe-text.ts';
 import { size } from '../units.ts';
@@ -20,13 +20,13 @@ export const MAX_QUOTED_BODY = 300;
 
 /** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
 const DfnsErrorBody = z.looseObject({
-  error: z
-    .looseObject({
-      id: z.union([z.string(), z.number()]).optional(),
-      message: z.string().optional(),
-    })
-    .optional(),
-  message: z.string().optional(),
+  error: z.optional(
+    z.looseObject({
+      id: z.optional(z.union([z.string(), z.number()])),
+      message: z.optional(z.string()),
+    }),
+  ),
+  message: z.optional(z.string()),
 });
 
 /** Dfns answered with an error status. */

@@ -7,7 +7,7 @@
  * types carry no lengths or patterns, and this shape has moved several times in 2026, so every
  * object stays open to extra fields (`looseObject`).
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { describeIssues, isPlainObject, protoKeyIssues, SchemaError, type Issue } from './violations.ts';
 
 const text = () => z.string();
@@ -16,106 +16,114 @@ const number = () => z.number();
 const stringOrNull = () =>
   z.custom<string | null>((value) => value === null || typeof value === 'string', { error: 'expected a string or null' });
 /** Any value, also absent (JSON Schema `{}`; the SDK's `unknown | null`). */
-const anything = () => z.unknown().optional();
+const anything = () => z.optional(z.unknown());
 
-const GenesisRegistration = z.looseObject({
-  type: z.literal('genesis-registration'),
-  ceremony_mode: text().optional(),
-  hsm_serial: text(),
-  hsm_identity_key: text(),
-  mac_serial: text(),
-  mac_se_wrap_key_pub_key: text(),
-  provisioners: z.record(z.string(), text()),
-  hsm_sealed: anything(),
-  key_harvest: z.looseObject({
-    'ed25519-start': number(),
-    ed25519: number(),
-    error: stringOrNull(),
-    'secp256k1-start': number(),
-    secp256k1: number(),
-  }),
-});
+/** The schema, rule for rule. */
+function buildSchemas() {
+  const GenesisRegistration = z.looseObject({
+    type: z.literal('genesis-registration'),
+    ceremony_mode: z.optional(text()),
+    hsm_serial: text(),
+    hsm_identity_key: text(),
+    mac_serial: text(),
+    mac_se_wrap_key_pub_key: text(),
+    provisioners: z.record(z.string(), text()),
+    hsm_sealed: anything(),
+    key_harvest: z.looseObject({
+      'ed25519-start': number(),
+      ed25519: number(),
+      error: stringOrNull(),
+      'secp256k1-start': number(),
+      secp256k1: number(),
+    }),
+  });
 
-const CloneRegistration = z.looseObject({
-  type: z.literal('clone-registration'),
-  ceremony_mode: text().optional(),
-  hsm_target_serial: text(),
-  hsm_identity_key: text(),
-  mac_target_serial: text(),
-  mac_se_wrap_key_pub_key: text(),
-  hsm_sealed: anything(),
-});
+  const CloneRegistration = z.looseObject({
+    type: z.literal('clone-registration'),
+    ceremony_mode: z.optional(text()),
+    hsm_target_serial: text(),
+    hsm_identity_key: text(),
+    mac_target_serial: text(),
+    mac_se_wrap_key_pub_key: text(),
+    hsm_sealed: anything(),
+  });
 
-const AddMacUser = z.looseObject({
-  type: z.literal('add-mac-user'),
-  ceremony_mode: text().optional(),
-  hsm_target_serial: text(),
-  hsm_identity_key: text(),
-  mac_target_serial: text(),
-  mac_username: text().optional(),
-  mac_se_wrap_key_pub_key: text(),
-  hsm_sealed: anything(),
-});
+  const AddMacUser = z.looseObject({
+    type: z.literal('add-mac-user'),
+    ceremony_mode: z.optional(text()),
+    hsm_target_serial: text(),
+    hsm_identity_key: text(),
+    mac_target_serial: text(),
+    mac_username: z.optional(text()),
+    mac_se_wrap_key_pub_key: text(),
+    hsm_sealed: anything(),
+  });
 
-const AddProvisioner = z.looseObject({
-  type: z.literal('add-provisioner'),
-  ceremony_mode: text().optional(),
-  provisioner_label: text(),
-  provisioner_public_key_hex: text(),
-  yubikey_serial: text(),
-});
+  const AddProvisioner = z.looseObject({
+    type: z.literal('add-provisioner'),
+    ceremony_mode: z.optional(text()),
+    provisioner_label: text(),
+    provisioner_public_key_hex: text(),
+    yubikey_serial: text(),
+  });
 
-const KeyHarvest = z.looseObject({
-  type: z.literal('key-harvest'),
-  hsm_target_serial: text(),
-  mac_target_serial: text(),
-  mac_target_username: text(),
-  key_harvest: z.looseObject({
-    secp256k1: number().optional(),
-    secp256k1_end: number().optional(),
-    ed25519: number().optional(),
-    ed25519_end: number().optional(),
-  }),
-});
+  const KeyHarvest = z.looseObject({
+    type: z.literal('key-harvest'),
+    hsm_target_serial: text(),
+    mac_target_serial: text(),
+    mac_target_username: text(),
+    key_harvest: z.looseObject({
+      secp256k1: z.optional(number()),
+      secp256k1_end: z.optional(number()),
+      ed25519: z.optional(number()),
+      ed25519_end: z.optional(number()),
+    }),
+  });
 
-/** The schema's `oneOf`: the five kinds differ in their `type` enum, so at most one matches. */
-const FleetSuccess = z.discriminatedUnion('type', [GenesisRegistration, CloneRegistration, AddMacUser, AddProvisioner, KeyHarvest]);
+  /** The schema's `oneOf`: the five kinds differ in their `type` enum, so at most one matches. */
+  const FleetSuccess = z.discriminatedUnion('type', [GenesisRegistration, CloneRegistration, AddMacUser, AddProvisioner, KeyHarvest]);
 
-const FleetEntry = z.looseObject({ success: FleetSuccess });
+  const FleetEntry = z.looseObject({ success: FleetSuccess });
 
-export const FleetOutput = z.looseObject({
-  type: z.literal('fleet-output'),
-  version: z.literal(1),
-  status: z.literal('success'),
-  org_id: text(),
-  fleet_id: text(),
-  fleet_label: text(),
-  keystore_id: text(),
-  group_id: text(),
-  online_domain: text(),
-  governance: z.looseObject({}).optional(),
-  outputs: z.record(z.string(), FleetEntry),
-});
+  const FleetOutput = z.looseObject({
+    type: z.literal('fleet-output'),
+    version: z.literal(1),
+    status: z.literal('success'),
+    org_id: text(),
+    fleet_id: text(),
+    fleet_label: text(),
+    keystore_id: text(),
+    group_id: text(),
+    online_domain: text(),
+    governance: z.optional(z.looseObject({})),
+    outputs: z.record(z.string(), FleetEntry),
+  });
+  return { FleetOutput, FleetEntry };
+}
 
-export type FleetOutput = z.infer<typeof FleetOutput>;
-export type FleetEntry = z.infer<typeof FleetEntry>;
+/** The schemas are built on first use: a run validates one document type and builds only its schema. */
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas());
+
+export type FleetOutput = z.infer<ReturnType<typeof buildSchemas>['FleetOutput']>;
+export type FleetEntry = z.infer<ReturnType<typeof buildSchemas>['FleetEntry']>;
 
 /**
  * Checks a parsed document against the schema, reporting every violation with its path.
  * Returns the document itself (see validateKeystoreOutput).
  */
 export function validateFleetOutput(value: unknown): FleetOutput {
-  const result = FleetOutput.safeParse(value, { reportInput: true });
+  const result = schemas().FleetOutput.safeParse(value, { reportInput: true });
   const issues = [...(result.success ? [] : result.error.issues), ...protoIssues(value)];
   if (issues.length === 0) return value as FleetOutput;
-  throw new SchemaError('fleet output', describeIssues(issues));
+  throw new SchemaError('fleet output', describeIssues(issues, {}, value));
 }
 
 /** The `__proto__` keys of the schema's two records: `outputs` and a genesis entry's `provisioners`. */
 function protoIssues(value: unknown): Issue[] {
   const outputs = isPlainObject(value) ? value['outputs'] : undefined;
   if (!isPlainObject(outputs)) return [];
-  const issues = protoKeyIssues(outputs, FleetEntry, ['outputs']);
+  const issues = protoKeyIssues(outputs, schemas().FleetEntry, ['outputs']);
   for (const [key, entry] of Object.entries(outputs)) {
     const success = isPlainObject(entry) ? entry['success'] : undefined;
     if (!isPlainObject(success) || success['type'] !== 'genesis-registration') continue;

@@ -6,63 +6,71 @@
  * Objects the schema leaves open are `looseObject`s, so extra fields are accepted. The parsed
  * value is only used to read fields: what is submitted is the file's own text.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { formatJsonPath } from '../safe-text.ts';
 import { describeIssues, describeValue, isPlainObject, protoKeyIssues, SchemaError, type Issue, type Wording } from './violations.ts';
 
 const HEX = /^[a-f0-9]+$/;
 const HEX_64 = /^[a-f0-9]{64}$/;
 
-const nonEmpty = () => z.string().min(1, { error: 'must not be empty' });
-const hex = () => z.string().regex(HEX, { error: 'expected lowercase hex' });
-const hex64 = () => z.string().regex(HEX_64, { error: 'expected 64 lowercase hex characters (a SHA-256 digest)' });
+const nonEmpty = () => z.string().check(z.minLength(1, { error: 'must not be empty' }));
+const hex = () => z.string().check(z.regex(HEX, { error: 'expected lowercase hex' }));
+const hex64 = () => z.string().check(z.regex(HEX_64, { error: 'expected 64 lowercase hex characters (a SHA-256 digest)' }));
 
-const Fail = z.looseObject({ message: nonEmpty(), code: nonEmpty() });
+/** The schema, rule for rule. */
+function buildSchemas() {
+  const Fail = z.looseObject({ message: nonEmpty(), code: nonEmpty() });
 
-/** `result` is exactly `{ success }` or exactly `{ fail }` (`additionalProperties: false`). */
-const resultOf = <S extends z.ZodType>(success: S) =>
-  z.union([z.strictObject({ success }), z.strictObject({ fail: Fail })]);
+  /** `result` is exactly `{ success }` or exactly `{ fail }` (`additionalProperties: false`). */
+  const resultOf = <S extends z.ZodMiniType>(success: S) =>
+    z.union([z.strictObject({ success }), z.strictObject({ fail: Fail })]);
 
-const ProofOfControlSuccess = z.looseObject({
-  signer_public_key: hex(),
-  prefix: hex(),
-  message: nonEmpty(),
-  exact_bytes_signed: hex64(),
-  signature: hex(),
-});
+  const ProofOfControlSuccess = z.looseObject({
+    signer_public_key: hex(),
+    prefix: hex(),
+    message: nonEmpty(),
+    exact_bytes_signed: hex64(),
+    signature: hex(),
+  });
 
-const OnchainSignature = z.looseObject({
-  signer_public_key: hex(),
-  exact_bytes_signed: hex(),
-  signature: hex(),
-});
+  const OnchainSignature = z.looseObject({
+    signer_public_key: hex(),
+    exact_bytes_signed: hex(),
+    signature: hex(),
+  });
 
-const ProofOfControlEntry = z.looseObject({
-  type: z.literal('proof-of-control-v1'),
-  result: resultOf(ProofOfControlSuccess),
-});
+  const ProofOfControlEntry = z.looseObject({
+    type: z.literal('proof-of-control-v1'),
+    result: resultOf(ProofOfControlSuccess),
+  });
 
-const OnchainSignEntry = z.looseObject({
-  type: z.literal('onchain-sign-v1'),
-  result: resultOf(z.record(z.string(), OnchainSignature)),
-});
+  const OnchainSignEntry = z.looseObject({
+    type: z.literal('onchain-sign-v1'),
+    result: resultOf(z.record(z.string(), OnchainSignature)),
+  });
 
-/** The schema's `oneOf`: the two entry types differ in their `type` enum, so at most one matches. */
-const KeystoreEntry = z.discriminatedUnion('type', [ProofOfControlEntry, OnchainSignEntry]);
+  /** The schema's `oneOf`: the two entry types differ in their `type` enum, so at most one matches. */
+  const KeystoreEntry = z.discriminatedUnion('type', [ProofOfControlEntry, OnchainSignEntry]);
 
-export const KeystoreOutput = z.looseObject({
-  type: z.literal('keystore-output'),
-  version: z.literal(1),
-  org_id: nonEmpty(),
-  fleet_id: nonEmpty(),
-  keystore_id: nonEmpty(),
-  group_id: nonEmpty(),
-  status: z.enum(['success', 'partial', 'fail']),
-  outputs: z.record(z.string(), KeystoreEntry),
-});
+  const KeystoreOutput = z.looseObject({
+    type: z.literal('keystore-output'),
+    version: z.literal(1),
+    org_id: nonEmpty(),
+    fleet_id: nonEmpty(),
+    keystore_id: nonEmpty(),
+    group_id: nonEmpty(),
+    status: z.enum(['success', 'partial', 'fail']),
+    outputs: z.record(z.string(), KeystoreEntry),
+  });
+  return { KeystoreOutput, KeystoreEntry, OnchainSignature };
+}
 
-export type KeystoreOutput = z.infer<typeof KeystoreOutput>;
-export type KeystoreEntry = z.infer<typeof KeystoreEntry>;
+/** The schemas are built on first use: a run validates one document type and builds only its schema. */
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas());
+
+export type KeystoreOutput = z.infer<ReturnType<typeof buildSchemas>['KeystoreOutput']>;
+export type KeystoreEntry = z.infer<ReturnType<typeof buildSchemas>['KeystoreEntry']>;
 
 /**
  * Checks a parsed document against the schema, reporting every violation with its path.
@@ -70,21 +78,21 @@ export type KeystoreEntry = z.infer<typeof KeystoreEntry>;
  * `__proto__` key.
  */
 export function validateKeystoreOutput(value: unknown): KeystoreOutput {
-  const result = KeystoreOutput.safeParse(value, { reportInput: true });
+  const result = schemas().KeystoreOutput.safeParse(value, { reportInput: true });
   const issues = [...(result.success ? [] : result.error.issues), ...protoIssues(value)];
   if (issues.length === 0) return value as KeystoreOutput;
-  throw new SchemaError('keystore output', describeIssues(issues, WORDING));
+  throw new SchemaError('keystore output', describeIssues(issues, WORDING, value));
 }
 
 /** The `__proto__` keys of the schema's two records: `outputs` and an onchain-sign entry's `result.success`. */
 function protoIssues(value: unknown): Issue[] {
   const outputs = isPlainObject(value) ? value['outputs'] : undefined;
   if (!isPlainObject(outputs)) return [];
-  const issues = protoKeyIssues(outputs, KeystoreEntry, ['outputs']);
+  const issues = protoKeyIssues(outputs, schemas().KeystoreEntry, ['outputs']);
   for (const [key, entry] of Object.entries(outputs)) {
     const result = isPlainObject(entry) && entry['type'] === 'onchain-sign-v1' ? entry['result'] : undefined;
     const success = isPlainObject(result) && !Object.hasOwn(result, 'fail') ? result['success'] : undefined;
-    issues.push(...protoKeyIssues(success, OnchainSignature, ['outputs', key, 'result', 'success']));
+    issues.push(...protoKeyIssues(success, schemas().OnchainSignature, ['outputs', key, 'result', 'success']));
   }
   return issues;
 }

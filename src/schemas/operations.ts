@@ -3,7 +3,7 @@
  * Each is submitted to `POST /key-stores/{storeId}/<operation>/output`; adding an eighth means
  * one row here (and its document's schema, if it brings a new one).
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 import type { DocumentType } from './documents.ts';
 
 /** What Dfns answered to an accepted submission, whichever its form. */
@@ -14,14 +14,16 @@ export interface AcceptedAnswer {
 }
 
 /** onchain-sign and proof-of-control: `200 {"status": "success" | "partial"}`. */
-const KeystoreAnswer: z.ZodType<AcceptedAnswer> = z
-  .looseObject({ status: z.enum(['success', 'partial']) })
-  .transform(({ status }) => ({ status, message: null }));
+const KeystoreAnswer: z.ZodMiniType<AcceptedAnswer> = z.pipe(
+  z.looseObject({ status: z.enum(['success', 'partial']) }),
+  z.transform(({ status }): AcceptedAnswer => ({ status, message: null })),
+);
 
 /** The five fleet operations: `200 {"message": string}`. */
-const FleetAnswer: z.ZodType<AcceptedAnswer> = z
-  .looseObject({ message: z.string() })
-  .transform(({ message }) => ({ status: 'success' as const, message }));
+const FleetAnswer: z.ZodMiniType<AcceptedAnswer> = z.pipe(
+  z.looseObject({ message: z.string() }),
+  z.transform(({ message }): AcceptedAnswer => ({ status: 'success', message })),
+);
 
 export interface OperationSpec {
   /** The path segment, and the value of the `operation` input. */
@@ -33,7 +35,7 @@ export interface OperationSpec {
   /** The permission the service account needs (it covers the input and the output endpoint). */
   permission: { current: string; earlier: string };
   /** Dfns's 200 answer. */
-  answer: z.ZodType<AcceptedAnswer>;
+  answer: z.ZodMiniType<AcceptedAnswer>;
 }
 
 const TABLE = [

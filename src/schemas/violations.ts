@@ -2,7 +2,7 @@
  * Schema violations as users read them: one line per violation, each with its JSON path and
  * what was expected, shared by the schemas of both document types.
  */
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { formatJsonPath, safeText } from '../safe-text.ts';
 
 /** At most this many violations are listed in one error. */
@@ -42,17 +42,30 @@ export interface Wording {
   unexpectedKeys?: string;
 }
 
-/** Every issue as a line: `path: what was wrong`. */
-export function describeIssues(issues: readonly Issue[], wording: Wording = {}): string[] {
+/**
+ * Every issue as a line: `path: what was wrong`. With the `document` the issues are of, a field
+ * missing from an object that has a `type` says which type requires it: a wrong `type` then reads
+ * as such, rather than as fields gone missing.
+ */
+export function describeIssues(issues: readonly Issue[], wording: Wording = {}, document?: unknown): string[] {
   const describe = (list: readonly Issue[], base: Path): string[] =>
     list.flatMap((issue) => {
       const path = [...base, ...issue.path.map(pathKey)];
       if (issue.code === 'invalid_union' && wording.union && !('discriminator' in issue && issue.discriminator !== undefined)) {
         return wording.union(issue, path, describe);
       }
-      return [`${formatJsonPath(path)}: ${issueText(issue, wording)}`];
+      return [`${formatJsonPath(path)}: ${issueText(issue, wording)}${requiredBy(issue, path, document)}`];
     });
   return describe(issues, []);
+}
+
+/** " (an entry of type "clone-registration" requires it)" for a missing field of a typed object below the root. */
+function requiredBy(issue: Issue, path: Path, document: unknown): string {
+  if (issue.code !== 'invalid_type' || issue.input !== undefined || path.length < 2) return '';
+  let parent: unknown = document;
+  for (const key of path.slice(0, -1)) parent = isPlainObject(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
+  const type = isPlainObject(parent) ? parent['type'] : undefined;
+  return typeof type === 'string' && path.at(-1) !== 'type' ? ` (an entry of type ${describeValue(type)} requires it)` : '';
 }
 
 /**
@@ -61,7 +74,7 @@ export function describeIssues(issues: readonly Issue[], wording: Wording = {}):
  * like any other key. JSON.parse makes it an ordinary own property: this checks it with
  * `schema`, for a record found at `path`.
  */
-export function protoKeyIssues(record: unknown, schema: z.ZodType, path: readonly PropertyKey[]): Issue[] {
+export function protoKeyIssues(record: unknown, schema: z.ZodMiniType, path: readonly PropertyKey[]): Issue[] {
   if (!isPlainObject(record) || !Object.hasOwn(record, PROTO)) return [];
   const result = schema.safeParse(record[PROTO], { reportInput: true });
   return result.success ? [] : result.error.issues.map((issue) => ({ ...issue, path: [...path, PROTO, ...issue.path] }));
@@ -72,7 +85,10 @@ const PROTO = '__proto__';
 function issueText(issue: Issue, wording: Wording): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
+      // A record is a JSON object whose keys are free.
+      return issue.input === undefined
+        ? 'is required'
+        : `expected ${article(issue.expected === 'record' ? 'object' : issue.expected)}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
     case 'unrecognized_keys':

@@ -1,8 +1,10 @@
 /**
- * Generators of keystore outputs for tests and benchmarks: fast-check arbitraries of valid
- * documents (both entry types, fail results, extra fields with awkward keys), arbitraries of
- * mutations that break one rule of the schema or none, and `makeOnchainOutput`, a
- * deterministic generator of large valid onchain-sign outputs.
+ * Generators of offline signer outputs for tests and benchmarks: fast-check arbitraries of
+ * valid keystore outputs (both entry types, fail results, extra fields with awkward keys) and
+ * fleet outputs (the five registration kinds, optional fields, open objects), arbitraries of
+ * mutations that break one rule of a schema or none (`mutationArb`/`applyMutation` for
+ * keystore outputs, `fleetMutationArb`/`applyFleetMutation` for fleet outputs), and
+ * `makeOnchainOutput`, a deterministic generator of large valid onchain-sign outputs.
  *
  * Documents are plain values whose keys are all own properties, `__proto__` included (see
  * `objectFrom`), so they survive JSON.stringify: JSON.parse of the text gives the same value.
@@ -115,18 +117,35 @@ export const jsonValueArb: fc.Arbitrary<Json> = fc.oneof(
 );
 
 /** Extra fields for an object whose schema declares `declared`: their keys never collide with it. */
-const extrasArb = (declared: readonly string[], maxLength = 3): fc.Arbitrary<Array<[string, Json]>> =>
-  fc.array(fc.tuple(keyArb.filter((k) => !declared.includes(k)), jsonValueArb), { maxLength });
+const extrasArb = (declared: readonly string[], maxLength = 3, keys: fc.Arbitrary<string> = keyArb): fc.Arbitrary<Array<[string, Json]>> =>
+  fc.array(fc.tuple(keys.filter((k) => !declared.includes(k)), jsonValueArb), { maxLength });
+
+/** The declared entries, then extras, the declared ones reversed or not. */
+const assemble = ([declared, more, reversed]: readonly [Record<string, Json>, ReadonlyArray<readonly [string, Json]>, boolean]): JsonObject => {
+  const entries: Array<[string, Json]> = Object.entries(declared);
+  if (reversed) entries.reverse();
+  return objectFrom([...entries, ...more]);
+};
 
 /** A looseObject value: the declared fields, then extras, in a shuffled order. */
 const looseObjectArb = (fields: { [key: string]: fc.Arbitrary<Json> }, extras = true): fc.Arbitrary<JsonObject> =>
-  fc
-    .tuple(fc.record(fields), extras ? extrasArb(Object.keys(fields)) : fc.constant([]), fc.boolean())
-    .map(([declared, more, reversed]) => {
-      const entries: Array<[string, Json]> = Object.entries(declared);
-      if (reversed) entries.reverse();
-      return objectFrom([...entries, ...more]);
-    });
+  fc.tuple(fc.record(fields), extras ? extrasArb(Object.keys(fields)) : fc.constant([]), fc.boolean()).map(assemble);
+
+interface OpenObjectSpec {
+  required: { [key: string]: fc.Arbitrary<Json> };
+  /** Fields each present or not. */
+  optional?: { [key: string]: fc.Arbitrary<Json> };
+  /** Extra fields (default true), their keys drawn from `extraKeys` (default keyArb) minus the declared ones. */
+  extras?: boolean;
+  extraKeys?: fc.Arbitrary<string>;
+}
+
+/** An open object with required and optional fields, then extras: looseObjectArb with optional fields. */
+const openObjectArb = ({ required, optional = {}, extras = true, extraKeys = keyArb }: OpenObjectSpec): fc.Arbitrary<JsonObject> => {
+  const declared = [...Object.keys(required), ...Object.keys(optional)];
+  const fields = fc.record({ ...required, ...optional }, { requiredKeys: Object.keys(required) }) as fc.Arbitrary<Record<string, Json>>;
+  return fc.tuple(fields, extras ? extrasArb(declared, 3, extraKeys) : fc.constant([]), fc.boolean()).map(assemble);
+};
 
 // ---------------------------------------------------------------------------------------------
 // Valid documents
@@ -198,15 +217,174 @@ export const keystoreOutputArb = (options: OutputArbOptions = {}): fc.Arbitrary<
   );
 
 // ---------------------------------------------------------------------------------------------
+// Valid fleet outputs
+//
+// One schema for the five fleet ceremonies (test/sandbox/fleet-output-schema.yaml): every
+// object is open, strings have no minimum length, numbers are any JSON number.
+
+export const FLEET_KINDS = ['genesis-registration', 'clone-registration', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
+export type FleetKind = (typeof FLEET_KINDS)[number];
+
+/** Any string, empty included (fleet strings have no minLength), sometimes a realistic one. */
+export const fleetTextArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: anyTextArb(16) },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'HSM-0042', 'MAC-0007', 'standard', '23519876', 'operator-1', `04${'ab'.repeat(64)}`) },
+);
+
+/** Any JSON number: integers, fractions, negatives, the extremes of a double. */
+export const jsonNumberArb: fc.Arbitrary<number> = fc.oneof(
+  fc.integer(),
+  fc.nat(64),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(0, 1, -1, 0.5, 1e21, -1e-7, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE),
+);
+
+/**
+ * Keys for the extra fields of fleet objects: keyArb, or a name the schema declares in another
+ * object (an undeclared field of any type is valid where it is extra).
+ */
+const fleetExtraKeyArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: keyArb },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'ceremony_mode',
+      'hsm_sealed',
+      'mac_username',
+      'key_harvest',
+      'provisioners',
+      'error',
+      'ed25519-start',
+      'secp256k1_end',
+      'hsm_serial',
+      'governance',
+      'status',
+      'version',
+      'fail',
+      'result',
+      'id',
+    ),
+  },
+);
+
+const fleetObjectArb = (required: OpenObjectSpec['required'], optional: OpenObjectSpec['optional'] = {}): fc.Arbitrary<JsonObject> =>
+  openObjectArb({ required, optional, extraKeys: fleetExtraKeyArb });
+
+/** `hsm_sealed`: any JSON value, null included (the SDK's `unknown | null`). */
+const hsmSealedArb: fc.Arbitrary<Json> = fc.oneof(fc.constant(null), jsonValueArb);
+
+export const genesisKeyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
+  'ed25519-start': jsonNumberArb,
+  ed25519: jsonNumberArb,
+  error: fc.option(fleetTextArb, { nil: null }),
+  'secp256k1-start': jsonNumberArb,
+  secp256k1: jsonNumberArb,
+});
+
+export const genesisRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+  {
+    type: fc.constant('genesis-registration'),
+    hsm_serial: fleetTextArb,
+    hsm_identity_key: fleetTextArb,
+    mac_serial: fleetTextArb,
+    mac_se_wrap_key_pub_key: fleetTextArb,
+    provisioners: mapArb(fleetTextArb, 4),
+    key_harvest: genesisKeyHarvestArb,
+  },
+  { ceremony_mode: fleetTextArb, hsm_sealed: hsmSealedArb },
+);
+
+export const cloneRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+  {
+    type: fc.constant('clone-registration'),
+    hsm_target_serial: fleetTextArb,
+    hsm_identity_key: fleetTextArb,
+    mac_target_serial: fleetTextArb,
+    mac_se_wrap_key_pub_key: fleetTextArb,
+  },
+  { ceremony_mode: fleetTextArb, hsm_sealed: hsmSealedArb },
+);
+
+export const addMacUserArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+  {
+    type: fc.constant('add-mac-user'),
+    hsm_target_serial: fleetTextArb,
+    hsm_identity_key: fleetTextArb,
+    mac_target_serial: fleetTextArb,
+    mac_se_wrap_key_pub_key: fleetTextArb,
+  },
+  { ceremony_mode: fleetTextArb, mac_username: fleetTextArb, hsm_sealed: hsmSealedArb },
+);
+
+export const addProvisionerArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+  {
+    type: fc.constant('add-provisioner'),
+    provisioner_label: fleetTextArb,
+    provisioner_public_key_hex: fleetTextArb,
+    yubikey_serial: fleetTextArb,
+  },
+  { ceremony_mode: fleetTextArb },
+);
+
+export const keyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
+  type: fc.constant('key-harvest'),
+  hsm_target_serial: fleetTextArb,
+  mac_target_serial: fleetTextArb,
+  mac_target_username: fleetTextArb,
+  key_harvest: fleetObjectArb({}, { secp256k1: jsonNumberArb, secp256k1_end: jsonNumberArb, ed25519: jsonNumberArb, ed25519_end: jsonNumberArb }),
+});
+
+/** The value of `success` of each kind. */
+export const FLEET_SUCCESS_ARBS: Readonly<Record<FleetKind, fc.Arbitrary<JsonObject>>> = {
+  'genesis-registration': genesisRegistrationArb,
+  'clone-registration': cloneRegistrationArb,
+  'add-mac-user': addMacUserArb,
+  'add-provisioner': addProvisionerArb,
+  'key-harvest': keyHarvestArb,
+};
+
+/** A `success` value of any of the five kinds. */
+export const fleetSuccessArb: fc.Arbitrary<JsonObject> = fc.oneof(...FLEET_KINDS.map((kind) => FLEET_SUCCESS_ARBS[kind]));
+
+/** An outputs entry: `{success}`, open to extra fields. */
+export const fleetEntryArb: fc.Arbitrary<JsonObject> = fleetObjectArb({ success: fleetSuccessArb });
+
+/** `governance`: any object (`additionalProperties: {}`). */
+export const governanceArb: fc.Arbitrary<JsonObject> = fc.oneof(
+  mapArb(jsonValueArb, 4),
+  fc.record({ provisioners_required: fc.nat(5), provisioners_total: fc.nat(9), operational_users: fc.nat(3) }),
+);
+
+/** A valid fleet output document: the five kinds mixed, optional fields present or not, extras everywhere. */
+export const fleetOutputArb = (options: OutputArbOptions = {}): fc.Arbitrary<JsonObject> =>
+  openObjectArb({
+    required: {
+      type: fc.constant('fleet-output'),
+      version: fc.constant(1),
+      status: fc.constant('success'),
+      org_id: fleetTextArb,
+      fleet_id: fleetTextArb,
+      fleet_label: fleetTextArb,
+      keystore_id: fleetTextArb,
+      group_id: fleetTextArb,
+      online_domain: fleetTextArb,
+      outputs: mapArb(fleetEntryArb, options.maxEntries ?? 4),
+    },
+    optional: { governance: governanceArb },
+    extras: options.extras ?? true,
+    extraKeys: fleetExtraKeyArb,
+  });
+
+// ---------------------------------------------------------------------------------------------
 // Mutations
 
 export type Path = readonly string[];
 
 /**
- * Where the schema has rules: the objects it describes (`*` is any key of a record). Mutations
+ * Where a schema has rules: the objects it describes (`*` is any key of a record). Mutations
  * target these and their properties, never the inside of an extra field.
  */
-const CONTAINERS: readonly Path[] = [
+export const KEYSTORE_CONTAINERS: readonly Path[] = [
   [],
   ['outputs'],
   ['outputs', '*'],
@@ -216,24 +394,35 @@ const CONTAINERS: readonly Path[] = [
   ['outputs', '*', 'result', 'success', '*'],
 ];
 
-const isContainer = (path: Path): boolean =>
-  CONTAINERS.some((c) => c.length === path.length && c.every((segment, i) => segment === '*' || segment === path[i]));
+/** The fleet schema's objects (`provisioners` is a genesis success's record of strings). */
+export const FLEET_CONTAINERS: readonly Path[] = [
+  [],
+  ['outputs'],
+  ['outputs', '*'],
+  ['outputs', '*', 'success'],
+  ['outputs', '*', 'success', 'provisioners'],
+  ['outputs', '*', 'success', 'key_harvest'],
+  ['governance'],
+];
 
-/** The schema's objects in `doc` (the root first) and the paths of their properties. */
-export function schemaPaths(doc: Json): { containers: Path[]; properties: Path[] } {
-  const containers: Path[] = [];
+const isContainer = (path: Path, containers: readonly Path[]): boolean =>
+  containers.some((c) => c.length === path.length && c.every((segment, i) => segment === '*' || segment === path[i]));
+
+/** The schema's objects in `doc` (the root first) and the paths of their properties; keystore containers by default. */
+export function schemaPaths(doc: Json, containers: readonly Path[] = KEYSTORE_CONTAINERS): { containers: Path[]; properties: Path[] } {
+  const found: Path[] = [];
   const properties: Path[] = [];
   const walk = (value: Json, path: Path): void => {
     if (!isJsonObject(value)) return;
-    containers.push(path);
+    found.push(path);
     for (const key of Object.keys(value)) {
       const child = [...path, key];
       properties.push(child);
-      if (isContainer(child)) walk(value[key]!, child);
+      if (isContainer(child, containers)) walk(value[key]!, child);
     }
   };
   walk(doc, []);
-  return { containers, properties };
+  return { containers: found, properties };
 }
 
 export function getAt(doc: Json, path: Path): Json | undefined {
@@ -318,6 +507,54 @@ export const replacementArb: fc.Arbitrary<Json> = fc.oneof(
   { weight: 1, arbitrary: failArb.map((f) => objectFrom([['fail', f]])) },
 );
 
+/** Values to put in a fleet output: other types, near-miss enums, numbers as text, valid parts misplaced. */
+export const fleetReplacementArb: fc.Arbitrary<Json> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom<Json>(
+      null,
+      0,
+      1,
+      -1,
+      1.5,
+      2,
+      true,
+      false,
+      '',
+      '1',
+      '1.0',
+      '0',
+      '32',
+      [],
+      {},
+      [1],
+      [''],
+      { a: 1 },
+      ...FLEET_KINDS,
+      'genesis',
+      'Genesis-Registration',
+      'key_harvest',
+      'fleet-output',
+      'Fleet-Output',
+      'keystore-output',
+      'success',
+      'partial',
+      'fail',
+      'SUCCESS',
+      'success ',
+      { success: null },
+      { fail: { message: 'm', code: 'c' } },
+    ),
+  },
+  { weight: 2, arbitrary: jsonNumberArb },
+  { weight: 2, arbitrary: jsonNumberArb.map((n) => String(n)) },
+  { weight: 1, arbitrary: fleetTextArb },
+  { weight: 1, arbitrary: jsonValueArb },
+  { weight: 1, arbitrary: fleetEntryArb },
+  { weight: 1, arbitrary: fleetSuccessArb },
+  { weight: 1, arbitrary: fc.oneof(genesisKeyHarvestArb, governanceArb) },
+);
+
 /** One change to a document; `pick` chooses the target among the candidates when applied. */
 export type Mutation =
   | { op: 'delete'; pick: number }
@@ -326,29 +563,73 @@ export type Mutation =
   | { op: 'rename'; pick: number; key: string }
   | { op: 'wrap-array'; pick: number }
   | { op: 'to-string'; pick: number }
-  | { op: 'swap-type'; pick: number };
+  /** Keystore: an entry's `type` set to the other entry type. */
+  | { op: 'swap-type'; pick: number }
+  /** Fleet: a `success.type` set to another kind (`kind` picks which), whose fields it lacks. */
+  | { op: 'swap-kind'; pick: number; kind: number };
 
-export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('replace' as const), pick: fc.nat(), value: replacementArb }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      op: fc.constant('add' as const),
-      pick: fc.nat(),
-      key: fc.oneof(keyArb, fc.constantFrom('success', 'fail', 'extra')),
-      value: fc.oneof(jsonValueArb, replacementArb),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('rename' as const), pick: fc.nat(), key: keyArb }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('wrap-array' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('to-string' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('swap-type' as const), pick: fc.nat() }) },
+/** The mutations of a schema: the generic ones, with its values, keys to add and its own swap. */
+const mutationsArb = (
+  replacement: fc.Arbitrary<Json>,
+  addKey: fc.Arbitrary<string>,
+  swap: { weight: number; arbitrary: fc.Arbitrary<Mutation> },
+): fc.Arbitrary<Mutation> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('replace' as const), pick: fc.nat(), value: replacement }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('add' as const),
+        pick: fc.nat(),
+        key: addKey,
+        value: fc.oneof(jsonValueArb, replacement),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('rename' as const), pick: fc.nat(), key: keyArb }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('wrap-array' as const), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('to-string' as const), pick: fc.nat() }) },
+    swap,
+  );
+
+/** Mutations of a keystore output (apply with `applyMutation`). */
+export const mutationArb: fc.Arbitrary<Mutation> = mutationsArb(replacementArb, fc.oneof(keyArb, fc.constantFrom('success', 'fail', 'extra')), {
+  weight: 1,
+  arbitrary: fc.record({ op: fc.constant('swap-type' as const), pick: fc.nat() }),
+});
+
+/** Mutations of a fleet output (apply with `applyFleetMutation`). */
+export const fleetMutationArb: fc.Arbitrary<Mutation> = mutationsArb(
+  fleetReplacementArb,
+  fc.oneof(
+    keyArb,
+    fc.constantFrom(
+      'success',
+      'type',
+      'governance',
+      'ceremony_mode',
+      'hsm_sealed',
+      'mac_username',
+      'key_harvest',
+      'provisioners',
+      'error',
+      'ed25519',
+      'ed25519-start',
+      'secp256k1_end',
+      'version',
+      'status',
+      'extra',
+    ),
+  ),
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('swap-kind' as const), pick: fc.nat(), kind: fc.nat() }) },
 );
 
-/** Applies `mutation` to `doc` in place; returns a description, for failure messages. */
-export function applyMutation(doc: JsonObject, mutation: Mutation): string {
-  const { containers, properties } = schemaPaths(doc);
+/**
+ * Applies `mutation` to `doc` in place, within the schema objects `containers` (the keystore
+ * schema's by default); returns a description, for failure messages.
+ */
+export function applyMutation(doc: JsonObject, mutation: Mutation, schema: readonly Path[] = KEYSTORE_CONTAINERS): string {
+  const { containers, properties } = schemaPaths(doc, schema);
   if (mutation.op === 'add') {
     const path = containers[mutation.pick % containers.length]!;
     setOwn(getAt(doc, path) as JsonObject, mutation.key, mutation.value);
@@ -361,6 +642,19 @@ export function applyMutation(doc: JsonObject, mutation: Mutation): string {
     const entry = getAt(doc, entries[mutation.pick % entries.length]!) as JsonObject;
     setOwn(entry, 'type', entry['type'] === 'onchain-sign-v1' ? 'proof-of-control-v1' : 'onchain-sign-v1');
     return `swap-type at ${JSON.stringify(entries)}`;
+  }
+  if (mutation.op === 'swap-kind') {
+    // A fleet success given another kind: a valid `type`, now lacking that kind's fields (or not:
+    // clone-registration and add-mac-user require the same ones).
+    const successes = containers.filter((p) => p.length === 3 && p[0] === 'outputs' && p[2] === 'success');
+    if (successes.length === 0) return 'swap-kind: no success';
+    const path = successes[mutation.pick % successes.length]!;
+    const success = getAt(doc, path) as JsonObject;
+    const others = FLEET_KINDS.filter((kind) => kind !== success['type']);
+    const kind = others[mutation.kind % others.length]!;
+    const was = JSON.stringify(success['type']);
+    setOwn(success, 'type', kind);
+    return `swap-kind at ${JSON.stringify(path)}: ${was} to "${kind}"`;
   }
   if (properties.length === 0) return `${mutation.op}: nothing to change`;
   const path = properties[mutation.pick % properties.length]!;
@@ -387,6 +681,9 @@ export function applyMutation(doc: JsonObject, mutation: Mutation): string {
       return `stringify ${where}`;
   }
 }
+
+/** Applies `mutation` to a fleet output `doc` in place; returns a description. */
+export const applyFleetMutation = (doc: JsonObject, mutation: Mutation): string => applyMutation(doc, mutation, FLEET_CONTAINERS);
 
 // ---------------------------------------------------------------------------------------------
 // Large deterministic outputs

@@ -51,7 +51,7 @@ describe('validateKeystoreOutput', () => {
     ['keystore_id number', 'keystore_id: expected a string, got 7', (d: Doc) => (d['keystore_id'] = 7)],
     ['group_id null', 'group_id: expected a string, got null', (d: Doc) => (d['group_id'] = null)],
     ['status', 'status: expected "success" or "partial" or "fail", got "done"', (d: Doc) => (d['status'] = 'done')],
-    ['outputs array', 'outputs: expected a record, got an array', (d: Doc) => (d['outputs'] = [])],
+    ['outputs array', 'outputs: expected an object, got an array', (d: Doc) => (d['outputs'] = [])],
     [
       'entry type',
       'outputs["req-1"].type: expected "proof-of-control-v1" or "onchain-sign-v1", got "onchain-sign-v2"',
