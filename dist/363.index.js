@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var violations = __webpack_require__(69518);
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __webpack_require__(59894);
-// EXTERNAL MODULE: ./src/safe-text.ts
-var safe_text = __webpack_require__(91452);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __webpack_require__(15870);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var errors = __webpack_require__(31142);
 // EXTERNAL MODULE: external "node:crypto"

@@ -28369,7 +28369,295 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 94600:
+/***/ 15870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hk: () => (/* binding */ safeText),
+/* harmony export */   OO: () => (/* binding */ safeQuoted),
+/* harmony export */   pB: () => (/* binding */ formatJsonPath)
+/* harmony export */ });
+/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS */
+/**
+ * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
+ * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
+ * terminal escape sequences, and its length is bounded.
+ */
+/** Default number of characters of untrusted text shown before truncating. */
+const SAFE_TEXT_MAX_CHARS = 200;
+/** Characters of one key shown inside a formatted JSON path. */
+const PATH_KEY_MAX_CHARS = 100;
+/** Segments shown at each end of a longer formatted JSON path; the levels between are elided. */
+const PATH_END_SEGMENTS = 8;
+/**
+ * Characters escaped besides the backslash: C0 and C1 controls, DEL, Unicode format characters
+ * (\p{Cf}: zero-width characters, bidi embeddings/overrides/isolates, byte-order mark, tag
+ * characters), line and paragraph separators, spaces other than U+0020 (no-break, ideographic…),
+ * and lone surrogates (a `u`-flag class matches a surrogate only when it is not half of a pair).
+ */
+const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/**
+ * Escapes `s` for a log line: `\` as `\\`, characters up to U+00FF as `\xNN`, others as `\uNNNN`
+ * (an astral format character as its two UTF-16 halves). Text over `max` characters (code
+ * points of the input) is cut, ending in `… (N more characters)`.
+ */
+function safeText(s, max = SAFE_TEXT_MAX_CHARS) {
+    let shown = s;
+    let cut = 0;
+    if (s.length > max) {
+        let end = 0;
+        let kept = 0;
+        while (end < s.length && kept < max) {
+            end += (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+            kept++;
+        }
+        if (end < s.length) {
+            shown = s.slice(0, end);
+            for (let i = end; i < s.length; i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1)
+                cut++;
+        }
+    }
+    const escaped = shown.replace(UNSAFE, escapeChar);
+    return cut > 0 ? `${escaped}… (${cut} more character${cut === 1 ? '' : 's'})` : escaped;
+}
+function escapeChar(ch) {
+    if (ch === '\\')
+        return '\\\\';
+    let out = '';
+    for (let i = 0; i < ch.length; i++) {
+        const code = ch.charCodeAt(i);
+        out += code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+    }
+    return out;
+}
+function hex(code, width) {
+    return code.toString(16).toUpperCase().padStart(width, '0');
+}
+/** `s` escaped by safeText and put in double quotes, with inner quotes escaped as `\"`. */
+function safeQuoted(s, max = SAFE_TEXT_MAX_CHARS) {
+    return `"${safeText(s, max).replaceAll('"', '\\"')}"`;
+}
+/**
+ * Formats a path into a JSON document: `[]` is `(root)`; identifier keys read `.key` (no dot
+ * first), other keys `["key"]`, array indexes `[3]`.
+ * Example: `['outputs', 'req-1', 'result']` gives `outputs["req-1"].result`.
+ * The length is bounded: a key over PATH_KEY_MAX_CHARS is quoted and cut, and a path deeper
+ * than 2 × PATH_END_SEGMENTS + 1 shows its first and last PATH_END_SEGMENTS segments around
+ * `[… N levels …]`.
+ */
+function formatJsonPath(path) {
+    if (path.length === 0)
+        return '(root)';
+    const elided = path.length > 2 * PATH_END_SEGMENTS + 1 ? path.length - 2 * PATH_END_SEGMENTS : 0;
+    let out = '';
+    for (let i = 0; i < path.length; i++) {
+        if (elided > 0 && i === PATH_END_SEGMENTS) {
+            out += `[… ${elided} levels …]`;
+            i += elided - 1;
+            continue;
+        }
+        const segment = path[i];
+        if (typeof segment === 'number')
+            out += `[${segment}]`;
+        else if (segment.length <= PATH_KEY_MAX_CHARS && IDENTIFIER.test(segment))
+            out += out === '' ? segment : `.${segment}`;
+        else
+            out += `[${safeQuoted(segment, PATH_KEY_MAX_CHARS)}]`;
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 19182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ size),
+/* harmony export */   j: () => (/* binding */ mib)
+/* harmony export */ });
+/** Sizes as messages write them. */
+/** "64 MiB", "12.3 MiB": one decimal, none for a whole number. */
+function mib(bytes) {
+    const value = bytes / 1024 / 1024;
+    return `${Number.isInteger(value) ? value : value.toFixed(1)} MiB`;
+}
+/** "2.5 MiB (2621440 bytes)", "1.2 KiB (1234 bytes)", "512 bytes": a measured size, exact and readable. */
+function size(bytes) {
+    if (bytes < 1024)
+        return `${bytes} bytes`;
+    const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KiB'] : [bytes / 1024 / 1024, 'MiB'];
+    return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit} (${bytes} bytes)`;
+}
+
+
+/***/ }),
+
+/***/ 31142:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OT: () => (/* binding */ DfnsDeadlineError),
+/* harmony export */   OV: () => (/* binding */ DfnsApiError),
+/* harmony export */   QH: () => (/* binding */ DfnsNetworkError),
+/* harmony export */   cE: () => (/* binding */ DfnsProtocolError),
+/* harmony export */   jg: () => (/* binding */ quoteBody)
+/* harmony export */ });
+/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY */
+/* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
+/* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(19182);
+/**
+ * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
+ * status, Dfns's own message and error id, and the likely fix.
+ */
+
+
+
+
+const CALL_LABELS = {
+    init: 'creating the user action challenge (POST /auth/action/init)',
+    action: 'signing the user action (POST /auth/action)',
+    submit: 'submitting the output',
+};
+/** How much of an unexpected answer is quoted in a message. */
+const MAX_QUOTED_BODY = 300;
+/** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
+const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
+    error: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
+        id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KC([_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj(), _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .number */ .ai()])),
+        message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
+    })),
+    message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
+});
+/** Dfns answered with an error status. */
+class DfnsApiError extends Error {
+    name = 'DfnsApiError';
+    call;
+    status;
+    dfnsMessage;
+    errorId;
+    retryAfterMs;
+    /** The message without the advice: what a retry line quotes. */
+    summary;
+    constructor(args) {
+        const parsed = parseErrorBody(args.bodyText);
+        const reason = parsed.message ?? (args.statusText || 'no message');
+        const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
+        const hint = hintFor(args);
+        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
+            (hint ? `. ${hint}` : ''));
+        this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
+        this.call = args.call;
+        this.status = args.status;
+        this.dfnsMessage = parsed.message;
+        this.errorId = parsed.id;
+        this.retryAfterMs = args.retryAfterMs;
+    }
+}
+/** Dfns answered, but not in the documented shape. */
+class DfnsProtocolError extends Error {
+    name = 'DfnsProtocolError';
+    call;
+    status;
+    constructor(call, status, problem, bodyText) {
+        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ${quoteBody(bodyText)}`);
+        this.call = call;
+        this.status = status;
+    }
+}
+/** The network failed; `sent` says whether the request may have reached Dfns. */
+class DfnsNetworkError extends Error {
+    name = 'DfnsNetworkError';
+    call;
+    sent;
+    /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
+    final;
+    constructor(call, sent, detail, options) {
+        super(`network error while ${CALL_LABELS[call]}: ${detail}`, options);
+        this.call = call;
+        this.sent = sent;
+        this.final = options?.final ?? false;
+    }
+}
+/** The overall deadline (`timeout-seconds`) ran out. */
+class DfnsDeadlineError extends Error {
+    name = 'DfnsDeadlineError';
+    call;
+    sent;
+    constructor(call, seconds, sent) {
+        super(`the Dfns calls did not finish within timeout-seconds (${seconds} s); the deadline ran out while ${CALL_LABELS[call]}. ` +
+            'Raise "timeout-seconds" if Dfns is slow from this runner, or check the network path to the Dfns API');
+        this.call = call;
+        this.sent = sent;
+    }
+}
+function quoteBody(bodyText) {
+    if (bodyText.trim() === '')
+        return '(an empty body)';
+    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+}
+function parseErrorBody(bodyText) {
+    let json;
+    try {
+        json = JSON.parse(bodyText);
+    }
+    catch {
+        return bodyText.trim() ? { message: bodyText.trim() } : {};
+    }
+    const parsed = DfnsErrorBody.safeParse(json);
+    if (!parsed.success)
+        return {};
+    const result = {};
+    const message = parsed.data.error?.message ?? parsed.data.message;
+    if (message)
+        result.message = message;
+    if (parsed.data.error?.id !== undefined)
+        result.id = String(parsed.data.error.id);
+    return result;
+}
+function hintFor({ call, status, operation, storeId, sizes }) {
+    switch (status) {
+        case 400:
+            return call === 'submit'
+                ? 'Dfns refused the submission as invalid: read its message above'
+                : 'Dfns refused the request as invalid: read its message above';
+        case 401:
+            return ('The service account token is missing, malformed or expired, or belongs to another region: ' +
+                'check the "dfns-token" secret and "dfns-api-url" (https://api.dfns.io for Europe, https://api.uae.dfns.io for UAE)');
+        case 402:
+            return "This feature is not in the Dfns organisation's plan";
+        case 403:
+            return call === 'submit'
+                ? `The service account needs the permission ${(0,_schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__/* .describePermission */ .D)(operation)} on the key store (operation "${operation}"), ` +
+                    'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
+                : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
+        case 404:
+            return call === 'submit'
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
+                : 'Check "dfns-api-url": it must be the Dfns API origin';
+        case 413:
+            return (`The request was too large for Dfns (or a gateway in front of it)` +
+                (sizes
+                    ? `: the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .E)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .E)(sizes.request)}`
+                    : '') +
+                '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output');
+        case 409:
+            return 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+        case 429:
+            return 'Dfns rate-limited the service account (each submission costs three requests): re-run later';
+        default:
+            return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 20335:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29812,7 +30100,7 @@ const sha512_256 = /* @__PURE__ */ (/* unused pure expression or super */ null &
 const sha512_224 = /* @__PURE__ */ (/* unused pure expression or super */ null && (createHasher(() => new _SHA512_224(), 
 /* @__PURE__ */ oidNist(0x05))));
 
-;// CONCATENATED MODULE: ./src/checksum.ts
+;// CONCATENATED MODULE: ./src/file/checksum.ts
 /**
  * SHA-256 of the file's bytes, as 64 lowercase hex characters (@noble/hashes).
  *
@@ -29915,169 +30203,7 @@ if (isHashWorker()) {
 
 /***/ }),
 
-/***/ 31142:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OT: () => (/* binding */ DfnsDeadlineError),
-/* harmony export */   OV: () => (/* binding */ DfnsApiError),
-/* harmony export */   QH: () => (/* binding */ DfnsNetworkError),
-/* harmony export */   cE: () => (/* binding */ DfnsProtocolError),
-/* harmony export */   jg: () => (/* binding */ quoteBody)
-/* harmony export */ });
-/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY */
-/* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
-/* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91452);
-/* harmony import */ var _units_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(61996);
-/**
- * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
- * status, Dfns's own message and error id, and the likely fix.
- */
-
-
-
-
-const CALL_LABELS = {
-    init: 'creating the user action challenge (POST /auth/action/init)',
-    action: 'signing the user action (POST /auth/action)',
-    submit: 'submitting the output',
-};
-/** How much of an unexpected answer is quoted in a message. */
-const MAX_QUOTED_BODY = 300;
-/** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
-const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
-    error: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
-        id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .union */ .KC([_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj(), _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .number */ .ai()])),
-        message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
-    })),
-    message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
-});
-/** Dfns answered with an error status. */
-class DfnsApiError extends Error {
-    name = 'DfnsApiError';
-    call;
-    status;
-    dfnsMessage;
-    errorId;
-    retryAfterMs;
-    /** The message without the advice: what a retry line quotes. */
-    summary;
-    constructor(args) {
-        const parsed = parseErrorBody(args.bodyText);
-        const reason = parsed.message ?? (args.statusText || 'no message');
-        const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
-        const hint = hintFor(args);
-        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
-            (hint ? `. ${hint}` : ''));
-        this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
-        this.call = args.call;
-        this.status = args.status;
-        this.dfnsMessage = parsed.message;
-        this.errorId = parsed.id;
-        this.retryAfterMs = args.retryAfterMs;
-    }
-}
-/** Dfns answered, but not in the documented shape. */
-class DfnsProtocolError extends Error {
-    name = 'DfnsProtocolError';
-    call;
-    status;
-    constructor(call, status, problem, bodyText) {
-        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ${quoteBody(bodyText)}`);
-        this.call = call;
-        this.status = status;
-    }
-}
-/** The network failed; `sent` says whether the request may have reached Dfns. */
-class DfnsNetworkError extends Error {
-    name = 'DfnsNetworkError';
-    call;
-    sent;
-    /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
-    final;
-    constructor(call, sent, detail, options) {
-        super(`network error while ${CALL_LABELS[call]}: ${detail}`, options);
-        this.call = call;
-        this.sent = sent;
-        this.final = options?.final ?? false;
-    }
-}
-/** The overall deadline (`timeout-seconds`) ran out. */
-class DfnsDeadlineError extends Error {
-    name = 'DfnsDeadlineError';
-    call;
-    sent;
-    constructor(call, seconds, sent) {
-        super(`the Dfns calls did not finish within timeout-seconds (${seconds} s); the deadline ran out while ${CALL_LABELS[call]}. ` +
-            'Raise "timeout-seconds" if Dfns is slow from this runner, or check the network path to the Dfns API');
-        this.call = call;
-        this.sent = sent;
-    }
-}
-function quoteBody(bodyText) {
-    if (bodyText.trim() === '')
-        return '(an empty body)';
-    return `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
-}
-function parseErrorBody(bodyText) {
-    let json;
-    try {
-        json = JSON.parse(bodyText);
-    }
-    catch {
-        return bodyText.trim() ? { message: bodyText.trim() } : {};
-    }
-    const parsed = DfnsErrorBody.safeParse(json);
-    if (!parsed.success)
-        return {};
-    const result = {};
-    const message = parsed.data.error?.message ?? parsed.data.message;
-    if (message)
-        result.message = message;
-    if (parsed.data.error?.id !== undefined)
-        result.id = String(parsed.data.error.id);
-    return result;
-}
-function hintFor({ call, status, operation, storeId, sizes }) {
-    switch (status) {
-        case 400:
-            return call === 'submit'
-                ? 'Dfns refused the submission as invalid: read its message above'
-                : 'Dfns refused the request as invalid: read its message above';
-        case 401:
-            return ('The service account token is missing, malformed or expired, or belongs to another region: ' +
-                'check the "dfns-token" secret and "dfns-api-url" (https://api.dfns.io for Europe, https://api.uae.dfns.io for UAE)');
-        case 402:
-            return "This feature is not in the Dfns organisation's plan";
-        case 403:
-            return call === 'submit'
-                ? `The service account needs the permission ${(0,_schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__/* .describePermission */ .D)(operation)} on the key store (operation "${operation}"), ` +
-                    'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
-                : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
-        case 404:
-            return call === 'submit'
-                ? `No key store "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
-                : 'Check "dfns-api-url": it must be the Dfns API origin';
-        case 413:
-            return (`The request was too large for Dfns (or a gateway in front of it)` +
-                (sizes
-                    ? `: the file is ${(0,_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .E)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .E)(sizes.request)}`
-                    : '') +
-                '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output');
-        case 409:
-            return 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
-        case 429:
-            return 'Dfns rate-limited the service account (each submission costs three requests): re-run later';
-        default:
-            return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 47637:
+/***/ 59749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30094,13 +30220,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./src/checksum.ts + 4 modules
-var checksum = __nccwpck_require__(94600);
+// EXTERNAL MODULE: ./src/file/checksum.ts + 4 modules
+var checksum = __nccwpck_require__(20335);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-// EXTERNAL MODULE: ./src/safe-text.ts
-var safe_text = __nccwpck_require__(91452);
-;// CONCATENATED MODULE: ./src/json.ts
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
+;// CONCATENATED MODULE: ./src/file/json.ts
 /**
  * Strict UTF-8 decoding and strict JSON parsing: one audited file must not mean two things to
  * two parsers. On top of RFC 8259 syntax this refuses what parsers handle differently:
@@ -30568,11 +30694,11 @@ function fromEngine(text, error) {
 
 // EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
 var documents = __nccwpck_require__(85125);
-// EXTERNAL MODULE: ./src/units.ts
-var units = __nccwpck_require__(61996);
-// EXTERNAL MODULE: ./src/zip.ts
-var zip = __nccwpck_require__(50928);
-;// CONCATENATED MODULE: ./src/output-file.ts
+// EXTERNAL MODULE: ./src/base/units.ts
+var units = __nccwpck_require__(19182);
+// EXTERNAL MODULE: ./src/file/zip.ts
+var zip = __nccwpck_require__(43641);
+;// CONCATENATED MODULE: ./src/file/output-file.ts
 /**
  * Reads the output file once and turns its bytes into a validated offline signer output (a
  * keystore-output or a fleet-output document).
@@ -30722,103 +30848,343 @@ function withContext(where, fn) {
 
 /***/ }),
 
-/***/ 91452:
+/***/ 43641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hk: () => (/* binding */ safeText),
-/* harmony export */   OO: () => (/* binding */ safeQuoted),
-/* harmony export */   pB: () => (/* binding */ formatJsonPath)
+/* harmony export */   K0: () => (/* binding */ isZip),
+/* harmony export */   g7: () => (/* binding */ readZipEntry),
+/* harmony export */   oV: () => (/* binding */ listZip)
 /* harmony export */ });
-/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS */
+/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE, ZIP_EOCD_SEARCH_BYTES, ZipError */
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(19182);
 /**
- * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
- * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
- * terminal escape sequences, and its length is bounded.
+ * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
+ * file must not mean two things to two readers: every byte must belong to exactly one entry,
+ * local headers must agree with the central directory, names must be unique and unambiguous.
+ * Only stored and deflated entries are read, through node:zlib with a hard output cap.
  */
-/** Default number of characters of untrusted text shown before truncating. */
-const SAFE_TEXT_MAX_CHARS = 200;
-/** Characters of one key shown inside a formatted JSON path. */
-const PATH_KEY_MAX_CHARS = 100;
-/** Segments shown at each end of a longer formatted JSON path; the levels between are elided. */
-const PATH_END_SEGMENTS = 8;
+
+
+
+const ZIP_MAX_ENTRIES = 1000;
+/** Sum of the entries' declared uncompressed sizes. */
+const ZIP_MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024;
+const ZIP_MAX_ENTRY_UNCOMPRESSED = 64 * 1024 * 1024;
+/** Uncompressed / compressed size, per entry, for entries over ZIP_RATIO_MIN_SIZE uncompressed. */
+const ZIP_MAX_RATIO = 200;
+const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
+/** The end record (22 bytes) plus the longest comment: how far from the end the record may start. */
+const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
+class ZipError extends Error {
+    name = 'ZipError';
+}
+const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
+const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
+/** Flags that change how an entry reads: local header and central directory must agree on them. */
+const MEANINGFUL_FLAGS = ENCRYPTED | HAS_DESCRIPTOR | STRONG_ENCRYPTION | UTF8_NAME;
+const [ZIP64_EXTRA, UNICODE_PATH_EXTRA] = [0x0001, 0x7075];
+const AES_METHOD = 99;
+const METHOD_NAMES = {
+    9: 'deflate64',
+    12: 'bzip2',
+    14: 'LZMA',
+    93: 'zstd',
+    95: 'xz',
+    98: 'PPMd',
+    [AES_METHOD]: 'AES encryption',
+};
 /**
- * Characters escaped besides the backslash: C0 and C1 controls, DEL, Unicode format characters
- * (\p{Cf}: zero-width characters, bidi embeddings/overrides/isolates, byte-order mark, tag
- * characters), line and paragraph separators, spaces other than U+0020 (no-break, ideographic…),
- * and lone surrogates (a `u`-flag class matches a surrogate only when it is not half of a pair).
+ * Code page 437, bytes 0x80 to 0xFF: what names mean without the UTF-8 flag (APPNOTE 4.4.4).
+ * Bytes below 0x80 are read as ASCII, so control bytes stay control characters (and unsafe).
  */
-const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/**
- * Escapes `s` for a log line: `\` as `\\`, characters up to U+00FF as `\xNN`, others as `\uNNNN`
- * (an astral format character as its two UTF-16 halves). Text over `max` characters (code
- * points of the input) is cut, ending in `… (N more characters)`.
- */
-function safeText(s, max = SAFE_TEXT_MAX_CHARS) {
-    let shown = s;
-    let cut = 0;
-    if (s.length > max) {
-        let end = 0;
-        let kept = 0;
-        while (end < s.length && kept < max) {
-            end += (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
-            kept++;
-        }
-        if (end < s.length) {
-            shown = s.slice(0, end);
-            for (let i = end; i < s.length; i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1)
-                cut++;
-        }
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const ZIP64 = 'uses ZIP64, which is not supported (outputs are far below 4 GiB)';
+/** `ignoreBOM`: a name starting with U+FEFF keeps it, as other readers show it (the default drops it). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
+function isZip(bytes) {
+    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+        return false;
+    return (bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6);
+}
+/** Lists the entries from the central directory, after checking the whole archive's structure and limits. */
+function listZip(bytes) {
+    const reader = new Reader(bytes);
+    const end = findEndRecord(reader);
+    const [count, size, offset] = [reader.u16(end + 10), reader.u32(end + 12), reader.u32(end + 16)];
+    const locator = end >= 20 && reader.u32(end - 20) === ZIP64_LOCATOR;
+    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || locator) {
+        throw new ZipError(`the archive ${ZIP64}`);
     }
-    const escaped = shown.replace(UNSAFE, escapeChar);
-    return cut > 0 ? `${escaped}… (${cut} more character${cut === 1 ? '' : 's'})` : escaped;
-}
-function escapeChar(ch) {
-    if (ch === '\\')
-        return '\\\\';
-    let out = '';
-    for (let i = 0; i < ch.length; i++) {
-        const code = ch.charCodeAt(i);
-        out += code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+    if (reader.u16(end + 4) !== 0 || reader.u16(end + 6) !== 0 || reader.u16(end + 8) !== count) {
+        throw new ZipError('the archive spans several disks (a split or spanned zip), which is not supported');
     }
-    return out;
-}
-function hex(code, width) {
-    return code.toString(16).toUpperCase().padStart(width, '0');
-}
-/** `s` escaped by safeText and put in double quotes, with inner quotes escaped as `\"`. */
-function safeQuoted(s, max = SAFE_TEXT_MAX_CHARS) {
-    return `"${safeText(s, max).replaceAll('"', '\\"')}"`;
+    if (count > ZIP_MAX_ENTRIES) {
+        throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
+    }
+    if (offset + size !== end) {
+        throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
+    }
+    const records = [];
+    let p = offset;
+    for (let k = 1; k <= count; k++) {
+        if (p + 46 > end || reader.u32(p) !== CENTRAL) {
+            throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
+        }
+        const next = p + 46 + reader.u16(p + 28) + reader.u16(p + 30) + reader.u16(p + 32);
+        if (next > end)
+            throw corrupt(`central directory record ${k} runs past the central directory`);
+        records.push(readCentralRecord(reader, p));
+        p = next;
+    }
+    if (p !== end)
+        throw corrupt(`the central directory holds ${end - p} bytes after its ${count} declared records`);
+    checkNamesAndTotal(records);
+    checkLayout(reader, records, offset);
+    return records.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
 }
 /**
- * Formats a path into a JSON document: `[]` is `(root)`; identifier keys read `.key` (no dot
- * first), other keys `["key"]`, array indexes `[3]`.
- * Example: `['outputs', 'req-1', 'result']` gives `outputs["req-1"].result`.
- * The length is bounded: a key over PATH_KEY_MAX_CHARS is quoted and cut, and a path deeper
- * than 2 × PATH_END_SEGMENTS + 1 shows its first and last PATH_END_SEGMENTS segments around
- * `[… N levels …]`.
+ * Reads one entry's data, stored (0) or deflated (8), checking its limits, size and CRC-32.
+ * A stored entry's data is a view into `bytes`.
  */
-function formatJsonPath(path) {
-    if (path.length === 0)
-        return '(root)';
-    const elided = path.length > 2 * PATH_END_SEGMENTS + 1 ? path.length - 2 * PATH_END_SEGMENTS : 0;
-    let out = '';
-    for (let i = 0; i < path.length; i++) {
-        if (elided > 0 && i === PATH_END_SEGMENTS) {
-            out += `[… ${elided} levels …]`;
-            i += elided - 1;
+function readZipEntry(bytes, entry) {
+    const where = `entry "${entry.displayName}"`;
+    const { method, compressedSize, uncompressedSize } = entry;
+    if (entry.encrypted)
+        throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
+    if (method !== 0 && method !== 8) {
+        const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
+        throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
+    }
+    if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
+        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .j)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+    }
+    if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
+        throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
+            `(over ${ZIP_MAX_RATIO} times)`);
+    }
+    const { start, end } = locateData(new Reader(bytes), entry);
+    const stored = bytes.subarray(start, end);
+    const data = method === 0 ? stored : inflate(stored, uncompressedSize, where);
+    if (data.byteLength !== uncompressedSize) {
+        const verb = method === 0 ? 'holds' : 'inflates to';
+        throw new ZipError(`${where} ${verb} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
+    }
+    const actual = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.crc32)(data) >>> 0;
+    if (actual !== entry.crc32) {
+        throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
+    }
+    return data;
+}
+/** Little-endian reads; callers check bounds first. */
+class Reader {
+    bytes;
+    view;
+    constructor(bytes) {
+        this.bytes = bytes;
+        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    u16(at) {
+        return this.view.getUint16(at, true);
+    }
+    u32(at) {
+        return this.view.getUint32(at, true);
+    }
+}
+/** The end record: searched backwards, it must end exactly at the end of the file and be the only one that does. */
+function findEndRecord(reader) {
+    const length = reader.bytes.byteLength;
+    const found = [];
+    let mismatched;
+    for (let p = length - 22; p >= 0 && p >= length - ZIP_EOCD_SEARCH_BYTES; p--) {
+        if (reader.bytes[p] !== 0x50 || reader.u32(p) !== END)
             continue;
-        }
-        const segment = path[i];
-        if (typeof segment === 'number')
-            out += `[${segment}]`;
-        else if (segment.length <= PATH_KEY_MAX_CHARS && IDENTIFIER.test(segment))
-            out += out === '' ? segment : `.${segment}`;
+        if (p + 22 + reader.u16(p + 20) === length)
+            found.push(p);
         else
-            out += `[${safeQuoted(segment, PATH_KEY_MAX_CHARS)}]`;
+            mismatched ??= p;
     }
-    return out;
+    if (found.length > 1) {
+        throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
+    }
+    if (found[0] !== undefined)
+        return found[0];
+    if (mismatched !== undefined) {
+        throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
+    }
+    throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
+}
+function readCentralRecord(reader, p) {
+    const [flags, method] = [reader.u16(p + 8), reader.u16(p + 10)];
+    const [nameLength, extraLength] = [reader.u16(p + 28), reader.u16(p + 30)];
+    const nameBytes = reader.bytes.subarray(p + 46, p + 46 + nameLength);
+    const name = decodeName(nameBytes, flags);
+    const record = {
+        name,
+        displayName: (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(name),
+        method,
+        compressedSize: reader.u32(p + 20),
+        uncompressedSize: reader.u32(p + 24),
+        crc32: reader.u32(p + 16),
+        encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
+        isDirectory: name.endsWith('/'),
+        localHeaderOffset: reader.u32(p + 42),
+        unsafeName: isUnsafeName(name),
+        flags,
+        nameBytes,
+    };
+    const where = `entry "${record.displayName}"`;
+    const extra = extraFields(reader.bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
+    const sizes = [record.compressedSize, record.uncompressedSize, record.localHeaderOffset];
+    if (extra.has(ZIP64_EXTRA) || sizes.includes(0xffffffff))
+        throw new ZipError(`${where} ${ZIP64}`);
+    if (reader.u16(p + 34) !== 0) {
+        throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
+    }
+    // Info-ZIP's Unicode Path field (version, CRC-32 of the header name, UTF-8 name): some readers prefer it.
+    const unicodePath = extra.get(UNICODE_PATH_EXTRA);
+    const unicodeName = unicodePath && new TextDecoder('utf-8', { ignoreBOM: true }).decode(unicodePath.subarray(5));
+    if (unicodePath && (unicodePath.byteLength < 5 || unicodeName !== name)) {
+        throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
+    }
+    return record;
+}
+function checkNamesAndTotal(records) {
+    const names = new Set();
+    let total = 0;
+    for (const record of records) {
+        if (names.has(record.name)) {
+            throw new ZipError(`the archive holds two entries named "${record.displayName}"; refusing an ambiguous archive`);
+        }
+        names.add(record.name);
+        total += record.uncompressedSize;
+    }
+    if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
+        const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
+        throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, ` +
+            `over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .j)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+            `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
+    }
+}
+/**
+ * Every byte before the central directory belongs to exactly one entry, in order, with no gaps
+ * (where a streaming reader would find a hidden entry) and no overlaps; each local header agrees
+ * with its central record, and each data descriptor with the central sizes.
+ */
+function checkLayout(reader, records, directoryOffset) {
+    let at = 0;
+    for (const record of [...records].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+        const where = `entry "${record.displayName}"`;
+        const h = record.localHeaderOffset;
+        if (h < at)
+            throw corrupt(`${where} overlaps the entry before it`);
+        if (h > at) {
+            const which = at === 0 ? 'the first' : 'an';
+            throw corrupt(`${which} entry is preceded by ${h - at} bytes that belong to no entry (offset ${at})`);
+        }
+        const data = locateData(reader, record);
+        const declared = [record.crc32, record.compressedSize, record.uncompressedSize].join();
+        const descriptor = (record.flags & HAS_DESCRIPTOR) !== 0;
+        const agrees = sameBytes(reader.bytes.subarray(h + 30, h + 30 + reader.u16(h + 26)), record.nameBytes) &&
+            (reader.u16(h + 6) & MEANINGFUL_FLAGS) === (record.flags & MEANINGFUL_FLAGS) &&
+            reader.u16(h + 8) === record.method &&
+            (descriptor || [reader.u32(h + 14), reader.u32(h + 18), reader.u32(h + 22)].join() === declared);
+        if (!agrees) {
+            throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
+        }
+        at = data.end;
+        if (descriptor) {
+            const signed = at + 4 <= directoryOffset && reader.u32(at) === DESCRIPTOR; // the signature is optional
+            const d = signed ? at + 4 : at;
+            if (d + 12 > directoryOffset || [reader.u32(d), reader.u32(d + 4), reader.u32(d + 8)].join() !== declared) {
+                throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
+            }
+            at = d + 12;
+        }
+        if (at > directoryOffset)
+            throw corrupt(`${where} runs into the central directory`);
+    }
+    if (at !== directoryOffset)
+        throw corrupt(`${directoryOffset - at} bytes at offset ${at} belong to no entry`);
+}
+/** The range of an entry's (compressed) data, after its local header. */
+function locateData(reader, entry) {
+    const { byteLength } = reader.bytes;
+    const p = entry.localHeaderOffset;
+    const where = `entry "${entry.displayName}"`;
+    if (p + 30 > byteLength || reader.u32(p) !== LOCAL)
+        throw corrupt(`${where}: no local header at offset ${p}`);
+    const start = p + 30 + reader.u16(p + 26) + reader.u16(p + 28);
+    if (start > byteLength) {
+        throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
+    }
+    const end = start + entry.compressedSize;
+    if (end > byteLength)
+        throw corrupt(`${where}: its data runs past the end of the file`);
+    return { start, end };
+}
+/** Inflates, never producing more than `declared` bytes: a lying header fails here, not by exhausting memory. */
+function inflate(compressed, declared, where) {
+    let result;
+    try {
+        // `info: true` also returns the engine, whose bytesWritten counts the compressed bytes consumed.
+        const options = { maxOutputLength: Math.max(1, declared), info: true };
+        result = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.inflateRawSync)(compressed, options);
+    }
+    catch (error) {
+        const { code, message } = error;
+        if (code === 'ERR_BUFFER_TOO_LARGE') {
+            throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
+        }
+        throw new ZipError(`${where} has corrupt compressed data (${message ?? String(error)})`);
+    }
+    const unread = compressed.byteLength - result.engine.bytesWritten;
+    if (unread !== 0)
+        throw new ZipError(`${where} has ${unread} bytes after the end of its compressed data`);
+    return result.buffer;
+}
+/** Extra fields by id; a malformed list counts as corruption. */
+function extraFields(extra) {
+    const fields = new Map();
+    for (let p = 0; p < extra.byteLength;) {
+        const length = p + 4 > extra.byteLength ? Infinity : (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
+        if (p + 4 + length > extra.byteLength)
+            throw corrupt('an extra field is truncated');
+        fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
+        p += 4 + length;
+    }
+    return fields;
+}
+function decodeName(bytes, flags) {
+    const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80)));
+    if ((flags & UTF8_NAME) === 0)
+        return cp437.join('');
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(cp437.join(''))}")`);
+    }
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+function isUnsafeName(name) {
+    const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
+    return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
+}
+function sameBytes(a, b) {
+    return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
+}
+function corrupt(what) {
+    return new ZipError(`the archive is corrupt: ${what}`);
+}
+function hex32(n) {
+    return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
 }
 
 
@@ -30966,8 +31332,8 @@ function protoIssues(value) {
     return issues;
 }
 
-// EXTERNAL MODULE: ./src/safe-text.ts
-var safe_text = __nccwpck_require__(91452);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
 ;// CONCATENATED MODULE: ./src/schemas/keystore-output.ts
 /**
  * The `keystore-output` document (onchain-sign and proof-of-control), transcribed rule for rule
@@ -31257,7 +31623,7 @@ function submissionPath(storeId, operation) {
 /* harmony export */   yu: () => (/* binding */ protoKeyIssues)
 /* harmony export */ });
 /* unused harmony exports MAX_REPORTED_VIOLATIONS, MAX_LISTED_KEYS, listKeys, plural */
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(91452);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15870);
 
 /** At most this many violations are listed in one error. */
 const MAX_REPORTED_VIOLATIONS = 50;
@@ -31288,7 +31654,7 @@ function describeIssues(issues, wording = {}, document) {
         if (issue.code === 'invalid_union' && wording.union && !('discriminator' in issue && issue.discriminator !== undefined)) {
             return wording.union(issue, path, describe);
         }
-        return [`${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatJsonPath */ .pB)(path)}: ${issueText(issue, wording)}${requiredBy(issue, path, document)}`];
+        return [`${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatJsonPath */ .pB)(path)}: ${issueText(issue, wording)}${requiredBy(issue, path, document)}`];
     });
     return describe(issues, []);
 }
@@ -31327,7 +31693,7 @@ function issueText(issue, wording) {
         case 'unrecognized_keys':
             return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
                 .slice(0, MAX_LISTED_KEYS)
-                .map((k) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(k, 60)}"`)
+                .map((k) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(k, 60)}"`)
                 .join(', ')}${issue.keys.length > MAX_LISTED_KEYS ? ` and ${issue.keys.length - MAX_LISTED_KEYS} more` : ''}${wording.unexpectedKeys ? `: ${wording.unexpectedKeys}` : ''}`;
         case 'invalid_union': {
             // A discriminated union (the path ends at the discriminator): its value is none of the options.
@@ -31360,7 +31726,7 @@ function describeValue(value) {
         return 'an array';
     switch (typeof value) {
         case 'string':
-            return `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(value, 40)}"`;
+            return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(value, 40)}"`;
         case 'number':
         case 'boolean':
             return String(value);
@@ -31374,7 +31740,7 @@ function describeValue(value) {
 }
 /** The first few keys, quoted and escaped. */
 function listKeys(keys, maxChars = 60) {
-    const shown = keys.slice(0, MAX_LISTED_KEYS).map((k) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(k, maxChars)}"`);
+    const shown = keys.slice(0, MAX_LISTED_KEYS).map((k) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(k, maxChars)}"`);
     return shown.join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '');
 }
 function plural(n, word) {
@@ -38378,372 +38744,6 @@ config({ jitless: true });
 
 /***/ }),
 
-/***/ 61996:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ size),
-/* harmony export */   j: () => (/* binding */ mib)
-/* harmony export */ });
-/** Sizes as messages write them. */
-/** "64 MiB", "12.3 MiB": one decimal, none for a whole number. */
-function mib(bytes) {
-    const value = bytes / 1024 / 1024;
-    return `${Number.isInteger(value) ? value : value.toFixed(1)} MiB`;
-}
-/** "2.5 MiB (2621440 bytes)", "1.2 KiB (1234 bytes)", "512 bytes": a measured size, exact and readable. */
-function size(bytes) {
-    if (bytes < 1024)
-        return `${bytes} bytes`;
-    const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KiB'] : [bytes / 1024 / 1024, 'MiB'];
-    return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit} (${bytes} bytes)`;
-}
-
-
-/***/ }),
-
-/***/ 50928:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K0: () => (/* binding */ isZip),
-/* harmony export */   g7: () => (/* binding */ readZipEntry),
-/* harmony export */   oV: () => (/* binding */ listZip)
-/* harmony export */ });
-/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE, ZIP_EOCD_SEARCH_BYTES, ZipError */
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91452);
-/* harmony import */ var _units_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61996);
-/**
- * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
- * file must not mean two things to two readers: every byte must belong to exactly one entry,
- * local headers must agree with the central directory, names must be unique and unambiguous.
- * Only stored and deflated entries are read, through node:zlib with a hard output cap.
- */
-
-
-
-const ZIP_MAX_ENTRIES = 1000;
-/** Sum of the entries' declared uncompressed sizes. */
-const ZIP_MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024;
-const ZIP_MAX_ENTRY_UNCOMPRESSED = 64 * 1024 * 1024;
-/** Uncompressed / compressed size, per entry, for entries over ZIP_RATIO_MIN_SIZE uncompressed. */
-const ZIP_MAX_RATIO = 200;
-const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
-/** The end record (22 bytes) plus the longest comment: how far from the end the record may start. */
-const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
-class ZipError extends Error {
-    name = 'ZipError';
-}
-const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
-const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
-/** Flags that change how an entry reads: local header and central directory must agree on them. */
-const MEANINGFUL_FLAGS = ENCRYPTED | HAS_DESCRIPTOR | STRONG_ENCRYPTION | UTF8_NAME;
-const [ZIP64_EXTRA, UNICODE_PATH_EXTRA] = [0x0001, 0x7075];
-const AES_METHOD = 99;
-const METHOD_NAMES = {
-    9: 'deflate64',
-    12: 'bzip2',
-    14: 'LZMA',
-    93: 'zstd',
-    95: 'xz',
-    98: 'PPMd',
-    [AES_METHOD]: 'AES encryption',
-};
-/**
- * Code page 437, bytes 0x80 to 0xFF: what names mean without the UTF-8 flag (APPNOTE 4.4.4).
- * Bytes below 0x80 are read as ASCII, so control bytes stay control characters (and unsafe).
- */
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
-    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-const ZIP64 = 'uses ZIP64, which is not supported (outputs are far below 4 GiB)';
-/** `ignoreBOM`: a name starting with U+FEFF keeps it, as other readers show it (the default drops it). */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Whether the bytes start as a zip: a local file header, or the end record of an empty archive. */
-function isZip(bytes) {
-    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-        return false;
-    return (bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6);
-}
-/** Lists the entries from the central directory, after checking the whole archive's structure and limits. */
-function listZip(bytes) {
-    const reader = new Reader(bytes);
-    const end = findEndRecord(reader);
-    const [count, size, offset] = [reader.u16(end + 10), reader.u32(end + 12), reader.u32(end + 16)];
-    const locator = end >= 20 && reader.u32(end - 20) === ZIP64_LOCATOR;
-    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff || locator) {
-        throw new ZipError(`the archive ${ZIP64}`);
-    }
-    if (reader.u16(end + 4) !== 0 || reader.u16(end + 6) !== 0 || reader.u16(end + 8) !== count) {
-        throw new ZipError('the archive spans several disks (a split or spanned zip), which is not supported');
-    }
-    if (count > ZIP_MAX_ENTRIES) {
-        throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
-    }
-    if (offset + size !== end) {
-        throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
-    }
-    const records = [];
-    let p = offset;
-    for (let k = 1; k <= count; k++) {
-        if (p + 46 > end || reader.u32(p) !== CENTRAL) {
-            throw corrupt(`central directory record ${k} of ${count} at offset ${p} is invalid`);
-        }
-        const next = p + 46 + reader.u16(p + 28) + reader.u16(p + 30) + reader.u16(p + 32);
-        if (next > end)
-            throw corrupt(`central directory record ${k} runs past the central directory`);
-        records.push(readCentralRecord(reader, p));
-        p = next;
-    }
-    if (p !== end)
-        throw corrupt(`the central directory holds ${end - p} bytes after its ${count} declared records`);
-    checkNamesAndTotal(records);
-    checkLayout(reader, records, offset);
-    return records.map(({ flags: _flags, nameBytes: _nameBytes, ...entry }) => entry);
-}
-/**
- * Reads one entry's data, stored (0) or deflated (8), checking its limits, size and CRC-32.
- * A stored entry's data is a view into `bytes`.
- */
-function readZipEntry(bytes, entry) {
-    const where = `entry "${entry.displayName}"`;
-    const { method, compressedSize, uncompressedSize } = entry;
-    if (entry.encrypted)
-        throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
-    if (method !== 0 && method !== 8) {
-        const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
-        throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
-    }
-    if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .j)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
-    }
-    if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
-        throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
-            `(over ${ZIP_MAX_RATIO} times)`);
-    }
-    const { start, end } = locateData(new Reader(bytes), entry);
-    const stored = bytes.subarray(start, end);
-    const data = method === 0 ? stored : inflate(stored, uncompressedSize, where);
-    if (data.byteLength !== uncompressedSize) {
-        const verb = method === 0 ? 'holds' : 'inflates to';
-        throw new ZipError(`${where} ${verb} ${data.byteLength} bytes, but the archive declares ${uncompressedSize}`);
-    }
-    const actual = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.crc32)(data) >>> 0;
-    if (actual !== entry.crc32) {
-        throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
-    }
-    return data;
-}
-/** Little-endian reads; callers check bounds first. */
-class Reader {
-    bytes;
-    view;
-    constructor(bytes) {
-        this.bytes = bytes;
-        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    u16(at) {
-        return this.view.getUint16(at, true);
-    }
-    u32(at) {
-        return this.view.getUint32(at, true);
-    }
-}
-/** The end record: searched backwards, it must end exactly at the end of the file and be the only one that does. */
-function findEndRecord(reader) {
-    const length = reader.bytes.byteLength;
-    const found = [];
-    let mismatched;
-    for (let p = length - 22; p >= 0 && p >= length - ZIP_EOCD_SEARCH_BYTES; p--) {
-        if (reader.bytes[p] !== 0x50 || reader.u32(p) !== END)
-            continue;
-        if (p + 22 + reader.u16(p + 20) === length)
-            found.push(p);
-        else
-            mismatched ??= p;
-    }
-    if (found.length > 1) {
-        throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
-    }
-    if (found[0] !== undefined)
-        return found[0];
-    if (mismatched !== undefined) {
-        throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
-    }
-    throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
-}
-function readCentralRecord(reader, p) {
-    const [flags, method] = [reader.u16(p + 8), reader.u16(p + 10)];
-    const [nameLength, extraLength] = [reader.u16(p + 28), reader.u16(p + 30)];
-    const nameBytes = reader.bytes.subarray(p + 46, p + 46 + nameLength);
-    const name = decodeName(nameBytes, flags);
-    const record = {
-        name,
-        displayName: (0,_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(name),
-        method,
-        compressedSize: reader.u32(p + 20),
-        uncompressedSize: reader.u32(p + 24),
-        crc32: reader.u32(p + 16),
-        encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
-        isDirectory: name.endsWith('/'),
-        localHeaderOffset: reader.u32(p + 42),
-        unsafeName: isUnsafeName(name),
-        flags,
-        nameBytes,
-    };
-    const where = `entry "${record.displayName}"`;
-    const extra = extraFields(reader.bytes.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength));
-    const sizes = [record.compressedSize, record.uncompressedSize, record.localHeaderOffset];
-    if (extra.has(ZIP64_EXTRA) || sizes.includes(0xffffffff))
-        throw new ZipError(`${where} ${ZIP64}`);
-    if (reader.u16(p + 34) !== 0) {
-        throw new ZipError(`${where} starts on another disk; split or spanned zips are not supported`);
-    }
-    // Info-ZIP's Unicode Path field (version, CRC-32 of the header name, UTF-8 name): some readers prefer it.
-    const unicodePath = extra.get(UNICODE_PATH_EXTRA);
-    const unicodeName = unicodePath && new TextDecoder('utf-8', { ignoreBOM: true }).decode(unicodePath.subarray(5));
-    if (unicodePath && (unicodePath.byteLength < 5 || unicodeName !== name)) {
-        throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
-    }
-    return record;
-}
-function checkNamesAndTotal(records) {
-    const names = new Set();
-    let total = 0;
-    for (const record of records) {
-        if (names.has(record.name)) {
-            throw new ZipError(`the archive holds two entries named "${record.displayName}"; refusing an ambiguous archive`);
-        }
-        names.add(record.name);
-        total += record.uncompressedSize;
-    }
-    if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
-        const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
-        throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, ` +
-            `over the limit of ${(0,_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .j)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
-            `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
-    }
-}
-/**
- * Every byte before the central directory belongs to exactly one entry, in order, with no gaps
- * (where a streaming reader would find a hidden entry) and no overlaps; each local header agrees
- * with its central record, and each data descriptor with the central sizes.
- */
-function checkLayout(reader, records, directoryOffset) {
-    let at = 0;
-    for (const record of [...records].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
-        const where = `entry "${record.displayName}"`;
-        const h = record.localHeaderOffset;
-        if (h < at)
-            throw corrupt(`${where} overlaps the entry before it`);
-        if (h > at) {
-            const which = at === 0 ? 'the first' : 'an';
-            throw corrupt(`${which} entry is preceded by ${h - at} bytes that belong to no entry (offset ${at})`);
-        }
-        const data = locateData(reader, record);
-        const declared = [record.crc32, record.compressedSize, record.uncompressedSize].join();
-        const descriptor = (record.flags & HAS_DESCRIPTOR) !== 0;
-        const agrees = sameBytes(reader.bytes.subarray(h + 30, h + 30 + reader.u16(h + 26)), record.nameBytes) &&
-            (reader.u16(h + 6) & MEANINGFUL_FLAGS) === (record.flags & MEANINGFUL_FLAGS) &&
-            reader.u16(h + 8) === record.method &&
-            (descriptor || [reader.u32(h + 14), reader.u32(h + 18), reader.u32(h + 22)].join() === declared);
-        if (!agrees) {
-            throw corrupt(`${where}: its local header disagrees with the central directory (name, flags, method or sizes)`);
-        }
-        at = data.end;
-        if (descriptor) {
-            const signed = at + 4 <= directoryOffset && reader.u32(at) === DESCRIPTOR; // the signature is optional
-            const d = signed ? at + 4 : at;
-            if (d + 12 > directoryOffset || [reader.u32(d), reader.u32(d + 4), reader.u32(d + 8)].join() !== declared) {
-                throw corrupt(`${where}: its data descriptor is missing or disagrees with the central directory`);
-            }
-            at = d + 12;
-        }
-        if (at > directoryOffset)
-            throw corrupt(`${where} runs into the central directory`);
-    }
-    if (at !== directoryOffset)
-        throw corrupt(`${directoryOffset - at} bytes at offset ${at} belong to no entry`);
-}
-/** The range of an entry's (compressed) data, after its local header. */
-function locateData(reader, entry) {
-    const { byteLength } = reader.bytes;
-    const p = entry.localHeaderOffset;
-    const where = `entry "${entry.displayName}"`;
-    if (p + 30 > byteLength || reader.u32(p) !== LOCAL)
-        throw corrupt(`${where}: no local header at offset ${p}`);
-    const start = p + 30 + reader.u16(p + 26) + reader.u16(p + 28);
-    if (start > byteLength) {
-        throw corrupt(`${where}: its local header's name and extra field run past the end of the file`);
-    }
-    const end = start + entry.compressedSize;
-    if (end > byteLength)
-        throw corrupt(`${where}: its data runs past the end of the file`);
-    return { start, end };
-}
-/** Inflates, never producing more than `declared` bytes: a lying header fails here, not by exhausting memory. */
-function inflate(compressed, declared, where) {
-    let result;
-    try {
-        // `info: true` also returns the engine, whose bytesWritten counts the compressed bytes consumed.
-        const options = { maxOutputLength: Math.max(1, declared), info: true };
-        result = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.inflateRawSync)(compressed, options);
-    }
-    catch (error) {
-        const { code, message } = error;
-        if (code === 'ERR_BUFFER_TOO_LARGE') {
-            throw new ZipError(`${where} inflates to more than the ${declared} bytes the archive declares`);
-        }
-        throw new ZipError(`${where} has corrupt compressed data (${message ?? String(error)})`);
-    }
-    const unread = compressed.byteLength - result.engine.bytesWritten;
-    if (unread !== 0)
-        throw new ZipError(`${where} has ${unread} bytes after the end of its compressed data`);
-    return result.buffer;
-}
-/** Extra fields by id; a malformed list counts as corruption. */
-function extraFields(extra) {
-    const fields = new Map();
-    for (let p = 0; p < extra.byteLength;) {
-        const length = p + 4 > extra.byteLength ? Infinity : (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
-        if (p + 4 + length > extra.byteLength)
-            throw corrupt('an extra field is truncated');
-        fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
-        p += 4 + length;
-    }
-    return fields;
-}
-function decodeName(bytes, flags) {
-    const cp437 = Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH.charAt(b - 0x80)));
-    if ((flags & UTF8_NAME) === 0)
-        return cp437.join('');
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(cp437.join(''))}")`);
-    }
-}
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-function isUnsafeName(name) {
-    const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
-    return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
-}
-function sameBytes(a, b) {
-    return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
-}
-function corrupt(what) {
-    return new ZipError(`the archive is corrupt: ${what}`);
-}
-function hex32(n) {
-    return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
-}
-
-
-/***/ }),
-
 /***/ 42613:
 /***/ ((module) => {
 
@@ -42299,8 +42299,8 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: ./src/checksum.ts + 4 modules
-var src_checksum = __nccwpck_require__(94600);
+// EXTERNAL MODULE: ./src/file/checksum.ts + 4 modules
+var file_checksum = __nccwpck_require__(20335);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:os"
@@ -42309,7 +42309,7 @@ var external_node_os_ = __nccwpck_require__(48161);
 var src_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/credentials.ts
+;// CONCATENATED MODULE: ./src/dfns/credentials.ts
 /**
  * The service account's private key: accepted in the forms secrets hold it, checked to be a
  * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
@@ -42425,11 +42425,11 @@ function describeAndWrap(key) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
-// EXTERNAL MODULE: ./src/safe-text.ts
-var safe_text = __nccwpck_require__(91452);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
 // EXTERNAL MODULE: ./src/schemas/operations.ts
 var operations = __nccwpck_require__(44820);
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
  * The action's inputs: raw strings in (as the runner passes them), one typed object out.
  * Pure: the entry point reads the raw values; everything here can be tested without a runner.
@@ -42590,7 +42590,7 @@ function shorten(value) {
 
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var errors = __nccwpck_require__(31142);
-;// CONCATENATED MODULE: ./src/outcome.ts
+;// CONCATENATED MODULE: ./src/report/outcome.ts
 /**
  * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
  * in particular whether a failed submission may nevertheless have reached Dfns.
@@ -42653,7 +42653,7 @@ function classifyOutcome(error) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/data-part.ts
+;// CONCATENATED MODULE: ./src/dfns/data-part.ts
 /**
  * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
  * also the signed `userActionPayload`. `outputJson` is the file's own text, so nothing is
@@ -42717,9 +42717,9 @@ function* sliceText(text, sliceChars = SLICE_CHARS) {
     }
 }
 
-// EXTERNAL MODULE: ./src/output-file.ts + 1 modules
-var output_file = __nccwpck_require__(47637);
-;// CONCATENATED MODULE: ./src/locate.ts
+// EXTERNAL MODULE: ./src/file/output-file.ts + 1 modules
+var output_file = __nccwpck_require__(59749);
+;// CONCATENATED MODULE: ./src/file/locate.ts
 /**
  * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
  * or a glob that must match exactly one file.
@@ -42774,7 +42774,7 @@ function display(path, baseDir) {
 var zod = __nccwpck_require__(59894);
 // EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
 var documents = __nccwpck_require__(85125);
-;// CONCATENATED MODULE: ./src/preflight.ts
+;// CONCATENATED MODULE: ./src/dfns/token.ts
 /**
  * Checks that need no network call, made before the first one: the token's expiry and
  * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
@@ -42840,7 +42840,7 @@ function preflight(token, output, log, now = Date.now()) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 
 const RECEIPT_VERSION = 2;
 /** Failed outputs listed in the job summary before "and N more". */
@@ -42983,7 +42983,7 @@ function chooseOperation(requested, output, log) {
     return { operation: requested, from: 'input' };
 }
 
-;// CONCATENATED MODULE: ./src/store-id.ts
+;// CONCATENATED MODULE: ./src/schemas/store-id.ts
 
 /** No key store to submit to: the output names none and no input does. */
 class StoreIdError extends Error {
@@ -43005,15 +43005,15 @@ function resolveStoreId(input, output, log) {
     return input;
 }
 
-// EXTERNAL MODULE: ./src/zip.ts
-var zip = __nccwpck_require__(50928);
-;// CONCATENATED MODULE: ./src/version.ts
+// EXTERNAL MODULE: ./src/file/zip.ts
+var zip = __nccwpck_require__(43641);
+;// CONCATENATED MODULE: ./src/base/version.ts
 /** Kept equal to package.json's version by a test. */
 const ACTION_NAME = 'dfns-keystore-output-action';
 const ACTION_VERSION = '0.1.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/action/run.ts
 /**
  * One run of the action: locate -> read -> parse -> validate -> checksum -> sign -> submit ->
  * report. Never reads inputs itself and never exits: it returns what happened and the entry
@@ -43069,7 +43069,7 @@ async function run_submit(inputs, env, io, facts) {
     output('file', source.fileOutput);
     const bytes = source.parsed?.bytes ?? (0,output_file/* readFileOnce */.ih)(located.path, located.displayPath);
     // A large file is hashed in a worker thread while this thread parses and validates it.
-    const hashing = (0,src_checksum/* startSha256 */.yS)(bytes);
+    const hashing = (0,file_checksum/* startSha256 */.yS)(bytes);
     let file;
     let invalid;
     try {
@@ -43109,7 +43109,7 @@ async function run_submit(inputs, env, io, facts) {
     output('output-status', file.output.status);
     output('outputs-count', counts.total);
     if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
-        throw new src_checksum/* ChecksumMismatchError */.a0(located.displayPath, inputs.expectedChecksum, checksum);
+        throw new file_checksum/* ChecksumMismatchError */.a0(located.displayPath, inputs.expectedChecksum, checksum);
     }
     if (inputs.expectedChecksum !== undefined)
         io.info('The checksum equals "expected-checksum".');
@@ -43231,7 +43231,7 @@ async function report(inputs, env, io, facts, outcome, message) {
             receiptPath = undefined;
         }
         if (receiptPath && inputs.receiptArtifactName) {
-            const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 533).then(__nccwpck_require__.bind(__nccwpck_require__, 75533));
+            const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 621).then(__nccwpck_require__.bind(__nccwpck_require__, 70621));
             await uploadReceipt(inputs.receiptArtifactName, receiptPath, io);
         }
     }
@@ -43250,7 +43250,7 @@ async function obtainFile(inputs, env, io, facts) {
         const located = locateFile(inputs.path, env.workspace);
         return { located, fileOutput: located.displayPath };
     }
-    const { fetchArtifact } = await __nccwpck_require__.e(/* import() */ 849).then(__nccwpck_require__.bind(__nccwpck_require__, 15849));
+    const { fetchArtifact } = await __nccwpck_require__.e(/* import() */ 721).then(__nccwpck_require__.bind(__nccwpck_require__, 49721));
     const artifact = await fetchArtifact(inputs.artifact, env.run, io);
     io.setOutput('artifact-id', String(artifact.id));
     io.setOutput('artifact-digest', artifact.digest ?? '');
@@ -43267,7 +43267,7 @@ async function obtainFile(inputs, env, io, facts) {
         const located = locateFile(inputs.path, artifact.downloadPath, label);
         return { located, fileOutput: located.path };
     }
-    const { findOutputIn } = await __nccwpck_require__.e(/* import() */ 671).then(__nccwpck_require__.bind(__nccwpck_require__, 46671));
+    const { findOutputIn } = await __nccwpck_require__.e(/* import() */ 879).then(__nccwpck_require__.bind(__nccwpck_require__, 58879));
     const found = findOutputIn(artifact.downloadPath, label);
     return { located: found.located, fileOutput: found.located.path, parsed: found.file };
 }
@@ -43383,7 +43383,7 @@ async function main() {
 }
 // A hash worker thread (see checksum.ts) has done its work when this module loads. No
 // top-level await: the bundler would make every module of the bundle an asynchronous one.
-if (!(0,src_checksum/* isHashWorker */.LA)()) {
+if (!(0,file_checksum/* isHashWorker */.LA)()) {
     main().catch((error) => {
         // Whatever was thrown: one clear line; the stack only when the run is debugged.
         const failure = classifyFailure(error);

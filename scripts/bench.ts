@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HASH_WORKER_MIN_BYTES, sha256Hex } from '../src/checksum.ts';
+import { HASH_WORKER_MIN_BYTES, sha256Hex } from '../src/file/checksum.ts';
 import { generateCredential } from '../test/helpers/credentials.ts';
 import { makeOnchainOutput } from '../test/helpers/output-generators.ts';
 import { startDfnsSandbox } from '../test/sandbox/dfns-sandbox.ts';
@@ -1042,7 +1042,7 @@ ${submissionExplanation(r)}
 - **Validated once.** zod checks the parsed value; what the run uses is the parsed value itself.
   (zod builds its own output objects while it checks; they are dropped at once.)
 - **Never re-serialized, never copied whole.** The data part embeds the file's own JSON text, and is
-  never built as one string (\`src/data-part.ts\`): each request body is written as a stream, a slice of
+  never built as one string (\`src/dfns/data-part.ts\`): each request body is written as a stream, a slice of
   the decoded text at a time (its line breaks folded to spaces; JSON-escaped for the init request's
   \`userActionPayload\`; encoded to UTF-8), and the multipart file part is the file's bytes themselves
   (\`src/dfns/body.ts\`). A dry run computes the data part's size without producing it.

@@ -3,14 +3,14 @@
  * step's exit code. It only wires; everything else is in run().
  */
 // First, so that a hash worker (which runs this bundle) hashes before anything else loads.
-import { isHashWorker } from './checksum.ts';
+import { isHashWorker } from './file/checksum.ts';
 import { accessSync, appendFileSync, constants } from 'node:fs';
 import { EOL, tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { privateKeySecretForms } from './credentials.ts';
-import { parseInputs } from './inputs.ts';
-import { classifyFailure, DEFAULT_FAILURE_TITLE } from './outcome.ts';
-import { run, type ActionIO } from './run.ts';
+import { privateKeySecretForms } from './dfns/credentials.ts';
+import { parseInputs } from './action/inputs.ts';
+import { classifyFailure, DEFAULT_FAILURE_TITLE } from './report/outcome.ts';
+import { run, type ActionIO } from './action/run.ts';
 
 const FAILURE_TITLE = DEFAULT_FAILURE_TITLE;
 

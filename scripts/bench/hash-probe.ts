@@ -7,8 +7,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { HASH_WORKER_ARG, sha256Hex } from '../../src/checksum.ts';
-import { parseOutputFile } from '../../src/output-file.ts';
+import { HASH_WORKER_ARG, sha256Hex } from '../../src/file/checksum.ts';
+import { parseOutputFile } from '../../src/file/output-file.ts';
 import { makeOnchainOutput } from '../../test/helpers/output-generators.ts';
 
 const [mode, count, distEntry] = process.argv.slice(2);

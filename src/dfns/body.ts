@@ -9,7 +9,7 @@
  * the init body what JSON.stringify writes for the same object (tests compare them).
  */
 import { randomBytes } from 'node:crypto';
-import type { SlicedText } from '../data-part.ts';
+import type { SlicedText } from './data-part.ts';
 
 export interface StreamedBody {
   /** The value of the Content-Type header. */

@@ -5,11 +5,11 @@
  */
 import { describeIssues } from '../schemas/violations.ts';
 import * as z from '../schemas/zod.ts';
-import type { ServiceAccountKey } from '../credentials.ts';
-import type { Logger } from '../logger.ts';
-import { safeText } from '../safe-text.ts';
+import type { ServiceAccountKey } from './credentials.ts';
+import type { Logger } from '../base/logger.ts';
+import { safeText } from '../base/safe-text.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
-import type { DataPart } from '../data-part.ts';
+import type { DataPart } from './data-part.ts';
 import { initBody, multipartBody, type StreamedBody } from './body.ts';
 import { operationSpec, submissionPath, type AcceptedAnswer, type Operation } from '../schemas/operations.ts';
 import { DfnsTransport, type HttpAnswer } from './http.ts';

@@ -4,8 +4,8 @@
  */
 import * as z from '../schemas/zod.ts';
 import { describePermission, type Operation } from '../schemas/operations.ts';
-import { safeText } from '../safe-text.ts';
-import { size } from '../units.ts';
+import { safeText } from '../base/safe-text.ts';
+import { size } from '../base/units.ts';
 
 export type DfnsCall = 'init' | 'action' | 'submit';
 

@@ -7,7 +7,7 @@
  * value is only used to read fields: what is submitted is the file's own text.
  */
 import * as z from './zod.ts';
-import { formatJsonPath } from '../safe-text.ts';
+import { formatJsonPath } from '../base/safe-text.ts';
 import { describeIssues, describeValue, isPlainObject, protoKeyIssues, SchemaError, type Issue, type Wording } from './violations.ts';
 
 const HEX = /^[a-f0-9]+$/;

@@ -3,7 +3,7 @@
  * input, checked against the file. Decided before any network call; a file that does not say,
  * or says otherwise than the input, is refused with what was found and what to set.
  */
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../base/logger.ts';
 import { countOutputs, describeKinds, DOCUMENT_LABELS, type OfflineSignerOutput } from './documents.ts';
 import { operationOfKind, operationSpec, operationsOf, type Operation } from './operations.ts';
 

@@ -3,7 +3,7 @@
  * what was expected, shared by the schemas of both document types.
  */
 import type * as z from './zod.ts';
-import { formatJsonPath, safeText } from '../safe-text.ts';
+import { formatJsonPath, safeText } from '../base/safe-text.ts';
 
 /** At most this many violations are listed in one error. */
 export const MAX_REPORTED_VIOLATIONS = 50;

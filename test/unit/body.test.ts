@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { FormData, Request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { DataPart, sliceText, type SlicedText } from '../../src/data-part.ts';
+import { DataPart, sliceText, type SlicedText } from '../../src/dfns/data-part.ts';
 import { initBody, multipartBody, type StreamedBody, type SubmissionParts } from '../../src/dfns/body.ts';
 import { parseMultipart } from '../sandbox/multipart.ts';
 

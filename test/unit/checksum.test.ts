@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { HASH_WORKER_ARG, HASH_WORKER_MIN_BYTES, isHashWorker, sha256Hex, startSha256 } from '../../src/checksum.ts';
-import { readFileOnce } from '../../src/output-file.ts';
+import { HASH_WORKER_ARG, HASH_WORKER_MIN_BYTES, isHashWorker, sha256Hex, startSha256 } from '../../src/file/checksum.ts';
+import { readFileOnce } from '../../src/file/output-file.ts';
 import { makeWorkspace, ROOT, runAction } from '../helpers/action-runner.ts';
 import { makeOnchainOutput } from '../helpers/output-generators.ts';
 

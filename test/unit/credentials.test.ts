@@ -6,7 +6,7 @@ import {
   loadServiceAccountKey,
   normalizePem,
   privateKeySecretForms,
-} from '../../src/credentials.ts';
+} from '../../src/dfns/credentials.ts';
 
 const pkcs8 = (kp: { privateKey: KeyObject }) =>
   kp.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS, HEADERS_TIMEOUT_MS } from '../../src/dfns/http.ts';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS } from '../../src/dfns/retry.ts';
-import { MAX_JSON_DEPTH } from '../../src/json.ts';
-import { MAX_FILE_BYTES } from '../../src/output-file.ts';
+import { MAX_JSON_DEPTH } from '../../src/file/json.ts';
+import { MAX_FILE_BYTES } from '../../src/file/output-file.ts';
 import { MAX_REPORTED_VIOLATIONS } from '../../src/schemas/violations.ts';
-import { TOKEN_EXPIRY_WARNING_DAYS } from '../../src/preflight.ts';
-import { ACTION_VERSION } from '../../src/version.ts';
-import { ZIP_MAX_ENTRIES } from '../../src/zip.ts';
+import { TOKEN_EXPIRY_WARNING_DAYS } from '../../src/dfns/token.ts';
+import { ACTION_VERSION } from '../../src/base/version.ts';
+import { ZIP_MAX_ENTRIES } from '../../src/file/zip.ts';
 import { readActionYml, ROOT } from '../helpers/action-runner.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findOutputIn } from '../../src/artifact-files.ts';
-import { ChecksumMismatchError, sha256Hex } from '../../src/checksum.ts';
-import { OutputFileError, MAX_FILE_BYTES, parseOutputFile, readFileOnce } from '../../src/output-file.ts';
-import { LocateError, locateFile } from '../../src/locate.ts';
+import { findOutputIn } from '../../src/github/artifact-files.ts';
+import { ChecksumMismatchError, sha256Hex } from '../../src/file/checksum.ts';
+import { OutputFileError, MAX_FILE_BYTES, parseOutputFile, readFileOnce } from '../../src/file/output-file.ts';
+import { LocateError, locateFile } from '../../src/file/locate.ts';
 import { fixtureText, sha256 } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URL, InputError, parseInputs, type Inputs } from '../../src/inputs.ts';
+import { DEFAULT_API_URL, InputError, parseInputs, type Inputs } from '../../src/action/inputs.ts';
 import { readActionYml } from '../helpers/action-runner.ts';
 
 /** Raw inputs as the runner gives them: every declared input, with its action.yml default. */

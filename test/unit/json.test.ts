@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8Strict, JsonReadError, MAX_JSON_DEPTH, parseStrictJson } from '../../src/json.ts';
+import { decodeUtf8Strict, JsonReadError, MAX_JSON_DEPTH, parseStrictJson } from '../../src/file/json.ts';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const concat = (...parts: Array<Uint8Array | number[]>): Uint8Array => new Uint8Array(parts.flatMap((p) => [...p]));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { countOutputs, describeCounts, validateOutput, type OfflineSignerOutput } from '../../src/schemas/documents.ts';
 import { chooseOperation, OperationError } from '../../src/schemas/operation-choice.ts';
 import { describePermission, OPERATIONS, operationSpec, submissionPath, type Operation } from '../../src/schemas/operations.ts';
-import { size } from '../../src/units.ts';
+import { size } from '../../src/base/units.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
 describe('the table of operations', () => {

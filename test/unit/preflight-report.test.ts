@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger, type Logger } from '../../src/logger.ts';
+import { silentLogger, type Logger } from '../../src/base/logger.ts';
 import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
-import { PreflightError, preflight, readTokenClaims } from '../../src/preflight.ts';
-import { code, md } from '../../src/report.ts';
+import { PreflightError, preflight, readTokenClaims } from '../../src/dfns/token.ts';
+import { code, md } from '../../src/report/summary.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
 const output = validateKeystoreOutput(JSON.parse(fixtureText('onchain-sign-output.json')));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonPath, PATH_KEY_MAX_CHARS, safeQuoted, safeText, SAFE_TEXT_MAX_CHARS } from '../../src/safe-text.ts';
+import { formatJsonPath, PATH_KEY_MAX_CHARS, safeQuoted, safeText, SAFE_TEXT_MAX_CHARS } from '../../src/base/safe-text.ts';
 
 describe('safeText', () => {
   it('keeps ordinary text, including non-ASCII letters and emoji', () => {

@@ -17,7 +17,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateFleetOutput } from '../../src/schemas/fleet-output.ts';
-import { parseStrictJson } from '../../src/json.ts';
+import { parseStrictJson } from '../../src/file/json.ts';
 import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
 import { SchemaError } from '../../src/schemas/violations.ts';
 import {

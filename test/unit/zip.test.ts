@@ -13,7 +13,7 @@ import {
   ZIP_MAX_TOTAL_UNCOMPRESSED,
   ZipError,
   type ZipEntry,
-} from '../../src/zip.ts';
+} from '../../src/file/zip.ts';
 import { extraField, makeZip, type ZipEntrySpec } from '../helpers/zip-writer.ts';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');

@@ -11,9 +11,9 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { basename } from 'node:path';
 import { HASH_WORKER_MIN_BYTES } from './checksum.ts';
 import { decodeUtf8Strict, parseStrictJson } from './json.ts';
-import { validateOutput, type OfflineSignerOutput } from './schemas/documents.ts';
-import { safeText } from './safe-text.ts';
-import { mib } from './units.ts';
+import { validateOutput, type OfflineSignerOutput } from '../schemas/documents.ts';
+import { safeText } from '../base/safe-text.ts';
+import { mib } from '../base/units.ts';
 import { isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
 
 /** The largest output file accepted. */

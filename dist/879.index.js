@@ -1,8 +1,8 @@
-export const id = 671;
-export const ids = [671];
+export const id = 879;
+export const ids = [879];
 export const modules = {
 
-/***/ 46671:
+/***/ 58879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -13,9 +13,9 @@ export const modules = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _output_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(47637);
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(91452);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(50928);
+/* harmony import */ var _file_output_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59749);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15870);
+/* harmony import */ var _file_zip_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(43641);
 /**
  * Finds the output among a downloaded artifact's files when `path` is not given: the single
  * `.json` output (keystore-output or fleet-output), or the single zip archive holding one.
@@ -31,9 +31,9 @@ const LISTED_FILES = 20;
 function findOutputIn(dir, artifactLabel) {
     const files = listFiles(dir);
     const candidates = files.filter((rel) => rel.toLowerCase().endsWith('.json') || startsWithZipMagic((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel)));
-    const list = (names) => names.slice(0, LISTED_FILES).map((n) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(n)}"`).join(', ') +
+    const list = (names) => names.slice(0, LISTED_FILES).map((n) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(n)}"`).join(', ') +
         (names.length > LISTED_FILES ? ` and ${names.length - LISTED_FILES} more` : '');
-    const { candidate, result } = (0,_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickOutput */ .Lx)(candidates, (rel) => (0,_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutputFile */ .X2)((0,_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel), rel), {
+    const { candidate, result } = (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickOutput */ .Lx)(candidates, (rel) => (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutputFile */ .X2)((0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel), rel), {
         several: (found) => `${artifactLabel} holds ${found.length} outputs (${list(found)}); pass "path" to choose one`,
         none: (tried) => `${artifactLabel} holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one${tried > 1 ? ', that is valid' : ''}). ` +
             `It contains: ${files.length === 0 ? '(no files)' : list(files)}`,
@@ -59,7 +59,7 @@ function startsWithZipMagic(path) {
     const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, 'r');
     try {
         const head = Buffer.alloc(4);
-        return (0,_zip_js__WEBPACK_IMPORTED_MODULE_3__/* .isZip */ .K0)(head.subarray(0, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, head, 0, 4, 0)));
+        return (0,_file_zip_js__WEBPACK_IMPORTED_MODULE_3__/* .isZip */ .K0)(head.subarray(0, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, head, 0, 4, 0)));
     }
     finally {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);

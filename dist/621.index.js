@@ -1,8 +1,8 @@
-export const id = 533;
-export const ids = [533];
+export const id = 621;
+export const ids = [621];
 export const modules = {
 
-/***/ 75533:
+/***/ 70621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -5,8 +5,8 @@
  * Only stored and deflated entries are read, through node:zlib with a hard output cap.
  */
 import { crc32, inflateRawSync } from 'node:zlib';
-import { safeText } from './safe-text.ts';
-import { mib } from './units.ts';
+import { safeText } from '../base/safe-text.ts';
+import { mib } from '../base/units.ts';
 
 export const ZIP_MAX_ENTRIES = 1000;
 /** Sum of the entries' declared uncompressed sizes. */

@@ -2,7 +2,7 @@
  * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
  * in particular whether a failed submission may nevertheless have reached Dfns.
  */
-import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from './dfns/errors.ts';
+import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from '../dfns/errors.ts';
 
 export type Outcome = 'submitted' | 'partial' | 'pending-approval' | 'dry-run' | 'rejected' | 'failed' | 'unknown';
 export type StepStatus = 'success' | 'partial' | 'pending-approval' | 'dry-run' | 'rejected' | 'failed' | 'unknown';

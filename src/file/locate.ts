@@ -4,7 +4,7 @@
  */
 import { globSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { safeText } from './safe-text.ts';
+import { safeText } from '../base/safe-text.ts';
 
 /** How many matches an error lists before "and N more". */
 export const MAX_LISTED_MATCHES = 20;

@@ -2,10 +2,10 @@
  * Checks that need no network call, made before the first one: the token's expiry and
  * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
  */
-import * as z from './schemas/zod.ts';
-import type { Logger } from './logger.ts';
-import { countOutputs, type OfflineSignerOutput } from './schemas/documents.ts';
-import { safeText } from './safe-text.ts';
+import * as z from '../schemas/zod.ts';
+import type { Logger } from '../base/logger.ts';
+import { countOutputs, type OfflineSignerOutput } from '../schemas/documents.ts';
+import { safeText } from '../base/safe-text.ts';
 
 /** A token expiring within this many days gets a warning. */
 export const TOKEN_EXPIRY_WARNING_DAYS = 7;

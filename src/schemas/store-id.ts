@@ -1,7 +1,7 @@
 /** Which key store the output is submitted to: the `store-id` input, else the output's own `keystore_id`. */
-import type { Logger } from './logger.ts';
-import { safeText } from './safe-text.ts';
-import type { OfflineSignerOutput } from './schemas/documents.ts';
+import type { Logger } from '../base/logger.ts';
+import { safeText } from '../base/safe-text.ts';
+import type { OfflineSignerOutput } from './documents.ts';
 
 /** No key store to submit to: the output names none and no input does. */
 export class StoreIdError extends Error {

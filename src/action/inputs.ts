@@ -3,9 +3,9 @@
  * Pure: the entry point reads the raw values; everything here can be tested without a runner.
  */
 import { isIP } from 'node:net';
-import type { ArtifactInputs } from './artifact.ts';
-import { safeText } from './safe-text.ts';
-import { isOperation, OPERATIONS, type Operation } from './schemas/operations.ts';
+import type { ArtifactInputs } from '../github/artifact.ts';
+import { safeText } from '../base/safe-text.ts';
+import { isOperation, OPERATIONS, type Operation } from '../schemas/operations.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
 export const DEFAULT_TIMEOUT_SECONDS = 60;

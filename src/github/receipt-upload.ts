@@ -1,6 +1,6 @@
 /** Uploads the receipt as an artifact of the current run; a failure is a warning, never a failed step. */
 import { basename, dirname } from 'node:path';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../base/logger.ts';
 
 export async function uploadReceipt(name: string, receiptPath: string, log: Logger): Promise<void> {
   try {

@@ -5,26 +5,26 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ChecksumMismatchError, startSha256 } from './checksum.ts';
-import { DataPart } from './data-part.ts';
-import { loadServiceAccountKey, type ServiceAccountKey } from './credentials.ts';
-import type { RunContext } from './artifact.ts';
-import type { SubmitAnswer } from './dfns/client.ts';
-import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from './dfns/errors.ts';
+import { ChecksumMismatchError, startSha256 } from '../file/checksum.ts';
+import { DataPart } from '../dfns/data-part.ts';
+import { loadServiceAccountKey, type ServiceAccountKey } from '../dfns/credentials.ts';
+import type { RunContext } from '../github/artifact.ts';
+import type { SubmitAnswer } from '../dfns/client.ts';
+import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from '../dfns/errors.ts';
 import type { Inputs } from './inputs.ts';
-import { parseOutputFile, readFileOnce, type OutputFile } from './output-file.ts';
-import { locateFile, type LocatedFile } from './locate.ts';
-import type { Logger } from './logger.ts';
-import { classifyFailure, statusFor, type Outcome, type StepStatus } from './outcome.ts';
-import { preflight } from './preflight.ts';
-import { buildSummary, RECEIPT_VERSION, runUrl, type GitHubFacts, type Receipt } from './report.ts';
-import { safeText } from './safe-text.ts';
-import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, type FailedOutput } from './schemas/documents.ts';
-import { chooseOperation } from './schemas/operation-choice.ts';
-import { submissionPath } from './schemas/operations.ts';
-import { resolveStoreId } from './store-id.ts';
-import { isZip } from './zip.ts';
-import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from './version.ts';
+import { parseOutputFile, readFileOnce, type OutputFile } from '../file/output-file.ts';
+import { locateFile, type LocatedFile } from '../file/locate.ts';
+import type { Logger } from '../base/logger.ts';
+import { classifyFailure, statusFor, type Outcome, type StepStatus } from '../report/outcome.ts';
+import { preflight } from '../dfns/token.ts';
+import { buildSummary, RECEIPT_VERSION, runUrl, type GitHubFacts, type Receipt } from '../report/summary.ts';
+import { safeText } from '../base/safe-text.ts';
+import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, type FailedOutput } from '../schemas/documents.ts';
+import { chooseOperation } from '../schemas/operation-choice.ts';
+import { submissionPath } from '../schemas/operations.ts';
+import { resolveStoreId } from '../schemas/store-id.ts';
+import { isZip } from '../file/zip.ts';
+import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from '../base/version.ts';
 
 export interface ActionIO extends Logger {
   setOutput(name: string, value: string): void;
@@ -169,7 +169,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Facts): 
   // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
   file = undefined;
 
-  const { submitOutput } = await import('./dfns/client.ts');
+  const { submitOutput } = await import('../dfns/client.ts');
   io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
   const answer = await submitOutput({
     apiUrl: inputs.apiUrl,
@@ -267,7 +267,7 @@ async function report(
       receiptPath = undefined;
     }
     if (receiptPath && inputs.receiptArtifactName) {
-      const { uploadReceipt } = await import('./receipt-upload.ts');
+      const { uploadReceipt } = await import('../github/receipt-upload.ts');
       await uploadReceipt(inputs.receiptArtifactName, receiptPath, io);
     }
   }
@@ -297,7 +297,7 @@ async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Fact
     const located = locateFile(inputs.path, env.workspace);
     return { located, fileOutput: located.displayPath };
   }
-  const { fetchArtifact } = await import('./artifact.ts');
+  const { fetchArtifact } = await import('../github/artifact.ts');
   const artifact = await fetchArtifact(inputs.artifact, env.run, io);
   io.setOutput('artifact-id', String(artifact.id));
   io.setOutput('artifact-digest', artifact.digest ?? '');
@@ -314,7 +314,7 @@ async function obtainFile(inputs: Inputs, env: RunEnv, io: ActionIO, facts: Fact
     const located = locateFile(inputs.path, artifact.downloadPath, label);
     return { located, fileOutput: located.path };
   }
-  const { findOutputIn } = await import('./artifact-files.ts');
+  const { findOutputIn } = await import('../github/artifact-files.ts');
   const found = findOutputIn(artifact.downloadPath, label);
   return { located: found.located, fileOutput: found.located.path, parsed: found.file };
 }

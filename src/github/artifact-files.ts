@@ -4,10 +4,10 @@
  */
 import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseOutputFile, pickOutput, readFileOnce, type OutputFile } from './output-file.ts';
-import type { LocatedFile } from './locate.ts';
-import { safeText } from './safe-text.ts';
-import { isZip } from './zip.ts';
+import { parseOutputFile, pickOutput, readFileOnce, type OutputFile } from '../file/output-file.ts';
+import type { LocatedFile } from '../file/locate.ts';
+import { safeText } from '../base/safe-text.ts';
+import { isZip } from '../file/zip.ts';
 
 /** An artifact with more files than this is not an output's. */
 export const MAX_ARTIFACT_FILES = 1000;

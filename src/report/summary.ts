@@ -4,7 +4,7 @@
  * secret is among those facts.
  */
 import type { Outcome, StepStatus } from './outcome.ts';
-import { describeCounts, type DocumentType, type FailedOutput, type OfflineSignerOutput, type OutputCounts } from './schemas/documents.ts';
+import { describeCounts, type DocumentType, type FailedOutput, type OfflineSignerOutput, type OutputCounts } from '../schemas/documents.ts';
 
 export const RECEIPT_VERSION = 2;
 /** Failed outputs listed in the job summary before "and N more". */

@@ -8,9 +8,9 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from './schemas/zod.ts';
-import type { Logger } from './logger.ts';
-import { safeText } from './safe-text.ts';
+import * as z from '../schemas/zod.ts';
+import type { Logger } from '../base/logger.ts';
+import { safeText } from '../base/safe-text.ts';
 
 export interface ArtifactInputs {
   artifactName: string;

@@ -1,8 +1,8 @@
-export const id = 849;
-export const ids = [849];
+export const id = 721;
+export const ids = [721];
 export const modules = {
 
-/***/ 15849:
+/***/ 49721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,7 +14,7 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
-/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91452);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15870);
 /**
  * Takes the output file from a workflow artifact: of the current run (through the Actions
  * results service), or of another run (through the REST API with a token), by default the run
@@ -51,13 +51,13 @@ function resolveArtifactSource(inputs, context, log) {
         const head = event.workflow_run.head_repository?.full_name;
         if (head !== undefined && head !== event.workflow_run.repository.full_name) {
             if (!inputs.allowForkArtifacts) {
-                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}, not from ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(repository)}. ` +
+                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}, not from ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(repository)}. ` +
                     'Anyone can open a pull request from a fork, so its artifacts are untrusted input: submitting them to Dfns ' +
                     "with this repository's service account would let a stranger choose what is submitted. " +
                     'If every submission is reviewed before this step (e.g. by an environment with required reviewers), set ' +
                     '"allow-fork-artifacts: true".');
             }
-            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
+            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
         }
     }
     return { repository, runId, current: repository === context.repository && runId === context.runId, fromEvent };
@@ -84,13 +84,13 @@ function isGhes(serverUrl) {
 }
 async function fetchArtifact(inputs, context, log) {
     if (isGhes(context.serverUrl)) {
-        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
+        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
             'Download the artifact in a step before this one (actions/download-artifact) and pass its file in "path" instead');
     }
     const source = resolveArtifactSource(inputs, context, log);
     const [owner, repo] = source.repository.split('/');
     if (!owner || !repo)
-        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
+        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
     if (!source.current && !inputs.githubToken) {
         throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${PERMISSION_HINT}`);
     }
@@ -105,8 +105,8 @@ async function fetchArtifact(inputs, context, log) {
     const artifact = named[0];
     if (!artifact) {
         const names = [...new Set(listed.artifacts.map((a) => a.name))];
-        const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(n)}"`).join(', ');
-        throw new ArtifactError(`no artifact named "${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
+        const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(n)}"`).join(', ');
+        throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
             (names.length === 0
                 ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
                 : `the run has: ${shown}${names.length > MAX_LISTED_ARTIFACTS ? ` and ${names.length - MAX_LISTED_ARTIFACTS} more` : ''}. `) +
@@ -117,20 +117,20 @@ async function fetchArtifact(inputs, context, log) {
     }
     const downloadPath = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(context.runnerTemp, 'dfns-keystore-artifact-'));
     const digest = artifact.digest || undefined;
-    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, () => client.downloadArtifact(artifact.id, {
+    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, () => client.downloadArtifact(artifact.id, {
         path: downloadPath,
         ...(digest ? { expectedHash: digest } : {}),
         ...(findBy ? { findBy } : {}),
     }));
     if (digest && result.digestMismatch) {
-        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest)}: ` +
+        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest)}: ` +
             'what was downloaded is not what was uploaded. Nothing was submitted; re-run the upload');
     }
     if (digest) {
         log.info(`Artifact "${artifact.name}" (id ${artifact.id}) from ${where}: digest ${digest} verified`);
     }
     else {
-        log.warning(`artifact ${artifact.id} ("${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
+        log.warning(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
             '(artifacts uploaded with actions/upload-artifact v4 or later carry one)', 'Artifact not verified');
     }
     return { name: artifact.name, id: artifact.id, digest, repository: source.repository, runId: source.runId, downloadPath };
@@ -141,7 +141,7 @@ async function wrap(what, fn) {
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        throw new ArtifactError(`failed ${what}: ${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(message, 300)}. ${PERMISSION_HINT}`, { cause: error });
+        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(message, 300)}. ${PERMISSION_HINT}`, { cause: error });
     }
 }
 

@@ -9,7 +9,7 @@
  * in its validating mode, to report the first error with its own wording and location.
  */
 import { isUtf8 } from 'node:buffer';
-import { formatJsonPath, safeQuoted, safeText } from './safe-text.ts';
+import { formatJsonPath, safeQuoted, safeText } from '../base/safe-text.ts';
 
 /** Deepest nesting of arrays and objects accepted. */
 export const MAX_JSON_DEPTH = 512;
