@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every temporary file of a run goes into one folder, removed at the end (test/global-temp.ts).
+    globalSetup: ['test/global-temp.ts'],
     reporters: ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]],
     testTimeout: 30_000,
     hookTimeout: 30_000,

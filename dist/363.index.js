@@ -149,6 +149,8 @@ var operations = __webpack_require__(44820);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(46752);
+// EXTERNAL MODULE: ./src/base/errors.ts
+var base_errors = __webpack_require__(34758);
 ;// CONCATENATED MODULE: ./src/dfns/http.ts
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
@@ -159,6 +161,7 @@ var undici = __webpack_require__(46752);
  * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
  * as sent, because Dfns may have received it.
  */
+
 
 
 
@@ -182,6 +185,8 @@ class DfnsTransport {
     #dispatcher;
     /** A call was given up while undici still held it: closing must not wait for it. */
     #abandoned = false;
+    /** Requests made so far, by call. */
+    #attempts = {};
     constructor(options) {
         this.#options = options;
         // Honours https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY and no_proxy / NO_PROXY; without
@@ -206,6 +211,16 @@ class DfnsTransport {
         const remaining = this.#options.deadline - Date.now();
         if (remaining <= 0)
             throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, false);
+        const started = Date.now();
+        const attempt = (this.#attempts[call] = (this.#attempts[call] ?? 0) + 1);
+        const record = (httpStatus, networkError) => this.#options.onRequest?.({
+            call,
+            attempt,
+            at: new Date(started).toISOString(),
+            durationMs: Date.now() - started,
+            httpStatus,
+            networkError,
+        });
         const headers = {
             authorization: `Bearer ${this.#options.token}`,
             'user-agent': this.#options.userAgent,
@@ -247,15 +262,18 @@ class DfnsTransport {
             // undici returns the socket to its pool one macrotask after the body ends; waiting for it
             // lets the next call reuse this connection instead of opening a second one.
             await new Promise((resolve) => setImmediate(resolve));
+            record(answer.statusCode, null);
             return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
         }
         catch (error) {
             const sent = progress.started;
             // A per-call timeout that fires with the deadline is the deadline.
             if (signal.aborted || Date.now() >= this.#options.deadline) {
+                record(null, `the timeout-seconds deadline (${this.#options.timeoutSeconds} s) ran out`);
                 throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
             }
             const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
+            record(null, detail);
             throw new errors/* DfnsNetworkError */.QH(call, sent, detail, { cause: error, final });
         }
         finally {
@@ -341,7 +359,7 @@ const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
  */
 function describeNetworkError(error, headersReceived, apiUrl) {
     const code = errorCode(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,base_errors/* messageOf */.b)(error);
     // undici's words for a proxy that would not open the tunnel.
     const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
     if (tunnel) {
@@ -454,6 +472,7 @@ async function withRetries(call, maxAttempts, context, attempt) {
 
 
 
+
 const nonEmpty = () => zod/* string */.Yj().check(zod/* minLength */.Bp(1, { error: 'must not be empty' }));
 const ChallengeAnswer = zod/* looseObject */._H({
     challenge: nonEmpty(),
@@ -464,8 +483,9 @@ const ChallengeAnswer = zod/* looseObject */._H({
 });
 const UserActionAnswer = zod/* looseObject */._H({ userAction: nonEmpty() });
 /** The service account's credential is not one the token's user may sign with. */
-class CredentialMismatchError extends Error {
+class CredentialMismatchError extends base_errors/* ActionError */.l {
     name = 'CredentialMismatchError';
+    title = 'Credential not accepted';
 }
 async function submitOutput(req) {
     const transport = new DfnsTransport({
@@ -474,13 +494,14 @@ async function submitOutput(req) {
         userAgent: req.userAgent,
         deadline: req.deadline,
         timeoutSeconds: req.timeoutSeconds,
+        ...(req.onRequest ? { onRequest: req.onRequest } : {}),
     });
     const retry = {
         deadline: req.deadline,
         sleep: req.sleep ?? realSleep,
         onRetry: (call, attempt, delayMs, error, maxAttempts) => req.log.warning(`Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
             (call === 'submit' ? 'Nothing was submitted: retrying from a fresh challenge' : 'Retrying') +
-            ` in ${seconds(delayMs)}${askedBy(error)}.`),
+            ` in ${seconds(delayMs)}${askedBy(error)}.`, 'Dfns call retried'),
         onDeadline: (call, attempt, delayMs, error) => req.log.info(`Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
@@ -493,6 +514,8 @@ async function submitOutput(req) {
     });
     try {
         return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+            if (req.progress)
+                req.progress.attempts = attempt;
             const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init));
             const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
             req.setSecret(userAction);
@@ -597,7 +620,7 @@ function describeApproval(bodyText) {
 function retryReason(error) {
     if (error instanceof errors/* DfnsApiError */.OV)
         return error.summary;
-    return error instanceof Error ? error.message : String(error);
+    return (0,base_errors/* messageOf */.b)(error);
 }
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;

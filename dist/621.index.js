@@ -10,17 +10,23 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(34758);
 /** Uploads the receipt as an artifact of the current run; a failure is a warning, never a failed step. */
 
-async function uploadReceipt(name, receiptPath, log) {
+
+/** `retentionDays` undefined: the repository's default. */
+async function uploadReceipt(name, receiptPath, retentionDays, log) {
     try {
         const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
-        const result = await new DefaultArtifactClient().uploadArtifact(name, [receiptPath], (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(receiptPath));
-        log.info(`Receipt uploaded as artifact "${name}" (id ${result.id ?? 'unknown'}, file ${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(receiptPath)})`);
+        const result = await new DefaultArtifactClient().uploadArtifact(name, [receiptPath], (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(receiptPath), {
+            ...(retentionDays === undefined ? {} : { retentionDays }),
+        });
+        log.info(`Receipt uploaded as artifact "${name}" (id ${result.id ?? 'unknown'}, file ${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(receiptPath)}` +
+            `${retentionDays === undefined ? '' : `, kept ${retentionDays} days`})`);
     }
     catch (error) {
         // The submission has happened: failing the step now would invite a re-run, and a second submission.
-        log.warning(`could not upload the receipt as artifact "${name}": ${error instanceof Error ? error.message : String(error)}. ` +
+        log.warning(`could not upload the receipt as artifact "${name}": ${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .b)(error)}. ` +
             'The receipt is still at receipt-path for a later step', 'Receipt not uploaded');
     }
 }

@@ -14,7 +14,8 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15870);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15870);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(34758);
 /**
  * Takes the output file from a workflow artifact: of the current run (through the Actions
  * results service), or of another run (through the REST API with a token), by default the run
@@ -27,13 +28,25 @@ export const modules = {
 
 
 
-class ArtifactError extends Error {
+
+class ArtifactError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'ArtifactError';
+    title = 'Artifact not usable';
 }
 /** How many artifact names a "not found" error lists. */
 const MAX_LISTED_ARTIFACTS = 30;
-const PERMISSION_HINT = 'The job needs "permissions: actions: read", and reading another run needs "github-token" ' +
-    '(the default github.token works for runs of this repository; another repository needs a token with actions: read there)';
+/**
+ * What access reading the artifact needs. This run's artifacts are read through the Actions
+ * results service with the runner's own token: no `permissions:` entry and no "github-token".
+ * Another run's are read through the REST API with "github-token", which needs actions: read.
+ */
+function permissionHint(source) {
+    return source.current
+        ? "This run's artifacts are read with the runner's own token (no permission needed): check that a job of this run that " +
+            'finished before this one ("needs:") uploaded it, under this name'
+        : 'Reading another run\'s artifacts needs "github-token" with actions: read: for github.token, give the job ' +
+            '"permissions: actions: read"; for another repository, a token with actions: read there';
+}
 const WorkflowRunEvent = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
     workflow_run: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
         id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .int */ .Wh().check(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .positive */ .yj()),
@@ -51,13 +64,13 @@ function resolveArtifactSource(inputs, context, log) {
         const head = event.workflow_run.head_repository?.full_name;
         if (head !== undefined && head !== event.workflow_run.repository.full_name) {
             if (!inputs.allowForkArtifacts) {
-                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}, not from ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(repository)}. ` +
+                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(head)}, not from ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(repository)}. ` +
                     'Anyone can open a pull request from a fork, so its artifacts are untrusted input: submitting them to Dfns ' +
                     "with this repository's service account would let a stranger choose what is submitted. " +
                     'If every submission is reviewed before this step (e.g. by an environment with required reviewers), set ' +
                     '"allow-fork-artifacts: true".');
             }
-            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
+            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
         }
     }
     return { repository, runId, current: repository === context.repository && runId === context.runId, fromEvent };
@@ -70,7 +83,7 @@ function readWorkflowRunEvent(eventPath) {
         json = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, 'utf8'));
     }
     catch (error) {
-        throw new ArtifactError(`could not read the workflow_run event (${error.message}); pass "run-id"`);
+        throw new ArtifactError(`could not read the workflow_run event (${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error)}); pass "run-id"`);
     }
     const parsed = WorkflowRunEvent.safeParse(json);
     if (!parsed.success)
@@ -84,15 +97,15 @@ function isGhes(serverUrl) {
 }
 async function fetchArtifact(inputs, context, log) {
     if (isGhes(context.serverUrl)) {
-        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
+        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
             'Download the artifact in a step before this one (actions/download-artifact) and pass its file in "path" instead');
     }
     const source = resolveArtifactSource(inputs, context, log);
     const [owner, repo] = source.repository.split('/');
     if (!owner || !repo)
-        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
+        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(source.repository)}"`);
     if (!source.current && !inputs.githubToken) {
-        throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${PERMISSION_HINT}`);
+        throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${permissionHint(source)}`);
     }
     const findBy = source.current
         ? undefined
@@ -100,48 +113,47 @@ async function fetchArtifact(inputs, context, log) {
     const where = `run ${source.runId} of ${source.repository}${source.current ? ' (this run)' : ''}`;
     const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
     const client = new DefaultArtifactClient();
-    const listed = await wrap(`listing the artifacts of ${where}`, () => client.listArtifacts(findBy ? { findBy } : {}));
+    const listed = await wrap(`listing the artifacts of ${where}`, source, () => client.listArtifacts(findBy ? { findBy } : {}));
     const named = listed.artifacts.filter((a) => a.name === inputs.artifactName).sort((a, b) => b.id - a.id);
     const artifact = named[0];
     if (!artifact) {
         const names = [...new Set(listed.artifacts.map((a) => a.name))];
-        const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(n)}"`).join(', ');
-        throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
+        const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(n)}"`).join(', ');
+        throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
             (names.length === 0
                 ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
                 : `the run has: ${shown}${names.length > MAX_LISTED_ARTIFACTS ? ` and ${names.length - MAX_LISTED_ARTIFACTS} more` : ''}. `) +
-            PERMISSION_HINT);
+            permissionHint(source));
     }
     if (named.length > 1) {
         log.info(`${named.length} artifacts are named "${artifact.name}" in ${where}; using the newest, id ${artifact.id}`);
     }
     const downloadPath = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(context.runnerTemp, 'dfns-keystore-artifact-'));
     const digest = artifact.digest || undefined;
-    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, () => client.downloadArtifact(artifact.id, {
+    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, source, () => client.downloadArtifact(artifact.id, {
         path: downloadPath,
         ...(digest ? { expectedHash: digest } : {}),
         ...(findBy ? { findBy } : {}),
     }));
     if (digest && result.digestMismatch) {
-        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest)}: ` +
+        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(digest)}: ` +
             'what was downloaded is not what was uploaded. Nothing was submitted; re-run the upload');
     }
     if (digest) {
         log.info(`Artifact "${artifact.name}" (id ${artifact.id}) from ${where}: digest ${digest} verified`);
     }
     else {
-        log.warning(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
+        log.warning(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
             '(artifacts uploaded with actions/upload-artifact v4 or later carry one)', 'Artifact not verified');
     }
     return { name: artifact.name, id: artifact.id, digest, repository: source.repository, runId: source.runId, downloadPath };
 }
-async function wrap(what, fn) {
+async function wrap(what, source, fn) {
     try {
         return await fn();
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(message, 300)}. ${PERMISSION_HINT}`, { cause: error });
+        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error), 300)}. ${permissionHint(source)}`, { cause: error });
     }
 }
 

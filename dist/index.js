@@ -28369,6 +28369,35 @@ exports.debug = debug; // for test
 
 /***/ }),
 
+/***/ 34758:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ messageOf),
+/* harmony export */   l: () => (/* binding */ ActionError)
+/* harmony export */ });
+/**
+ * The errors a user meets carry what the user sees of them: the title of the `::error`
+ * annotation, and the outcome the run ends in. Nothing looks a title up by an error's name.
+ */
+class ActionError extends Error {
+    /** What the run ends in when this error ends it; most errors stop a run before anything is sent. */
+    get outcome() {
+        return 'failed';
+    }
+    /** Whether the run stopped before the output was sent to Dfns: the message then says "Nothing was submitted." */
+    get nothingSubmitted() {
+        return this.outcome === 'failed';
+    }
+}
+/** The message of anything thrown, Error or not. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
 /***/ 15870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28495,6 +28524,135 @@ function size(bytes) {
 
 /***/ }),
 
+/***/ 39951:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ek: () => (/* binding */ privateKeySecretForms),
+/* harmony export */   loadServiceAccountKey: () => (/* binding */ loadServiceAccountKey)
+/* harmony export */ });
+/* unused harmony exports MIN_RSA_BITS, ACCEPTED_KEY_FORMS, CredentialError, normalizePem */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(34758);
+/**
+ * The service account's private key: accepted in the forms secrets hold it, checked to be a
+ * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
+ */
+
+
+const MIN_RSA_BITS = 2048;
+const ACCEPTED_KEY_FORMS = 'an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) private key in PEM ' +
+    '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
+    'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
+class CredentialError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
+    name = 'CredentialError';
+    title = 'Invalid input';
+}
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+/**
+ * Turns the secret as the workflow gave it into PEM text: as is, with literal `\n`
+ * sequences, wrapped in quotes, or base64 of the PEM.
+ */
+function normalizePem(raw) {
+    let text = raw.trim().replace(/^(['"])([\s\S]*)\1$/, '$2');
+    text = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
+    if (!text.includes('-----BEGIN') && /^[A-Za-z0-9+/=\s]+$/.test(text)) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (decoded.includes('-----BEGIN'))
+            text = decoded.replace(/\r\n?/g, '\n');
+    }
+    const block = PEM_BLOCK.exec(text);
+    if (!block)
+        return undefined;
+    // Re-wrap the body so PEM that lost its line breaks (e.g. spaces instead) still parses.
+    const body = (block[2] ?? '').replace(/\s+/g, '');
+    const lines = body.match(/.{1,64}/g) ?? [];
+    return `-----BEGIN ${block[1]}-----\n${lines.join('\n')}\n-----END ${block[1]}-----\n`;
+}
+/**
+ * Every form of the secret that could appear in a log: the raw value and each of its lines,
+ * the normalized PEM's body lines, the body joined, and the escaped and base64 forms.
+ * Header and footer lines are not secret and are left out (masking them would hide help text).
+ */
+function privateKeySecretForms(raw) {
+    const forms = new Set();
+    const add = (s) => {
+        const t = s.trim();
+        if (t.length >= 8 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(t))
+            forms.add(t);
+    };
+    add(raw);
+    raw.split(/\r?\n|\\n/).forEach(add);
+    const pem = normalizePem(raw);
+    if (pem) {
+        const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+        bodyLines.forEach(add);
+        add(bodyLines.join(''));
+        add(pem.replace(/\n/g, '\\n'));
+        add(Buffer.from(pem).toString('base64'));
+    }
+    return [...forms];
+}
+function loadServiceAccountKey(raw) {
+    const pem = normalizePem(raw);
+    if (!pem) {
+        throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
+    if (label.includes('ENCRYPTED')) {
+        throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
+            `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
+        throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
+            `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    let key;
+    try {
+        key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({ key: pem, format: 'pem' });
+    }
+    catch {
+        // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
+        throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    return describeAndWrap(key);
+}
+function describeAndWrap(key) {
+    const type = key.asymmetricKeyType;
+    const details = key.asymmetricKeyDetails ?? {};
+    if (type === 'ed25519') {
+        return { kind: 'ed25519', description: 'Ed25519', sign: (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)(null, data, key) };
+    }
+    if (type === 'ec') {
+        const curve = details.namedCurve;
+        const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
+        if (!kind) {
+            throw new CredentialError(`input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
+        }
+        return {
+            kind,
+            description: kind === 'p256' ? 'ECDSA P-256' : 'ECDSA secp256k1',
+            sign: (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)('sha256', data, { key, dsaEncoding: 'der' }),
+        };
+    }
+    if (type === 'rsa') {
+        const bits = details.modulusLength ?? 0;
+        if (bits < MIN_RSA_BITS) {
+            throw new CredentialError(`input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`);
+        }
+        return {
+            kind: 'rsa',
+            description: `RSA ${bits}-bit`,
+            sign: (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)('sha256', data, { key, padding: node_crypto__WEBPACK_IMPORTED_MODULE_0__.constants.RSA_PKCS1_PADDING }),
+        };
+    }
+    throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
+}
+
+
+/***/ }),
+
 /***/ 31142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28506,14 +28664,16 @@ function size(bytes) {
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
 /* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY */
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(34758);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
 /* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
-/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(19182);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(19182);
 /**
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
  */
+
 
 
 
@@ -28533,9 +28693,12 @@ const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObjec
     })),
     message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
 });
+/** Answers to the submission that do not tell whether Dfns processed it. */
+const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
 /** Dfns answered with an error status. */
-class DfnsApiError extends Error {
+class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsApiError';
+    title = 'Dfns refused the request';
     call;
     status;
     dfnsMessage;
@@ -28548,7 +28711,7 @@ class DfnsApiError extends Error {
         const reason = parsed.message ?? (args.statusText || 'no message');
         const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
         const hint = hintFor(args);
-        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
+        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
             (hint ? `. ${hint}` : ''));
         this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
         this.call = args.call;
@@ -28557,10 +28720,23 @@ class DfnsApiError extends Error {
         this.errorId = parsed.id;
         this.retryAfterMs = args.retryAfterMs;
     }
+    get outcome() {
+        if (this.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(this.status))
+            return 'unknown';
+        // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
+        if (this.status === 429 || this.status >= 500)
+            return 'failed';
+        return 'rejected';
+    }
+    /** Refused before the submission (the challenge or the signature), the output was never sent. */
+    get nothingSubmitted() {
+        return this.call !== 'submit' || this.outcome === 'failed';
+    }
 }
 /** Dfns answered, but not in the documented shape. */
-class DfnsProtocolError extends Error {
+class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsProtocolError';
+    title = 'Unexpected answer from Dfns';
     call;
     status;
     constructor(call, status, problem, bodyText) {
@@ -28568,10 +28744,15 @@ class DfnsProtocolError extends Error {
         this.call = call;
         this.status = status;
     }
+    /** An unreadable answer to the submission does not tell whether Dfns took it. */
+    get outcome() {
+        return this.call === 'submit' ? 'unknown' : 'failed';
+    }
 }
 /** The network failed; `sent` says whether the request may have reached Dfns. */
-class DfnsNetworkError extends Error {
+class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsNetworkError';
+    title = 'Dfns not reachable';
     call;
     sent;
     /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
@@ -28582,10 +28763,14 @@ class DfnsNetworkError extends Error {
         this.sent = sent;
         this.final = options?.final ?? false;
     }
+    get outcome() {
+        return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+    }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */
-class DfnsDeadlineError extends Error {
+class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsDeadlineError';
+    title = 'Dfns not reachable';
     call;
     sent;
     constructor(call, seconds, sent) {
@@ -28594,11 +28779,14 @@ class DfnsDeadlineError extends Error {
         this.call = call;
         this.sent = sent;
     }
+    get outcome() {
+        return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+    }
 }
 function quoteBody(bodyText) {
     if (bodyText.trim() === '')
         return '(an empty body)';
-    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
 }
 function parseErrorBody(bodyText) {
     let json;
@@ -28637,12 +28825,12 @@ function hintFor({ call, status, operation, storeId, sizes }) {
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
             return call === 'submit'
-                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
             return (`The request was too large for Dfns (or a gateway in front of it)` +
                 (sizes
-                    ? `: the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .E)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .E)(sizes.request)}`
+                    ? `: the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .E)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .E)(sizes.request)}`
                     : '') +
                 '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output');
         case 409:
@@ -30100,6 +30288,8 @@ const sha512_256 = /* @__PURE__ */ (/* unused pure expression or super */ null &
 const sha512_224 = /* @__PURE__ */ (/* unused pure expression or super */ null && (createHasher(() => new _SHA512_224(), 
 /* @__PURE__ */ oidNist(0x05))));
 
+// EXTERNAL MODULE: ./src/base/errors.ts
+var errors = __nccwpck_require__(34758);
 ;// CONCATENATED MODULE: ./src/file/checksum.ts
 /**
  * SHA-256 of the file's bytes, as 64 lowercase hex characters (@noble/hashes).
@@ -30119,6 +30309,7 @@ const sha512_224 = /* @__PURE__ */ (/* unused pure expression or super */ null &
 
 
 
+
 /** Files of at least this many bytes are hashed in a worker thread (see BENCHMARKS.md). */
 const HASH_WORKER_MIN_BYTES = 8 * 1024 * 1024;
 /** In the worker's process.argv: it tells the bundle, before anything else loads, that it only hashes. */
@@ -30128,11 +30319,12 @@ function sha256Hex(bytes) {
     return bytesToHex(sha256(bytes));
 }
 /** Compares a computed checksum with the one the workflow expects (already lower-cased). */
-class ChecksumMismatchError extends Error {
+class ChecksumMismatchError extends errors/* ActionError */.l {
     name = 'ChecksumMismatchError';
+    title = 'Checksum mismatch';
     constructor(file, expected, actual) {
         super(`${file}: SHA-256 checksum mismatch: expected ${expected} ("expected-checksum"), the file has ${actual}. ` +
-            'The file is not the one that was reviewed: nothing was submitted');
+            'The file is not the one that was reviewed');
     }
 }
 /**
@@ -30226,6 +30418,8 @@ var checksum = __nccwpck_require__(20335);
 var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: ./src/base/safe-text.ts
 var safe_text = __nccwpck_require__(15870);
+// EXTERNAL MODULE: ./src/base/errors.ts
+var errors = __nccwpck_require__(34758);
 ;// CONCATENATED MODULE: ./src/file/json.ts
 /**
  * Strict UTF-8 decoding and strict JSON parsing: one audited file must not mean two things to
@@ -30237,6 +30431,7 @@ var safe_text = __nccwpck_require__(15870);
  * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
  * in its validating mode, to report the first error with its own wording and location.
  */
+
 
 
 /** Deepest nesting of arrays and objects accepted. */
@@ -30683,7 +30878,7 @@ function rawLoneSurrogate(text) {
 }
 /** The engine's error, located if its message gives a position; the engine error is the cause. */
 function fromEngine(text, error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,errors/* messageOf */.b)(error);
     const position = /at position (\d+)/.exec(message)?.[1];
     if (position === undefined)
         return new JsonReadError(`invalid JSON: ${message}`, {}, { cause: error });
@@ -30716,13 +30911,15 @@ var zip = __nccwpck_require__(43641);
 
 
 
+
 /** The largest output file accepted. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** How many archive entries an error lists. */
 const MAX_LISTED_ENTRIES = 20;
 /** The file could not be read, or is not a valid output. The message names the file (and entry). */
-class OutputFileError extends Error {
+class OutputFileError extends errors/* ActionError */.l {
     name = 'OutputFileError';
+    title = 'Invalid output file';
 }
 /**
  * Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. A file of
@@ -30840,7 +31037,7 @@ function withContext(where, fn) {
     catch (error) {
         if (error instanceof OutputFileError)
             throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,errors/* messageOf */.b)(error);
         throw new OutputFileError(`${where}: ${message}`, { cause: error });
     }
 }
@@ -31201,7 +31398,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   wv: () => (/* binding */ describeCounts),
   HG: () => (/* binding */ describeKinds),
   KP: () => (/* binding */ failedOutputs),
-  Qm: () => (/* binding */ validateOutput)
+  Qm: () => (/* binding */ validateOutput),
+  yf: () => (/* binding */ warnOnFleetFailure)
 });
 
 // UNUSED EXPORTS: entryKinds
@@ -31443,11 +31641,6 @@ const WORDING = {
 };
 
 ;// CONCATENATED MODULE: ./src/schemas/documents.ts
-/**
- * The two documents an offline signer fleet brings back: a `keystore-output` (onchain-sign,
- * proof-of-control) or a `fleet-output` (the five fleet ceremonies). A file is validated by its
- * own `type`; what the rest of the run reads of it (ids, entries and their kinds) is read here.
- */
 
 
 
@@ -31498,6 +31691,14 @@ function describeCounts(counts, document) {
         return head;
     const results = document === 'keystore-output' ? `; ${counts.success} success, ${counts.fail} fail` : '';
     return `${head} (${describeKinds(counts.byKind)}${results})`;
+}
+/** A keystore output whose fleet reported failure is still submitted (Dfns must learn of it), with a warning. */
+function warnOnFleetFailure(output, log) {
+    if (output.status !== 'fail')
+        return;
+    const counts = countOutputs(output);
+    log.warning(`the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
+        'It is still submitted, because Dfns must learn of it.', 'Fleet reported failure');
 }
 /** The entries the fleet reported as failed: only a keystore output's entries can fail. */
 function failedOutputs(output) {
@@ -42299,6 +42500,31 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./src/action/node-version.ts
+/**
+ * The first module the entry point loads: on a Node older than the one the action is built for,
+ * it stops with one clear line instead of a failure deep inside a dependency (undici 8, say,
+ * fails on Node 20 with "Cannot read properties of undefined (reading 'bind')").
+ *
+ * It uses nothing but `process`, so that it runs before any other module of the bundle.
+ */
+/** The Node major version of `runs.using: node24`. */
+const REQUIRED_NODE_MAJOR = 24;
+/** The `::error` line for a Node `version` too old, or undefined when it is recent enough. */
+function nodeVersionError(version) {
+    const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0);
+    if (major >= REQUIRED_NODE_MAJOR)
+        return undefined;
+    return (`::error title=Node ${REQUIRED_NODE_MAJOR} required::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
+        `(action.yml says runs.using: node${REQUIRED_NODE_MAJOR}); it was started with Node ${version}. ` +
+        `Run it with "uses:" on a runner that provides node${REQUIRED_NODE_MAJOR}, not with node directly. Nothing was submitted.`);
+}
+const error = nodeVersionError(process.version);
+if (error !== undefined) {
+    process.stdout.write(`${error}\n`);
+    process.exit(1);
+}
+
 // EXTERNAL MODULE: ./src/file/checksum.ts + 4 modules
 var file_checksum = __nccwpck_require__(20335);
 // EXTERNAL MODULE: external "node:fs"
@@ -42307,352 +42533,44 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var src_core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/dfns/credentials.ts
-/**
- * The service account's private key: accepted in the forms secrets hold it, checked to be a
- * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
- */
-
-const MIN_RSA_BITS = 2048;
-const ACCEPTED_KEY_FORMS = 'an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) private key in PEM ' +
-    '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
-    'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
-class CredentialError extends Error {
-    name = 'CredentialError';
-}
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
-/**
- * Turns the secret as the workflow gave it into PEM text: as is, with literal `\n`
- * sequences, wrapped in quotes, or base64 of the PEM.
- */
-function normalizePem(raw) {
-    let text = raw.trim().replace(/^(['"])([\s\S]*)\1$/, '$2');
-    text = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
-    if (!text.includes('-----BEGIN') && /^[A-Za-z0-9+/=\s]+$/.test(text)) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (decoded.includes('-----BEGIN'))
-            text = decoded.replace(/\r\n?/g, '\n');
-    }
-    const block = PEM_BLOCK.exec(text);
-    if (!block)
-        return undefined;
-    // Re-wrap the body so PEM that lost its line breaks (e.g. spaces instead) still parses.
-    const body = (block[2] ?? '').replace(/\s+/g, '');
-    const lines = body.match(/.{1,64}/g) ?? [];
-    return `-----BEGIN ${block[1]}-----\n${lines.join('\n')}\n-----END ${block[1]}-----\n`;
-}
-/**
- * Every form of the secret that could appear in a log: the raw value and each of its lines,
- * the normalized PEM's body lines, the body joined, and the escaped and base64 forms.
- * Header and footer lines are not secret and are left out (masking them would hide help text).
- */
-function privateKeySecretForms(raw) {
-    const forms = new Set();
-    const add = (s) => {
-        const t = s.trim();
-        if (t.length >= 8 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(t))
-            forms.add(t);
-    };
-    add(raw);
-    raw.split(/\r?\n|\\n/).forEach(add);
-    const pem = normalizePem(raw);
-    if (pem) {
-        const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
-        bodyLines.forEach(add);
-        add(bodyLines.join(''));
-        add(pem.replace(/\n/g, '\\n'));
-        add(Buffer.from(pem).toString('base64'));
-    }
-    return [...forms];
-}
-function loadServiceAccountKey(raw) {
-    const pem = normalizePem(raw);
-    if (!pem) {
-        throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
-    if (label.includes('ENCRYPTED')) {
-        throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
-            `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
-        throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
-            `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    let key;
-    try {
-        key = (0,external_node_crypto_.createPrivateKey)({ key: pem, format: 'pem' });
-    }
-    catch {
-        // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
-        throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    return describeAndWrap(key);
-}
-function describeAndWrap(key) {
-    const type = key.asymmetricKeyType;
-    const details = key.asymmetricKeyDetails ?? {};
-    if (type === 'ed25519') {
-        return { kind: 'ed25519', description: 'Ed25519', sign: (data) => (0,external_node_crypto_.sign)(null, data, key) };
-    }
-    if (type === 'ec') {
-        const curve = details.namedCurve;
-        const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
-        if (!kind) {
-            throw new CredentialError(`input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
-        }
-        return {
-            kind,
-            description: kind === 'p256' ? 'ECDSA P-256' : 'ECDSA secp256k1',
-            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, dsaEncoding: 'der' }),
-        };
-    }
-    if (type === 'rsa') {
-        const bits = details.modulusLength ?? 0;
-        if (bits < MIN_RSA_BITS) {
-            throw new CredentialError(`input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`);
-        }
-        return {
-            kind: 'rsa',
-            description: `RSA ${bits}-bit`,
-            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }),
-        };
-    }
-    throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __nccwpck_require__(15870);
-// EXTERNAL MODULE: ./src/schemas/operations.ts
-var operations = __nccwpck_require__(44820);
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-/**
- * The action's inputs: raw strings in (as the runner passes them), one typed object out.
- * Pure: the entry point reads the raw values; everything here can be tested without a runner.
- */
-
-
-
-const DEFAULT_API_URL = 'https://api.dfns.io';
-const DEFAULT_TIMEOUT_SECONDS = 60;
-const MAX_TIMEOUT_SECONDS = 3600;
-/** An input the workflow set wrongly; the message names the input and never echoes a secret. */
-class InputError extends Error {
-    name = 'InputError';
-}
-function parseInputs(raw) {
-    const get = (name) => raw(name).trim();
-    const optional = (name) => get(name) || undefined;
-    const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-    const inputs = {
-        path: get('path'),
-        storeId: optional('store-id'),
-        operation: parseOperation(get('operation')),
-        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
-        token: optional('dfns-token'),
-        credentialId: parseCredentialId(optional('dfns-credential-id')),
-        // The key keeps its inner line breaks; only surrounding blank space is dropped.
-        privateKey: optional('dfns-private-key'),
-        expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
-        dryRun,
-        timeoutSeconds: parseTimeout(get('timeout-seconds')),
-        artifact: parseArtifactInputs(get),
-        failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
-        receiptPath: optional('receipt-path'),
-        receiptArtifactName: optional('receipt-artifact-name'),
-    };
-    if (!inputs.path && !inputs.artifact) {
-        throw new InputError('input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
-    }
-    if (!dryRun) {
-        const missing = ['dfns-token', 'dfns-credential-id', 'dfns-private-key'].filter((n) => !get(n));
-        if (missing.length > 0) {
-            throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
-                '(pass them from repository secrets), or set "dry-run: true" to validate without submitting');
-        }
-    }
-    return inputs;
-}
-function parseArtifactInputs(get) {
-    const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
-    const artifactName = get('artifact-name');
-    if (!artifactName) {
-        const stray = ['run-id', 'repository'].filter((n) => get(n));
-        if (stray.length > 0) {
-            throw new InputError(`${stray.map((n) => `"${n}"`).join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with "artifact-name"; set it, or remove ${stray.length === 1 ? 'it' : 'them'}`);
-        }
-        return undefined;
-    }
-    const runId = get('run-id');
-    if (runId && !/^[1-9]\d{0,18}$/.test(runId)) {
-        throw new InputError(`input "run-id" must be a workflow run id (a positive whole number), got "${shorten(runId)}"`);
-    }
-    const repository = get('repository');
-    if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-        throw new InputError(`input "repository" must be owner/name, got "${shorten(repository)}"`);
-    }
+;// CONCATENATED MODULE: ./src/action/runner-context.ts
+function readRunnerContext(env, fallbacks) {
+    const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    const runId = wholeNumber(env['GITHUB_RUN_ID'], 0);
+    const eventName = env['GITHUB_EVENT_NAME'] ?? '';
     return {
-        artifactName,
-        runId: runId ? Number(runId) : undefined,
-        repository: repository || undefined,
-        githubToken: get('github-token') || undefined,
-        allowForkArtifacts,
+        workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
+        run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
+        github: {
+            serverUrl,
+            repository,
+            workflow: env['GITHUB_WORKFLOW'] ?? '',
+            job: env['GITHUB_JOB'] ?? '',
+            runId,
+            runAttempt: wholeNumber(env['GITHUB_RUN_ATTEMPT'], 1),
+            event: eventName,
+            actor: env['GITHUB_ACTOR'] ?? '',
+            sha: env['GITHUB_SHA'] ?? '',
+            ref: env['GITHUB_REF'] ?? '',
+        },
     };
 }
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (TRUE.includes(value))
-        return true;
-    if (FALSE.includes(value))
-        return false;
-    throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
-}
-function parseOperation(value) {
-    if (value === '')
-        return undefined;
-    if ((0,operations/* isOperation */.YG)(value))
-        return value;
-    throw new InputError(`input "operation" must be one of ${operations/* OPERATIONS */.xb.join(', ')}, or empty for the operation the file is for; got "${shorten(value)}"`);
-}
-function parseTimeout(value) {
-    if (value === '')
-        return DEFAULT_TIMEOUT_SECONDS;
-    const n = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > MAX_TIMEOUT_SECONDS) {
-        throw new InputError(`input "timeout-seconds" must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${shorten(value)}"`);
-    }
-    return n;
-}
-const CHECKSUM = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
-function parseExpectedChecksum(value) {
-    if (value === undefined)
-        return undefined;
-    const match = CHECKSUM.exec(value);
-    if (!match?.[1]) {
-        throw new InputError(`input "expected-checksum" must be a SHA-256 digest: 64 hexadecimal characters (optionally prefixed "sha256:"), got ${value.length} characters`);
-    }
-    return match[1].toLowerCase();
-}
-const CREDENTIAL_ID = /^[\x21-\x7e]{1,256}$/;
-function parseCredentialId(value) {
-    if (value === undefined)
-        return undefined;
-    // Not echoed: a secret pasted into the wrong input must not reach the log.
-    if (!CREDENTIAL_ID.test(value)) {
-        throw new InputError('input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard (cr-…): ' +
-            `printable characters without spaces, at most 256; got ${value.length} characters`);
-    }
-    return value;
-}
-/** `https`, or `http` on a loopback host for testing; a trailing slash is fine, a path is not. */
-function parseApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(`input "dfns-api-url" is not a URL: "${shorten(value)}" (expected e.g. ${DEFAULT_API_URL})`);
-    }
-    if (url.username || url.password) {
-        throw new InputError('input "dfns-api-url" must not contain credentials');
-    }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(`input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "${url.origin}"`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`input "dfns-api-url" must use https, got "${shorten(url.protocol)}"`);
-    }
-    if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError(`input "dfns-api-url" must be the API origin without a path (e.g. ${DEFAULT_API_URL}), got "${shorten(value)}"`);
-    }
-    return new URL(url.origin);
-}
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost'))
-        return true;
-    if ((0,external_node_net_.isIP)(host) === 4)
-        return host.startsWith('127.');
-    if ((0,external_node_net_.isIP)(host) === 6)
-        return host === '::1' || host === '0:0:0:0:0:0:0:1';
-    return false;
-}
-function shorten(value) {
-    return (0,safe_text/* safeText */.Hk)(value, 80);
-}
-
-// EXTERNAL MODULE: ./src/dfns/errors.ts
-var errors = __nccwpck_require__(31142);
-;// CONCATENATED MODULE: ./src/report/outcome.ts
-/**
- * What a run ended in, the `status` output it maps to, and how a thrown error is classified:
- * in particular whether a failed submission may nevertheless have reached Dfns.
- */
-
-/** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
-/** Answers to the submission that do not tell whether Dfns processed it. */
-const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
-function statusFor(outcome) {
-    return outcome === 'submitted' ? 'success' : outcome;
-}
-/** Annotation titles, by the `name` of the error that ended the run. */
-const TITLES = {
-    InputError: 'Invalid input',
-    CredentialError: 'Invalid input',
-    LocateError: 'Output file not found',
-    ArtifactError: 'Artifact not usable',
-    OutputFileError: 'Invalid output file',
-    StoreIdError: 'Key store not determined',
-    ChecksumMismatchError: 'Checksum mismatch',
-    PreflightError: 'Dfns token expired',
-    CredentialMismatchError: 'Credential not accepted',
-    DfnsApiError: 'Dfns refused the request',
-    DfnsNetworkError: 'Dfns not reachable',
-    DfnsDeadlineError: 'Dfns not reachable',
-    DfnsProtocolError: 'Unexpected answer from Dfns',
-};
-const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
-const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
-const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-    're-running could submit the output a second time.';
-function classifyFailure(error) {
-    const { outcome, message } = classifyOutcome(error);
-    const own = error instanceof Error && 'title' in error && typeof error.title === 'string' ? error.title : undefined;
-    const title = outcome === 'unknown' ? UNKNOWN_OUTCOME_TITLE : (own ?? ((error instanceof Error && TITLES[error.name]) || DEFAULT_FAILURE_TITLE));
-    return { outcome, message, title };
-}
-function classifyOutcome(error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof errors/* DfnsApiError */.OV) {
-        if (error.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(error.status)) {
-            return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
-        }
-        // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
-        if (error.status === 429 || error.status >= 500)
-            return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
-        return { outcome: 'rejected', message };
-    }
-    if (error instanceof errors/* DfnsNetworkError */.QH || error instanceof errors/* DfnsDeadlineError */.OT) {
-        if (error.call === 'submit' && error.sent)
-            return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
-        return { outcome: 'failed', message: `${message}. Nothing was submitted.` };
-    }
-    if (error instanceof errors/* DfnsProtocolError */.cE && error.call === 'submit') {
-        return { outcome: 'unknown', message: `${message}. ${UNKNOWN_OUTCOME_ADVICE}` };
-    }
-    return { outcome: 'failed', message };
+/** A positive whole number from the environment, else `fallback`. */
+function wholeNumber(value, fallback) {
+    return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : fallback;
 }
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
+;// CONCATENATED MODULE: ./src/base/version.ts
+/** Kept equal to package.json's version by a test. */
+const ACTION_NAME = 'dfns-keystore-output-action';
+const ACTION_VERSION = '0.1.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+
 ;// CONCATENATED MODULE: ./src/dfns/data-part.ts
 /**
  * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
@@ -42717,63 +42635,10 @@ function* sliceText(text, sliceChars = SLICE_CHARS) {
     }
 }
 
-// EXTERNAL MODULE: ./src/file/output-file.ts + 1 modules
-var output_file = __nccwpck_require__(59749);
-;// CONCATENATED MODULE: ./src/file/locate.ts
-/**
- * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
- * or a glob that must match exactly one file.
- */
-
-
-
-/** How many matches an error lists before "and N more". */
-const MAX_LISTED_MATCHES = 20;
-class LocateError extends Error {
-    name = 'LocateError';
-}
-const GLOB_CHARS = /[*?[\]{}]/;
-/** `what` names the base for messages, e.g. "the workspace" or 'the artifact "fleet-output"'. */
-function locateFile(pattern, baseDir, what = 'the workspace') {
-    const where = `${what} (${baseDir})`;
-    if (!GLOB_CHARS.test(pattern)) {
-        const path = (0,external_node_path_.resolve)(baseDir, pattern);
-        const stat = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
-        if (!stat)
-            throw new LocateError(`no file at "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${(0,external_node_path_.isAbsolute)(pattern) ? path : where}`);
-        if (stat.isDirectory()) {
-            throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is a directory: give the output file's path, or a glob such as "${(0,safe_text/* safeText */.Hk)(pattern)}/*.json"`);
-        }
-        if (!stat.isFile())
-            throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is not a regular file`);
-        return { path, displayPath: display(path, baseDir) };
-    }
-    const matches = (0,external_node_fs_.globSync)(pattern, { cwd: baseDir })
-        .map((m) => (0,external_node_path_.resolve)(baseDir, m))
-        .filter((m) => (0,external_node_fs_.statSync)(m, { throwIfNoEntry: false })?.isFile() === true)
-        .sort();
-    if (matches.length === 1 && matches[0] !== undefined) {
-        return { path: matches[0], displayPath: display(matches[0], baseDir) };
-    }
-    if (matches.length === 0) {
-        throw new LocateError(`no file matches the glob "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${where}`);
-    }
-    throw new LocateError(`the glob "${(0,safe_text/* safeText */.Hk)(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
-        `Matches: ${listNames(matches.map((m) => display(m, baseDir)))}`);
-}
-function listNames(names, max = MAX_LISTED_MATCHES) {
-    const shown = names.slice(0, max).map((n) => `"${(0,safe_text/* safeText */.Hk)(n)}"`);
-    return shown.join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
-}
-function display(path, baseDir) {
-    const rel = (0,external_node_path_.relative)(baseDir, path);
-    return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
-}
-
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
-// EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
-var documents = __nccwpck_require__(85125);
+// EXTERNAL MODULE: ./src/base/errors.ts
+var errors = __nccwpck_require__(34758);
 ;// CONCATENATED MODULE: ./src/dfns/token.ts
 /**
  * Checks that need no network call, made before the first one: the token's expiry and
@@ -42789,8 +42654,9 @@ const Claims = zod/* looseObject */._H({
     exp: zod/* optional */.lq(zod/* number */.ai()),
     'https://custom/app_metadata': zod/* optional */.lq(zod/* looseObject */._H({ orgId: zod/* optional */.lq(zod/* string */.Yj()) })),
 });
-class PreflightError extends Error {
-    name = 'PreflightError';
+class TokenExpiredError extends errors/* ActionError */.l {
+    name = 'TokenExpiredError';
+    title = 'Dfns token expired';
 }
 /** Reads `exp` and the organisation from a JWT's payload; undefined when it is not a JWT. */
 function readTokenClaims(token) {
@@ -42808,15 +42674,8 @@ function readTokenClaims(token) {
         return undefined;
     }
 }
-/** Fails when the token has expired; warns of an expiry within a week, another organisation, a failed fleet. */
-function preflight(token, output, log, now = Date.now()) {
-    if (output.status === 'fail') {
-        const counts = (0,documents/* countOutputs */.wo)(output);
-        log.warning(`the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
-            'It is still submitted, because Dfns must learn of it.', 'Fleet reported failure');
-    }
-    if (token === undefined)
-        return;
+/** Fails when the token has expired; warns of an expiry within a week, or of another organisation than the output's. */
+function checkToken(token, outputOrgId, log, now = Date.now()) {
     const facts = readTokenClaims(token);
     if (!facts) {
         log.warning('input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting', 'Dfns token not checked');
@@ -42825,8 +42684,8 @@ function preflight(token, output, log, now = Date.now()) {
     if (facts.expiresAt) {
         const left = facts.expiresAt.getTime() - now;
         if (left <= 0) {
-            throw new PreflightError(`the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
-                'and update the "dfns-token" secret. Nothing was submitted.');
+            throw new TokenExpiredError(`the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
+                'and update the "dfns-token" secret');
         }
         if (left < TOKEN_EXPIRY_WARNING_DAYS * DAY_MS) {
             const days = Math.floor(left / DAY_MS);
@@ -42834,89 +42693,205 @@ function preflight(token, output, log, now = Date.now()) {
                 'create a new one and update the "dfns-token" secret before then', 'Dfns token expires soon');
         }
     }
-    if (facts.orgId !== undefined && facts.orgId !== output.org_id) {
-        log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(output.org_id)}: ` +
+    if (facts.orgId !== undefined && facts.orgId !== outputOrgId) {
+        log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(outputOrgId)}: ` +
             'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation', 'Organisation mismatch');
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+// EXTERNAL MODULE: ./src/file/output-file.ts + 1 modules
+var output_file = __nccwpck_require__(59749);
+// EXTERNAL MODULE: ./src/file/zip.ts
+var zip = __nccwpck_require__(43641);
+// EXTERNAL MODULE: ./src/dfns/errors.ts
+var dfns_errors = __nccwpck_require__(31142);
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+/**
+ * What a run ended in, the `status` output it maps to, and what a user reads of the error that
+ * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
+ * the message gets what it must say about the submission.
+ */
+
+/** Outcomes after which the step succeeds. */
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
+function statusFor(outcome) {
+    return outcome === 'submitted' ? 'success' : outcome;
+}
+/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
+const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
+const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
+const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+    're-running could submit the output a second time.';
+const NOTHING_SUBMITTED = 'Nothing was submitted.';
+/**
+ * The outcome, title and message of whatever ended a run. A run that stopped before sending the
+ * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
+ * submission may have reached Dfns says to check before re-running.
+ */
+function classifyFailure(error) {
+    const message = (0,errors/* messageOf */.b)(error);
+    if (!(error instanceof errors/* ActionError */.l))
+        return { outcome: 'failed', message, title: DEFAULT_FAILURE_TITLE };
+    const { outcome } = error;
+    if (outcome === 'unknown')
+        return { outcome, message: addSentence(message, UNKNOWN_OUTCOME_ADVICE), title: UNKNOWN_OUTCOME_TITLE };
+    return { outcome, message: error.nothingSubmitted ? addSentence(message, NOTHING_SUBMITTED) : message, title: error.title };
+}
+/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
+function addSentence(message, sentence) {
+    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
+        return message;
+    if (message.includes('\n'))
+        return `${message}\n${sentence}`;
+    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/receipt.ts
+/**
+ * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
+ * (documented field by field in the README). It holds what the run learnt, `null` for what it
+ * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
+ * else, so that a run whose inputs are wrong still leaves one.
+ */
+
+
 
 const RECEIPT_VERSION = 2;
-/** Failed outputs listed in the job summary before "and N more". */
-const MAX_SUMMARY_FAILED_OUTPUTS = 20;
+/** `receipt-retention-days`, as actions/upload-artifact's `retention-days`: 1 to 90. */
+const MAX_RETENTION_DAYS = 90;
 function runUrl(github) {
     const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;
     return github.runAttempt > 1 ? `${base}/attempts/${github.runAttempt}` : base;
 }
-/** The verdict line; `op` is " (`genesis`)" when the operation is known, else empty. */
-const VERDICTS = {
-    submitted: (op) => `✅ Output submitted to Dfns${op}`,
-    partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
-    'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
-    'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
-    rejected: (op) => `❌ Dfns refused the output${op}`,
-    failed: (op) => `❌ Output not submitted${op}`,
-    unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
-};
-/** The job summary: a verdict line, a table of facts, and the outputs the fleet failed. */
-function buildSummary(receipt, failedOutputs) {
-    const op = receipt.request ? ` (${code(receipt.request.operation)})` : '';
-    const lines = [`### ${VERDICTS[receipt.outcome](op)}`, ''];
-    if (receipt.message)
-        lines.push(`> ${md(receipt.message).replace(/\n/g, '<br>')}`, '');
-    const rows = [];
-    if (receipt.request) {
-        const from = receipt.request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
-        rows.push(['Key store', code(receipt.request.storeId)], ['Operation', `${code(receipt.request.operation)} (${from})`]);
-    }
-    if (receipt.file) {
-        const f = receipt.file;
-        rows.push(['File', `${code(f.name)}${f.entry ? ` (archive entry ${code(f.entry)})` : ''}`], 
-        // Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run.
-        ['Size', `${String(f.size).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`], ['SHA-256', code(f.sha256)]);
-    }
-    if (receipt.output) {
-        rows.push(['Document', code(receipt.output.type)], ['Output status', code(receipt.output.status)], ['Outputs', md((0,documents/* describeCounts */.wv)(receipt.output.counts, receipt.output.type))]);
-    }
-    if (receipt.answer) {
-        const a = receipt.answer;
-        const status = a.dfnsStatus ?? (a.errorMessage ? md(a.errorMessage) : 'no answer');
-        rows.push([
-            'Dfns answer',
-            `${status}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}${a.errorId ? `, error id ${code(a.errorId)}` : ''}`,
-        ]);
-        if (a.dfnsMessage !== null)
-            rows.push(['Dfns message', md(a.dfnsMessage)]);
-    }
-    else if (receipt.outcome === 'dry-run') {
-        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
-    }
-    if (receipt.artifact) {
-        const a = receipt.artifact;
-        const run = receipt.runUrl && a.runId ? ` of run ${a.runId}` : '';
-        rows.push([
-            'Artifact',
-            `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'})${run} in ${code(a.repository)}`,
-        ]);
-    }
-    if (receipt.runUrl)
-        rows.push(['Workflow run', `[${md(receipt.runUrl)}](${receipt.runUrl})`]);
-    if (rows.length > 0) {
-        lines.push('| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
-    }
-    if (failedOutputs.length > 0) {
-        lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
-        for (const f of failedOutputs.slice(0, MAX_SUMMARY_FAILED_OUTPUTS)) {
-            lines.push(`| ${code(f.key)} | ${code(f.code)} | ${md(f.message)} |`);
-        }
-        if (failedOutputs.length > MAX_SUMMARY_FAILED_OUTPUTS) {
-            lines.push('', `… and ${failedOutputs.length - MAX_SUMMARY_FAILED_OUTPUTS} more (see the output file).`);
-        }
-        lines.push('');
-    }
-    return lines.join('\n');
+/** The receipt cannot be written where `receipt-path` says. */
+class ReceiptError extends errors/* ActionError */.l {
+    name = 'ReceiptError';
+    title = 'Receipt not written';
 }
+/**
+ * The receipt's target from the raw inputs; it never throws, so that a run whose inputs are wrong
+ * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
+ * fail the run (its receipt is then kept for the repository's default time).
+ */
+function receiptTarget(raw, place) {
+    const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
+    return {
+        path: raw.path
+            ? (0,external_node_path_.resolve)(place.workspace, raw.path)
+            : (0,external_node_path_.join)(place.runnerTemp, `dfns-keystore-output-receipt-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
+        explicit: raw.path !== '',
+        artifactName: raw.artifactName || undefined,
+        retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
+    };
+}
+/**
+ * Makes sure the receipt can be written before anything is sent: creates its folders and checks
+ * that they (and the file, if it exists) are writable. Throws ReceiptError.
+ */
+function prepareReceiptTarget(target) {
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target.path), { recursive: true });
+        if ((0,external_node_fs_.statSync)(target.path, { throwIfNoEntry: false })?.isDirectory())
+            throw new Error('it is a directory');
+        (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(target.path), external_node_fs_.constants.W_OK);
+        if ((0,external_node_fs_.statSync)(target.path, { throwIfNoEntry: false }))
+            (0,external_node_fs_.accessSync)(target.path, external_node_fs_.constants.W_OK);
+    }
+    catch (error) {
+        throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
+    }
+}
+/** Writes the receipt, its folders created. Throws what the file system throws. */
+function writeReceipt(path, receipt) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(receipt, null, 2)}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/report/facts.ts
+
+
+
+
+function newFacts() {
+    return {
+        startedAt: new Date(),
+        dryRun: null,
+        pin: { expectedChecksum: null, matched: null },
+        artifact: null,
+        file: null,
+        output: null,
+        failed: [],
+        request: null,
+        answer: null,
+        requests: [],
+        warnings: [],
+        progress: { attempts: 0 },
+    };
+}
+/** `log` with every warning also recorded, title and message, for the receipt and the summary. */
+function recordingWarnings(log, facts) {
+    const warning = (message, title) => {
+        facts.warnings.push({ title: title ?? 'Warning', message });
+        log.warning(message, title);
+    };
+    return new Proxy(log, {
+        get(target, property) {
+            if (property === 'warning')
+                return warning;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+}
+/** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
+function answerFromError(error, attempts) {
+    const common = { dfnsStatus: null, dfnsMessage: null, attempts: attempts || null };
+    if (error instanceof dfns_errors/* DfnsApiError */.OV) {
+        return {
+            ...common,
+            call: error.call,
+            httpStatus: error.status,
+            errorMessage: error.dfnsMessage ?? error.message,
+            errorId: error.errorId ?? null,
+        };
+    }
+    if (error instanceof dfns_errors/* DfnsProtocolError */.cE || error instanceof dfns_errors/* DfnsNetworkError */.QH || error instanceof dfns_errors/* DfnsDeadlineError */.OT) {
+        return {
+            ...common,
+            call: error.call,
+            httpStatus: error instanceof dfns_errors/* DfnsProtocolError */.cE ? error.status : null,
+            errorMessage: error.message,
+            errorId: null,
+        };
+    }
+    return null;
+}
+function buildReceipt(facts, ending, github) {
+    return {
+        receiptVersion: RECEIPT_VERSION,
+        action: { name: ACTION_NAME, version: ACTION_VERSION },
+        startedAt: facts.startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        outcome: ending.outcome,
+        status: statusFor(ending.outcome),
+        message: ending.message,
+        github: { ...github, runUrl: runUrl(github) },
+        dryRun: facts.dryRun,
+        pin: facts.pin,
+        artifact: facts.artifact,
+        file: facts.file,
+        output: facts.output,
+        request: facts.request,
+        answer: facts.answer,
+        requests: facts.requests,
+        warnings: facts.warnings,
+    };
+}
+
+// EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
+var documents = __nccwpck_require__(85125);
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/** Markdown for the job summary, from text that may come from the file or from Dfns: nothing in it can inject. */
 /** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
 function md(text, max = 300) {
     const cut = text.length > max ? `${text.slice(0, max)}…` : text;
@@ -42933,14 +42908,172 @@ function code(text, max = 200) {
     const cut = text.length > max ? `${text.slice(0, max)}…` : text;
     return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
 }
+/** A table of label and value rows, as the summary shows facts. */
+function factTable(rows) {
+    return rows.length === 0 ? [] : ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+}
 
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
+ * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
+ * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
+ */
+
+
+/** Failed outputs listed in the job summary before "and N more". */
+const MAX_SUMMARY_FAILED_OUTPUTS = 20;
+/** Requests to Dfns listed before "and N more". */
+const MAX_SUMMARY_REQUESTS = 12;
+/** The verdict line; `op` is " (`genesis`)" when the operation is known, else empty. */
+const VERDICTS = {
+    submitted: (op) => `✅ Output submitted to Dfns${op}`,
+    partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
+    'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
+    'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
+    rejected: (op) => `❌ Dfns refused the output${op}`,
+    failed: (op) => `❌ Output not submitted${op}`,
+    unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+};
+function buildSummary(receipt, failedOutputs) {
+    const { request, file, output, answer, artifact, github, pin } = receipt;
+    const op = request?.operation ? ` (${code(request.operation)})` : '';
+    const lines = [`### ${VERDICTS[receipt.outcome](op)}`, ''];
+    // Line by line: md() folds line breaks, and a list of violations must stay a list.
+    if (receipt.message)
+        lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
+    const rows = [];
+    if (request?.storeId)
+        rows.push(['Key store', code(request.storeId)]);
+    if (request?.operation) {
+        const from = request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
+        rows.push(['Operation', `${code(request.operation)} (${from})`]);
+    }
+    if (file) {
+        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], 
+        // Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run.
+        ['Size', `${String(file.size).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`], ['SHA-256', code(file.sha256)]);
+    }
+    if (receipt.dryRun !== null) {
+        rows.push([
+            'Pinned checksum',
+            pin.expectedChecksum === null
+                ? 'none (no `expected-checksum`)'
+                : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
+        ]);
+    }
+    if (output) {
+        rows.push(['Document', code(output.type)], ['Output status', code(output.status)], ['Outputs', md((0,documents/* describeCounts */.wv)(output.counts, output.type))], ['Organisation', code(output.org_id)], ['Fleet', code(output.fleet_id)], ['Group', code(output.group_id)]);
+    }
+    if (request) {
+        rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
+    }
+    if (answer) {
+        const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
+        rows.push([
+            'Dfns answer',
+            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
+        ]);
+        if (answer.dfnsMessage !== null)
+            rows.push(['Dfns message', md(answer.dfnsMessage)]);
+    }
+    else if (receipt.outcome === 'dry-run') {
+        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
+    }
+    if (receipt.requests.length > 0)
+        rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
+    if (artifact) {
+        rows.push([
+            'Artifact',
+            `${code(artifact.name)} (id ${artifact.id}${artifact.digest ? `, ${code(artifact.digest)}` : ', no digest'}) of run ${artifact.runId} in ${code(artifact.repository)}`,
+        ]);
+    }
+    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`]);
+    lines.push(...factTable(rows));
+    if (receipt.warnings.length > 0) {
+        lines.push(`#### Warnings (${receipt.warnings.length})`, '');
+        for (const w of receipt.warnings)
+            lines.push(`- **${md(w.title)}**: ${md(w.message, 1000)}`);
+        lines.push('');
+    }
+    if (failedOutputs.length > 0) {
+        lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
+        for (const f of failedOutputs.slice(0, MAX_SUMMARY_FAILED_OUTPUTS)) {
+            lines.push(`| ${code(f.key)} | ${code(f.code)} | ${md(f.message)} |`);
+        }
+        if (failedOutputs.length > MAX_SUMMARY_FAILED_OUTPUTS) {
+            lines.push('', `… and ${failedOutputs.length - MAX_SUMMARY_FAILED_OUTPUTS} more (see the output file).`);
+        }
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+/** "init 503, init 200, action 200, submit 200", the first few then a count. */
+function describeRequests(requests) {
+    const shown = requests
+        .slice(0, MAX_SUMMARY_REQUESTS)
+        .map((r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
+    const more = requests.length - shown.length;
+    return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+}
+
+;// CONCATENATED MODULE: ./src/report/trail.ts
+/**
+ * The trail a run leaves, whatever ended it: the receipt at its target (and as an artifact when
+ * asked), the `receipt-path` output, and the job summary. A receipt that cannot be written where
+ * `receipt-path` said fails the step; at the default place it is a warning.
+ */
+
+
+
+
+async function leaveTrail(receipt, failed, target, io) {
+    const trail = {};
+    try {
+        writeReceipt(target.path, receipt);
+        trail.receiptPath = target.path;
+        io.setOutput('receipt-path', target.path);
+        io.info(`Receipt written to ${target.path}`);
+    }
+    catch (error) {
+        const reason = `could not write the receipt to ${target.path}: ${(0,errors/* messageOf */.b)(error)}`;
+        if (!target.explicit) {
+            io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
+        }
+        else {
+            const submitted = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
+            trail.failure = {
+                outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
+                title: 'Receipt not written',
+                message: submitted
+                    ? `${reason}. The output WAS submitted (status ${receipt.status}): do not re-run this workflow to get a receipt; ` +
+                        'the job summary holds the same facts'
+                    : `${reason} ("receipt-path")`,
+            };
+        }
+    }
+    if (trail.receiptPath && target.artifactName) {
+        const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 621).then(__nccwpck_require__.bind(__nccwpck_require__, 70621));
+        await uploadReceipt(target.artifactName, trail.receiptPath, target.retentionDays, io);
+    }
+    try {
+        await io.writeSummary(buildSummary(receipt, failed));
+    }
+    catch (error) {
+        io.warning(`could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`, 'Job summary not written');
+    }
+    return trail;
+}
+
+// EXTERNAL MODULE: ./src/schemas/operations.ts
+var operations = __nccwpck_require__(44820);
 ;// CONCATENATED MODULE: ./src/schemas/operation-choice.ts
 
 
+
 /** The operation cannot be taken from the file, or the file is not for the one given. */
-class OperationError extends Error {
+class OperationError extends errors/* ActionError */.l {
     name = 'OperationError';
-    /** The annotation's title. */
     title;
     constructor(message, title) {
         super(message);
@@ -42958,9 +43091,9 @@ function chooseOperation(requested, output, log) {
             return { operation: only.name, from: 'file' };
         throw new OperationError(kinds.length === 0
             ? `the ${document} has no entries, so the operation it is for cannot be taken from it: ` +
-                `set "operation" to the one it is for (${choices}). Nothing was submitted.`
+                `set "operation" to the one it is for (${choices})`
             : `the ${document} holds entries of several kinds (${(0,documents/* describeKinds */.HG)(byKind)}), so the operation it is for ` +
-                `cannot be taken from it: set "operation" to the one it is for (${choices}). Nothing was submitted.`, 'Operation not determined');
+                `cannot be taken from it: set "operation" to the one it is for (${choices})`, 'Operation not determined');
     }
     const spec = (0,operations/* operationSpec */.po)(requested);
     const fitting = kinds.length === 1 ? (0,operations/* operationOfKind */.Zw)(kinds[0])?.name : undefined;
@@ -42969,11 +43102,11 @@ function chooseOperation(requested, output, log) {
         : 'check that this is the file meant for this operation';
     if (output.type !== spec.document) {
         throw new OperationError(`input "operation" is ${requested}, which takes a ${spec.document} document, but the file is a ${output.type}` +
-            `${kinds.length > 0 ? ` (entries: ${(0,documents/* describeKinds */.HG)(byKind)})` : ''}: ${advice}. Nothing was submitted.`, 'Operation does not match the file');
+            `${kinds.length > 0 ? ` (entries: ${(0,documents/* describeKinds */.HG)(byKind)})` : ''}: ${advice}`, 'Operation does not match the file');
     }
     if (kinds.length > 0 && !(spec.entryKind in byKind)) {
         throw new OperationError(`input "operation" is ${requested}, which takes ${spec.entryKind} entries, but the ${document} holds none ` +
-            `(entries: ${(0,documents/* describeKinds */.HG)(byKind)}): ${advice}. Nothing was submitted.`, 'Operation does not match the file');
+            `(entries: ${(0,documents/* describeKinds */.HG)(byKind)}): ${advice}`, 'Operation does not match the file');
     }
     const others = Object.entries(byKind).filter(([kind]) => kind !== spec.entryKind);
     if (others.length > 0) {
@@ -42985,16 +43118,18 @@ function chooseOperation(requested, output, log) {
 
 ;// CONCATENATED MODULE: ./src/schemas/store-id.ts
 
+
 /** No key store to submit to: the output names none and no input does. */
-class StoreIdError extends Error {
+class StoreIdError extends errors/* ActionError */.l {
     name = 'StoreIdError';
+    title = 'Key store not determined';
 }
 function resolveStoreId(input, output, log) {
     const fromFile = output.keystore_id;
     if (input === undefined) {
         // A fleet output's keystore_id may be empty (its schema sets no minimum length).
         if (fromFile === '') {
-            throw new StoreIdError('the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to. Nothing was submitted.');
+            throw new StoreIdError('the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to');
         }
         return fromFile;
     }
@@ -43005,19 +43140,272 @@ function resolveStoreId(input, output, log) {
     return input;
 }
 
-// EXTERNAL MODULE: ./src/file/zip.ts
-var zip = __nccwpck_require__(43641);
-;// CONCATENATED MODULE: ./src/base/version.ts
-/** Kept equal to package.json's version by a test. */
-const ACTION_NAME = 'dfns-keystore-output-action';
-const ACTION_VERSION = '0.1.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * The action's inputs: raw strings in (as the runner passes them), one typed object out.
+ * Pure: the entry point reads the raw values; everything here can be tested without a runner.
+ */
+
+
+
+
+
+const DEFAULT_API_URL = 'https://api.dfns.io';
+const DEFAULT_TIMEOUT_SECONDS = 60;
+const MAX_TIMEOUT_SECONDS = 3600;
+/** An input the workflow set wrongly; the message names the input and never echoes a secret. */
+class InputError extends errors/* ActionError */.l {
+    name = 'InputError';
+    title = 'Invalid input';
+}
+function parseInputs(raw) {
+    const get = (name) => raw(name).trim();
+    const optional = (name) => get(name) || undefined;
+    const common = {
+        path: get('path'),
+        storeId: optional('store-id'),
+        operation: parseOperation(get('operation')),
+        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
+        expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
+        timeoutSeconds: parseTimeout(get('timeout-seconds')),
+        artifact: parseArtifactInputs(get),
+        failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
+    };
+    // Used from the raw value (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
+    checkRetentionDays(get('receipt-retention-days'));
+    const credentials = {
+        token: optional('dfns-token'),
+        credentialId: parseCredentialId(optional('dfns-credential-id')),
+        // The key keeps its inner line breaks; only surrounding blank space is dropped.
+        privateKey: optional('dfns-private-key'),
+    };
+    if (!common.path && !common.artifact) {
+        throw new InputError('input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
+    }
+    if (parseBoolean('dry-run', get('dry-run'), false)) {
+        return { ...common, dryRun: true, credentials: withoutUndefined(credentials) };
+    }
+    const { token, credentialId, privateKey } = credentials;
+    if (token === undefined || credentialId === undefined || privateKey === undefined) {
+        const missing = ['dfns-token', 'dfns-credential-id', 'dfns-private-key'].filter((n) => !get(n));
+        throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
+            '(pass them from repository secrets), or set "dry-run: true" to validate without submitting');
+    }
+    return { ...common, dryRun: false, credentials: { token, credentialId, privateKey } };
+}
+/** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
+function withoutUndefined(values) {
+    return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+function parseArtifactInputs(get) {
+    const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
+    const artifactName = get('artifact-name');
+    if (!artifactName) {
+        const stray = ['run-id', 'repository'].filter((n) => get(n));
+        if (stray.length > 0) {
+            throw new InputError(`${stray.map((n) => `"${n}"`).join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with "artifact-name"; set it, or remove ${stray.length === 1 ? 'it' : 'them'}`);
+        }
+        return undefined;
+    }
+    const runId = get('run-id');
+    if (runId && !/^[1-9]\d{0,18}$/.test(runId)) {
+        throw new InputError(`input "run-id" must be a workflow run id (a positive whole number), got "${shorten(runId)}"`);
+    }
+    const repository = get('repository');
+    if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+        throw new InputError(`input "repository" must be owner/name, got "${shorten(repository)}"`);
+    }
+    return {
+        artifactName,
+        runId: runId ? Number(runId) : undefined,
+        repository: repository || undefined,
+        githubToken: get('github-token') || undefined,
+        allowForkArtifacts,
+    };
+}
+function checkRetentionDays(value) {
+    if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS))
+        return;
+    throw new InputError(`input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`);
+}
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (TRUE.includes(value))
+        return true;
+    if (FALSE.includes(value))
+        return false;
+    throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
+}
+function parseOperation(value) {
+    if (value === '')
+        return undefined;
+    if ((0,operations/* isOperation */.YG)(value))
+        return value;
+    throw new InputError(`input "operation" must be one of ${operations/* OPERATIONS */.xb.join(', ')}, or empty for the operation the file is for; got "${shorten(value)}"`);
+}
+function parseTimeout(value) {
+    if (value === '')
+        return DEFAULT_TIMEOUT_SECONDS;
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > MAX_TIMEOUT_SECONDS) {
+        throw new InputError(`input "timeout-seconds" must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${shorten(value)}"`);
+    }
+    return n;
+}
+const CHECKSUM = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
+function parseExpectedChecksum(value) {
+    if (value === undefined)
+        return undefined;
+    const match = CHECKSUM.exec(value);
+    if (!match?.[1]) {
+        throw new InputError(`input "expected-checksum" must be a SHA-256 digest: 64 hexadecimal characters (optionally prefixed "sha256:"), got ${value.length} characters`);
+    }
+    return match[1].toLowerCase();
+}
+/** A Dfns credential id: `cr-`, then letters, digits and dashes (`cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`). */
+const CREDENTIAL_ID = /^cr-[A-Za-z0-9-]{1,253}$/;
+function parseCredentialId(value) {
+    if (value === undefined)
+        return undefined;
+    // Not echoed: a secret pasted into the wrong input must not reach the log.
+    if (!CREDENTIAL_ID.test(value)) {
+        throw new InputError('input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" ' +
+            `then letters, digits and dashes (cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got ${value.length} characters` +
+            `${value.startsWith('cr-') ? '' : ' not starting with "cr-"'} (not shown, in case it is a misplaced secret)`);
+    }
+    return value;
+}
+/** `https`, or `http` on a loopback host for testing; a trailing slash is fine, a path is not. */
+function parseApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InputError(`input "dfns-api-url" is not a URL: "${shorten(value)}" (expected e.g. ${DEFAULT_API_URL})`);
+    }
+    if (url.username || url.password) {
+        throw new InputError('input "dfns-api-url" must not contain credentials');
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new InputError(`input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "${url.origin}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(`input "dfns-api-url" must use https, got "${shorten(url.protocol)}"`);
+    }
+    if (url.pathname !== '/' || url.search || url.hash) {
+        throw new InputError(`input "dfns-api-url" must be the API origin without a path (e.g. ${DEFAULT_API_URL}), got "${shorten(value)}"`);
+    }
+    return new URL(url.origin);
+}
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost'))
+        return true;
+    if ((0,external_node_net_.isIP)(host) === 4)
+        return host.startsWith('127.');
+    if ((0,external_node_net_.isIP)(host) === 6)
+        return host === '::1' || host === '0:0:0:0:0:0:0:1';
+    return false;
+}
+function shorten(value) {
+    return (0,safe_text/* safeText */.Hk)(value, 80);
+}
+
+;// CONCATENATED MODULE: ./src/file/locate.ts
+/**
+ * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
+ * or a glob that must match exactly one file.
+ */
+
+
+
+
+/** How many matches an error lists before "and N more". */
+const MAX_LISTED_MATCHES = 20;
+class LocateError extends errors/* ActionError */.l {
+    name = 'LocateError';
+    title;
+    constructor(message, title = 'Output file not found') {
+        super(message);
+        this.title = title;
+    }
+}
+const GLOB_CHARS = /[*?[\]{}]/;
+/** `what` names the base for messages, e.g. "the workspace" or 'the artifact "fleet-output"'. */
+function locateFile(pattern, baseDir, what = 'the workspace') {
+    const where = `${what} (${baseDir})`;
+    if (!GLOB_CHARS.test(pattern)) {
+        const path = (0,external_node_path_.resolve)(baseDir, pattern);
+        const stat = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
+        if (!stat)
+            throw new LocateError(`no file at "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${(0,external_node_path_.isAbsolute)(pattern) ? path : where}`);
+        if (stat.isDirectory()) {
+            throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is a directory: give the output file's path, or a glob such as "${(0,safe_text/* safeText */.Hk)(pattern)}/*.json"`, 'Not a file');
+        }
+        if (!stat.isFile())
+            throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is not a regular file`, 'Not a file');
+        return { path, displayPath: display(path, baseDir) };
+    }
+    const matches = (0,external_node_fs_.globSync)(pattern, { cwd: baseDir })
+        .map((m) => (0,external_node_path_.resolve)(baseDir, m))
+        .filter((m) => (0,external_node_fs_.statSync)(m, { throwIfNoEntry: false })?.isFile() === true)
+        .sort();
+    if (matches.length === 1 && matches[0] !== undefined) {
+        return { path: matches[0], displayPath: display(matches[0], baseDir) };
+    }
+    if (matches.length === 0) {
+        throw new LocateError(`no file matches the glob "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${where}`);
+    }
+    throw new LocateError(`the glob "${(0,safe_text/* safeText */.Hk)(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
+        `Matches: ${listNames(matches.map((m) => display(m, baseDir)))}`, 'Glob matches several files');
+}
+function listNames(names, max = MAX_LISTED_MATCHES) {
+    const shown = names.slice(0, max).map((n) => `"${(0,safe_text/* safeText */.Hk)(n)}"`);
+    return shown.join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+}
+function display(path, baseDir) {
+    const rel = (0,external_node_path_.relative)(baseDir, path);
+    return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
+}
+
+;// CONCATENATED MODULE: ./src/action/source.ts
+
+
+/** The file named by `path` in the workspace, or taken from the artifact; `onArtifact` hears of the artifact used. */
+async function obtainFile(source, place, io, onArtifact) {
+    if (!source.artifact) {
+        const located = locateFile(source.path, place.workspace);
+        return { located, fileOutput: located.displayPath };
+    }
+    const { fetchArtifact } = await __nccwpck_require__.e(/* import() */ 721).then(__nccwpck_require__.bind(__nccwpck_require__, 49721));
+    const artifact = await fetchArtifact(source.artifact, place.run, io);
+    io.setOutput('artifact-id', String(artifact.id));
+    io.setOutput('artifact-digest', artifact.digest ?? '');
+    io.setOutput('run-id', String(artifact.runId));
+    onArtifact({ name: artifact.name, id: artifact.id, digest: artifact.digest ?? null, repository: artifact.repository, runId: artifact.runId });
+    const label = `the artifact "${(0,safe_text/* safeText */.Hk)(artifact.name)}"`;
+    if (source.path) {
+        const located = locateFile(source.path, artifact.downloadPath, label);
+        return { located, fileOutput: located.path };
+    }
+    const { findOutputIn } = await __nccwpck_require__.e(/* import() */ 879).then(__nccwpck_require__.bind(__nccwpck_require__, 58879));
+    const found = findOutputIn(artifact.downloadPath, label);
+    return { located: found.located, fileOutput: found.located.path, parsed: found.file };
+}
 
 ;// CONCATENATED MODULE: ./src/action/run.ts
 /**
- * One run of the action: locate -> read -> parse -> validate -> checksum -> sign -> submit ->
- * report. Never reads inputs itself and never exits: it returns what happened and the entry
- * point turns that into the step's result. Every run that read the file leaves a receipt.
+ * One run of the action, top to bottom: inputs -> locate -> read -> parse and validate ->
+ * checksum -> operation and key store -> checks before the network -> sign and submit -> report.
+ * Never reads the environment itself and never exits: it returns what happened, and the entry
+ * point turns that into the step's result. Every run, however it ends, sets `status` and leaves
+ * a job summary and a receipt.
  */
 
 
@@ -43037,34 +43425,57 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
-async function run(inputs, env, io) {
-    const facts = { startedAt: new Date(), artifact: null, file: null, output: null, failed: [], request: null, answer: null };
+async function run(raw, env, baseIO) {
+    const facts = newFacts();
+    const io = recordingWarnings(baseIO, facts);
+    // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
+    const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt });
     let outcome;
     let failure;
     try {
+        const inputs = parseInputs(raw);
+        noteInputs(facts, inputs);
+        if (target.explicit)
+            prepareReceiptTarget(target);
         outcome = await run_submit(inputs, env, io, facts);
         if (outcome === 'partial' && inputs.failOnPartial) {
             failure = {
+                outcome: 'failed',
                 message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
                 title: 'Partial submission',
             };
         }
     }
     catch (error) {
-        const classified = classifyFailure(error);
-        outcome = classified.outcome;
-        failure = { message: classified.message, title: classified.title };
-        facts.answer ??= answerFromError(error);
+        failure = classifyFailure(error);
+        outcome = failure.outcome;
+        facts.answer ??= answerFromError(error, facts.progress.attempts);
     }
     const status = statusFor(outcome);
     io.setOutput('status', status);
-    const receiptPath = await report(inputs, env, io, facts, outcome, failure?.message ?? null);
-    return { outcome, status, ...(failure ? { failure } : {}), ...(receiptPath ? { receiptPath } : {}) };
+    const receipt = buildReceipt(facts, { outcome, message: failure?.message ?? null }, env.github);
+    const trail = await leaveTrail(receipt, facts.failed, target, io);
+    failure ??= trail.failure;
+    return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+}
+/** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
+function noteInputs(facts, inputs) {
+    facts.dryRun = inputs.dryRun;
+    facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };
+    facts.request = {
+        apiUrl: inputs.apiUrl.origin,
+        credentialId: inputs.credentials.credentialId ?? null,
+        endpoint: null,
+        operation: null,
+        operationFrom: null,
+        storeId: null,
+    };
 }
 async function run_submit(inputs, env, io, facts) {
     const started = Date.now();
     const output = (name, value) => io.setOutput(name, String(value));
-    const source = await obtainFile(inputs, env, io, facts);
+    // The file: located (or taken from an artifact), read once; those bytes are hashed, parsed and sent.
+    const source = await obtainFile(inputs, env, io, (artifact) => (facts.artifact = artifact));
     const { located } = source;
     output('file', source.fileOutput);
     const bytes = source.parsed?.bytes ?? (0,output_file/* readFileOnce */.ih)(located.path, located.displayPath);
@@ -43091,9 +43502,12 @@ async function run_submit(inputs, env, io, facts) {
         shape: file?.shape ?? ((0,zip/* isZip */.K0)(bytes) ? 'archive' : 'json'),
         entry: file?.entryName ?? null,
     };
+    if (inputs.expectedChecksum !== undefined)
+        facts.pin.matched = inputs.expectedChecksum === checksum;
     if (file === undefined)
         throw invalid;
     delete source.parsed; // `file` is the only reference left (see below)
+    // What the file is: its document, entries and ids.
     const counts = (0,documents/* countOutputs */.wo)(file.output);
     facts.output = {
         type: file.output.type,
@@ -43108,6 +43522,7 @@ async function run_submit(inputs, env, io, facts) {
     describeFile(io, located.displayPath, file, checksum);
     output('output-status', file.output.status);
     output('outputs-count', counts.total);
+    // The pin, then where the output goes: all before any network call.
     if (inputs.expectedChecksum !== undefined && inputs.expectedChecksum !== checksum) {
         throw new file_checksum/* ChecksumMismatchError */.a0(located.displayPath, inputs.expectedChecksum, checksum);
     }
@@ -43119,34 +43534,33 @@ async function run_submit(inputs, env, io, facts) {
     const storeId = resolveStoreId(inputs.storeId, file.output, io);
     output('store-id', storeId);
     const endpoint = new URL((0,operations/* submissionPath */.wy)(storeId, operation), inputs.apiUrl).href;
-    facts.request = {
-        apiUrl: inputs.apiUrl.origin,
-        endpoint,
-        operation,
-        operationFrom: from,
-        storeId,
-        credentialId: inputs.credentialId ?? null,
-    };
-    preflight(inputs.token, file.output, io);
-    const key = inputs.privateKey === undefined ? undefined : loadServiceAccountKey(inputs.privateKey);
-    if (key)
-        io.info(`Service account key: ${key.description}, credential ${inputs.credentialId ?? '(not given)'}`);
+    facts.request = { ...facts.request, endpoint, operation, operationFrom: from, storeId };
+    // The checks that need no network: the fleet's own verdict, the token, the key.
+    (0,documents/* warnOnFleetFailure */.yf)(file.output, io);
+    if (inputs.credentials.token !== undefined)
+        checkToken(inputs.credentials.token, file.output.org_id, io);
     if (inputs.dryRun) {
+        // A dry run checks the credentials it is given.
+        if (inputs.credentials.privateKey !== undefined)
+            await loadKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
         io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
             `store ${storeId}, operation ${operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-            `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${(0,documents/* describeCounts */.wv)(counts, facts.output.type)}.`);
+            `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${(0,documents/* describeCounts */.wv)(counts, file.output.type)}.`);
         return 'dry-run';
     }
+    // Sign and submit.
+    const { credentials } = inputs;
+    const key = await loadKey(credentials.privateKey, credentials.credentialId, io);
     const dataPart = new DataPart(file.jsonText, checksum);
     // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
     file = undefined;
     const { submitOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 24363));
-    io.info(`Submitting to ${endpoint} as credential ${inputs.credentialId ?? ''}`);
+    io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
     const answer = await submitOutput({
         apiUrl: inputs.apiUrl,
-        token: requireValue(inputs.token),
-        credentialId: requireValue(inputs.credentialId),
-        key: requireValue(key),
+        token: credentials.token,
+        credentialId: credentials.credentialId,
+        key,
         storeId,
         operation,
         dataPart,
@@ -43156,6 +43570,8 @@ async function run_submit(inputs, env, io, facts) {
         userAgent: USER_AGENT,
         setSecret: (v) => io.setSecret(v),
         log: io,
+        onRequest: (record) => facts.requests.push(record),
+        progress: facts.progress,
         ...(env.sleep ? { sleep: env.sleep } : {}),
     });
     facts.answer = {
@@ -43171,105 +43587,12 @@ async function run_submit(inputs, env, io, facts) {
         output('dfns-message', answer.message);
     return reportAnswer(io, answer);
 }
-/** What Dfns (or the network) said, from the error that ended the run. */
-function answerFromError(error) {
-    if (error instanceof errors/* DfnsApiError */.OV) {
-        return {
-            call: error.call,
-            httpStatus: error.status,
-            dfnsStatus: null,
-            dfnsMessage: null,
-            errorMessage: error.dfnsMessage ?? error.message,
-            errorId: error.errorId ?? null,
-            attempts: null,
-        };
-    }
-    if (error instanceof errors/* DfnsProtocolError */.cE || error instanceof errors/* DfnsNetworkError */.QH || error instanceof errors/* DfnsDeadlineError */.OT) {
-        return {
-            call: error.call,
-            httpStatus: error instanceof errors/* DfnsProtocolError */.cE ? error.status : null,
-            dfnsStatus: null,
-            dfnsMessage: null,
-            errorMessage: error.message,
-            errorId: null,
-            attempts: null,
-        };
-    }
-    return null;
-}
-/** Writes the job summary always, and the receipt when the file was read. */
-async function report(inputs, env, io, facts, outcome, message) {
-    const receipt = facts.file
-        ? {
-            receiptVersion: RECEIPT_VERSION,
-            action: { name: ACTION_NAME, version: ACTION_VERSION },
-            startedAt: facts.startedAt.toISOString(),
-            finishedAt: new Date().toISOString(),
-            outcome,
-            status: statusFor(outcome),
-            message,
-            github: { ...env.github, runUrl: runUrl(env.github) },
-            artifact: facts.artifact,
-            file: facts.file,
-            output: facts.output,
-            request: facts.request,
-            answer: facts.answer,
-        }
-        : undefined;
-    let receiptPath;
-    if (receipt) {
-        receiptPath = inputs.receiptPath
-            ? (0,external_node_path_.resolve)(env.workspace, inputs.receiptPath)
-            : (0,external_node_path_.join)(env.run.runnerTemp, `dfns-keystore-output-receipt-${env.github.runId}-${env.github.runAttempt}-${Date.now()}.json`);
-        try {
-            (0,external_node_fs_.writeFileSync)(receiptPath, `${JSON.stringify(receipt, null, 2)}\n`);
-            io.setOutput('receipt-path', receiptPath);
-            io.info(`Receipt written to ${receiptPath}`);
-        }
-        catch (error) {
-            io.warning(`could not write the receipt to ${receiptPath}: ${error.message}`, 'Receipt not written');
-            receiptPath = undefined;
-        }
-        if (receiptPath && inputs.receiptArtifactName) {
-            const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 621).then(__nccwpck_require__.bind(__nccwpck_require__, 70621));
-            await uploadReceipt(inputs.receiptArtifactName, receiptPath, io);
-        }
-    }
-    const summary = buildSummary({ outcome, message, file: facts.file, output: facts.output, request: facts.request, answer: facts.answer, artifact: facts.artifact, runUrl: runUrl(env.github) }, facts.failed);
-    try {
-        await io.writeSummary(summary);
-    }
-    catch (error) {
-        io.warning(`could not write the job summary: ${error.message}`, 'Job summary not written');
-    }
-    return receiptPath;
-}
-/** The file named by `path` in the workspace, or taken from the artifact `artifact-name`. */
-async function obtainFile(inputs, env, io, facts) {
-    if (!inputs.artifact) {
-        const located = locateFile(inputs.path, env.workspace);
-        return { located, fileOutput: located.displayPath };
-    }
-    const { fetchArtifact } = await __nccwpck_require__.e(/* import() */ 721).then(__nccwpck_require__.bind(__nccwpck_require__, 49721));
-    const artifact = await fetchArtifact(inputs.artifact, env.run, io);
-    io.setOutput('artifact-id', String(artifact.id));
-    io.setOutput('artifact-digest', artifact.digest ?? '');
-    io.setOutput('run-id', String(artifact.runId));
-    facts.artifact = {
-        name: artifact.name,
-        id: artifact.id,
-        digest: artifact.digest ?? null,
-        repository: artifact.repository,
-        runId: artifact.runId,
-    };
-    const label = `the artifact "${(0,safe_text/* safeText */.Hk)(artifact.name)}"`;
-    if (inputs.path) {
-        const located = locateFile(inputs.path, artifact.downloadPath, label);
-        return { located, fileOutput: located.path };
-    }
-    const { findOutputIn } = await __nccwpck_require__.e(/* import() */ 879).then(__nccwpck_require__.bind(__nccwpck_require__, 58879));
-    const found = findOutputIn(artifact.downloadPath, label);
-    return { located: found.located, fileOutput: found.located.path, parsed: found.file };
+/** The service account key, checked and described (never shown); the module is loaded only when a key is given. */
+async function loadKey(privateKey, credentialId, io) {
+    const { loadServiceAccountKey } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 39951));
+    const key = loadServiceAccountKey(privateKey);
+    io.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
+    return key;
 }
 function reportAnswer(io, answer) {
     if (answer.kind === 'pending-approval') {
@@ -43289,18 +43612,17 @@ function describeFile(io, displayPath, file, checksum) {
     io.info(`  org ${(0,safe_text/* safeText */.Hk)(o.org_id)}, fleet ${(0,safe_text/* safeText */.Hk)(o.fleet_id)}, key store ${(0,safe_text/* safeText */.Hk)(o.keystore_id)}, ` +
         `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${(0,documents/* describeCounts */.wv)((0,documents/* countOutputs */.wo)(o), o.type)}`);
 }
-function requireValue(value) {
-    if (value === undefined)
-        throw new Error('internal: a credential input is missing although inputs were checked');
-    return value;
-}
 
+// EXTERNAL MODULE: ./src/dfns/credentials.ts
+var credentials = __nccwpck_require__(39951);
 ;// CONCATENATED MODULE: ./src/index.ts
 /**
- * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
- * step's exit code. It only wires; everything else is in run().
+ * The entry point: checks the Node version, masks the secrets, runs, and turns the result into
+ * the step's exit code. It only wires; everything else is in run().
  */
-// First, so that a hash worker (which runs this bundle) hashes before anything else loads.
+// First: on an older Node, one clear line instead of a failure inside a dependency.
+
+// Then, so that a hash worker (which runs this bundle) hashes before anything else loads.
 
 
 
@@ -43349,35 +43671,12 @@ async function main() {
         src_core/* setSecret */.Pq(token);
     const privateKey = src_core/* getInput */.V4('dfns-private-key');
     if (privateKey)
-        privateKeySecretForms(privateKey).forEach((form) => src_core/* setSecret */.Pq(form));
+        (0,credentials/* privateKeySecretForms */.Ek)(privateKey).forEach((form) => src_core/* setSecret */.Pq(form));
     const githubToken = src_core/* getInput */.V4('github-token');
     if (githubToken)
         src_core/* setSecret */.Pq(githubToken);
-    const inputs = parseInputs((name) => src_core/* getInput */.V4(name));
-    const env = process.env;
-    const result = await run(inputs, {
-        workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-        run: {
-            serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
-            repository: env['GITHUB_REPOSITORY'] ?? '',
-            runId: Number(env['GITHUB_RUN_ID'] ?? 0),
-            eventName: env['GITHUB_EVENT_NAME'] ?? '',
-            eventPath: env['GITHUB_EVENT_PATH'],
-            runnerTemp: env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(),
-        },
-        github: {
-            serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
-            repository: env['GITHUB_REPOSITORY'] ?? '',
-            workflow: env['GITHUB_WORKFLOW'] ?? '',
-            job: env['GITHUB_JOB'] ?? '',
-            runId: Number(env['GITHUB_RUN_ID'] ?? 0),
-            runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? 1),
-            event: env['GITHUB_EVENT_NAME'] ?? '',
-            actor: env['GITHUB_ACTOR'] ?? '',
-            sha: env['GITHUB_SHA'] ?? '',
-            ref: env['GITHUB_REF'] ?? '',
-        },
-    }, io);
+    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
+    const result = await run((name) => src_core/* getInput */.V4(name), context, io);
     if (result.failure !== undefined)
         fail(result.failure.message, result.failure.title);
 }

@@ -5,7 +5,7 @@
  * Ed25519 key. Prints the step's log, its outputs, what the sandbox received, the job summary
  * and where the receipt is. Nothing leaves this machine.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAction, ROOT } from '../test/helpers/action-runner.ts';
 import { generateCredential } from '../test/helpers/credentials.ts';
@@ -25,8 +25,7 @@ const TOKEN_LIFETIME_SECONDS = 90 * 24 * 60 * 60;
 
 // The sandbox serves the sample's organisation, as Dfns would serve the fleet's.
 const sandbox = await startDfnsSandbox({ orgId });
-let workspace: string | undefined;
-let runnerTemp: string | undefined;
+let cleanup = (): void => {};
 try {
   const credential = generateCredential('ed25519');
   sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
@@ -44,7 +43,7 @@ try {
       'dfns-private-key': credential.privateKeyPem,
     },
   });
-  ({ workspace, runnerTemp } = run);
+  ({ cleanup } = run);
 
   const log = run.stdout
     .split('\n')
@@ -66,5 +65,5 @@ try {
   process.exitCode = run.exitCode ?? 1;
 } finally {
   await sandbox.close();
-  for (const dir of [workspace, runnerTemp]) if (dir) rmSync(dir, { recursive: true, force: true });
+  cleanup();
 }

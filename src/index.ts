@@ -1,16 +1,18 @@
 /**
- * The entry point: masks the secrets, reads the inputs, runs, and turns the result into the
- * step's exit code. It only wires; everything else is in run().
+ * The entry point: checks the Node version, masks the secrets, runs, and turns the result into
+ * the step's exit code. It only wires; everything else is in run().
  */
-// First, so that a hash worker (which runs this bundle) hashes before anything else loads.
+// First: on an older Node, one clear line instead of a failure inside a dependency.
+import './action/node-version.ts';
+// Then, so that a hash worker (which runs this bundle) hashes before anything else loads.
 import { isHashWorker } from './file/checksum.ts';
 import { accessSync, appendFileSync, constants } from 'node:fs';
 import { EOL, tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { privateKeySecretForms } from './dfns/credentials.ts';
-import { parseInputs } from './action/inputs.ts';
-import { classifyFailure, DEFAULT_FAILURE_TITLE } from './report/outcome.ts';
+import { readRunnerContext } from './action/runner-context.ts';
 import { run, type ActionIO } from './action/run.ts';
+import { privateKeySecretForms } from './dfns/credentials.ts';
+import { classifyFailure, DEFAULT_FAILURE_TITLE } from './report/outcome.ts';
 
 const FAILURE_TITLE = DEFAULT_FAILURE_TITLE;
 
@@ -58,35 +60,8 @@ async function main(): Promise<void> {
   const githubToken = core.getInput('github-token');
   if (githubToken) core.setSecret(githubToken);
 
-  const inputs = parseInputs((name) => core.getInput(name));
-  const env = process.env;
-  const result = await run(
-    inputs,
-    {
-      workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-      run: {
-        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
-        repository: env['GITHUB_REPOSITORY'] ?? '',
-        runId: Number(env['GITHUB_RUN_ID'] ?? 0),
-        eventName: env['GITHUB_EVENT_NAME'] ?? '',
-        eventPath: env['GITHUB_EVENT_PATH'],
-        runnerTemp: env['RUNNER_TEMP'] || tmpdir(),
-      },
-      github: {
-        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
-        repository: env['GITHUB_REPOSITORY'] ?? '',
-        workflow: env['GITHUB_WORKFLOW'] ?? '',
-        job: env['GITHUB_JOB'] ?? '',
-        runId: Number(env['GITHUB_RUN_ID'] ?? 0),
-        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? 1),
-        event: env['GITHUB_EVENT_NAME'] ?? '',
-        actor: env['GITHUB_ACTOR'] ?? '',
-        sha: env['GITHUB_SHA'] ?? '',
-        ref: env['GITHUB_REF'] ?? '',
-      },
-    },
-    io,
-  );
+  const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: tmpdir() });
+  const result = await run((name) => core.getInput(name), context, io);
   if (result.failure !== undefined) fail(result.failure.message, result.failure.title);
 }
 

@@ -6,36 +6,44 @@ import { isIP } from 'node:net';
 import type { ArtifactInputs } from '../github/artifact.ts';
 import { safeText } from '../base/safe-text.ts';
 import { isOperation, OPERATIONS, type Operation } from '../schemas/operations.ts';
+import { ActionError } from '../base/errors.ts';
+import { MAX_RETENTION_DAYS } from '../report/receipt.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const MAX_TIMEOUT_SECONDS = 3600;
 
-export interface Inputs {
+/** The service account's credentials, as the Dfns calls need them. */
+export interface Credentials {
+  token: string;
+  /** `cr-…` */
+  credentialId: string;
+  /** The private key as the secret holds it (PEM, escaped or base64; see dfns/credentials.ts). */
+  privateKey: string;
+}
+
+interface CommonInputs {
   /** Path or glob of the output file; empty only when an artifact supplies the file. */
   path: string;
   storeId: string | undefined;
   /** The operation to submit to; undefined: the one the file's entries belong to. */
   operation: Operation | undefined;
   apiUrl: URL;
-  token: string | undefined;
-  credentialId: string | undefined;
-  privateKey: string | undefined;
   expectedChecksum: string | undefined;
-  dryRun: boolean;
   timeoutSeconds: number;
   /** Set when the file comes from a workflow artifact. */
   artifact: ArtifactInputs | undefined;
   failOnPartial: boolean;
-  /** Where to write the receipt; default a file under RUNNER_TEMP. */
-  receiptPath: string | undefined;
-  /** When set, the receipt is also uploaded as an artifact of the current run. */
-  receiptArtifactName: string | undefined;
 }
 
+/** A submission has every credential; a dry run checks those it is given. */
+export type Inputs = CommonInputs &
+  ({ dryRun: false; credentials: Credentials } | { dryRun: true; credentials: Partial<Credentials> });
+
 /** An input the workflow set wrongly; the message names the input and never echoes a secret. */
-export class InputError extends Error {
+export class InputError extends ActionError {
   override name = 'InputError';
+  readonly title = 'Invalid input';
 }
 
 /** The raw value of each input, by its action.yml name (missing = empty). */
@@ -45,40 +53,47 @@ export function parseInputs(raw: RawInputs): Inputs {
   const get = (name: string): string => raw(name).trim();
   const optional = (name: string): string | undefined => get(name) || undefined;
 
-  const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-  const inputs: Inputs = {
+  const common: CommonInputs = {
     path: get('path'),
     storeId: optional('store-id'),
     operation: parseOperation(get('operation')),
     apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
+    expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
+    timeoutSeconds: parseTimeout(get('timeout-seconds')),
+    artifact: parseArtifactInputs(get),
+    failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
+  };
+  // Used from the raw value (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
+  checkRetentionDays(get('receipt-retention-days'));
+  const credentials = {
     token: optional('dfns-token'),
     credentialId: parseCredentialId(optional('dfns-credential-id')),
     // The key keeps its inner line breaks; only surrounding blank space is dropped.
     privateKey: optional('dfns-private-key'),
-    expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
-    dryRun,
-    timeoutSeconds: parseTimeout(get('timeout-seconds')),
-    artifact: parseArtifactInputs(get),
-    failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
-    receiptPath: optional('receipt-path'),
-    receiptArtifactName: optional('receipt-artifact-name'),
   };
 
-  if (!inputs.path && !inputs.artifact) {
+  if (!common.path && !common.artifact) {
     throw new InputError(
       'input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
     );
   }
-  if (!dryRun) {
-    const missing = (['dfns-token', 'dfns-credential-id', 'dfns-private-key'] as const).filter((n) => !get(n));
-    if (missing.length > 0) {
-      throw new InputError(
-        `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
-          '(pass them from repository secrets), or set "dry-run: true" to validate without submitting',
-      );
-    }
+  if (parseBoolean('dry-run', get('dry-run'), false)) {
+    return { ...common, dryRun: true, credentials: withoutUndefined(credentials) };
   }
-  return inputs;
+  const { token, credentialId, privateKey } = credentials;
+  if (token === undefined || credentialId === undefined || privateKey === undefined) {
+    const missing = (['dfns-token', 'dfns-credential-id', 'dfns-private-key'] as const).filter((n) => !get(n));
+    throw new InputError(
+      `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
+        '(pass them from repository secrets), or set "dry-run: true" to validate without submitting',
+    );
+  }
+  return { ...common, dryRun: false, credentials: { token, credentialId, privateKey } };
+}
+
+/** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
+function withoutUndefined(values: { [K in keyof Credentials]: string | undefined }): Partial<Credentials> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 
 function parseArtifactInputs(get: (name: string) => string): ArtifactInputs | undefined {
@@ -108,6 +123,13 @@ function parseArtifactInputs(get: (name: string) => string): ArtifactInputs | un
     githubToken: get('github-token') || undefined,
     allowForkArtifacts,
   };
+}
+
+function checkRetentionDays(value: string): void {
+  if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS)) return;
+  throw new InputError(
+    `input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`,
+  );
 }
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -152,15 +174,17 @@ function parseExpectedChecksum(value: string | undefined): string | undefined {
   return match[1].toLowerCase();
 }
 
-const CREDENTIAL_ID = /^[\x21-\x7e]{1,256}$/;
+/** A Dfns credential id: `cr-`, then letters, digits and dashes (`cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`). */
+const CREDENTIAL_ID = /^cr-[A-Za-z0-9-]{1,253}$/;
 
 function parseCredentialId(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   // Not echoed: a secret pasted into the wrong input must not reach the log.
   if (!CREDENTIAL_ID.test(value)) {
     throw new InputError(
-      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard (cr-…): ' +
-        `printable characters without spaces, at most 256; got ${value.length} characters`,
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" ' +
+        `then letters, digits and dashes (cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got ${value.length} characters` +
+        `${value.startsWith('cr-') ? '' : ' not starting with "cr-"'} (not shown, in case it is a misplaced secret)`,
     );
   }
   return value;

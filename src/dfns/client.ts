@@ -12,7 +12,7 @@ import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './err
 import type { DataPart } from './data-part.ts';
 import { initBody, multipartBody, type StreamedBody } from './body.ts';
 import { operationSpec, submissionPath, type AcceptedAnswer, type Operation } from '../schemas/operations.ts';
-import { DfnsTransport, type HttpAnswer } from './http.ts';
+import { DfnsTransport, type HttpAnswer, type RequestRecord } from './http.ts';
 import {
   MAX_CALL_ATTEMPTS,
   MAX_SUBMIT_ATTEMPTS,
@@ -22,6 +22,7 @@ import {
   type RetryContext,
   type Sleep,
 } from './retry.ts';
+import { ActionError, messageOf } from '../base/errors.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1, { error: 'must not be empty' }));
 
@@ -52,6 +53,10 @@ export interface SubmitRequest {
   setSecret: (value: string) => void;
   log: Logger;
   sleep?: Sleep;
+  /** Told of every request to Dfns once it ends (the receipt's record). */
+  onRequest?: (record: RequestRecord) => void;
+  /** Counts the challenge-sign-submit sequences started, also when the last one fails. */
+  progress?: { attempts: number };
 }
 
 export type DfnsAnswer =
@@ -62,8 +67,9 @@ export type DfnsAnswer =
 export type SubmitAnswer = DfnsAnswer & { attempts: number };
 
 /** The service account's credential is not one the token's user may sign with. */
-export class CredentialMismatchError extends Error {
+export class CredentialMismatchError extends ActionError {
   override name = 'CredentialMismatchError';
+  readonly title = 'Credential not accepted';
 }
 
 export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
@@ -73,6 +79,7 @@ export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
     userAgent: req.userAgent,
     deadline: req.deadline,
     timeoutSeconds: req.timeoutSeconds,
+    ...(req.onRequest ? { onRequest: req.onRequest } : {}),
   });
   const retry: RetryContext = {
     deadline: req.deadline,
@@ -82,6 +89,7 @@ export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
         `Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
           (call === 'submit' ? 'Nothing was submitted: retrying from a fresh challenge' : 'Retrying') +
           ` in ${seconds(delayMs)}${askedBy(error)}.`,
+        'Dfns call retried',
       ),
     onDeadline: (call, attempt, delayMs, error) =>
       req.log.info(
@@ -98,6 +106,7 @@ export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
   });
   try {
     return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+      if (req.progress) req.progress.attempts = attempt;
       const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () =>
         initChallenge(transport, req, init),
       );
@@ -222,7 +231,7 @@ function describeApproval(bodyText: string): string {
 /** What a retry line says of the failure: Dfns's answer without the advice meant for a final error. */
 function retryReason(error: unknown): string {
   if (error instanceof DfnsApiError) return error.summary;
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
 function seconds(ms: number): string {

@@ -3,6 +3,7 @@
  * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
  */
 import { createPrivateKey, sign, constants, type KeyObject } from 'node:crypto';
+import { ActionError } from '../base/errors.ts';
 
 export const MIN_RSA_BITS = 2048;
 
@@ -21,8 +22,9 @@ export const ACCEPTED_KEY_FORMS =
   '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
   'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
 
-export class CredentialError extends Error {
+export class CredentialError extends ActionError {
   override name = 'CredentialError';
+  readonly title = 'Invalid input';
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;

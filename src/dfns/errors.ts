@@ -2,6 +2,7 @@
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
  */
+import { ActionError, type FailureOutcome } from '../base/errors.ts';
 import * as z from '../schemas/zod.ts';
 import { describePermission, type Operation } from '../schemas/operations.ts';
 import { safeText } from '../base/safe-text.ts';
@@ -29,9 +30,13 @@ const DfnsErrorBody = z.looseObject({
   message: z.optional(z.string()),
 });
 
+/** Answers to the submission that do not tell whether Dfns processed it. */
+const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
+
 /** Dfns answered with an error status. */
-export class DfnsApiError extends Error {
+export class DfnsApiError extends ActionError {
   override name = 'DfnsApiError';
+  readonly title = 'Dfns refused the request';
   readonly call: DfnsCall;
   readonly status: number;
   readonly dfnsMessage: string | undefined;
@@ -66,11 +71,24 @@ export class DfnsApiError extends Error {
     this.errorId = parsed.id;
     this.retryAfterMs = args.retryAfterMs;
   }
+
+  override get outcome(): FailureOutcome {
+    if (this.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(this.status)) return 'unknown';
+    // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
+    if (this.status === 429 || this.status >= 500) return 'failed';
+    return 'rejected';
+  }
+
+  /** Refused before the submission (the challenge or the signature), the output was never sent. */
+  override get nothingSubmitted(): boolean {
+    return this.call !== 'submit' || this.outcome === 'failed';
+  }
 }
 
 /** Dfns answered, but not in the documented shape. */
-export class DfnsProtocolError extends Error {
+export class DfnsProtocolError extends ActionError {
   override name = 'DfnsProtocolError';
+  readonly title = 'Unexpected answer from Dfns';
   readonly call: DfnsCall;
   readonly status: number;
   constructor(call: DfnsCall, status: number, problem: string, bodyText: string) {
@@ -80,11 +98,17 @@ export class DfnsProtocolError extends Error {
     this.call = call;
     this.status = status;
   }
+
+  /** An unreadable answer to the submission does not tell whether Dfns took it. */
+  override get outcome(): FailureOutcome {
+    return this.call === 'submit' ? 'unknown' : 'failed';
+  }
 }
 
 /** The network failed; `sent` says whether the request may have reached Dfns. */
-export class DfnsNetworkError extends Error {
+export class DfnsNetworkError extends ActionError {
   override name = 'DfnsNetworkError';
+  readonly title = 'Dfns not reachable';
   readonly call: DfnsCall;
   readonly sent: boolean;
   /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
@@ -95,11 +119,16 @@ export class DfnsNetworkError extends Error {
     this.sent = sent;
     this.final = options?.final ?? false;
   }
+
+  override get outcome(): FailureOutcome {
+    return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+  }
 }
 
 /** The overall deadline (`timeout-seconds`) ran out. */
-export class DfnsDeadlineError extends Error {
+export class DfnsDeadlineError extends ActionError {
   override name = 'DfnsDeadlineError';
+  readonly title = 'Dfns not reachable';
   readonly call: DfnsCall;
   readonly sent: boolean;
   constructor(call: DfnsCall, seconds: number, sent: boolean) {
@@ -109,6 +138,10 @@ export class DfnsDeadlineError extends Error {
     );
     this.call = call;
     this.sent = sent;
+  }
+
+  override get outcome(): FailureOutcome {
+    return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
   }
 }
 

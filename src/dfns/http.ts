@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { DfnsDeadlineError, DfnsNetworkError, type DfnsCall } from './errors.ts';
 import type { StreamedBody } from './body.ts';
+import { messageOf } from '../base/errors.ts';
 
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -43,6 +44,22 @@ export interface TransportOptions {
   /** Epoch milliseconds after which no call may still be running. */
   deadline: number;
   timeoutSeconds: number;
+  /** Told of every request once it ends, answered or not: the audit trail's record of it. */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+/** One request to Dfns, as the receipt records it. */
+export interface RequestRecord {
+  call: DfnsCall;
+  /** The how-manieth request of this call in the run, from 1. */
+  attempt: number;
+  /** When it started (ISO 8601). */
+  at: string;
+  durationMs: number;
+  /** The HTTP status Dfns answered; null when no answer came. */
+  httpStatus: number | null;
+  /** Why no answer came (the network error, or the deadline); null when one came. */
+  networkError: string | null;
 }
 
 /** How far one request got: `started` once its first byte was handed to a socket. */
@@ -55,6 +72,8 @@ export class DfnsTransport {
   readonly #dispatcher: EnvHttpProxyAgent;
   /** A call was given up while undici still held it: closing must not wait for it. */
   #abandoned = false;
+  /** Requests made so far, by call. */
+  readonly #attempts: Partial<Record<DfnsCall, number>> = {};
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -86,6 +105,17 @@ export class DfnsTransport {
   ): Promise<HttpAnswer> {
     const remaining = this.#options.deadline - Date.now();
     if (remaining <= 0) throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, false);
+    const started = Date.now();
+    const attempt = (this.#attempts[call] = (this.#attempts[call] ?? 0) + 1);
+    const record = (httpStatus: number | null, networkError: string | null): void =>
+      this.#options.onRequest?.({
+        call,
+        attempt,
+        at: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        httpStatus,
+        networkError,
+      });
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#options.token}`,
       'user-agent': this.#options.userAgent,
@@ -131,14 +161,17 @@ export class DfnsTransport {
       // undici returns the socket to its pool one macrotask after the body ends; waiting for it
       // lets the next call reuse this connection instead of opening a second one.
       await new Promise((resolve) => setImmediate(resolve));
+      record(answer.statusCode, null);
       return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
     } catch (error) {
       const sent = progress.started;
       // A per-call timeout that fires with the deadline is the deadline.
       if (signal.aborted || Date.now() >= this.#options.deadline) {
+        record(null, `the timeout-seconds deadline (${this.#options.timeoutSeconds} s) ran out`);
         throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, sent);
       }
       const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
+      record(null, detail);
       throw new DfnsNetworkError(call, sent, detail, { cause: error, final });
     } finally {
       clearTimeout(timer);
@@ -232,7 +265,7 @@ const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
  */
 function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: URL): { detail: string; final: boolean } {
   const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   // undici's words for a proxy that would not open the tunnel.
   const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
   if (tunnel) {

@@ -4,8 +4,8 @@
  */
 import * as z from '../schemas/zod.ts';
 import type { Logger } from '../base/logger.ts';
-import { countOutputs, type OfflineSignerOutput } from '../schemas/documents.ts';
 import { safeText } from '../base/safe-text.ts';
+import { ActionError } from '../base/errors.ts';
 
 /** A token expiring within this many days gets a warning. */
 export const TOKEN_EXPIRY_WARNING_DAYS = 7;
@@ -21,8 +21,9 @@ export interface TokenFacts {
   orgId: string | undefined;
 }
 
-export class PreflightError extends Error {
-  override name = 'PreflightError';
+export class TokenExpiredError extends ActionError {
+  override name = 'TokenExpiredError';
+  readonly title = 'Dfns token expired';
 }
 
 /** Reads `exp` and the organisation from a JWT's payload; undefined when it is not a JWT. */
@@ -40,17 +41,8 @@ export function readTokenClaims(token: string): TokenFacts | undefined {
   }
 }
 
-/** Fails when the token has expired; warns of an expiry within a week, another organisation, a failed fleet. */
-export function preflight(token: string | undefined, output: OfflineSignerOutput, log: Logger, now = Date.now()): void {
-  if (output.status === 'fail') {
-    const counts = countOutputs(output);
-    log.warning(
-      `the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
-        'It is still submitted, because Dfns must learn of it.',
-      'Fleet reported failure',
-    );
-  }
-  if (token === undefined) return;
+/** Fails when the token has expired; warns of an expiry within a week, or of another organisation than the output's. */
+export function checkToken(token: string, outputOrgId: string, log: Logger, now = Date.now()): void {
   const facts = readTokenClaims(token);
   if (!facts) {
     log.warning(
@@ -62,9 +54,9 @@ export function preflight(token: string | undefined, output: OfflineSignerOutput
   if (facts.expiresAt) {
     const left = facts.expiresAt.getTime() - now;
     if (left <= 0) {
-      throw new PreflightError(
+      throw new TokenExpiredError(
         `the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
-          'and update the "dfns-token" secret. Nothing was submitted.',
+          'and update the "dfns-token" secret',
       );
     }
     if (left < TOKEN_EXPIRY_WARNING_DAYS * DAY_MS) {
@@ -76,9 +68,9 @@ export function preflight(token: string | undefined, output: OfflineSignerOutput
       );
     }
   }
-  if (facts.orgId !== undefined && facts.orgId !== output.org_id) {
+  if (facts.orgId !== undefined && facts.orgId !== outputOrgId) {
     log.warning(
-      `the Dfns token belongs to organisation ${safeText(facts.orgId)}, but the output's org_id is ${safeText(output.org_id)}: ` +
+      `the Dfns token belongs to organisation ${safeText(facts.orgId)}, but the output's org_id is ${safeText(outputOrgId)}: ` +
         'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation',
       'Organisation mismatch',
     );

@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { ActionError } from '../base/errors.ts';
 
 /** Files of at least this many bytes are hashed in a worker thread (see BENCHMARKS.md). */
 export const HASH_WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -30,12 +31,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Compares a computed checksum with the one the workflow expects (already lower-cased). */
-export class ChecksumMismatchError extends Error {
+export class ChecksumMismatchError extends ActionError {
   override name = 'ChecksumMismatchError';
+  readonly title = 'Checksum mismatch';
   constructor(file: string, expected: string, actual: string) {
     super(
       `${file}: SHA-256 checksum mismatch: expected ${expected} ("expected-checksum"), the file has ${actual}. ` +
-        'The file is not the one that was reviewed: nothing was submitted',
+        'The file is not the one that was reviewed',
     );
   }
 }

@@ -10,6 +10,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { formatJsonPath, safeQuoted, safeText } from '../base/safe-text.ts';
+import { messageOf } from '../base/errors.ts';
 
 /** Deepest nesting of arrays and objects accepted. */
 export const MAX_JSON_DEPTH = 512;
@@ -471,7 +472,7 @@ function rawLoneSurrogate(text: string): JsonReadError {
 
 /** The engine's error, located if its message gives a position; the engine error is the cause. */
 function fromEngine(text: string, error: unknown): JsonReadError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const position = /at position (\d+)/.exec(message)?.[1];
   if (position === undefined) return new JsonReadError(`invalid JSON: ${message}`, {}, { cause: error });
   const { line, column } = lineColumn(text, Number(position));

@@ -5,6 +5,7 @@
 import { globSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { safeText } from '../base/safe-text.ts';
+import { ActionError } from '../base/errors.ts';
 
 /** How many matches an error lists before "and N more". */
 export const MAX_LISTED_MATCHES = 20;
@@ -16,8 +17,13 @@ export interface LocatedFile {
   displayPath: string;
 }
 
-export class LocateError extends Error {
+export class LocateError extends ActionError {
   override name = 'LocateError';
+  readonly title: 'Output file not found' | 'Glob matches several files' | 'Not a file';
+  constructor(message: string, title: LocateError['title'] = 'Output file not found') {
+    super(message);
+    this.title = title;
+  }
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -32,9 +38,10 @@ export function locateFile(pattern: string, baseDir: string, what = 'the workspa
     if (stat.isDirectory()) {
       throw new LocateError(
         `"${safeText(pattern)}" is a directory: give the output file's path, or a glob such as "${safeText(pattern)}/*.json"`,
+        'Not a file',
       );
     }
-    if (!stat.isFile()) throw new LocateError(`"${safeText(pattern)}" is not a regular file`);
+    if (!stat.isFile()) throw new LocateError(`"${safeText(pattern)}" is not a regular file`, 'Not a file');
     return { path, displayPath: display(path, baseDir) };
   }
 
@@ -51,6 +58,7 @@ export function locateFile(pattern: string, baseDir: string, what = 'the workspa
   throw new LocateError(
     `the glob "${safeText(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
       `Matches: ${listNames(matches.map((m) => display(m, baseDir)))}`,
+    'Glob matches several files',
   );
 }
 

@@ -15,6 +15,7 @@ import { validateOutput, type OfflineSignerOutput } from '../schemas/documents.t
 import { safeText } from '../base/safe-text.ts';
 import { mib } from '../base/units.ts';
 import { isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
+import { ActionError, messageOf } from '../base/errors.ts';
 
 /** The largest output file accepted. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -35,8 +36,9 @@ export interface OutputFile {
 }
 
 /** The file could not be read, or is not a valid output. The message names the file (and entry). */
-export class OutputFileError extends Error {
+export class OutputFileError extends ActionError {
   override name = 'OutputFileError';
+  readonly title = 'Invalid output file';
 }
 
 /**
@@ -163,7 +165,7 @@ function withContext<T>(where: string, fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof OutputFileError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     throw new OutputFileError(`${where}: ${message}`, { cause: error });
   }
 }

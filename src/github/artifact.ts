@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as z from '../schemas/zod.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
+import { ActionError, messageOf } from '../base/errors.ts';
 
 export interface ArtifactInputs {
   artifactName: string;
@@ -48,16 +49,26 @@ export interface FetchedArtifact {
   downloadPath: string;
 }
 
-export class ArtifactError extends Error {
+export class ArtifactError extends ActionError {
   override name = 'ArtifactError';
+  readonly title = 'Artifact not usable';
 }
 
 /** How many artifact names a "not found" error lists. */
 export const MAX_LISTED_ARTIFACTS = 30;
 
-const PERMISSION_HINT =
-  'The job needs "permissions: actions: read", and reading another run needs "github-token" ' +
-  '(the default github.token works for runs of this repository; another repository needs a token with actions: read there)';
+/**
+ * What access reading the artifact needs. This run's artifacts are read through the Actions
+ * results service with the runner's own token: no `permissions:` entry and no "github-token".
+ * Another run's are read through the REST API with "github-token", which needs actions: read.
+ */
+function permissionHint(source: ArtifactSource): string {
+  return source.current
+    ? "This run's artifacts are read with the runner's own token (no permission needed): check that a job of this run that " +
+        'finished before this one ("needs:") uploaded it, under this name'
+    : 'Reading another run\'s artifacts needs "github-token" with actions: read: for github.token, give the job ' +
+        '"permissions: actions: read"; for another repository, a token with actions: read there';
+}
 
 const WorkflowRunEvent = z.looseObject({
   workflow_run: z.looseObject({
@@ -101,7 +112,7 @@ function readWorkflowRunEvent(eventPath: string | undefined): z.infer<typeof Wor
   try {
     json = JSON.parse(readFileSync(eventPath, 'utf8'));
   } catch (error) {
-    throw new ArtifactError(`could not read the workflow_run event (${(error as Error).message}); pass "run-id"`);
+    throw new ArtifactError(`could not read the workflow_run event (${messageOf(error)}); pass "run-id"`);
   }
   const parsed = WorkflowRunEvent.safeParse(json);
   if (!parsed.success) throw new ArtifactError('the workflow_run event has no workflow_run.id and repository; pass "run-id"');
@@ -125,7 +136,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
   const [owner, repo] = source.repository.split('/');
   if (!owner || !repo) throw new ArtifactError(`input "repository" must be owner/name, got "${safeText(source.repository)}"`);
   if (!source.current && !inputs.githubToken) {
-    throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${PERMISSION_HINT}`);
+    throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${permissionHint(source)}`);
   }
   const findBy = source.current
     ? undefined
@@ -134,7 +145,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
 
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
-  const listed = await wrap(`listing the artifacts of ${where}`, () => client.listArtifacts(findBy ? { findBy } : {}));
+  const listed = await wrap(`listing the artifacts of ${where}`, source, () => client.listArtifacts(findBy ? { findBy } : {}));
   const named = listed.artifacts.filter((a) => a.name === inputs.artifactName).sort((a, b) => b.id - a.id);
   const artifact = named[0];
   if (!artifact) {
@@ -145,7 +156,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
         (names.length === 0
           ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
           : `the run has: ${shown}${names.length > MAX_LISTED_ARTIFACTS ? ` and ${names.length - MAX_LISTED_ARTIFACTS} more` : ''}. `) +
-        PERMISSION_HINT,
+        permissionHint(source),
     );
   }
   if (named.length > 1) {
@@ -154,7 +165,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
 
   const downloadPath = mkdtempSync(join(context.runnerTemp, 'dfns-keystore-artifact-'));
   const digest = artifact.digest || undefined;
-  const result = await wrap(`downloading artifact ${artifact.id} ("${safeText(artifact.name)}") from ${where}`, () =>
+  const result = await wrap(`downloading artifact ${artifact.id} ("${safeText(artifact.name)}") from ${where}`, source, () =>
     client.downloadArtifact(artifact.id, {
       path: downloadPath,
       ...(digest ? { expectedHash: digest } : {}),
@@ -179,11 +190,10 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
   return { name: artifact.name, id: artifact.id, digest, repository: source.repository, runId: source.runId, downloadPath };
 }
 
-async function wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+async function wrap<T>(what: string, source: ArtifactSource, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ArtifactError(`failed ${what}: ${safeText(message, 300)}. ${PERMISSION_HINT}`, { cause: error });
+    throw new ArtifactError(`failed ${what}: ${safeText(messageOf(error), 300)}. ${permissionHint(source)}`, { cause: error });
   }
 }

@@ -1,74 +1,17 @@
 /**
- * What a run leaves for an auditor: the receipt (versioned JSON, documented field by field in
- * the README) and the job summary. Pure: both are built from the facts a run gathered; no
- * secret is among those facts.
+ * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
+ * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
+ * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
  */
-import type { Outcome, StepStatus } from './outcome.ts';
-import { describeCounts, type DocumentType, type FailedOutput, type OfflineSignerOutput, type OutputCounts } from '../schemas/documents.ts';
+import { describeCounts, type FailedOutput } from '../schemas/documents.ts';
+import { code, factTable, md } from './markdown.ts';
+import type { Outcome } from './outcome.ts';
+import type { Receipt } from './receipt.ts';
 
-export const RECEIPT_VERSION = 2;
 /** Failed outputs listed in the job summary before "and N more". */
 export const MAX_SUMMARY_FAILED_OUTPUTS = 20;
-
-export interface GitHubFacts {
-  serverUrl: string;
-  repository: string;
-  workflow: string;
-  job: string;
-  runId: number;
-  runAttempt: number;
-  event: string;
-  actor: string;
-  sha: string;
-  ref: string;
-}
-
-export interface Receipt {
-  receiptVersion: typeof RECEIPT_VERSION;
-  action: { name: string; version: string };
-  startedAt: string;
-  finishedAt: string;
-  outcome: Outcome;
-  status: StepStatus;
-  /** Why the step failed, when it did. */
-  message: string | null;
-  github: GitHubFacts & { runUrl: string };
-  artifact: { name: string; id: number; digest: string | null; repository: string; runId: number } | null;
-  file: { name: string; path: string; size: number; sha256: string; shape: 'json' | 'archive'; entry: string | null };
-  output: {
-    type: DocumentType;
-    org_id: string;
-    fleet_id: string;
-    keystore_id: string;
-    group_id: string;
-    status: OfflineSignerOutput['status'];
-    counts: OutputCounts;
-  } | null;
-  request: {
-    apiUrl: string;
-    endpoint: string;
-    operation: string;
-    /** Where the operation came from: the file's entries, or the `operation` input. */
-    operationFrom: 'file' | 'input';
-    storeId: string;
-    credentialId: string | null;
-  } | null;
-  answer: {
-    call: 'init' | 'action' | 'submit' | null;
-    httpStatus: number | null;
-    dfnsStatus: string | null;
-    /** The message of Dfns's answer to a fleet operation's submission. */
-    dfnsMessage: string | null;
-    errorMessage: string | null;
-    errorId: string | null;
-    attempts: number | null;
-  } | null;
-}
-
-export function runUrl(github: GitHubFacts): string {
-  const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;
-  return github.runAttempt > 1 ? `${base}/attempts/${github.runAttempt}` : base;
-}
+/** Requests to Dfns listed before "and N more". */
+export const MAX_SUMMARY_REQUESTS = 12;
 
 /** The verdict line; `op` is " (`genesis`)" when the operation is known, else empty. */
 const VERDICTS: Record<Outcome, (op: string) => string> = {
@@ -81,60 +24,77 @@ const VERDICTS: Record<Outcome, (op: string) => string> = {
   unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
 };
 
-/** The job summary: a verdict line, a table of facts, and the outputs the fleet failed. */
-export function buildSummary(
-  receipt: Pick<Receipt, 'outcome' | 'message' | 'output' | 'request' | 'answer' | 'artifact'> & {
-    file: Receipt['file'] | null;
-    runUrl?: string;
-  },
-  failedOutputs: readonly FailedOutput[],
-): string {
-  const op = receipt.request ? ` (${code(receipt.request.operation)})` : '';
+export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOutput[]): string {
+  const { request, file, output, answer, artifact, github, pin } = receipt;
+  const op = request?.operation ? ` (${code(request.operation)})` : '';
   const lines = [`### ${VERDICTS[receipt.outcome](op)}`, ''];
-  if (receipt.message) lines.push(`> ${md(receipt.message).replace(/\n/g, '<br>')}`, '');
+  // Line by line: md() folds line breaks, and a list of violations must stay a list.
+  if (receipt.message) lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
+
   const rows: Array<[string, string]> = [];
-  if (receipt.request) {
-    const from = receipt.request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
-    rows.push(['Key store', code(receipt.request.storeId)], ['Operation', `${code(receipt.request.operation)} (${from})`]);
+  if (request?.storeId) rows.push(['Key store', code(request.storeId)]);
+  if (request?.operation) {
+    const from = request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
+    rows.push(['Operation', `${code(request.operation)} (${from})`]);
   }
-  if (receipt.file) {
-    const f = receipt.file;
+  if (file) {
     rows.push(
-      ['File', `${code(f.name)}${f.entry ? ` (archive entry ${code(f.entry)})` : ''}`],
+      ['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`],
       // Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run.
-      ['Size', `${String(f.size).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`],
-      ['SHA-256', code(f.sha256)],
+      ['Size', `${String(file.size).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`],
+      ['SHA-256', code(file.sha256)],
     );
   }
-  if (receipt.output) {
+  if (receipt.dryRun !== null) {
+    rows.push([
+      'Pinned checksum',
+      pin.expectedChecksum === null
+        ? 'none (no `expected-checksum`)'
+        : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
+    ]);
+  }
+  if (output) {
     rows.push(
-      ['Document', code(receipt.output.type)],
-      ['Output status', code(receipt.output.status)],
-      ['Outputs', md(describeCounts(receipt.output.counts, receipt.output.type))],
+      ['Document', code(output.type)],
+      ['Output status', code(output.status)],
+      ['Outputs', md(describeCounts(output.counts, output.type))],
+      ['Organisation', code(output.org_id)],
+      ['Fleet', code(output.fleet_id)],
+      ['Group', code(output.group_id)],
     );
   }
-  if (receipt.answer) {
-    const a = receipt.answer;
-    const status = a.dfnsStatus ?? (a.errorMessage ? md(a.errorMessage) : 'no answer');
+  if (request) {
+    rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
+  }
+  if (answer) {
+    const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
     rows.push([
       'Dfns answer',
-      `${status}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}${a.errorId ? `, error id ${code(a.errorId)}` : ''}`,
+      `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
     ]);
-    if (a.dfnsMessage !== null) rows.push(['Dfns message', md(a.dfnsMessage)]);
+    if (answer.dfnsMessage !== null) rows.push(['Dfns message', md(answer.dfnsMessage)]);
   } else if (receipt.outcome === 'dry-run') {
     rows.push(['Dfns answer', 'none: dry run, no request was sent']);
   }
-  if (receipt.artifact) {
-    const a = receipt.artifact;
-    const run = receipt.runUrl && a.runId ? ` of run ${a.runId}` : '';
+  if (receipt.requests.length > 0) rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
+  if (artifact) {
     rows.push([
       'Artifact',
-      `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'})${run} in ${code(a.repository)}`,
+      `${code(artifact.name)} (id ${artifact.id}${artifact.digest ? `, ${code(artifact.digest)}` : ', no digest'}) of run ${artifact.runId} in ${code(artifact.repository)}`,
     ]);
   }
-  if (receipt.runUrl) rows.push(['Workflow run', `[${md(receipt.runUrl)}](${receipt.runUrl})`]);
-  if (rows.length > 0) {
-    lines.push('| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+  rows.push(
+    ['Commit', github.sha ? code(github.sha) : 'unknown'],
+    ['Actor', github.actor ? code(github.actor) : 'unknown'],
+    ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`],
+    ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`],
+  );
+  lines.push(...factTable(rows));
+
+  if (receipt.warnings.length > 0) {
+    lines.push(`#### Warnings (${receipt.warnings.length})`, '');
+    for (const w of receipt.warnings) lines.push(`- **${md(w.title)}**: ${md(w.message, 1000)}`);
+    lines.push('');
   }
   if (failedOutputs.length > 0) {
     lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
@@ -149,21 +109,11 @@ export function buildSummary(
   return lines.join('\n');
 }
 
-
-/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
-export function md(text: string, max = 300): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/\p{Cc}|\p{Cf}/gu, '');
-}
-
-/** Inline code for identifiers, digests and names; backticks inside are dropped. */
-export function code(text: string, max = 200): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
+/** "init 503, init 200, action 200, submit 200", the first few then a count. */
+function describeRequests(requests: Receipt['requests']): string {
+  const shown = requests
+    .slice(0, MAX_SUMMARY_REQUESTS)
+    .map((r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
+  const more = requests.length - shown.length;
+  return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
 }

@@ -3,6 +3,7 @@
  * proof-of-control) or a `fleet-output` (the five fleet ceremonies). A file is validated by its
  * own `type`; what the rest of the run reads of it (ids, entries and their kinds) is read here.
  */
+import type { Logger } from '../base/logger.ts';
 import { validateFleetOutput, type FleetOutput } from './fleet-output.ts';
 import { validateKeystoreOutput, type KeystoreOutput } from './keystore-output.ts';
 import { describeValue, isPlainObject, SchemaError } from './violations.ts';
@@ -71,6 +72,17 @@ export function describeCounts(counts: OutputCounts, document: DocumentType): st
   if (counts.total === 0) return head;
   const results = document === 'keystore-output' ? `; ${counts.success} success, ${counts.fail} fail` : '';
   return `${head} (${describeKinds(counts.byKind)}${results})`;
+}
+
+/** A keystore output whose fleet reported failure is still submitted (Dfns must learn of it), with a warning. */
+export function warnOnFleetFailure(output: OfflineSignerOutput, log: Logger): void {
+  if (output.status !== 'fail') return;
+  const counts = countOutputs(output);
+  log.warning(
+    `the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
+      'It is still submitted, because Dfns must learn of it.',
+    'Fleet reported failure',
+  );
 }
 
 export interface FailedOutput {

@@ -6,6 +6,7 @@
 import type { Logger } from '../base/logger.ts';
 import { countOutputs, describeKinds, DOCUMENT_LABELS, type OfflineSignerOutput } from './documents.ts';
 import { operationOfKind, operationSpec, operationsOf, type Operation } from './operations.ts';
+import { ActionError } from '../base/errors.ts';
 
 export interface OperationChoice {
   operation: Operation;
@@ -14,9 +15,8 @@ export interface OperationChoice {
 }
 
 /** The operation cannot be taken from the file, or the file is not for the one given. */
-export class OperationError extends Error {
+export class OperationError extends ActionError {
   override name = 'OperationError';
-  /** The annotation's title. */
   readonly title: string;
   constructor(message: string, title: 'Operation not determined' | 'Operation does not match the file') {
     super(message);
@@ -36,9 +36,9 @@ export function chooseOperation(requested: Operation | undefined, output: Offlin
     throw new OperationError(
       kinds.length === 0
         ? `the ${document} has no entries, so the operation it is for cannot be taken from it: ` +
-            `set "operation" to the one it is for (${choices}). Nothing was submitted.`
+            `set "operation" to the one it is for (${choices})`
         : `the ${document} holds entries of several kinds (${describeKinds(byKind)}), so the operation it is for ` +
-            `cannot be taken from it: set "operation" to the one it is for (${choices}). Nothing was submitted.`,
+            `cannot be taken from it: set "operation" to the one it is for (${choices})`,
       'Operation not determined',
     );
   }
@@ -51,14 +51,14 @@ export function chooseOperation(requested: Operation | undefined, output: Offlin
   if (output.type !== spec.document) {
     throw new OperationError(
       `input "operation" is ${requested}, which takes a ${spec.document} document, but the file is a ${output.type}` +
-        `${kinds.length > 0 ? ` (entries: ${describeKinds(byKind)})` : ''}: ${advice}. Nothing was submitted.`,
+        `${kinds.length > 0 ? ` (entries: ${describeKinds(byKind)})` : ''}: ${advice}`,
       'Operation does not match the file',
     );
   }
   if (kinds.length > 0 && !(spec.entryKind in byKind)) {
     throw new OperationError(
       `input "operation" is ${requested}, which takes ${spec.entryKind} entries, but the ${document} holds none ` +
-        `(entries: ${describeKinds(byKind)}): ${advice}. Nothing was submitted.`,
+        `(entries: ${describeKinds(byKind)}): ${advice}`,
       'Operation does not match the file',
     );
   }

@@ -2,10 +2,12 @@
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import type { OfflineSignerOutput } from './documents.ts';
+import { ActionError } from '../base/errors.ts';
 
 /** No key store to submit to: the output names none and no input does. */
-export class StoreIdError extends Error {
+export class StoreIdError extends ActionError {
   override name = 'StoreIdError';
+  readonly title = 'Key store not determined';
 }
 
 export function resolveStoreId(input: string | undefined, output: OfflineSignerOutput, log: Logger): string {
@@ -14,7 +16,7 @@ export function resolveStoreId(input: string | undefined, output: OfflineSignerO
     // A fleet output's keystore_id may be empty (its schema sets no minimum length).
     if (fromFile === '') {
       throw new StoreIdError(
-        'the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to. Nothing was submitted.',
+        'the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to',
       );
     }
     return fromFile;

@@ -94,11 +94,13 @@ describe('an artifact of the current run', () => {
     expect(run.outputs['artifact-digest']).toBe('');
   });
 
-  it('lists the artifact names the run has when the name is not found, with the permission hint', async () => {
+  it('lists the artifact names the run has when the name is not found, and says this run needs no permission', async () => {
     const run = await runWithArtifact({ 'artifact-name': 'missing-output' });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toMatch(
-      /^no artifact named "missing-output" in run 5000 of acme\/keystore-ops \(this run\); the run has: "fleet-output", "dup", "tampered", "no-digest"\. The job needs "permissions: actions: read"/,
+    expect(failureMessage(run)).toBe(
+      'no artifact named "missing-output" in run 5000 of acme/keystore-ops (this run); the run has: "fleet-output", "dup", "tampered", "no-digest". ' +
+        "This run's artifacts are read with the runner's own token (no permission needed): check that a job of this run that " +
+        'finished before this one ("needs:") uploaded it, under this name. Nothing was submitted.',
     );
   });
 
@@ -106,7 +108,7 @@ describe('an artifact of the current run', () => {
     github.addCurrentRunArtifact({ name: 'two', zip: artifactZip({ 'a/out.json': onchain, 'b/out.json': onchain }) });
     const run = await runWithArtifact({ 'artifact-name': 'two' });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toBe('the artifact "two" holds 2 outputs ("a/out.json", "b/out.json"); pass "path" to choose one');
+    expect(failureMessage(run)).toBe('the artifact "two" holds 2 outputs ("a/out.json", "b/out.json"); pass "path" to choose one. Nothing was submitted.');
     const chosen = await runWithArtifact({ 'artifact-name': 'two', path: 'b/*.json', 'dry-run': 'true' });
     expect(chosen.exitCode).toBe(0);
     expect(chosen.outputs['file']).toMatch(/\/b\/out\.json$/);
@@ -118,12 +120,13 @@ describe('an artifact of the current run', () => {
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toBe(
       "manifest.json: the output does not match Dfns's schema (1 violation):\n" +
-        '  - type: expected "keystore-output" or "fleet-output", got "manifest" (the document type of a Dfns offline signer output)',
+        '  - type: expected "keystore-output" or "fleet-output", got "manifest" (the document type of a Dfns offline signer output)\n' +
+        'Nothing was submitted.',
     );
     github.addCurrentRunArtifact({ name: 'junk2', zip: artifactZip({ 'readme.txt': 'x', 'a.json': '{}', 'b.json': '[]' }) });
     const run2 = await runWithArtifact({ 'artifact-name': 'junk2' });
     expect(failureMessage(run2)).toBe(
-      'the artifact "junk2" holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one, that is valid). It contains: "a.json", "b.json", "readme.txt"',
+      'the artifact "junk2" holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one, that is valid). It contains: "a.json", "b.json", "readme.txt". Nothing was submitted.',
     );
   });
 
@@ -187,7 +190,7 @@ describe('an artifact of another run', () => {
     const refused = await runWithArtifact({ 'artifact-name': 'fleet-output' }, { event });
     expect(refused.exitCode).toBe(1);
     expect(failureMessage(refused)).toMatch(
-      /^refusing the artifact of run 7003: that run was started from the fork stranger\/keystore-ops, not from acme\/keystore-ops\. Anyone can open a pull request from a fork, so its artifacts are untrusted input: .+ set "allow-fork-artifacts: true"\.$/,
+      /^refusing the artifact of run 7003: that run was started from the fork stranger\/keystore-ops, not from acme\/keystore-ops\. Anyone can open a pull request from a fork, so its artifacts are untrusted input: .+ set "allow-fork-artifacts: true"\. Nothing was submitted\.$/,
     );
     expect(github.requests.length, 'nothing is downloaded from a refused run').toBe(before);
 
@@ -202,7 +205,9 @@ describe('an artifact of another run', () => {
     github.addRunArtifact('acme/keystore-ops', 7004, { name: 'fleet-output', zip: artifactZip({ 'o.json': onchain }) });
     const run = await runWithArtifact({ 'artifact-name': 'fleet-output', 'run-id': '7004', 'github-token': 'ghs_wrong_token_0123456789' });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toMatch(/^failed listing the artifacts of run 7004 of acme\/keystore-ops: .*Bad credentials.*The job needs "permissions: actions: read"/);
+    expect(failureMessage(run)).toMatch(
+      /^failed listing the artifacts of run 7004 of acme\/keystore-ops: .*Bad credentials.*\. Reading another run's artifacts needs "github-token" with actions: read: for github\.token, give the job "permissions: actions: read"; for another repository, a token with actions: read there\. Nothing was submitted\.$/,
+    );
   });
 });
 
@@ -212,13 +217,13 @@ describe('where artifacts cannot be used', () => {
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toBe(
       '"artifact-name" is not supported on GitHub Enterprise Server (https://github.acme.internal): @actions/artifact does not support it. ' +
-        'Download the artifact in a step before this one (actions/download-artifact) and pass its file in "path" instead',
+        'Download the artifact in a step before this one (actions/download-artifact) and pass its file in "path" instead. Nothing was submitted.',
     );
   });
 
   it('refuses run-id and repository without artifact-name', async () => {
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'run-id': '12' } });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toBe('"run-id" applies only with "artifact-name"; set it, or remove it');
+    expect(failureMessage(run)).toBe('"run-id" applies only with "artifact-name"; set it, or remove it. Nothing was submitted.');
   });
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => e2e.close());
 
-/** Runs, expects failure before any network call, returns the message. */
+/**
+ * Runs, expects failure before any network call, with a message that ends saying nothing was
+ * submitted (on a line of its own after a list); returns the message without that sentence.
+ */
 async function refusedLocally(files: Record<string, string | Uint8Array>, inputs: Record<string, string>): Promise<string> {
   const before = e2e.sandbox.requests.length;
   const run = await e2e.submit({ files, inputs });
@@ -23,7 +26,9 @@ async function refusedLocally(files: Record<string, string | Uint8Array>, inputs
   expect(e2e.sandbox.requests.length, 'no request may reach Dfns').toBe(before);
   expect(run.outputs['status']).toBe('failed');
   expect(run.stderr).toBe('');
-  return failureMessage(run);
+  const message = failureMessage(run);
+  expect(message).toMatch(/(\. |\.\n|\n)Nothing was submitted\.$/);
+  return message.replace(/(\. |\n)Nothing was submitted\.$/, '').replace(/\.\nNothing was submitted\.$/, '.');
 }
 
 describe('locating the file', () => {
@@ -136,7 +141,7 @@ describe('checksum and credentials', () => {
     const wrong = 'F'.repeat(64);
     expect(await refusedLocally({ 'o.json': onchain }, { path: 'o.json', 'expected-checksum': wrong })).toBe(
       `o.json: SHA-256 checksum mismatch: expected ${'f'.repeat(64)} ("expected-checksum"), the file has ${sha256(onchain)}. ` +
-        'The file is not the one that was reviewed: nothing was submitted',
+        'The file is not the one that was reviewed',
     );
   });
 
@@ -156,7 +161,7 @@ describe('checksum and credentials', () => {
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'dfns-credential-id': 'cr-someone-else' } });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toBe(
-      `"dfns-credential-id" (cr-someone-else) is not a key credential of this service account; the token accepts: ${e2e.credential.credentialId}`,
+      `"dfns-credential-id" (cr-someone-else) is not a key credential of this service account; the token accepts: ${e2e.credential.credentialId}. Nothing was submitted.`,
     );
     expect(run.outputs['status']).toBe('failed');
   });
@@ -165,7 +170,7 @@ describe('checksum and credentials', () => {
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'dfns-api-url': 'http://dfns.example' } });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toBe(
-      'input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "http://dfns.example"',
+      'input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "http://dfns.example". Nothing was submitted.',
     );
   });
 });
@@ -224,7 +229,7 @@ describe('Dfns refusals', () => {
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json' } });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
-      /^unexpected answer from Dfns while signing the user action \(POST \/auth\/action\) \(HTTP 200\): it does not have the documented shape \(userAction: .+\); it answered: "\{.*\}"$/,
+      /^unexpected answer from Dfns while signing the user action \(POST \/auth\/action\) \(HTTP 200\): it does not have the documented shape \(userAction: .+\); it answered: "\{.*\}"\. Nothing was submitted\.$/,
     );
     expect(e2e.sandbox.submissions.filter((s) => s.storeId === STORE_ID && !s.accepted)).toEqual([]);
   });

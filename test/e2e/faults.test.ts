@@ -164,7 +164,7 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
 
   it('malformed JSON is not retried: nothing submitted', async () => {
     const r = await runWith([[call, { kind: 'malformed-json' }]]);
-    expectFailed(r, 'failed', `unexpected answer from Dfns while ${LABEL[call]} (HTTP 200): the body is not JSON; it answered: "{"status":"`);
+    expectFailed(r, 'failed', `unexpected answer from Dfns while ${LABEL[call]} (HTTP 200): the body is not JSON; it answered: "{"status":". Nothing was submitted.`);
     expect(r.calls[call]).toBe(1);
     expect(r.submissions).toEqual([]);
   });
@@ -175,7 +175,7 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
     expectFailed(
       r,
       'failed',
-      new RegExp(`^unexpected answer from Dfns while ${label} \\(HTTP 200\\): it does not have the documented shape \\(${missing}\\); it answered: "\\{"unexpected":true\\}"$`),
+      new RegExp(`^unexpected answer from Dfns while ${label} \\(HTTP 200\\): it does not have the documented shape \\(${missing}\\); it answered: "\\{"unexpected":true\\}"\\. Nothing was submitted\\.$`),
     );
     expect(r.calls[call]).toBe(1);
     expect(r.submissions).toEqual([]);
@@ -196,7 +196,7 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
     [404, 'not found', 'Check "dfns-api-url": it must be the Dfns API origin'],
   ])('a %i with a Dfns error body is never retried', async (status, text, hint) => {
     const r = await runWith([[call, { kind: 'status', status, body: dfnsError(status, text) }]]);
-    expectFailed(r, 'rejected', `Dfns answered ${status} while ${LABEL[call]}: ${text} (Dfns error id ${ERROR_ID}). ${hint}`);
+    expectFailed(r, 'rejected', `Dfns answered ${status} while ${LABEL[call]}: ${text} (Dfns error id ${ERROR_ID}). ${hint}. Nothing was submitted.`);
     expect(r.calls[call]).toBe(1);
     expect(r.retries).toEqual([]);
     expect(r.submissions).toEqual([]);

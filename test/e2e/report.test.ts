@@ -53,6 +53,8 @@ describe('the receipt', () => {
         sha: '0123456789abcdef0123456789abcdef01234567',
         ref: '',
       },
+      dryRun: false,
+      pin: { expectedChecksum: null, matched: null },
       artifact: null,
       file: { name: 'out.json', path: 'out.json', size: Buffer.byteLength(onchain), sha256: sha256(onchain), shape: 'json', entry: null },
       output: {
@@ -73,6 +75,15 @@ describe('the receipt', () => {
         credentialId: e2e.credential.credentialId,
       },
       answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: null, errorMessage: null, errorId: null, attempts: 1 },
+      requests: ['init', 'action', 'submit'].map((call) => ({
+        call,
+        attempt: 1,
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        durationMs: expect.any(Number),
+        httpStatus: 200,
+        networkError: null,
+      })),
+      warnings: [],
     });
     const started = Date.parse(receipt.startedAt);
     expect(started).toBeGreaterThanOrEqual(before - 1000);
@@ -164,8 +175,9 @@ describe('the receipt', () => {
       message: expect.stringContaining('version: expected 1, got 7'),
       file: { name: 'bad.json', shape: 'json' },
       output: null,
-      request: null,
+      request: { apiUrl: e2e.sandbox.url, credentialId: e2e.credential.credentialId, endpoint: null, operation: null, operationFrom: null, storeId: null },
       answer: null,
+      requests: [],
     });
   });
 
@@ -175,10 +187,10 @@ describe('the receipt', () => {
     expect(JSON.parse(readFileSync(`${run.workspace}/audit/receipt.json`, 'utf8')).outcome).toBe('dry-run');
   });
 
-  it('is not written when the run failed before reading a file', async () => {
+  it('is written also when the run failed before reading a file: no file, the message', async () => {
     const run = await e2e.submit({ inputs: { path: 'nothing-here.json' } });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs['receipt-path']).toBeUndefined();
+    expect(receiptOf(run)).toMatchObject({ outcome: 'failed', file: null, output: null, message: expect.stringMatching(/^no file at "nothing-here\.json"/) });
     expect(run.summary).toContain('### ❌ Output not submitted');
   });
 });
@@ -271,7 +283,9 @@ describe('annotations', () => {
       {
         level: 'error',
         title: 'Invalid output file',
-        message: "bad.json: the keystore output does not match Dfns's schema (1 violation):\n  - status: expected \"success\" or \"partial\" or \"fail\", got \"nope\"",
+        message:
+          "bad.json: the keystore output does not match Dfns's schema (1 violation):\n  - status: expected \"success\" or \"partial\" or \"fail\", got \"nope\"\n" +
+          'Nothing was submitted.',
       },
     ]);
   });

@@ -47,6 +47,8 @@ export interface RecordedUpload {
   id: number;
   /** The bytes uploaded, as committed to the blob. */
   zip: Buffer;
+  /** The expiry CreateArtifact asked for (from `retentionDays`), or null for the repository's default. */
+  expiresAt: string | null;
 }
 
 export interface GitHubStandIn {
@@ -107,7 +109,7 @@ export async function startGitHubStandIn(options: { repository?: string; runId?:
   const runs = new Map<string, RunRecord>();
   const artifactsById = new Map<number, StoredArtifact>();
   /** Uploads in progress in the current job, by artifact name. */
-  const pendingUploads = new Map<string, { blob: StoredBlob; mimeType: string }>();
+  const pendingUploads = new Map<string, { blob: StoredBlob; mimeType: string; expiresAt: string | null }>();
   let nextId = 1000;
   let lastCreated = 0;
 
@@ -165,12 +167,12 @@ export async function startGitHubStandIn(options: { repository?: string; runId?:
     workflowJobRunBackendId: currentRun.workflowJobRunBackendId,
     artifacts: () => [...current.artifacts],
     downloadUrl: (artifact) => storage().signedUrl((artifact as StoredArtifact).blob, 'r'),
-    createUpload(name, mimeType) {
+    createUpload(name, mimeType, expiresAt) {
       if (current.artifacts.some((a) => a.name === name)) {
         throw new TwirpError('already_exists', `an artifact with this name already exists on the workflow run: ${name}`);
       }
       const blob = storage().create(mimeType === 'application/zip' ? `${name}.zip` : name, mimeType);
-      pendingUploads.set(name, { blob, mimeType });
+      pendingUploads.set(name, { blob, mimeType, expiresAt });
       return storage().signedUrl(blob, 'cw');
     },
     finalizeUpload(name, size, hash) {
@@ -182,7 +184,7 @@ export async function startGitHubStandIn(options: { repository?: string; runId?:
       pendingUploads.delete(name);
       const stored = addArtifact(current, { name, blob: pending.blob, digest: hash }, currentRun.workflowJobRunBackendId);
       const isZip = pending.mimeType === 'application/zip';
-      uploads.push({ name, files: isZip ? readZip(data) : { [name]: data }, size: data.length, id: stored.id, zip: data });
+      uploads.push({ name, files: isZip ? readZip(data) : { [name]: data }, size: data.length, id: stored.id, zip: data, expiresAt: pending.expiresAt });
       return stored.id;
     },
   };

@@ -54,7 +54,8 @@ export interface ResultsBackend {
   /** A signed blob URL to download the artifact. */
   downloadUrl(artifact: ResultsArtifact): string;
   /** Starts an upload (throws TwirpError); returns the signed upload URL. */
-  createUpload(name: string, mimeType: string): string;
+  /** `expiresAt`: the artifact's expiry as the client asked (retention days), or null for the default. */
+  createUpload(name: string, mimeType: string, expiresAt: string | null): string;
   /** Turns a committed upload into an artifact of the current run (throws TwirpError); returns its id. */
   finalizeUpload(name: string, size: number, hash: string | null): number;
 }
@@ -134,7 +135,8 @@ const HANDLERS: Partial<Record<string, Handler>> = {
       throw new TwirpError('invalid_argument', `unsupported artifact version ${JSON.stringify(version)}`);
     }
     const mimeType = str(fields, 'mime_type') ?? 'application/zip';
-    return { ok: true, signed_upload_url: backend.createUpload(name, mimeType) };
+    // proto3 JSON writes a Timestamp as an RFC 3339 string.
+    return { ok: true, signed_upload_url: backend.createUpload(name, mimeType, str(fields, 'expires_at') ?? null) };
   },
 
   FinalizeArtifact(backend, fields) {

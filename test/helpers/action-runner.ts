@@ -4,7 +4,7 @@
  * default when not given, and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / ... files.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -42,6 +42,8 @@ export interface ActionRun {
   receiptText: string | undefined;
   /** Everything a user or a later step can read: stdout (less ::add-mask:: commands), stderr, outputs, summary, receipt. */
   visibleText: string;
+  /** Removes the run's temporary folders (the workspace too, unless the caller gave it). */
+  cleanup(): void;
 }
 
 export interface RunOptions {
@@ -157,6 +159,9 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     runnerTemp,
     receiptText,
     visibleText: [visibleStdout, stderr, readFileSync(files['GITHUB_OUTPUT']!, 'utf8'), summary, receiptText ?? ''].join('\n'),
+    cleanup() {
+      for (const dir of options.workspace === undefined ? [workspace, runnerTemp] : [runnerTemp]) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

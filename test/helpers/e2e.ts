@@ -5,13 +5,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
 import { runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
 import { expectNoSecrets } from './secrets.ts';
 
 export const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
+/** The organisation of the fixtures: the sandbox serves it, so that a run has no organisation warning. */
+export const ORG_ID = 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7';
+/** A service account token's life in these runs: weeks, as usual, so that no "expires soon" warning is printed. */
+export const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 
 export const fixtureText = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -32,11 +36,11 @@ export interface E2E {
 }
 
 export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): Promise<E2E> {
-  const sandbox = await startDfnsSandbox();
+  const sandbox = await startDfnsSandbox({ orgId: ORG_ID });
   const credential = generateCredential(kind, format);
   sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
   sandbox.addKeyStore(STORE_ID);
-  const token = sandbox.issueToken();
+  const token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
   const secrets = [token, credential.privateKeyPem, RUNNER_GITHUB_TOKEN];
   return {
     sandbox,
@@ -57,6 +61,8 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
       }
       const problemsBefore = sandbox.protocolProblems.length;
       const run = await runAction({ ...options, inputs });
+      // The run's folders go when the test ends (the test may still read them until then).
+      onTestFinished(() => run.cleanup());
       expect(sandbox.protocolProblems.slice(problemsBefore), 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
       const userActionTokens = sandbox.submissions.map((s) => s.userActionToken).filter((t): t is string => !!t);
       expectNoSecrets({ 'the visible output': run.visibleText }, [...secrets, ...userActionTokens]);

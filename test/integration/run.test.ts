@@ -3,14 +3,13 @@
  * policy end to end (fresh challenge per submission attempt, Retry-After, no retry where Dfns
  * may have processed it), and the reporting paths. The same code as dist/, without a child process.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseInputs } from '../../src/action/inputs.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run, type ActionIO, type RunEnv } from '../../src/action/run.ts';
 import { generateCredential } from '../helpers/credentials.ts';
-import { fixtureText, STORE_ID } from '../helpers/e2e.ts';
+import { fixtureText, ORG_ID, STORE_ID, TOKEN_LIFETIME_SECONDS } from '../helpers/e2e.ts';
 import { expectNoSecrets } from '../helpers/secrets.ts';
 import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
 
@@ -56,10 +55,10 @@ let workspace: string;
 let sleeps: number[];
 
 beforeAll(async () => {
-  sandbox = await startDfnsSandbox();
+  sandbox = await startDfnsSandbox({ orgId: ORG_ID });
   sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
   sandbox.addKeyStore(STORE_ID);
-  token = sandbox.issueToken();
+  token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
 });
 afterAll(() => sandbox.close());
 beforeEach(() => {
@@ -68,11 +67,12 @@ beforeEach(() => {
   workspace = mkdtempSync(join(tmpdir(), 'dfns-run-'));
   writeFileSync(join(workspace, 'out.json'), onchain);
 });
+afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
-function env(): RunEnv {
+function env(overrides: { runnerTemp?: string } = {}): RunEnv {
   return {
     workspace,
-    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 1, eventName: 'push', eventPath: undefined, runnerTemp: workspace },
+    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 1, eventName: 'push', eventPath: undefined, runnerTemp: overrides.runnerTemp ?? workspace },
     github: {
       serverUrl: 'https://github.com', repository: 'acme/ops', workflow: 'w', job: 'j', runId: 1, runAttempt: 2,
       event: 'push', actor: 'me', sha: 'abc', ref: 'refs/heads/main',
@@ -81,7 +81,7 @@ function env(): RunEnv {
   };
 }
 
-async function go(given: Record<string, string> = {}, io = new RecordingIO()) {
+async function go(given: Record<string, string> = {}, io = new RecordingIO(), place: { runnerTemp?: string } = {}) {
   const raw: Record<string, string> = {
     path: 'out.json',
     'dfns-api-url': sandbox.url,
@@ -90,7 +90,7 @@ async function go(given: Record<string, string> = {}, io = new RecordingIO()) {
     'dfns-private-key': credential.privateKeyPem,
     ...given,
   };
-  const result = await run(parseInputs((name) => raw[name] ?? ''), env(), io);
+  const result = await run((name) => raw[name] ?? '', env(place), io);
   const userActions = sandbox.submissions.map((s) => s.userActionToken).filter(Boolean);
   expectNoSecrets({ output: io.text, receipt: result.receiptPath ? readFileSync(result.receiptPath, 'utf8') : '' }, [token, credential.privateKeyPem, ...userActions]);
   return { result, io };
@@ -172,11 +172,72 @@ describe('run() against the sandbox', () => {
     expect(io.lines).toContain('warning [Job summary not written]: could not write the job summary: summary file is read-only');
   });
 
-  it('warns when the receipt cannot be written, without failing', async () => {
+  it('creates the folders of receipt-path', async () => {
     const { result, io } = await go({ 'dry-run': 'true', 'receipt-path': 'no/such/dir/receipt.json' });
     expect(result.outcome).toBe('dry-run');
+    expect(result.receiptPath).toBe(join(workspace, 'no/such/dir/receipt.json'));
+    expect(io.outputs['receipt-path']).toBe(result.receiptPath);
+    expect(JSON.parse(readFileSync(result.receiptPath!, 'utf8'))).toMatchObject({ outcome: 'dry-run' });
+  });
+
+  it('fails before any call when receipt-path cannot be written, saying so', async () => {
+    writeFileSync(join(workspace, 'blocker'), 'a file where a folder is needed');
+    const before = sandbox.requests.length;
+    const { result, io } = await go({ 'receipt-path': 'blocker/receipt.json' });
+    expect(sandbox.requests.length).toBe(before);
+    expect(result).toMatchObject({ outcome: 'failed', status: 'failed', failure: { title: 'Receipt not written' } });
+    expect(result.failure?.message).toMatch(
+      new RegExp(`^cannot write the receipt to ${join(workspace, 'blocker/receipt.json')} \\("receipt-path"\\): EEXIST: file already exists, mkdir '.+blocker'\\. Nothing was submitted\\.$`),
+    );
     expect(result.receiptPath).toBeUndefined();
-    expect(io.lines.some((l) => l.startsWith('warning [Receipt not written]: could not write the receipt to '))).toBe(true);
+    expect(io.outputs['status']).toBe('failed');
+    expect(io.summary).toContain('### ❌ Output not submitted');
+  });
+
+  it('warns, without failing, when the receipt cannot be written at its default place', async () => {
+    writeFileSync(join(workspace, 'not-a-folder'), '');
+    const { result, io } = await go({ 'dry-run': 'true' }, new RecordingIO(), { runnerTemp: join(workspace, 'not-a-folder') });
+    expect(result.outcome).toBe('dry-run');
+    expect(result.failure).toBeUndefined();
+    expect(result.receiptPath).toBeUndefined();
+    expect(io.lines.some((l) => /^warning \[Receipt not written\]: could not write the receipt to .+: EEXIST: file already exists, mkdir '.+not-a-folder'\. The job summary holds the same facts$/.test(l))).toBe(true);
+  });
+
+  it('records every request and the attempts: two 503 answers to the challenge, then a success', async () => {
+    sandbox.injectFault('init', { kind: 'status', status: 503 }, 2);
+    const { result } = await go();
+    expect(result.outcome).toBe('submitted');
+    const receipt = JSON.parse(readFileSync(result.receiptPath!, 'utf8'));
+    expect(receipt.requests.map((r: { call: string; attempt: number; httpStatus: number }) => `${r.call} ${r.attempt} ${r.httpStatus}`)).toEqual([
+      'init 1 503',
+      'init 2 503',
+      'init 3 200',
+      'action 1 200',
+      'submit 1 200',
+    ]);
+    expect(receipt.answer).toMatchObject({ httpStatus: 200, attempts: 1 });
+    expect(receipt.warnings).toEqual([1, 2].map((n) => ({
+      title: 'Dfns call retried',
+      message: expect.stringMatching(new RegExp(`^Dfns init attempt ${n} of 4 failed: Dfns answered 503 while creating the user action challenge .+ Retrying in \\d+\\.\\d s\\.$`)),
+    })));
+  });
+
+  it('records the attempts of a submission retried after a 429, and of one that failed for good', async () => {
+    sandbox.injectFault('submit', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, 1);
+    const retried = JSON.parse(readFileSync((await go()).result.receiptPath!, 'utf8'));
+    expect(retried.answer).toMatchObject({ httpStatus: 200, attempts: 2 });
+    expect(retried.requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
+      'init 200',
+      'action 200',
+      'submit 429',
+      'init 200',
+      'action 200',
+      'submit 200',
+    ]);
+    sandbox.injectFault('submit', { kind: 'status', status: 503, headers: { 'retry-after': '0' } }, Infinity);
+    const failed = JSON.parse(readFileSync((await go()).result.receiptPath!, 'utf8'));
+    sandbox.clearFaults();
+    expect(failed).toMatchObject({ outcome: 'failed', answer: { call: 'submit', httpStatus: 503, attempts: 3 } });
   });
 
   it('refuses an operation the entries do not belong to, before any call, and sets no operation output', async () => {

@@ -113,7 +113,7 @@ describe('ChecksumMismatchError', () => {
   it('says both checksums and that nothing was submitted', () => {
     expect(new ChecksumMismatchError('o.json', 'a'.repeat(64), 'b'.repeat(64)).message).toBe(
       `o.json: SHA-256 checksum mismatch: expected ${'a'.repeat(64)} ("expected-checksum"), the file has ${'b'.repeat(64)}. ` +
-        'The file is not the one that was reviewed: nothing was submitted',
+        'The file is not the one that was reviewed',
     );
     expect(sha256Hex(Buffer.from('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });

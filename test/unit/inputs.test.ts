@@ -44,27 +44,28 @@ describe('parseInputs', () => {
       storeId: 'ks-1',
       operation: 'proof-of-control',
       apiUrl: new URL('https://api.uae.dfns.io'),
-      token: 'tok',
-      credentialId: 'cr-abc',
-      privateKey: '-----BEGIN PRIVATE KEY-----',
+      credentials: { token: 'tok', credentialId: 'cr-abc', privateKey: '-----BEGIN PRIVATE KEY-----' },
       expectedChecksum: 'ab'.repeat(32),
       dryRun: false,
       timeoutSeconds: 12.5,
       artifact: undefined,
       failOnPartial: false,
-      receiptPath: undefined,
-      receiptArtifactName: undefined,
     });
     const defaults = parseInputs(raw({ path: 'x.json', 'dry-run': 'true' }));
-    expect(defaults).toMatchObject({
+    expect(defaults).toEqual({
+      path: 'x.json',
       storeId: undefined,
       operation: undefined,
       apiUrl: new URL(DEFAULT_API_URL),
-      token: undefined,
+      credentials: {},
       expectedChecksum: undefined,
       dryRun: true,
       timeoutSeconds: 60,
+      artifact: undefined,
+      failOnPartial: false,
     });
+    // A dry run keeps the credentials it is given, to check them.
+    expect(parseInputs(raw({ path: 'x.json', 'dry-run': 'true', 'dfns-credential-id': 'cr-1' })).credentials).toEqual({ credentialId: 'cr-1' });
   });
 
   it('requires path', () => {
@@ -92,8 +93,22 @@ describe('parseInputs', () => {
     ],
     [
       { 'dfns-credential-id': 'cr 1 with spaces' },
-      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard (cr-…): printable characters without spaces, at most 256; got 16 characters',
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
+        '(cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got 16 characters not starting with "cr-" (not shown, in case it is a misplaced secret)',
     ],
+    [
+      { 'dfns-credential-id': 'my-service-account' },
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
+        '(cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got 18 characters not starting with "cr-" (not shown, in case it is a misplaced secret)',
+    ],
+    [
+      { 'dfns-credential-id': 'cr-ab_c' },
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
+        '(cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got 7 characters (not shown, in case it is a misplaced secret)',
+    ],
+    [{ 'receipt-retention-days': '0' }, 'input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "0"'],
+    [{ 'receipt-retention-days': '91' }, 'input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "91"'],
+    [{ 'receipt-retention-days': '1.5' }, 'input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "1.5"'],
     [{ 'dfns-api-url': 'api.dfns.io' }, 'input "dfns-api-url" is not a URL: "api.dfns.io" (expected e.g. https://api.dfns.io)'],
     [
       { 'dfns-api-url': 'http://api.dfns.io' },

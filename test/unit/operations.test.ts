@@ -87,14 +87,14 @@ describe('chooseOperation', () => {
     const mixed = { ...entriesOf('add-mac-user-output.json'), ...entriesOf('key-harvest-output.json') };
     expect(choose(undefined, parse('genesis-output.json', mixed)).refused).toBe(
       '[Operation not determined] the fleet output holds entries of several kinds (1 add-mac-user, 1 key-harvest), so the operation it is for ' +
-        'cannot be taken from it: set "operation" to the one it is for (genesis, clone, add-mac-user, add-provisioner, key-harvest). Nothing was submitted.',
+        'cannot be taken from it: set "operation" to the one it is for (genesis, clone, add-mac-user, add-provisioner, key-harvest)',
     );
   });
 
   it('refuses a file with no entries and no "operation", and takes one given', () => {
     expect(choose(undefined, parse('proof-of-control-output.json', {})).refused).toBe(
       '[Operation not determined] the keystore output has no entries, so the operation it is for cannot be taken from it: ' +
-        'set "operation" to the one it is for (onchain-sign, proof-of-control). Nothing was submitted.',
+        'set "operation" to the one it is for (onchain-sign, proof-of-control)',
     );
     expect(choose('add-provisioner', parse('genesis-output.json', {}))).toEqual({ choice: { operation: 'add-provisioner', from: 'input' }, warnings: [] });
   });
@@ -102,19 +102,19 @@ describe('chooseOperation', () => {
   it('refuses an "operation" of another document type, also for a file with no entries', () => {
     expect(choose('onchain-sign', parse('clone-output.json', {})).refused).toBe(
       '[Operation does not match the file] input "operation" is onchain-sign, which takes a keystore-output document, but the file is a fleet-output: ' +
-        'check that this is the file meant for this operation. Nothing was submitted.',
+        'check that this is the file meant for this operation',
     );
   });
 
   it('refuses an "operation" none of whose entries is in the file, suggesting the one that fits', () => {
     expect(choose('add-mac-user', parse('add-provisioner-output.json')).refused).toBe(
       '[Operation does not match the file] input "operation" is add-mac-user, which takes add-mac-user entries, but the fleet output holds none ' +
-        '(entries: 1 add-provisioner): set "operation" to add-provisioner, or leave it empty to take the operation from the file. Nothing was submitted.',
+        '(entries: 1 add-provisioner): set "operation" to add-provisioner, or leave it empty to take the operation from the file',
     );
     const mixed = { ...entriesOf('add-mac-user-output.json'), ...entriesOf('key-harvest-output.json') };
     expect(choose('clone', parse('genesis-output.json', mixed)).refused).toBe(
       '[Operation does not match the file] input "operation" is clone, which takes clone-registration entries, but the fleet output holds none ' +
-        '(entries: 1 add-mac-user, 1 key-harvest): check that this is the file meant for this operation. Nothing was submitted.',
+        '(entries: 1 add-mac-user, 1 key-harvest): check that this is the file meant for this operation',
     );
   });
 

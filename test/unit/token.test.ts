@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../src/base/logger.ts';
 import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
-import { PreflightError, preflight, readTokenClaims } from '../../src/dfns/token.ts';
-import { code, md } from '../../src/report/summary.ts';
+import { warnOnFleetFailure } from '../../src/schemas/documents.ts';
+import { checkToken, readTokenClaims, TokenExpiredError } from '../../src/dfns/token.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
 const output = validateKeystoreOutput(JSON.parse(fixtureText('onchain-sign-output.json')));
@@ -10,10 +10,10 @@ const jwt = (claims: unknown) =>
   ['{"alg":"none"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.c2ln';
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
-function warningsOf(token: string | undefined, out = output): string[] {
+function warningsOf(token: string, orgId = output.org_id): string[] {
   const warnings: string[] = [];
   const log: Logger = { ...silentLogger, warning: (m, title) => void warnings.push(`${title}: ${m}`) };
-  preflight(token, out, log, NOW);
+  checkToken(token, orgId, log, NOW);
   return warnings;
 }
 
@@ -29,11 +29,11 @@ describe('readTokenClaims', () => {
   });
 });
 
-describe('preflight', () => {
+describe('checkToken', () => {
   it('fails on an expired token, to the second', () => {
-    expect(() => preflight(jwt({ exp: NOW / 1000 }), output, silentLogger, NOW)).toThrow(PreflightError);
-    expect(() => preflight(jwt({ exp: NOW / 1000 }), output, silentLogger, NOW)).toThrow(
-      'the Dfns token expired on 2026-11-23T12:00:00.000Z: create a new token for the service account and update the "dfns-token" secret. Nothing was submitted.',
+    expect(() => checkToken(jwt({ exp: NOW / 1000 }), output.org_id, silentLogger, NOW)).toThrow(TokenExpiredError);
+    expect(() => checkToken(jwt({ exp: NOW / 1000 }), output.org_id, silentLogger, NOW)).toThrow(
+      'the Dfns token expired on 2026-11-23T12:00:00.000Z: create a new token for the service account and update the "dfns-token" secret',
     );
     expect(warningsOf(jwt({ exp: NOW / 1000 + 1 }))).toEqual([
       'Dfns token expires soon: the Dfns token expires on 2026-11-23T12:00:01.000Z (within a day): create a new one and update the "dfns-token" secret before then',
@@ -46,18 +46,29 @@ describe('preflight', () => {
     expect(warningsOf(jwt({ exp: NOW / 1000 + 86400 + 5 }))[0]).toMatch(/\(in 1 day\)/);
   });
 
-  it('warns about a token it cannot read, and checks nothing when there is none', () => {
+  it('warns about a token it cannot read', () => {
     expect(warningsOf('opaque')).toEqual([
       'Dfns token not checked: input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting',
     ]);
-    expect(warningsOf(undefined)).toEqual([]);
+  });
+
+  it('warns about a token of another organisation than the output, naming both', () => {
+    expect(warningsOf(jwt({ exp: NOW / 1000 + 30 * 86400, 'https://custom/app_metadata': { orgId: 'or-other' } }))).toEqual([
+      `Organisation mismatch: the Dfns token belongs to organisation or-other, but the output's org_id is ${output.org_id}: ` +
+        'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation',
+    ]);
   });
 });
 
-describe('Markdown escaping', () => {
-  it('neutralises HTML, table pipes, emphasis and line breaks', () => {
-    expect(md('<b>x</b> | *y* & `z`\nnext')).toBe('&lt;b&gt;x&lt;/b&gt; \\| \\*y\\* &amp; \\`z\\` next');
-    expect(md('a'.repeat(400)).length).toBe(301);
-    expect(code('ks|1`x\u202e')).toBe("`ks 1'x`");
+describe('warnOnFleetFailure', () => {
+  it('warns, with the counts, when the fleet reported failure, and only then', () => {
+    const warnings: string[] = [];
+    const log: Logger = { ...silentLogger, warning: (m, title) => void warnings.push(`${title}: ${m}`) };
+    warnOnFleetFailure(output, log);
+    expect(warnings).toEqual([]);
+    warnOnFleetFailure({ ...output, status: 'fail' }, log);
+    expect(warnings).toEqual([
+      'Fleet reported failure: the fleet reported failure: the output\'s status is "fail" (1 of 2 outputs failed). It is still submitted, because Dfns must learn of it.',
+    ]);
   });
 });

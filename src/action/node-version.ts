@@ -1,0 +1,27 @@
+/**
+ * The first module the entry point loads: on a Node older than the one the action is built for,
+ * it stops with one clear line instead of a failure deep inside a dependency (undici 8, say,
+ * fails on Node 20 with "Cannot read properties of undefined (reading 'bind')").
+ *
+ * It uses nothing but `process`, so that it runs before any other module of the bundle.
+ */
+
+/** The Node major version of `runs.using: node24`. */
+export const REQUIRED_NODE_MAJOR = 24;
+
+/** The `::error` line for a Node `version` too old, or undefined when it is recent enough. */
+export function nodeVersionError(version: string): string | undefined {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0);
+  if (major >= REQUIRED_NODE_MAJOR) return undefined;
+  return (
+    `::error title=Node ${REQUIRED_NODE_MAJOR} required::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
+    `(action.yml says runs.using: node${REQUIRED_NODE_MAJOR}); it was started with Node ${version}. ` +
+    `Run it with "uses:" on a runner that provides node${REQUIRED_NODE_MAJOR}, not with node directly. Nothing was submitted.`
+  );
+}
+
+const error = nodeVersionError(process.version);
+if (error !== undefined) {
+  process.stdout.write(`${error}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,143 @@
+/**
+ * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
+ * (documented field by field in the README). It holds what the run learnt, `null` for what it
+ * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
+ * else, so that a run whose inputs are wrong still leaves one.
+ */
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ActionError, messageOf } from '../base/errors.ts';
+import type { RequestRecord } from '../dfns/http.ts';
+import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../schemas/documents.ts';
+import type { Outcome, StepStatus } from './outcome.ts';
+
+export const RECEIPT_VERSION = 2;
+/** `receipt-retention-days`, as actions/upload-artifact's `retention-days`: 1 to 90. */
+export const MAX_RETENTION_DAYS = 90;
+
+export interface GitHubFacts {
+  serverUrl: string;
+  repository: string;
+  workflow: string;
+  job: string;
+  runId: number;
+  runAttempt: number;
+  event: string;
+  actor: string;
+  sha: string;
+  ref: string;
+}
+
+export interface Receipt {
+  receiptVersion: typeof RECEIPT_VERSION;
+  action: { name: string; version: string };
+  startedAt: string;
+  finishedAt: string;
+  outcome: Outcome;
+  status: StepStatus;
+  /** Why the step failed, when it did. */
+  message: string | null;
+  github: GitHubFacts & { runUrl: string };
+  /** Whether this was a dry run; null when the inputs could not be read. */
+  dryRun: boolean | null;
+  /** The checksum the workflow pinned (`expected-checksum`), and whether the file had it. */
+  pin: { expectedChecksum: string | null; matched: boolean | null };
+  artifact: { name: string; id: number; digest: string | null; repository: string; runId: number } | null;
+  file: { name: string; path: string; size: number; sha256: string; shape: 'json' | 'archive'; entry: string | null } | null;
+  output: {
+    type: DocumentType;
+    org_id: string;
+    fleet_id: string;
+    keystore_id: string;
+    group_id: string;
+    status: OfflineSignerOutput['status'];
+    counts: OutputCounts;
+  } | null;
+  /** Where the output goes and as whom; null when the inputs could not be read, each field null until known. */
+  request: {
+    apiUrl: string;
+    credentialId: string | null;
+    endpoint: string | null;
+    operation: string | null;
+    /** Where the operation came from: the file's entries, or the `operation` input. */
+    operationFrom: 'file' | 'input' | null;
+    storeId: string | null;
+  } | null;
+  answer: {
+    call: 'init' | 'action' | 'submit' | null;
+    httpStatus: number | null;
+    dfnsStatus: string | null;
+    /** The message of Dfns's answer to a fleet operation's submission. */
+    dfnsMessage: string | null;
+    errorMessage: string | null;
+    errorId: string | null;
+    /** Challenge-sign-submit sequences started. */
+    attempts: number | null;
+  } | null;
+  /** Every request made to Dfns, in order. */
+  requests: RequestRecord[];
+  /** Every warning the run printed, in order. */
+  warnings: Array<{ title: string; message: string }>;
+}
+
+export function runUrl(github: GitHubFacts): string {
+  const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;
+  return github.runAttempt > 1 ? `${base}/attempts/${github.runAttempt}` : base;
+}
+
+/** Where the receipt goes, and whether it is also kept as an artifact. */
+export interface ReceiptTarget {
+  path: string;
+  /** Given by `receipt-path`: a receipt that cannot be written there fails the step. */
+  explicit: boolean;
+  artifactName: string | undefined;
+  /** Days the receipt artifact is kept; undefined: the repository's default. */
+  retentionDays: number | undefined;
+}
+
+/** The receipt cannot be written where `receipt-path` says. */
+export class ReceiptError extends ActionError {
+  override name = 'ReceiptError';
+  readonly title = 'Receipt not written';
+}
+
+/**
+ * The receipt's target from the raw inputs; it never throws, so that a run whose inputs are wrong
+ * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
+ * fail the run (its receipt is then kept for the repository's default time).
+ */
+export function receiptTarget(
+  raw: { path: string; artifactName: string; retentionDays: string },
+  place: { workspace: string; runnerTemp: string; runId: number; runAttempt: number },
+): ReceiptTarget {
+  const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
+  return {
+    path: raw.path
+      ? resolve(place.workspace, raw.path)
+      : join(place.runnerTemp, `dfns-keystore-output-receipt-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
+    explicit: raw.path !== '',
+    artifactName: raw.artifactName || undefined,
+    retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
+  };
+}
+
+/**
+ * Makes sure the receipt can be written before anything is sent: creates its folders and checks
+ * that they (and the file, if it exists) are writable. Throws ReceiptError.
+ */
+export function prepareReceiptTarget(target: ReceiptTarget): void {
+  try {
+    mkdirSync(dirname(target.path), { recursive: true });
+    if (statSync(target.path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory');
+    accessSync(dirname(target.path), constants.W_OK);
+    if (statSync(target.path, { throwIfNoEntry: false })) accessSync(target.path, constants.W_OK);
+  } catch (error) {
+    throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Writes the receipt, its folders created. Throws what the file system throws. */
+export function writeReceipt(path: string, receipt: Receipt): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(receipt, null, 2)}\n`);
+}

@@ -1,0 +1,58 @@
+/**
+ * The trail a run leaves, whatever ended it: the receipt at its target (and as an artifact when
+ * asked), the `receipt-path` output, and the job summary. A receipt that cannot be written where
+ * `receipt-path` said fails the step; at the default place it is a warning.
+ */
+import { messageOf } from '../base/errors.ts';
+import type { Logger } from '../base/logger.ts';
+import type { FailedOutput } from '../schemas/documents.ts';
+import { SUCCESSFUL_OUTCOMES, type Failure } from './outcome.ts';
+import { writeReceipt, type Receipt, type ReceiptTarget } from './receipt.ts';
+import { buildSummary } from './summary.ts';
+
+export interface TrailIO extends Logger {
+  setOutput(name: string, value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+}
+
+export interface Trail {
+  /** Where the receipt was written. */
+  receiptPath?: string;
+  /** Set when the receipt could not be written where `receipt-path` said. */
+  failure?: Failure;
+}
+
+export async function leaveTrail(receipt: Receipt, failed: readonly FailedOutput[], target: ReceiptTarget, io: TrailIO): Promise<Trail> {
+  const trail: Trail = {};
+  try {
+    writeReceipt(target.path, receipt);
+    trail.receiptPath = target.path;
+    io.setOutput('receipt-path', target.path);
+    io.info(`Receipt written to ${target.path}`);
+  } catch (error) {
+    const reason = `could not write the receipt to ${target.path}: ${messageOf(error)}`;
+    if (!target.explicit) {
+      io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
+    } else {
+      const submitted = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
+      trail.failure = {
+        outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
+        title: 'Receipt not written',
+        message: submitted
+          ? `${reason}. The output WAS submitted (status ${receipt.status}): do not re-run this workflow to get a receipt; ` +
+            'the job summary holds the same facts'
+          : `${reason} ("receipt-path")`,
+      };
+    }
+  }
+  if (trail.receiptPath && target.artifactName) {
+    const { uploadReceipt } = await import('../github/receipt-upload.ts');
+    await uploadReceipt(target.artifactName, trail.receiptPath, target.retentionDays, io);
+  }
+  try {
+    await io.writeSummary(buildSummary(receipt, failed));
+  } catch (error) {
+    io.warning(`could not write the job summary: ${messageOf(error)}`, 'Job summary not written');
+  }
+  return trail;
+}
