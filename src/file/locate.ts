@@ -6,6 +6,7 @@ import { globSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { safeText } from '../base/safe-text.ts';
 import { ActionError } from '../base/errors.ts';
+import { listNames } from '../base/lists.ts';
 
 /** How many matches an error lists before "and N more". */
 export const MAX_LISTED_MATCHES = 20;
@@ -57,14 +58,9 @@ export function locateFile(pattern: string, baseDir: string, what = 'the workspa
   }
   throw new LocateError(
     `the glob "${safeText(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
-      `Matches: ${listNames(matches.map((m) => display(m, baseDir)))}`,
+      `Matches: ${listNames(matches.map((m) => display(m, baseDir)), MAX_LISTED_MATCHES)}`,
     'Glob matches several files',
   );
-}
-
-export function listNames(names: readonly string[], max = MAX_LISTED_MATCHES): string {
-  const shown = names.slice(0, max).map((n) => `"${safeText(n)}"`);
-  return shown.join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
 }
 
 function display(path: string, baseDir: string): string {

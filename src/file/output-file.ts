@@ -16,6 +16,7 @@ import { safeText } from '../base/safe-text.ts';
 import { mib } from '../base/units.ts';
 import { isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
 import { ActionError, messageOf } from '../base/errors.ts';
+import { listFirst } from '../base/lists.ts';
 
 /** The largest output file accepted. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -153,10 +154,7 @@ function isJsonCandidate(entry: ZipEntry): boolean {
 }
 
 function listEntries(entries: readonly ZipEntry[]): string {
-  const shown = entries
-    .slice(0, MAX_LISTED_ENTRIES)
-    .map((e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
-  return shown.join(', ') + (entries.length > MAX_LISTED_ENTRIES ? ` and ${entries.length - MAX_LISTED_ENTRIES} more` : '');
+  return listFirst(entries, MAX_LISTED_ENTRIES, (e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
 }
 
 /** Prefixes an error's message with where it happened, keeping it as the cause. */

@@ -6,8 +6,8 @@ import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseOutputFile, pickOutput, readFileOnce, type OutputFile } from '../file/output-file.ts';
 import type { LocatedFile } from '../file/locate.ts';
-import { safeText } from '../base/safe-text.ts';
 import { isZip } from '../file/zip.ts';
+import { listNames } from '../base/lists.ts';
 
 /** An artifact with more files than this is not an output's. */
 export const MAX_ARTIFACT_FILES = 1000;
@@ -16,9 +16,7 @@ const LISTED_FILES = 20;
 export function findOutputIn(dir: string, artifactLabel: string): { located: LocatedFile; file: OutputFile } {
   const files = listFiles(dir);
   const candidates = files.filter((rel) => rel.toLowerCase().endsWith('.json') || startsWithZipMagic(join(dir, rel)));
-  const list = (names: readonly string[]): string =>
-    names.slice(0, LISTED_FILES).map((n) => `"${safeText(n)}"`).join(', ') +
-    (names.length > LISTED_FILES ? ` and ${names.length - LISTED_FILES} more` : '');
+  const list = (names: readonly string[]): string => listNames(names, LISTED_FILES);
   const { candidate, result } = pickOutput(
     candidates,
     (rel) => parseOutputFile(readFileOnce(join(dir, rel), rel), rel),

@@ -12,6 +12,7 @@ import * as z from '../schemas/zod.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import { ActionError, messageOf } from '../base/errors.ts';
+import { listNames } from '../base/lists.ts';
 
 export interface ArtifactInputs {
   artifactName: string;
@@ -150,12 +151,11 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
   const artifact = named[0];
   if (!artifact) {
     const names = [...new Set(listed.artifacts.map((a) => a.name))];
-    const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${safeText(n)}"`).join(', ');
     throw new ArtifactError(
       `no artifact named "${safeText(inputs.artifactName)}" in ${where}; ` +
         (names.length === 0
           ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
-          : `the run has: ${shown}${names.length > MAX_LISTED_ARTIFACTS ? ` and ${names.length - MAX_LISTED_ARTIFACTS} more` : ''}. `) +
+          : `the run has: ${listNames(names, MAX_LISTED_ARTIFACTS)}. `) +
         permissionHint(source),
     );
   }

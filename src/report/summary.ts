@@ -7,6 +7,7 @@ import { describeCounts, type FailedOutput } from '../schemas/documents.ts';
 import { code, factTable, md } from './markdown.ts';
 import type { Outcome } from './outcome.ts';
 import type { Receipt } from './receipt.ts';
+import { listFirst } from '../base/lists.ts';
 
 /** Failed outputs listed in the job summary before "and N more". */
 export const MAX_SUMMARY_FAILED_OUTPUTS = 20;
@@ -111,9 +112,5 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
 
 /** "init 503, init 200, action 200, submit 200", the first few then a count. */
 function describeRequests(requests: Receipt['requests']): string {
-  const shown = requests
-    .slice(0, MAX_SUMMARY_REQUESTS)
-    .map((r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
-  const more = requests.length - shown.length;
-  return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+  return listFirst(requests, MAX_SUMMARY_REQUESTS, (r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
 }

@@ -8,7 +8,7 @@
  * object stays open to extra fields (`looseObject`).
  */
 import * as z from './zod.ts';
-import { describeIssues, isPlainObject, protoKeyIssues, SchemaError, type Issue } from './violations.ts';
+import { checkDocument, isPlainObject, protoKeyIssues, type Issue } from './violations.ts';
 
 const text = () => z.string();
 const number = () => z.number();
@@ -108,15 +108,9 @@ const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas()
 export type FleetOutput = z.infer<ReturnType<typeof buildSchemas>['FleetOutput']>;
 export type FleetEntry = z.infer<ReturnType<typeof buildSchemas>['FleetEntry']>;
 
-/**
- * Checks a parsed document against the schema, reporting every violation with its path.
- * Returns the document itself (see validateKeystoreOutput).
- */
+/** Checks a parsed document against the schema, reporting every violation with its path. */
 export function validateFleetOutput(value: unknown): FleetOutput {
-  const result = schemas().FleetOutput.safeParse(value, { reportInput: true });
-  const issues = [...(result.success ? [] : result.error.issues), ...protoIssues(value)];
-  if (issues.length === 0) return value as FleetOutput;
-  throw new SchemaError('fleet output', describeIssues(issues, {}, value));
+  return checkDocument(value, schemas().FleetOutput, protoIssues, 'fleet output');
 }
 
 /** The `__proto__` keys of the schema's two records: `outputs` and a genesis entry's `provisioners`. */

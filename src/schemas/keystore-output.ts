@@ -8,7 +8,7 @@
  */
 import * as z from './zod.ts';
 import { formatJsonPath } from '../base/safe-text.ts';
-import { describeIssues, describeValue, isPlainObject, protoKeyIssues, SchemaError, type Issue, type Wording } from './violations.ts';
+import { checkDocument, describeValue, isPlainObject, protoKeyIssues, type Issue, type Wording } from './violations.ts';
 
 const HEX = /^[a-f0-9]+$/;
 const HEX_64 = /^[a-f0-9]{64}$/;
@@ -72,16 +72,9 @@ const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas()
 export type KeystoreOutput = z.infer<ReturnType<typeof buildSchemas>['KeystoreOutput']>;
 export type KeystoreEntry = z.infer<ReturnType<typeof buildSchemas>['KeystoreEntry']>;
 
-/**
- * Checks a parsed document against the schema, reporting every violation with its path.
- * Returns the document itself: the schema transforms nothing, and zod's copy would lack any
- * `__proto__` key.
- */
+/** Checks a parsed document against the schema, reporting every violation with its path. */
 export function validateKeystoreOutput(value: unknown): KeystoreOutput {
-  const result = schemas().KeystoreOutput.safeParse(value, { reportInput: true });
-  const issues = [...(result.success ? [] : result.error.issues), ...protoIssues(value)];
-  if (issues.length === 0) return value as KeystoreOutput;
-  throw new SchemaError('keystore output', describeIssues(issues, WORDING, value));
+  return checkDocument(value, schemas().KeystoreOutput, protoIssues, 'keystore output', WORDING);
 }
 
 /** The `__proto__` keys of the schema's two records: `outputs` and an onchain-sign entry's `result.success`. */

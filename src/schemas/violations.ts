@@ -4,6 +4,7 @@
  */
 import type * as z from './zod.ts';
 import { formatJsonPath, safeText } from '../base/safe-text.ts';
+import { listNames } from '../base/lists.ts';
 
 /** At most this many violations are listed in one error. */
 export const MAX_REPORTED_VIOLATIONS = 50;
@@ -69,6 +70,24 @@ function requiredBy(issue: Issue, path: Path, document: unknown): string {
 }
 
 /**
+ * Checks a parsed document against `schema`, plus the issues `extra` finds that zod cannot see,
+ * and reports every violation with its path. Returns the document itself: the schemas transform
+ * nothing, and zod's copy would lack any `__proto__` key.
+ */
+export function checkDocument<T>(
+  value: unknown,
+  schema: z.ZodMiniType<T>,
+  extra: (value: unknown) => Issue[],
+  document: string,
+  wording: Wording = {},
+): T {
+  const result = schema.safeParse(value, { reportInput: true });
+  const issues = [...(result.success ? [] : result.error.issues), ...extra(value)];
+  if (issues.length === 0) return value as T;
+  throw new SchemaError(document, describeIssues(issues, wording, value));
+}
+
+/**
  * zod skips a `__proto__` key of a record (assigning it to its output would set the prototype),
  * so the value under it would go unchecked, where JSON Schema's `additionalProperties` checks it
  * like any other key. JSON.parse makes it an ordinary own property: this checks it with
@@ -92,10 +111,7 @@ function issueText(issue: Issue, wording: Wording): string {
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
     case 'unrecognized_keys':
-      return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
-        .slice(0, MAX_LISTED_KEYS)
-        .map((k) => `"${safeText(k, 60)}"`)
-        .join(', ')}${issue.keys.length > MAX_LISTED_KEYS ? ` and ${issue.keys.length - MAX_LISTED_KEYS} more` : ''}${
+      return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${listNames(issue.keys, MAX_LISTED_KEYS, 60)}${
         wording.unexpectedKeys ? `: ${wording.unexpectedKeys}` : ''
       }`;
     case 'invalid_union': {
