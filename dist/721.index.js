@@ -16,6 +16,7 @@ export const modules = {
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15870);
 /* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(34758);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(70680);
 /**
  * Takes the output file from a workflow artifact: of the current run (through the Actions
  * results service), or of another run (through the REST API with a token), by default the run
@@ -24,6 +25,7 @@ export const modules = {
  *
  * `@actions/artifact` is imported only here, and only when an artifact is used.
  */
+
 
 
 
@@ -118,11 +120,10 @@ async function fetchArtifact(inputs, context, log) {
     const artifact = named[0];
     if (!artifact) {
         const names = [...new Set(listed.artifacts.map((a) => a.name))];
-        const shown = names.slice(0, MAX_LISTED_ARTIFACTS).map((n) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(n)}"`).join(', ');
         throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
             (names.length === 0
                 ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
-                : `the run has: ${shown}${names.length > MAX_LISTED_ARTIFACTS ? ` and ${names.length - MAX_LISTED_ARTIFACTS} more` : ''}. `) +
+                : `the run has: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_5__/* .listNames */ .Z)(names, MAX_LISTED_ARTIFACTS)}. `) +
             permissionHint(source));
     }
     if (named.length > 1) {

@@ -14,8 +14,8 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _file_output_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59749);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15870);
 /* harmony import */ var _file_zip_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(43641);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(70680);
 /**
  * Finds the output among a downloaded artifact's files when `path` is not given: the single
  * `.json` output (keystore-output or fleet-output), or the single zip archive holding one.
@@ -31,8 +31,7 @@ const LISTED_FILES = 20;
 function findOutputIn(dir, artifactLabel) {
     const files = listFiles(dir);
     const candidates = files.filter((rel) => rel.toLowerCase().endsWith('.json') || startsWithZipMagic((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel)));
-    const list = (names) => names.slice(0, LISTED_FILES).map((n) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(n)}"`).join(', ') +
-        (names.length > LISTED_FILES ? ` and ${names.length - LISTED_FILES} more` : '');
+    const list = (names) => (0,_base_lists_js__WEBPACK_IMPORTED_MODULE_4__/* .listNames */ .Z)(names, LISTED_FILES);
     const { candidate, result } = (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickOutput */ .Lx)(candidates, (rel) => (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutputFile */ .X2)((0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel), rel), {
         several: (found) => `${artifactLabel} holds ${found.length} outputs (${list(found)}); pass "path" to choose one`,
         none: (tried) => `${artifactLabel} holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one${tried > 1 ? ', that is valid' : ''}). ` +

@@ -28398,6 +28398,29 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 70680:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ listNames),
+/* harmony export */   r: () => (/* binding */ listFirst)
+/* harmony export */ });
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15870);
+/** Lists in messages: the first few items, then how many more. */
+
+/** `"a", "b", "c" and 4 more`: the first `max` items, each written by `show`, then a count of the rest. */
+function listFirst(items, max, show) {
+    const shown = items.slice(0, max).map(show).join(', ');
+    return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+/** `"a", "b" and 4 more`, each name quoted and made safe for a log line. */
+function listNames(names, max, maxChars) {
+    return listFirst(names, max, (name) => `"${(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(name, maxChars)}"`);
+}
+
+
+/***/ }),
+
 /***/ 15870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28524,135 +28547,6 @@ function size(bytes) {
 
 /***/ }),
 
-/***/ 39951:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ek: () => (/* binding */ privateKeySecretForms),
-/* harmony export */   loadServiceAccountKey: () => (/* binding */ loadServiceAccountKey)
-/* harmony export */ });
-/* unused harmony exports MIN_RSA_BITS, ACCEPTED_KEY_FORMS, CredentialError, normalizePem */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(34758);
-/**
- * The service account's private key: accepted in the forms secrets hold it, checked to be a
- * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
- */
-
-
-const MIN_RSA_BITS = 2048;
-const ACCEPTED_KEY_FORMS = 'an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) private key in PEM ' +
-    '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
-    'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
-class CredentialError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
-    name = 'CredentialError';
-    title = 'Invalid input';
-}
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
-/**
- * Turns the secret as the workflow gave it into PEM text: as is, with literal `\n`
- * sequences, wrapped in quotes, or base64 of the PEM.
- */
-function normalizePem(raw) {
-    let text = raw.trim().replace(/^(['"])([\s\S]*)\1$/, '$2');
-    text = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
-    if (!text.includes('-----BEGIN') && /^[A-Za-z0-9+/=\s]+$/.test(text)) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (decoded.includes('-----BEGIN'))
-            text = decoded.replace(/\r\n?/g, '\n');
-    }
-    const block = PEM_BLOCK.exec(text);
-    if (!block)
-        return undefined;
-    // Re-wrap the body so PEM that lost its line breaks (e.g. spaces instead) still parses.
-    const body = (block[2] ?? '').replace(/\s+/g, '');
-    const lines = body.match(/.{1,64}/g) ?? [];
-    return `-----BEGIN ${block[1]}-----\n${lines.join('\n')}\n-----END ${block[1]}-----\n`;
-}
-/**
- * Every form of the secret that could appear in a log: the raw value and each of its lines,
- * the normalized PEM's body lines, the body joined, and the escaped and base64 forms.
- * Header and footer lines are not secret and are left out (masking them would hide help text).
- */
-function privateKeySecretForms(raw) {
-    const forms = new Set();
-    const add = (s) => {
-        const t = s.trim();
-        if (t.length >= 8 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(t))
-            forms.add(t);
-    };
-    add(raw);
-    raw.split(/\r?\n|\\n/).forEach(add);
-    const pem = normalizePem(raw);
-    if (pem) {
-        const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
-        bodyLines.forEach(add);
-        add(bodyLines.join(''));
-        add(pem.replace(/\n/g, '\\n'));
-        add(Buffer.from(pem).toString('base64'));
-    }
-    return [...forms];
-}
-function loadServiceAccountKey(raw) {
-    const pem = normalizePem(raw);
-    if (!pem) {
-        throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
-    if (label.includes('ENCRYPTED')) {
-        throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
-            `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
-        throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
-            `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    let key;
-    try {
-        key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({ key: pem, format: 'pem' });
-    }
-    catch {
-        // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
-        throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    return describeAndWrap(key);
-}
-function describeAndWrap(key) {
-    const type = key.asymmetricKeyType;
-    const details = key.asymmetricKeyDetails ?? {};
-    if (type === 'ed25519') {
-        return { kind: 'ed25519', description: 'Ed25519', sign: (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)(null, data, key) };
-    }
-    if (type === 'ec') {
-        const curve = details.namedCurve;
-        const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
-        if (!kind) {
-            throw new CredentialError(`input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
-        }
-        return {
-            kind,
-            description: kind === 'p256' ? 'ECDSA P-256' : 'ECDSA secp256k1',
-            sign: (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)('sha256', data, { key, dsaEncoding: 'der' }),
-        };
-    }
-    if (type === 'rsa') {
-        const bits = details.modulusLength ?? 0;
-        if (bits < MIN_RSA_BITS) {
-            throw new CredentialError(`input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`);
-        }
-        return {
-            kind: 'rsa',
-            description: `RSA ${bits}-bit`,
-            sign: (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.sign)('sha256', data, { key, padding: node_crypto__WEBPACK_IMPORTED_MODULE_0__.constants.RSA_PKCS1_PADDING }),
-        };
-    }
-    throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
-}
-
-
-/***/ }),
-
 /***/ 31142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28660,6 +28554,7 @@ function describeAndWrap(key) {
 /* harmony export */   OT: () => (/* binding */ DfnsDeadlineError),
 /* harmony export */   OV: () => (/* binding */ DfnsApiError),
 /* harmony export */   QH: () => (/* binding */ DfnsNetworkError),
+/* harmony export */   Xb: () => (/* binding */ isChange),
 /* harmony export */   cE: () => (/* binding */ DfnsProtocolError),
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
@@ -28678,10 +28573,15 @@ function describeAndWrap(key) {
 
 
 
+/** Whether a call changes something at Dfns: it is retried only when it provably was not processed. */
+function isChange(call) {
+    return call === 'submit' || call === 'create';
+}
 const CALL_LABELS = {
     init: 'creating the user action challenge (POST /auth/action/init)',
     action: 'signing the user action (POST /auth/action)',
     submit: 'submitting the output',
+    create: 'creating the input archive',
 };
 /** How much of an unexpected answer is quoted in a message. */
 const MAX_QUOTED_BODY = 300;
@@ -28693,8 +28593,8 @@ const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObjec
     })),
     message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
 });
-/** Answers to the submission that do not tell whether Dfns processed it. */
-const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
+/** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
+const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 /** Dfns answered with an error status. */
 class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsApiError';
@@ -28721,7 +28621,7 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
         this.retryAfterMs = args.retryAfterMs;
     }
     get outcome() {
-        if (this.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(this.status))
+        if (isChange(this.call) && AMBIGUOUS_CHANGE_STATUSES.has(this.status))
             return 'unknown';
         // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
         if (this.status === 429 || this.status >= 500)
@@ -28730,7 +28630,7 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
     }
     /** Refused before the submission (the challenge or the signature), the output was never sent. */
     get nothingSubmitted() {
-        return this.call !== 'submit' || this.outcome === 'failed';
+        return !isChange(this.call) || this.outcome === 'failed';
     }
 }
 /** Dfns answered, but not in the documented shape. */
@@ -28739,14 +28639,16 @@ class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .
     title = 'Unexpected answer from Dfns';
     call;
     status;
-    constructor(call, status, problem, bodyText) {
-        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ${quoteBody(bodyText)}`);
+    /** `answered`: the body as text, quoted here; or `{ described }`, a description of a binary body. */
+    constructor(call, status, problem, answered) {
+        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ` +
+            (typeof answered === 'string' ? quoteBody(answered) : answered.described));
         this.call = call;
         this.status = status;
     }
     /** An unreadable answer to the submission does not tell whether Dfns took it. */
     get outcome() {
-        return this.call === 'submit' ? 'unknown' : 'failed';
+        return isChange(this.call) ? 'unknown' : 'failed';
     }
 }
 /** The network failed; `sent` says whether the request may have reached Dfns. */
@@ -28764,7 +28666,7 @@ class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .A
         this.final = options?.final ?? false;
     }
     get outcome() {
-        return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+        return isChange(this.call) && this.sent ? 'unknown' : 'failed';
     }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */
@@ -28780,7 +28682,7 @@ class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .
         this.sent = sent;
     }
     get outcome() {
-        return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+        return isChange(this.call) && this.sent ? 'unknown' : 'failed';
     }
 }
 function quoteBody(bodyText) {
@@ -28819,13 +28721,13 @@ function hintFor({ call, status, operation, storeId, sizes }) {
         case 402:
             return "This feature is not in the Dfns organisation's plan";
         case 403:
-            return call === 'submit'
+            return isChange(call)
                 ? `The service account needs the permission ${(0,_schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__/* .describePermission */ .D)(operation)} on the key store (operation "${operation}"), ` +
                     'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
-            return call === 'submit'
-                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
+            return isChange(call)
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
             return (`The request was too large for Dfns (or a gateway in front of it)` +
@@ -28834,9 +28736,11 @@ function hintFor({ call, status, operation, storeId, sizes }) {
                     : '') +
                 '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output');
         case 409:
-            return 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+            return call === 'create'
+                ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
+                : 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
         case 429:
-            return 'Dfns rate-limited the service account (each submission costs three requests): re-run later';
+            return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : 'submission'} costs three requests): re-run later`;
         default:
             return undefined;
     }
@@ -30893,6 +30797,8 @@ var documents = __nccwpck_require__(85125);
 var units = __nccwpck_require__(19182);
 // EXTERNAL MODULE: ./src/file/zip.ts
 var zip = __nccwpck_require__(43641);
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __nccwpck_require__(70680);
 ;// CONCATENATED MODULE: ./src/file/output-file.ts
 /**
  * Reads the output file once and turns its bytes into a validated offline signer output (a
@@ -30903,6 +30809,7 @@ var zip = __nccwpck_require__(43641);
  * the bytes hashed and uploaded, and `jsonText` is the output's own text, which the submission
  * embeds as it is (nothing is re-serialized, no field is dropped).
  */
+
 
 
 
@@ -31024,10 +30931,7 @@ function isJsonCandidate(entry) {
     return !entry.name.startsWith('__MACOSX/') && !(0,external_node_path_.basename)(entry.name).startsWith('._');
 }
 function listEntries(entries) {
-    const shown = entries
-        .slice(0, MAX_LISTED_ENTRIES)
-        .map((e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
-    return shown.join(', ') + (entries.length > MAX_LISTED_ENTRIES ? ` and ${entries.length - MAX_LISTED_ENTRIES} more` : '');
+    return (0,lists/* listFirst */.r)(entries, MAX_LISTED_ENTRIES, (e) => `"${e.displayName}"${e.isDirectory ? '' : ` (${e.uncompressedSize} bytes)`}`);
 }
 /** Prefixes an error's message with where it happened, keeping it as the cause. */
 function withContext(where, fn) {
@@ -31504,16 +31408,9 @@ function buildSchemas() {
 /** The schemas are built on first use: a run validates one document type and builds only its schema. */
 let built;
 const schemas = () => (built ??= buildSchemas());
-/**
- * Checks a parsed document against the schema, reporting every violation with its path.
- * Returns the document itself (see validateKeystoreOutput).
- */
+/** Checks a parsed document against the schema, reporting every violation with its path. */
 function validateFleetOutput(value) {
-    const result = schemas().FleetOutput.safeParse(value, { reportInput: true });
-    const issues = [...(result.success ? [] : result.error.issues), ...protoIssues(value)];
-    if (issues.length === 0)
-        return value;
-    throw new violations/* SchemaError */.Ar('fleet output', (0,violations/* describeIssues */.wF)(issues, {}, value));
+    return (0,violations/* checkDocument */.sw)(value, schemas().FleetOutput, protoIssues, 'fleet output');
 }
 /** The `__proto__` keys of the schema's two records: `outputs` and a genesis entry's `provisioners`. */
 function protoIssues(value) {
@@ -31591,17 +31488,9 @@ function keystore_output_buildSchemas() {
 /** The schemas are built on first use: a run validates one document type and builds only its schema. */
 let keystore_output_built;
 const keystore_output_schemas = () => (keystore_output_built ??= keystore_output_buildSchemas());
-/**
- * Checks a parsed document against the schema, reporting every violation with its path.
- * Returns the document itself: the schema transforms nothing, and zod's copy would lack any
- * `__proto__` key.
- */
+/** Checks a parsed document against the schema, reporting every violation with its path. */
 function validateKeystoreOutput(value) {
-    const result = keystore_output_schemas().KeystoreOutput.safeParse(value, { reportInput: true });
-    const issues = [...(result.success ? [] : result.error.issues), ...keystore_output_protoIssues(value)];
-    if (issues.length === 0)
-        return value;
-    throw new violations/* SchemaError */.Ar('keystore output', (0,violations/* describeIssues */.wF)(issues, WORDING, value));
+    return (0,violations/* checkDocument */.sw)(value, keystore_output_schemas().KeystoreOutput, keystore_output_protoIssues, 'keystore output', WORDING);
 }
 /** The `__proto__` keys of the schema's two records: `outputs` and an onchain-sign entry's `result.success`. */
 function keystore_output_protoIssues(value) {
@@ -31722,6 +31611,7 @@ function failedOutputs(output) {
 /* harmony export */   wy: () => (/* binding */ submissionPath),
 /* harmony export */   xb: () => (/* binding */ OPERATIONS)
 /* harmony export */ });
+/* unused harmony export inputPath */
 /* harmony import */ var _zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
 /**
  * The seven offline signer operations: everything that differs between them, in one table.
@@ -31809,6 +31699,10 @@ function describePermission(operation) {
 function submissionPath(storeId, operation) {
     return `/key-stores/${encodeURIComponent(storeId)}/${operation}/output`;
 }
+/** The URL path that creates the operation's input archive. */
+function inputPath(storeId, operation) {
+    return `/key-stores/${encodeURIComponent(storeId)}/${operation}/input`;
+}
 
 
 /***/ }),
@@ -31820,11 +31714,14 @@ function submissionPath(storeId, operation) {
 /* harmony export */   Ar: () => (/* binding */ SchemaError),
 /* harmony export */   Qd: () => (/* binding */ isPlainObject),
 /* harmony export */   bp: () => (/* binding */ describeValue),
+/* harmony export */   sw: () => (/* binding */ checkDocument),
 /* harmony export */   wF: () => (/* binding */ describeIssues),
 /* harmony export */   yu: () => (/* binding */ protoKeyIssues)
 /* harmony export */ });
 /* unused harmony exports MAX_REPORTED_VIOLATIONS, MAX_LISTED_KEYS, listKeys, plural */
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70680);
+
 
 /** At most this many violations are listed in one error. */
 const MAX_REPORTED_VIOLATIONS = 50;
@@ -31870,6 +31767,18 @@ function requiredBy(issue, path, document) {
     return typeof type === 'string' && path.at(-1) !== 'type' ? ` (an entry of type ${describeValue(type)} requires it)` : '';
 }
 /**
+ * Checks a parsed document against `schema`, plus the issues `extra` finds that zod cannot see,
+ * and reports every violation with its path. Returns the document itself: the schemas transform
+ * nothing, and zod's copy would lack any `__proto__` key.
+ */
+function checkDocument(value, schema, extra, document, wording = {}) {
+    const result = schema.safeParse(value, { reportInput: true });
+    const issues = [...(result.success ? [] : result.error.issues), ...extra(value)];
+    if (issues.length === 0)
+        return value;
+    throw new SchemaError(document, describeIssues(issues, wording, value));
+}
+/**
  * zod skips a `__proto__` key of a record (assigning it to its output would set the prototype),
  * so the value under it would go unchecked, where JSON Schema's `additionalProperties` checks it
  * like any other key. JSON.parse makes it an ordinary own property: this checks it with
@@ -31882,20 +31791,18 @@ function protoKeyIssues(record, schema, path) {
     return result.success ? [] : result.error.issues.map((issue) => ({ ...issue, path: [...path, PROTO, ...issue.path] }));
 }
 const PROTO = '__proto__';
+/** zod's names of types as a user reads them: a record is a JSON object whose keys are free. */
+const EXPECTED_NAMES = { record: 'object', int: 'whole number' };
 function issueText(issue, wording) {
     switch (issue.code) {
         case 'invalid_type':
-            // A record is a JSON object whose keys are free.
             return issue.input === undefined
                 ? 'is required'
-                : `expected ${article(issue.expected === 'record' ? 'object' : issue.expected)}, got ${describeValue(issue.input)}`;
+                : `expected ${article(EXPECTED_NAMES[issue.expected] ?? issue.expected)}, got ${describeValue(issue.input)}`;
         case 'invalid_value':
             return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
         case 'unrecognized_keys':
-            return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys
-                .slice(0, MAX_LISTED_KEYS)
-                .map((k) => `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(k, 60)}"`)
-                .join(', ')}${issue.keys.length > MAX_LISTED_KEYS ? ` and ${issue.keys.length - MAX_LISTED_KEYS} more` : ''}${wording.unexpectedKeys ? `: ${wording.unexpectedKeys}` : ''}`;
+            return `unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_1__/* .listNames */ .Z)(issue.keys, MAX_LISTED_KEYS, 60)}${wording.unexpectedKeys ? `: ${wording.unexpectedKeys}` : ''}`;
         case 'invalid_union': {
             // A discriminated union (the path ends at the discriminator): its value is none of the options.
             if ('discriminator' in issue && typeof issue.discriminator === 'string' && 'options' in issue && Array.isArray(issue.options)) {
@@ -31978,6 +31885,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   KC: () => (/* reexport */ union),
   L5: () => (/* reexport */ unknown)
 });
+
+// UNUSED EXPORTS: maxLength, nonnegative
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -42533,6 +42442,179 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var src_core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./src/base/errors.ts
+var errors = __nccwpck_require__(34758);
+;// CONCATENATED MODULE: ./src/dfns/credentials.ts
+/**
+ * The service account's private key: accepted in the forms secrets hold it, checked to be a
+ * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
+ */
+
+
+const MIN_RSA_BITS = 2048;
+const ACCEPTED_KEY_FORMS = 'an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) private key in PEM ' +
+    '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
+    'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
+class CredentialError extends errors/* ActionError */.l {
+    name = 'CredentialError';
+    title = 'Invalid input';
+}
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+/**
+ * Turns the secret as the workflow gave it into PEM text: as is, with literal `\n`
+ * sequences, wrapped in quotes, or base64 of the PEM.
+ */
+function normalizePem(raw) {
+    let text = raw.trim().replace(/^(['"])([\s\S]*)\1$/, '$2');
+    text = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
+    if (!text.includes('-----BEGIN') && /^[A-Za-z0-9+/=\s]+$/.test(text)) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (decoded.includes('-----BEGIN'))
+            text = decoded.replace(/\r\n?/g, '\n');
+    }
+    const block = PEM_BLOCK.exec(text);
+    if (!block)
+        return undefined;
+    // Re-wrap the body so PEM that lost its line breaks (e.g. spaces instead) still parses.
+    const body = (block[2] ?? '').replace(/\s+/g, '');
+    const lines = body.match(/.{1,64}/g) ?? [];
+    return `-----BEGIN ${block[1]}-----\n${lines.join('\n')}\n-----END ${block[1]}-----\n`;
+}
+/**
+ * Every form of the secret that could appear in a log: the raw value and each of its lines,
+ * the normalized PEM's body lines, the body joined, and the escaped and base64 forms.
+ * Header and footer lines are not secret and are left out (masking them would hide help text).
+ */
+function privateKeySecretForms(raw) {
+    const forms = new Set();
+    const add = (s) => {
+        const t = s.trim();
+        if (t.length >= 8 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(t))
+            forms.add(t);
+    };
+    add(raw);
+    raw.split(/\r?\n|\\n/).forEach(add);
+    const pem = normalizePem(raw);
+    if (pem) {
+        const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+        bodyLines.forEach(add);
+        add(bodyLines.join(''));
+        add(pem.replace(/\n/g, '\\n'));
+        add(Buffer.from(pem).toString('base64'));
+    }
+    return [...forms];
+}
+/** The key, loaded and described in the log (never shown), for the credential that signs with it. */
+function loadSigningKey(raw, credentialId, log) {
+    const key = loadServiceAccountKey(raw);
+    log.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
+    return key;
+}
+function loadServiceAccountKey(raw) {
+    const pem = normalizePem(raw);
+    if (!pem) {
+        throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
+    if (label.includes('ENCRYPTED')) {
+        throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
+            `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
+        throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
+            `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    let key;
+    try {
+        key = (0,external_node_crypto_.createPrivateKey)({ key: pem, format: 'pem' });
+    }
+    catch {
+        // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
+        throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    return describeAndWrap(key);
+}
+function describeAndWrap(key) {
+    const type = key.asymmetricKeyType;
+    const details = key.asymmetricKeyDetails ?? {};
+    if (type === 'ed25519') {
+        return { kind: 'ed25519', description: 'Ed25519', sign: (data) => (0,external_node_crypto_.sign)(null, data, key) };
+    }
+    if (type === 'ec') {
+        const curve = details.namedCurve;
+        const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
+        if (!kind) {
+            throw new CredentialError(`input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
+        }
+        return {
+            kind,
+            description: kind === 'p256' ? 'ECDSA P-256' : 'ECDSA secp256k1',
+            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, dsaEncoding: 'der' }),
+        };
+    }
+    if (type === 'rsa') {
+        const bits = details.modulusLength ?? 0;
+        if (bits < MIN_RSA_BITS) {
+            throw new CredentialError(`input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`);
+        }
+        return {
+            kind: 'rsa',
+            description: `RSA ${bits}-bit`,
+            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }),
+        };
+    }
+    throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
+}
+
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+/**
+ * What a run ended in, the `status` output it maps to, and what a user reads of the error that
+ * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
+ * the message gets what it must say about the submission.
+ */
+
+/** Outcomes after which the step succeeds. */
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
+function statusFor(outcome) {
+    return outcome === 'submitted' ? 'success' : outcome;
+}
+/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
+const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
+const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
+const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+    're-running could submit the output a second time.';
+const NOTHING_SUBMITTED = 'Nothing was submitted.';
+/**
+ * The outcome, title and message of whatever ended a run. A run that stopped before sending the
+ * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
+ * submission may have reached Dfns says to check before re-running.
+ */
+function classifyFailure(error, words = OUTPUT_WORDS) {
+    const message = (0,errors/* messageOf */.b)(error);
+    if (!(error instanceof errors/* ActionError */.l))
+        return { outcome: 'failed', message, title: words.defaultTitle };
+    const { outcome } = error;
+    if (outcome === 'unknown')
+        return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
+    return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
+}
+const OUTPUT_WORDS = {
+    nothingDone: NOTHING_SUBMITTED,
+    unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
+    defaultTitle: DEFAULT_FAILURE_TITLE,
+    unknownTitle: UNKNOWN_OUTCOME_TITLE,
+};
+/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
+function addSentence(message, sentence) {
+    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
+        return message;
+    if (message.includes('\n'))
+        return `${message}\n${sentence}`;
+    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
+}
+
 ;// CONCATENATED MODULE: ./src/action/runner-context.ts
 function readRunnerContext(env, fallbacks) {
     const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
@@ -42559,6 +42641,75 @@ function readRunnerContext(env, fallbacks) {
 /** A positive whole number from the environment, else `fallback`. */
 function wholeNumber(value, fallback) {
     return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : fallback;
+}
+
+;// CONCATENATED MODULE: ./src/action/entry.ts
+/**
+ * What both actions' entry points do, wired to @actions/core: mask the secrets before anything
+ * is read, read the runner's environment, run, and turn the result into the step's exit code.
+ */
+
+
+
+
+
+
+const io = {
+    info: (message) => src_core/* info */.pq(message),
+    warning: (message, title) => src_core/* warning */.$e(message, title === undefined ? {} : { title }),
+    debug: (message) => src_core/* debug */.Yz(message),
+    error: (message, title) => src_core/* error */.z3(message, title === undefined ? {} : { title }),
+    setOutput: (name, value) => src_core/* setOutput */.uH(name, value),
+    setSecret: (value) => src_core/* setSecret */.Pq(value),
+    writeSummary,
+};
+/**
+ * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
+ * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
+ * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
+ */
+function writeSummary(markdown) {
+    const path = process.env['GITHUB_STEP_SUMMARY'];
+    try {
+        if (path) {
+            (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+            (0,external_node_fs_.appendFileSync)(path, `${markdown}${external_node_os_.EOL}`, { encoding: 'utf8' });
+            return Promise.resolve();
+        }
+    }
+    catch {
+        // the toolkit says why below
+    }
+    return src_core/* summary */.z.addRaw(markdown, true).write().then(() => undefined);
+}
+function fail(message, title) {
+    io.error(message, title);
+    process.exitCode = 1;
+}
+/** Runs an action; whatever is thrown ends in one clear line, the stack only when the run is debugged. */
+function startAction(run, words) {
+    main(run).catch((error) => {
+        const failure = classifyFailure(error, words);
+        fail(failure.message, failure.title);
+        if (error instanceof Error && error.stack)
+            src_core/* debug */.Yz(error.stack);
+    });
+}
+async function main(run) {
+    // Masked before anything is read, parsed or logged.
+    const token = src_core/* getInput */.V4('dfns-token');
+    if (token)
+        src_core/* setSecret */.Pq(token);
+    const privateKey = src_core/* getInput */.V4('dfns-private-key');
+    if (privateKey)
+        privateKeySecretForms(privateKey).forEach((form) => src_core/* setSecret */.Pq(form));
+    const githubToken = src_core/* getInput */.V4('github-token');
+    if (githubToken)
+        src_core/* setSecret */.Pq(githubToken);
+    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
+    const result = await run((name) => src_core/* getInput */.V4(name), context, io);
+    if (result.failure !== undefined)
+        fail(result.failure.message, result.failure.title);
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -42637,8 +42788,6 @@ function* sliceText(text, sliceChars = SLICE_CHARS) {
 
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
-// EXTERNAL MODULE: ./src/base/errors.ts
-var errors = __nccwpck_require__(34758);
 ;// CONCATENATED MODULE: ./src/dfns/token.ts
 /**
  * Checks that need no network call, made before the first one: the token's expiry and
@@ -42674,7 +42823,10 @@ function readTokenClaims(token) {
         return undefined;
     }
 }
-/** Fails when the token has expired; warns of an expiry within a week, or of another organisation than the output's. */
+/**
+ * Fails when the token has expired; warns of an expiry within a week, or of another organisation
+ * than the output's (`outputOrgId`, when there is an output).
+ */
 function checkToken(token, outputOrgId, log, now = Date.now()) {
     const facts = readTokenClaims(token);
     if (!facts) {
@@ -42693,7 +42845,7 @@ function checkToken(token, outputOrgId, log, now = Date.now()) {
                 'create a new one and update the "dfns-token" secret before then', 'Dfns token expires soon');
         }
     }
-    if (facts.orgId !== undefined && facts.orgId !== outputOrgId) {
+    if (outputOrgId !== undefined && facts.orgId !== undefined && facts.orgId !== outputOrgId) {
         log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(outputOrgId)}: ` +
             'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation', 'Organisation mismatch');
     }
@@ -42705,45 +42857,32 @@ var output_file = __nccwpck_require__(59749);
 var zip = __nccwpck_require__(43641);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var dfns_errors = __nccwpck_require__(31142);
-;// CONCATENATED MODULE: ./src/report/outcome.ts
-/**
- * What a run ended in, the `status` output it maps to, and what a user reads of the error that
- * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
- * the message gets what it must say about the submission.
- */
+;// CONCATENATED MODULE: ./src/file/write-file.ts
+/** Writing a file whole or not at all, its folders created: a reader never sees half of it. */
 
-/** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
-function statusFor(outcome) {
-    return outcome === 'submitted' ? 'success' : outcome;
+
+
+/** Writes `bytes` to a temporary file beside `path`, then renames it over `path`. */
+function writeFileWhole(path, bytes) {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+        writeFileSync(temporary, bytes, { flag: 'wx' });
+        renameSync(temporary, path);
+    }
+    catch (error) {
+        rmSync(temporary, { force: true });
+        throw error;
+    }
 }
-/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
-const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
-const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
-const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-    're-running could submit the output a second time.';
-const NOTHING_SUBMITTED = 'Nothing was submitted.';
-/**
- * The outcome, title and message of whatever ended a run. A run that stopped before sending the
- * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
- * submission may have reached Dfns says to check before re-running.
- */
-function classifyFailure(error) {
-    const message = (0,errors/* messageOf */.b)(error);
-    if (!(error instanceof errors/* ActionError */.l))
-        return { outcome: 'failed', message, title: DEFAULT_FAILURE_TITLE };
-    const { outcome } = error;
-    if (outcome === 'unknown')
-        return { outcome, message: addSentence(message, UNKNOWN_OUTCOME_ADVICE), title: UNKNOWN_OUTCOME_TITLE };
-    return { outcome, message: error.nothingSubmitted ? addSentence(message, NOTHING_SUBMITTED) : message, title: error.title };
-}
-/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
-function addSentence(message, sentence) {
-    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
-        return message;
-    if (message.includes('\n'))
-        return `${message}\n${sentence}`;
-    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
+/** Creates the folders of `path` and checks that a file can be written there; throws what the file system says. */
+function checkWritable(path) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+    if ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.isDirectory())
+        throw new Error('it is a directory');
+    (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(path), external_node_fs_.constants.W_OK);
+    if ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false }))
+        (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.W_OK);
 }
 
 ;// CONCATENATED MODULE: ./src/report/receipt.ts
@@ -42753,6 +42892,7 @@ function addSentence(message, sentence) {
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
+
 
 
 
@@ -42773,12 +42913,12 @@ class ReceiptError extends errors/* ActionError */.l {
  * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
-function receiptTarget(raw, place) {
+function receiptTarget(raw, place, prefix = 'dfns-keystore-output-receipt') {
     const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
     return {
         path: raw.path
             ? (0,external_node_path_.resolve)(place.workspace, raw.path)
-            : (0,external_node_path_.join)(place.runnerTemp, `dfns-keystore-output-receipt-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
+            : (0,external_node_path_.join)(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
         explicit: raw.path !== '',
         artifactName: raw.artifactName || undefined,
         retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
@@ -42790,12 +42930,7 @@ function receiptTarget(raw, place) {
  */
 function prepareReceiptTarget(target) {
     try {
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target.path), { recursive: true });
-        if ((0,external_node_fs_.statSync)(target.path, { throwIfNoEntry: false })?.isDirectory())
-            throw new Error('it is a directory');
-        (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(target.path), external_node_fs_.constants.W_OK);
-        if ((0,external_node_fs_.statSync)(target.path, { throwIfNoEntry: false }))
-            (0,external_node_fs_.accessSync)(target.path, external_node_fs_.constants.W_OK);
+        checkWritable(target.path);
     }
     catch (error) {
         throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
@@ -42812,21 +42947,22 @@ function writeReceipt(path, receipt) {
 
 
 
-function newFacts() {
+function common() {
     return {
         startedAt: new Date(),
         dryRun: null,
-        pin: { expectedChecksum: null, matched: null },
-        artifact: null,
-        file: null,
-        output: null,
-        failed: [],
         request: null,
         answer: null,
         requests: [],
         warnings: [],
         progress: { attempts: 0 },
     };
+}
+function newFacts() {
+    return { ...common(), kind: 'output', pin: { expectedChecksum: null, matched: null }, artifact: null, file: null, output: null, failed: [] };
+}
+function newInputFacts() {
+    return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
 }
 /** `log` with every warning also recorded, title and message, for the receipt and the summary. */
 function recordingWarnings(log, facts) {
@@ -42866,26 +43002,24 @@ function answerFromError(error, attempts) {
     }
     return null;
 }
+/** The name the input action's receipts carry. */
+const INPUT_ACTION_NAME = `${ACTION_NAME}/input`;
 function buildReceipt(facts, ending, github) {
-    return {
+    const head = {
         receiptVersion: RECEIPT_VERSION,
-        action: { name: ACTION_NAME, version: ACTION_VERSION },
+        action: { name: facts.kind === 'input' ? INPUT_ACTION_NAME : ACTION_NAME, version: ACTION_VERSION },
         startedAt: facts.startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         outcome: ending.outcome,
         status: statusFor(ending.outcome),
         message: ending.message,
         github: { ...github, runUrl: runUrl(github) },
-        dryRun: facts.dryRun,
-        pin: facts.pin,
-        artifact: facts.artifact,
-        file: facts.file,
-        output: facts.output,
-        request: facts.request,
-        answer: facts.answer,
-        requests: facts.requests,
-        warnings: facts.warnings,
     };
+    const tail = { dryRun: facts.dryRun, request: facts.request, answer: facts.answer, requests: facts.requests, warnings: facts.warnings };
+    if (facts.kind === 'input') {
+        return { ...head, kind: 'input', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
+    }
+    return { ...head, kind: 'output', pin: facts.pin, artifact: facts.artifact, file: facts.file, output: facts.output, ...tail };
 }
 
 // EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
@@ -42913,6 +43047,8 @@ function factTable(rows) {
     return rows.length === 0 ? [] : ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
 }
 
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __nccwpck_require__(70680);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
@@ -42921,24 +43057,40 @@ function factTable(rows) {
  */
 
 
+
 /** Failed outputs listed in the job summary before "and N more". */
 const MAX_SUMMARY_FAILED_OUTPUTS = 20;
 /** Requests to Dfns listed before "and N more". */
 const MAX_SUMMARY_REQUESTS = 12;
-/** The verdict line; `op` is " (`genesis`)" when the operation is known, else empty. */
+/** Archive entries listed before "and N more". */
+const MAX_SUMMARY_ENTRIES = 20;
+/** The verdict line, by the receipt's kind; `op` is " (`genesis`)" when the operation is known, else empty. */
 const VERDICTS = {
-    submitted: (op) => `✅ Output submitted to Dfns${op}`,
-    partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
-    'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
-    'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
-    rejected: (op) => `❌ Dfns refused the output${op}`,
-    failed: (op) => `❌ Output not submitted${op}`,
-    unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+    output: {
+        submitted: (op) => `✅ Output submitted to Dfns${op}`,
+        created: (op) => `✅ Output submitted to Dfns${op}`,
+        partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
+        'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
+        'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
+        rejected: (op) => `❌ Dfns refused the output${op}`,
+        failed: (op) => `❌ Output not submitted${op}`,
+        unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+    },
+    input: {
+        created: (op) => `✅ Input archive created by Dfns${op}`,
+        submitted: (op) => `✅ Input archive created by Dfns${op}`,
+        partial: (op) => `✅ Input archive created by Dfns${op}`,
+        'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
+        'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
+        rejected: (op) => `❌ Dfns refused to create the input${op}`,
+        failed: (op) => `❌ Input not created${op}`,
+        unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
+    },
 };
-function buildSummary(receipt, failedOutputs) {
-    const { request, file, output, answer, artifact, github, pin } = receipt;
+function buildSummary(receipt, failedOutputs = []) {
+    const { request, answer, github } = receipt;
     const op = request?.operation ? ` (${code(request.operation)})` : '';
-    const lines = [`### ${VERDICTS[receipt.outcome](op)}`, ''];
+    const lines = [`### ${VERDICTS[receipt.kind][receipt.outcome](op)}`, ''];
     // Line by line: md() folds line breaks, and a list of violations must stay a list.
     if (receipt.message)
         lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
@@ -42946,25 +43098,10 @@ function buildSummary(receipt, failedOutputs) {
     if (request?.storeId)
         rows.push(['Key store', code(request.storeId)]);
     if (request?.operation) {
-        const from = request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
-        rows.push(['Operation', `${code(request.operation)} (${from})`]);
+        const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
+        rows.push(['Operation', `${code(request.operation)}${from}`]);
     }
-    if (file) {
-        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], 
-        // Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run.
-        ['Size', `${String(file.size).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`], ['SHA-256', code(file.sha256)]);
-    }
-    if (receipt.dryRun !== null) {
-        rows.push([
-            'Pinned checksum',
-            pin.expectedChecksum === null
-                ? 'none (no `expected-checksum`)'
-                : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
-        ]);
-    }
-    if (output) {
-        rows.push(['Document', code(output.type)], ['Output status', code(output.status)], ['Outputs', md((0,documents/* describeCounts */.wv)(output.counts, output.type))], ['Organisation', code(output.org_id)], ['Fleet', code(output.fleet_id)], ['Group', code(output.group_id)]);
-    }
+    rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
     if (request) {
         rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
     }
@@ -42982,11 +43119,12 @@ function buildSummary(receipt, failedOutputs) {
     }
     if (receipt.requests.length > 0)
         rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
-    if (artifact) {
-        rows.push([
-            'Artifact',
-            `${code(artifact.name)} (id ${artifact.id}${artifact.digest ? `, ${code(artifact.digest)}` : ', no digest'}) of run ${artifact.runId} in ${code(artifact.repository)}`,
-        ]);
+    if (receipt.kind === 'output' && receipt.artifact) {
+        const a = receipt.artifact;
+        rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
+    }
+    if (receipt.kind === 'input' && receipt.artifact) {
+        rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
     }
     rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`]);
     lines.push(...factTable(rows));
@@ -43008,13 +43146,42 @@ function buildSummary(receipt, failedOutputs) {
     }
     return lines.join('\n');
 }
+/** The submitted file and what it holds. */
+function outputRows({ file, output, pin, dryRun }) {
+    const rows = [];
+    if (file) {
+        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
+    }
+    if (dryRun !== null) {
+        rows.push([
+            'Pinned checksum',
+            pin.expectedChecksum === null
+                ? 'none (no `expected-checksum`)'
+                : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
+        ]);
+    }
+    if (output) {
+        rows.push(['Document', code(output.type)], ['Output status', code(output.status)], ['Outputs', md((0,documents/* describeCounts */.wv)(output.counts, output.type))], ['Organisation', code(output.org_id)], ['Fleet', code(output.fleet_id)], ['Group', code(output.group_id)]);
+    }
+    return rows;
+}
+/** The request sent and the archive Dfns answered. */
+function inputRows({ body, archive }) {
+    const rows = [];
+    if (body !== null)
+        rows.push(['Request body', code(JSON.stringify(body), 300)]);
+    if (archive) {
+        rows.push(['Archive', code(archive.path)], ['Size', bytes(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
+    }
+    return rows;
+}
+/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
+function bytes(n) {
+    return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
+}
 /** "init 503, init 200, action 200, submit 200", the first few then a count. */
 function describeRequests(requests) {
-    const shown = requests
-        .slice(0, MAX_SUMMARY_REQUESTS)
-        .map((r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
-    const more = requests.length - shown.length;
-    return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+    return (0,lists/* listFirst */.r)(requests, MAX_SUMMARY_REQUESTS, (r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/trail.ts
@@ -43041,19 +43208,19 @@ async function leaveTrail(receipt, failed, target, io) {
             io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
         }
         else {
-            const submitted = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
+            const done = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
             trail.failure = {
                 outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
                 title: 'Receipt not written',
-                message: submitted
-                    ? `${reason}. The output WAS submitted (status ${receipt.status}): do not re-run this workflow to get a receipt; ` +
-                        'the job summary holds the same facts'
+                message: done
+                    ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
+                        'do not re-run this workflow to get a receipt; the job summary holds the same facts'
                     : `${reason} ("receipt-path")`,
             };
         }
     }
     if (trail.receiptPath && target.artifactName) {
-        const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 621).then(__nccwpck_require__.bind(__nccwpck_require__, 70621));
+        const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 95).then(__nccwpck_require__.bind(__nccwpck_require__, 7095));
         await uploadReceipt(target.artifactName, trail.receiptPath, target.retentionDays, io);
     }
     try {
@@ -43142,12 +43309,12 @@ function resolveStoreId(input, output, log) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
-;// CONCATENATED MODULE: ./src/action/inputs.ts
+;// CONCATENATED MODULE: ./src/action/input-values.ts
 /**
- * The action's inputs: raw strings in (as the runner passes them), one typed object out.
- * Pure: the entry point reads the raw values; everything here can be tested without a runner.
+ * The input values both actions share, each parsed from its raw string with a message that
+ * names the input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
+ * credentials, the receipt's retention.
  */
-
 
 
 
@@ -43160,70 +43327,28 @@ class InputError extends errors/* ActionError */.l {
     name = 'InputError';
     title = 'Invalid input';
 }
-function parseInputs(raw) {
-    const get = (name) => raw(name).trim();
+/** `dry-run` and the credentials: all three are required unless it is a dry run. */
+function parseCredentials(get) {
     const optional = (name) => get(name) || undefined;
-    const common = {
-        path: get('path'),
-        storeId: optional('store-id'),
-        operation: parseOperation(get('operation')),
-        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
-        expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
-        timeoutSeconds: parseTimeout(get('timeout-seconds')),
-        artifact: parseArtifactInputs(get),
-        failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
-    };
-    // Used from the raw value (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
-    checkRetentionDays(get('receipt-retention-days'));
     const credentials = {
         token: optional('dfns-token'),
         credentialId: parseCredentialId(optional('dfns-credential-id')),
         // The key keeps its inner line breaks; only surrounding blank space is dropped.
         privateKey: optional('dfns-private-key'),
     };
-    if (!common.path && !common.artifact) {
-        throw new InputError('input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
-    }
-    if (parseBoolean('dry-run', get('dry-run'), false)) {
-        return { ...common, dryRun: true, credentials: withoutUndefined(credentials) };
-    }
+    if (parseBoolean('dry-run', get('dry-run'), false))
+        return { dryRun: true, credentials: withoutUndefined(credentials) };
     const { token, credentialId, privateKey } = credentials;
     if (token === undefined || credentialId === undefined || privateKey === undefined) {
         const missing = ['dfns-token', 'dfns-credential-id', 'dfns-private-key'].filter((n) => !get(n));
         throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
             '(pass them from repository secrets), or set "dry-run: true" to validate without submitting');
     }
-    return { ...common, dryRun: false, credentials: { token, credentialId, privateKey } };
+    return { dryRun: false, credentials: { token, credentialId, privateKey } };
 }
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
 function withoutUndefined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-}
-function parseArtifactInputs(get) {
-    const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
-    const artifactName = get('artifact-name');
-    if (!artifactName) {
-        const stray = ['run-id', 'repository'].filter((n) => get(n));
-        if (stray.length > 0) {
-            throw new InputError(`${stray.map((n) => `"${n}"`).join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with "artifact-name"; set it, or remove ${stray.length === 1 ? 'it' : 'them'}`);
-        }
-        return undefined;
-    }
-    const runId = get('run-id');
-    if (runId && !/^[1-9]\d{0,18}$/.test(runId)) {
-        throw new InputError(`input "run-id" must be a workflow run id (a positive whole number), got "${shorten(runId)}"`);
-    }
-    const repository = get('repository');
-    if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-        throw new InputError(`input "repository" must be owner/name, got "${shorten(repository)}"`);
-    }
-    return {
-        artifactName,
-        runId: runId ? Number(runId) : undefined,
-        repository: repository || undefined,
-        githubToken: get('github-token') || undefined,
-        allowForkArtifacts,
-    };
 }
 function checkRetentionDays(value) {
     if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS))
@@ -43241,13 +43366,6 @@ function parseBoolean(name, value, fallback) {
         return false;
     throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
 }
-function parseOperation(value) {
-    if (value === '')
-        return undefined;
-    if ((0,operations/* isOperation */.YG)(value))
-        return value;
-    throw new InputError(`input "operation" must be one of ${operations/* OPERATIONS */.xb.join(', ')}, or empty for the operation the file is for; got "${shorten(value)}"`);
-}
 function parseTimeout(value) {
     if (value === '')
         return DEFAULT_TIMEOUT_SECONDS;
@@ -43256,16 +43374,6 @@ function parseTimeout(value) {
         throw new InputError(`input "timeout-seconds" must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${shorten(value)}"`);
     }
     return n;
-}
-const CHECKSUM = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
-function parseExpectedChecksum(value) {
-    if (value === undefined)
-        return undefined;
-    const match = CHECKSUM.exec(value);
-    if (!match?.[1]) {
-        throw new InputError(`input "expected-checksum" must be a SHA-256 digest: 64 hexadecimal characters (optionally prefixed "sha256:"), got ${value.length} characters`);
-    }
-    return match[1].toLowerCase();
 }
 /** A Dfns credential id: `cr-`, then letters, digits and dashes (`cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`). */
 const CREDENTIAL_ID = /^cr-[A-Za-z0-9-]{1,253}$/;
@@ -43317,11 +43425,80 @@ function shorten(value) {
     return (0,safe_text/* safeText */.Hk)(value, 80);
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
+
+function parseInputs(raw) {
+    const get = (name) => raw(name).trim();
+    const optional = (name) => get(name) || undefined;
+    const common = {
+        path: get('path'),
+        storeId: optional('store-id'),
+        operation: parseOperation(get('operation')),
+        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
+        expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
+        timeoutSeconds: parseTimeout(get('timeout-seconds')),
+        artifact: parseArtifactInputs(get),
+        failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
+    };
+    // Used from the raw value (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
+    checkRetentionDays(get('receipt-retention-days'));
+    if (!common.path && !common.artifact) {
+        throw new InputError('input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
+    }
+    return { ...common, ...parseCredentials(get) };
+}
+function parseArtifactInputs(get) {
+    const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
+    const artifactName = get('artifact-name');
+    if (!artifactName) {
+        const stray = ['run-id', 'repository'].filter((n) => get(n));
+        if (stray.length > 0) {
+            throw new InputError(`${stray.map((n) => `"${n}"`).join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with "artifact-name"; set it, or remove ${stray.length === 1 ? 'it' : 'them'}`);
+        }
+        return undefined;
+    }
+    const runId = get('run-id');
+    if (runId && !/^[1-9]\d{0,18}$/.test(runId)) {
+        throw new InputError(`input "run-id" must be a workflow run id (a positive whole number), got "${shorten(runId)}"`);
+    }
+    const repository = get('repository');
+    if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+        throw new InputError(`input "repository" must be owner/name, got "${shorten(repository)}"`);
+    }
+    return {
+        artifactName,
+        runId: runId ? Number(runId) : undefined,
+        repository: repository || undefined,
+        githubToken: get('github-token') || undefined,
+        allowForkArtifacts,
+    };
+}
+function parseOperation(value) {
+    if (value === '')
+        return undefined;
+    if ((0,operations/* isOperation */.YG)(value))
+        return value;
+    throw new InputError(`input "operation" must be one of ${operations/* OPERATIONS */.xb.join(', ')}, or empty for the operation the file is for; got "${shorten(value)}"`);
+}
+const CHECKSUM = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
+function parseExpectedChecksum(value) {
+    if (value === undefined)
+        return undefined;
+    const match = CHECKSUM.exec(value);
+    if (!match?.[1]) {
+        throw new InputError(`input "expected-checksum" must be a SHA-256 digest: 64 hexadecimal characters (optionally prefixed "sha256:"), got ${value.length} characters`);
+    }
+    return match[1].toLowerCase();
+}
+
 ;// CONCATENATED MODULE: ./src/file/locate.ts
 /**
  * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
  * or a glob that must match exactly one file.
  */
+
 
 
 
@@ -43363,11 +43540,7 @@ function locateFile(pattern, baseDir, what = 'the workspace') {
         throw new LocateError(`no file matches the glob "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${where}`);
     }
     throw new LocateError(`the glob "${(0,safe_text/* safeText */.Hk)(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
-        `Matches: ${listNames(matches.map((m) => display(m, baseDir)))}`, 'Glob matches several files');
-}
-function listNames(names, max = MAX_LISTED_MATCHES) {
-    const shown = names.slice(0, max).map((n) => `"${(0,safe_text/* safeText */.Hk)(n)}"`);
-    return shown.join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+        `Matches: ${(0,lists/* listNames */.Z)(matches.map((m) => display(m, baseDir)), MAX_LISTED_MATCHES)}`, 'Glob matches several files');
 }
 function display(path, baseDir) {
     const rel = (0,external_node_path_.relative)(baseDir, path);
@@ -43407,6 +43580,7 @@ async function obtainFile(source, place, io, onArtifact) {
  * point turns that into the step's result. Every run, however it ends, sets `status` and leaves
  * a job summary and a receipt.
  */
+
 
 
 
@@ -43542,7 +43716,7 @@ async function run_submit(inputs, env, io, facts) {
     if (inputs.dryRun) {
         // A dry run checks the credentials it is given.
         if (inputs.credentials.privateKey !== undefined)
-            await loadKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
+            loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
         io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
             `store ${storeId}, operation ${operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
             `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${(0,documents/* describeCounts */.wv)(counts, file.output.type)}.`);
@@ -43550,11 +43724,11 @@ async function run_submit(inputs, env, io, facts) {
     }
     // Sign and submit.
     const { credentials } = inputs;
-    const key = await loadKey(credentials.privateKey, credentials.credentialId, io);
+    const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
     const dataPart = new DataPart(file.jsonText, checksum);
     // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
     file = undefined;
-    const { submitOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 24363));
+    const { submitOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74666));
     io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
     const answer = await submitOutput({
         apiUrl: inputs.apiUrl,
@@ -43587,13 +43761,6 @@ async function run_submit(inputs, env, io, facts) {
         output('dfns-message', answer.message);
     return reportAnswer(io, answer);
 }
-/** The service account key, checked and described (never shown); the module is loaded only when a key is given. */
-async function loadKey(privateKey, credentialId, io) {
-    const { loadServiceAccountKey } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 39951));
-    const key = loadServiceAccountKey(privateKey);
-    io.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
-    return key;
-}
 function reportAnswer(io, answer) {
     if (answer.kind === 'pending-approval') {
         io.warning(`Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` +
@@ -43613,12 +43780,9 @@ function describeFile(io, displayPath, file, checksum) {
         `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${(0,documents/* describeCounts */.wv)((0,documents/* countOutputs */.wo)(o), o.type)}`);
 }
 
-// EXTERNAL MODULE: ./src/dfns/credentials.ts
-var credentials = __nccwpck_require__(39951);
 ;// CONCATENATED MODULE: ./src/index.ts
 /**
- * The entry point: checks the Node version, masks the secrets, runs, and turns the result into
- * the step's exit code. It only wires; everything else is in run().
+ * The entry point of the action (`action.yml`): it only wires; everything else is in run().
  */
 // First: on an older Node, one clear line instead of a failure inside a dependency.
 
@@ -43627,68 +43791,8 @@ var credentials = __nccwpck_require__(39951);
 
 
 
-
-
-
-
-const FAILURE_TITLE = DEFAULT_FAILURE_TITLE;
-const io = {
-    info: (message) => src_core/* info */.pq(message),
-    warning: (message, title) => src_core/* warning */.$e(message, title === undefined ? {} : { title }),
-    debug: (message) => src_core/* debug */.Yz(message),
-    error: (message, title) => src_core/* error */.z3(message, title === undefined ? {} : { title }),
-    setOutput: (name, value) => src_core/* setOutput */.uH(name, value),
-    setSecret: (value) => src_core/* setSecret */.Pq(value),
-    writeSummary,
-};
-/**
- * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
- * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
- * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
- */
-function writeSummary(markdown) {
-    const path = process.env['GITHUB_STEP_SUMMARY'];
-    try {
-        if (path) {
-            (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
-            (0,external_node_fs_.appendFileSync)(path, `${markdown}${external_node_os_.EOL}`, { encoding: 'utf8' });
-            return Promise.resolve();
-        }
-    }
-    catch {
-        // the toolkit says why below
-    }
-    return src_core/* summary */.z.addRaw(markdown, true).write().then(() => undefined);
-}
-function fail(message, title = FAILURE_TITLE) {
-    io.error(message, title);
-    process.exitCode = 1;
-}
-async function main() {
-    // Masked before anything is read, parsed or logged.
-    const token = src_core/* getInput */.V4('dfns-token');
-    if (token)
-        src_core/* setSecret */.Pq(token);
-    const privateKey = src_core/* getInput */.V4('dfns-private-key');
-    if (privateKey)
-        (0,credentials/* privateKeySecretForms */.Ek)(privateKey).forEach((form) => src_core/* setSecret */.Pq(form));
-    const githubToken = src_core/* getInput */.V4('github-token');
-    if (githubToken)
-        src_core/* setSecret */.Pq(githubToken);
-    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
-    const result = await run((name) => src_core/* getInput */.V4(name), context, io);
-    if (result.failure !== undefined)
-        fail(result.failure.message, result.failure.title);
-}
 // A hash worker thread (see checksum.ts) has done its work when this module loads. No
 // top-level await: the bundler would make every module of the bundle an asynchronous one.
-if (!(0,file_checksum/* isHashWorker */.LA)()) {
-    main().catch((error) => {
-        // Whatever was thrown: one clear line; the stack only when the run is debugged.
-        const failure = classifyFailure(error);
-        fail(failure.message, failure.title);
-        if (error instanceof Error && error.stack)
-            src_core/* debug */.Yz(error.stack);
-    });
-}
+if (!(0,file_checksum/* isHashWorker */.LA)())
+    startAction(run, OUTPUT_WORDS);
 

@@ -25,10 +25,13 @@ const Answer = z.looseObject({ status: z.string() });
 core.setOutput('status', Answer.parse({ status: 'ok' }).status);
 `;
 
-/** `npm run bundle`, split into the entry and the flags (without the output directory). */
+/**
+ * The main action's part of `npm run bundle` (its first command; the second builds the input
+ * action), split into the entry and the flags (without the output directory).
+ */
 export function bundleCommand(): { script: string; entry: string; flags: string[] } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const script = pkg.scripts['bundle'] ?? '';
+  const script = (pkg.scripts['bundle'] ?? '').split('&&')[0]!.trim();
   const words = script.split(/\s+/).filter(Boolean);
   if (words[0] !== 'ncc' || words[1] !== 'build' || !words[2]) throw new Error(`unexpected bundle script: ${script}`);
   const flags: string[] = [];

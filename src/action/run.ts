@@ -9,48 +9,26 @@ import { basename } from 'node:path';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import { USER_AGENT } from '../base/version.ts';
-import type { SubmitAnswer } from '../dfns/client.ts';
+import type { SubmitAnswer } from '../dfns/submit-output.ts';
 import { DataPart } from '../dfns/data-part.ts';
-import type { ServiceAccountKey } from '../dfns/credentials.ts';
+import { loadSigningKey } from '../dfns/credentials.ts';
 import { checkToken } from '../dfns/token.ts';
 import { ChecksumMismatchError, startSha256 } from '../file/checksum.ts';
 import { parseOutputFile, readFileOnce, type OutputFile } from '../file/output-file.ts';
 import { isZip } from '../file/zip.ts';
-import type { RunContext } from '../github/artifact.ts';
-import { answerFromError, buildReceipt, newFacts, recordingWarnings, type RunFacts } from '../report/facts.ts';
-import { classifyFailure, statusFor, type Failure, type Outcome, type StepStatus } from '../report/outcome.ts';
-import { prepareReceiptTarget, receiptTarget, type GitHubFacts } from '../report/receipt.ts';
-import { leaveTrail, type TrailIO } from '../report/trail.ts';
+import { answerFromError, buildReceipt, newFacts, recordingWarnings, type OutputFacts } from '../report/facts.ts';
+import { classifyFailure, statusFor, type Failure, type Outcome } from '../report/outcome.ts';
+import { prepareReceiptTarget, receiptTarget } from '../report/receipt.ts';
+import { leaveTrail } from '../report/trail.ts';
 import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure } from '../schemas/documents.ts';
 import { chooseOperation } from '../schemas/operation-choice.ts';
 import { submissionPath } from '../schemas/operations.ts';
 import { resolveStoreId } from '../schemas/store-id.ts';
 import { parseInputs, type Inputs, type RawInputs } from './inputs.ts';
+import type { ActionIO, RunEnv, RunResult } from './io.ts';
 import { obtainFile } from './source.ts';
 
-export interface ActionIO extends TrailIO, Logger {
-  setSecret(value: string): void;
-  error(message: string, title?: string): void;
-}
-
-export interface RunEnv {
-  /** GITHUB_WORKSPACE, the base of relative paths. */
-  workspace: string;
-  /** The current run, for artifacts. */
-  run: RunContext;
-  /** The GitHub context recorded in the receipt. */
-  github: GitHubFacts;
-  /** Replaces the retry waits in tests. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-export interface RunResult {
-  outcome: Outcome;
-  status: StepStatus;
-  /** Set when the step must fail. */
-  failure?: Failure;
-  receiptPath?: string;
-}
+export type { ActionIO, RunEnv, RunResult } from './io.ts';
 
 export async function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
   const facts = newFacts();
@@ -88,7 +66,7 @@ export async function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promis
 }
 
 /** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
-function noteInputs(facts: RunFacts, inputs: Inputs): void {
+function noteInputs(facts: OutputFacts, inputs: Inputs): void {
   facts.dryRun = inputs.dryRun;
   facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };
   facts.request = {
@@ -101,7 +79,7 @@ function noteInputs(facts: RunFacts, inputs: Inputs): void {
   };
 }
 
-async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: RunFacts): Promise<Outcome> {
+async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFacts): Promise<Outcome> {
   const started = Date.now();
   const output = (name: string, value: string | number): void => io.setOutput(name, String(value));
 
@@ -171,7 +149,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: RunFacts
 
   if (inputs.dryRun) {
     // A dry run checks the credentials it is given.
-    if (inputs.credentials.privateKey !== undefined) await loadKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
+    if (inputs.credentials.privateKey !== undefined) loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
     io.info(
       `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
         `store ${storeId}, operation ${operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
@@ -182,11 +160,11 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: RunFacts
 
   // Sign and submit.
   const { credentials } = inputs;
-  const key = await loadKey(credentials.privateKey, credentials.credentialId, io);
+  const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
   const dataPart = new DataPart(file.jsonText, checksum);
   // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
   file = undefined;
-  const { submitOutput } = await import('../dfns/client.ts');
+  const { submitOutput } = await import('../dfns/submit-output.ts');
   io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
   const answer = await submitOutput({
     apiUrl: inputs.apiUrl,
@@ -217,14 +195,6 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: RunFacts
   };
   if (answer.kind === 'answered' && answer.message !== null) output('dfns-message', answer.message);
   return reportAnswer(io, answer);
-}
-
-/** The service account key, checked and described (never shown); the module is loaded only when a key is given. */
-async function loadKey(privateKey: string, credentialId: string | undefined, io: Logger): Promise<ServiceAccountKey> {
-  const { loadServiceAccountKey } = await import('../dfns/credentials.ts');
-  const key = loadServiceAccountKey(privateKey);
-  io.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
-  return key;
 }
 
 function reportAnswer(io: Logger, answer: SubmitAnswer): Outcome {

@@ -8,7 +8,7 @@ import { safeText } from '../base/safe-text.ts';
 import { locateFile, type LocatedFile } from '../file/locate.ts';
 import type { OutputFile } from '../file/output-file.ts';
 import type { ArtifactInputs, RunContext } from '../github/artifact.ts';
-import type { Receipt } from '../report/receipt.ts';
+import type { OutputReceipt } from '../report/receipt.ts';
 
 export interface ObtainedFile {
   located: LocatedFile;
@@ -27,7 +27,7 @@ export async function obtainFile(
   source: { path: string; artifact: ArtifactInputs | undefined },
   place: { workspace: string; run: RunContext },
   io: SourceIO,
-  onArtifact: (artifact: NonNullable<Receipt['artifact']>) => void,
+  onArtifact: (artifact: NonNullable<OutputReceipt['artifact']>) => void,
 ): Promise<ObtainedFile> {
   if (!source.artifact) {
     const located = locateFile(source.path, place.workspace);

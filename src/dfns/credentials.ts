@@ -4,6 +4,7 @@
  */
 import { createPrivateKey, sign, constants, type KeyObject } from 'node:crypto';
 import { ActionError } from '../base/errors.ts';
+import type { Logger } from '../base/logger.ts';
 
 export const MIN_RSA_BITS = 2048;
 
@@ -70,6 +71,13 @@ export function privateKeySecretForms(raw: string): string[] {
     add(Buffer.from(pem).toString('base64'));
   }
   return [...forms];
+}
+
+/** The key, loaded and described in the log (never shown), for the credential that signs with it. */
+export function loadSigningKey(raw: string, credentialId: string | undefined, log: Logger): ServiceAccountKey {
+  const key = loadServiceAccountKey(raw);
+  log.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
+  return key;
 }
 
 export function loadServiceAccountKey(raw: string): ServiceAccountKey {

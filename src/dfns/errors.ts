@@ -8,12 +8,20 @@ import { describePermission, type Operation } from '../schemas/operations.ts';
 import { safeText } from '../base/safe-text.ts';
 import { size } from '../base/units.ts';
 
-export type DfnsCall = 'init' | 'action' | 'submit';
+export type DfnsCall = 'init' | 'action' | ChangeCall;
+/** The calls that change something at Dfns: submitting an output, creating an input. */
+export type ChangeCall = 'submit' | 'create';
+
+/** Whether a call changes something at Dfns: it is retried only when it provably was not processed. */
+export function isChange(call: DfnsCall): call is ChangeCall {
+  return call === 'submit' || call === 'create';
+}
 
 export const CALL_LABELS: Record<DfnsCall, string> = {
   init: 'creating the user action challenge (POST /auth/action/init)',
   action: 'signing the user action (POST /auth/action)',
   submit: 'submitting the output',
+  create: 'creating the input archive',
 };
 
 /** How much of an unexpected answer is quoted in a message. */
@@ -30,8 +38,8 @@ const DfnsErrorBody = z.looseObject({
   message: z.optional(z.string()),
 });
 
-/** Answers to the submission that do not tell whether Dfns processed it. */
-const AMBIGUOUS_SUBMIT_STATUSES = new Set([500, 502, 504]);
+/** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
+const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 
 /** Dfns answered with an error status. */
 export class DfnsApiError extends ActionError {
@@ -73,7 +81,7 @@ export class DfnsApiError extends ActionError {
   }
 
   override get outcome(): FailureOutcome {
-    if (this.call === 'submit' && AMBIGUOUS_SUBMIT_STATUSES.has(this.status)) return 'unknown';
+    if (isChange(this.call) && AMBIGUOUS_CHANGE_STATUSES.has(this.status)) return 'unknown';
     // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
     if (this.status === 429 || this.status >= 500) return 'failed';
     return 'rejected';
@@ -81,7 +89,7 @@ export class DfnsApiError extends ActionError {
 
   /** Refused before the submission (the challenge or the signature), the output was never sent. */
   override get nothingSubmitted(): boolean {
-    return this.call !== 'submit' || this.outcome === 'failed';
+    return !isChange(this.call) || this.outcome === 'failed';
   }
 }
 
@@ -91,9 +99,11 @@ export class DfnsProtocolError extends ActionError {
   readonly title = 'Unexpected answer from Dfns';
   readonly call: DfnsCall;
   readonly status: number;
-  constructor(call: DfnsCall, status: number, problem: string, bodyText: string) {
+  /** `answered`: the body as text, quoted here; or `{ described }`, a description of a binary body. */
+  constructor(call: DfnsCall, status: number, problem: string, answered: string | { described: string }) {
     super(
-      `unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ${quoteBody(bodyText)}`,
+      `unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ` +
+        (typeof answered === 'string' ? quoteBody(answered) : answered.described),
     );
     this.call = call;
     this.status = status;
@@ -101,7 +111,7 @@ export class DfnsProtocolError extends ActionError {
 
   /** An unreadable answer to the submission does not tell whether Dfns took it. */
   override get outcome(): FailureOutcome {
-    return this.call === 'submit' ? 'unknown' : 'failed';
+    return isChange(this.call) ? 'unknown' : 'failed';
   }
 }
 
@@ -121,7 +131,7 @@ export class DfnsNetworkError extends ActionError {
   }
 
   override get outcome(): FailureOutcome {
-    return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+    return isChange(this.call) && this.sent ? 'unknown' : 'failed';
   }
 }
 
@@ -141,7 +151,7 @@ export class DfnsDeadlineError extends ActionError {
   }
 
   override get outcome(): FailureOutcome {
-    return this.call === 'submit' && this.sent ? 'unknown' : 'failed';
+    return isChange(this.call) && this.sent ? 'unknown' : 'failed';
   }
 }
 
@@ -180,13 +190,13 @@ function hintFor({ call, status, operation, storeId, sizes }: ConstructorParamet
     case 402:
       return "This feature is not in the Dfns organisation's plan";
     case 403:
-      return call === 'submit'
+      return isChange(call)
         ? `The service account needs the permission ${describePermission(operation)} on the key store (operation "${operation}"), ` +
             'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
         : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
     case 404:
-      return call === 'submit'
-        ? `No key store "${safeText(storeId, 100)}" was found in this organisation: check "store-id" (or the output's keystore_id) and the region in "dfns-api-url"`
+      return isChange(call)
+        ? `No key store "${safeText(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
         : 'Check "dfns-api-url": it must be the Dfns API origin';
     case 413:
       return (
@@ -197,9 +207,11 @@ function hintFor({ call, status, operation, storeId, sizes }: ConstructorParamet
         '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
       );
     case 409:
-      return 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+      return call === 'create'
+        ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
+        : 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
     case 429:
-      return 'Dfns rate-limited the service account (each submission costs three requests): re-run later';
+      return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : 'submission'} costs three requests): re-run later`;
     default:
       return undefined;
   }

@@ -34,7 +34,20 @@ export interface HttpAnswer {
   status: number;
   statusText: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The body as text (its first MAX_ANSWER_BYTES, for a binary answer). */
   bodyText: string;
+  /** The body's bytes, up to the cap. */
+  bodyBytes: Buffer;
+  /** The body was longer than the cap, and was cut. */
+  truncated: boolean;
+}
+
+/** How to read an answer: JSON by default, or bytes (an archive) up to a larger cap. */
+export interface AnswerOptions {
+  /** The Accept header; default application/json. */
+  accept?: string;
+  /** Bytes read at most; default MAX_ANSWER_BYTES. */
+  maxAnswerBytes?: number;
 }
 
 export interface TransportOptions {
@@ -102,6 +115,7 @@ export class DfnsTransport {
     path: string,
     body: string | StreamedBody,
     extraHeaders: Record<string, string> = {},
+    answerOptions: AnswerOptions = {},
   ): Promise<HttpAnswer> {
     const remaining = this.#options.deadline - Date.now();
     if (remaining <= 0) throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, false);
@@ -119,7 +133,7 @@ export class DfnsTransport {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#options.token}`,
       'user-agent': this.#options.userAgent,
-      accept: 'application/json',
+      accept: answerOptions.accept ?? 'application/json',
       ...extraHeaders,
     };
     let payload: string | Readable;
@@ -157,12 +171,13 @@ export class DfnsTransport {
         },
       );
       headersReceived = true;
-      const bodyText = await readCapped(answer.body);
+      const { bytes, truncated } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
       // undici returns the socket to its pool one macrotask after the body ends; waiting for it
       // lets the next call reuse this connection instead of opening a second one.
       await new Promise((resolve) => setImmediate(resolve));
       record(answer.statusCode, null);
-      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
+      const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
+      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated };
     } catch (error) {
       const sent = progress.started;
       // A per-call timeout that fires with the deadline is the deadline.
@@ -185,18 +200,19 @@ export class DfnsTransport {
   }
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }): Promise<string> {
+/** The body's bytes up to `cap`; past it the rest is not read, and `truncated` says so. */
+async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, cap: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
+    if (size > cap) {
       body.destroy();
-      break;
+      return { bytes: Buffer.concat(chunks), truncated: true };
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { bytes: Buffer.concat(chunks), truncated: false };
 }
 
 /** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */

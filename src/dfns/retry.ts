@@ -10,7 +10,7 @@
  *   proxy that refuses the tunnel (403) or wants credentials (407): repeating cannot fix them.
  * - `Retry-After` (seconds or an HTTP date) is honoured, but never past the deadline.
  */
-import { DfnsApiError, DfnsNetworkError, type DfnsCall } from './errors.ts';
+import { DfnsApiError, DfnsNetworkError, isChange, type DfnsCall } from './errors.ts';
 
 /** Attempts of one idempotent call (init, action), the first included. */
 export const MAX_CALL_ATTEMPTS = 4;
@@ -20,8 +20,8 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 8_000;
 
 const IDEMPOTENT_RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-/** Statuses that mean the submission was not processed. */
-const SUBMIT_RETRY_STATUSES = new Set([429, 503]);
+/** Statuses that mean a change (a submission, an input's creation) was not processed. */
+const CHANGE_RETRY_STATUSES = new Set([429, 503]);
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,9 +31,9 @@ export function isRetryable(call: DfnsCall, error: unknown): boolean {
   // An error of another call (e.g. an init that failed for good inside the submit loop) is final here.
   if ((error instanceof DfnsApiError || error instanceof DfnsNetworkError) && error.call !== call) return false;
   if (error instanceof DfnsApiError) {
-    return (call === 'submit' ? SUBMIT_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
+    return (isChange(call) ? CHANGE_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
   }
-  if (error instanceof DfnsNetworkError) return !error.final && (call === 'submit' ? !error.sent : true);
+  if (error instanceof DfnsNetworkError) return !error.final && (isChange(call) ? !error.sent : true);
   return false;
 }
 

@@ -41,8 +41,11 @@ export function readTokenClaims(token: string): TokenFacts | undefined {
   }
 }
 
-/** Fails when the token has expired; warns of an expiry within a week, or of another organisation than the output's. */
-export function checkToken(token: string, outputOrgId: string, log: Logger, now = Date.now()): void {
+/**
+ * Fails when the token has expired; warns of an expiry within a week, or of another organisation
+ * than the output's (`outputOrgId`, when there is an output).
+ */
+export function checkToken(token: string, outputOrgId: string | undefined, log: Logger, now = Date.now()): void {
   const facts = readTokenClaims(token);
   if (!facts) {
     log.warning(
@@ -68,7 +71,7 @@ export function checkToken(token: string, outputOrgId: string, log: Logger, now 
       );
     }
   }
-  if (facts.orgId !== undefined && facts.orgId !== outputOrgId) {
+  if (outputOrgId !== undefined && facts.orgId !== undefined && facts.orgId !== outputOrgId) {
     log.warning(
       `the Dfns token belongs to organisation ${safeText(facts.orgId)}, but the output's org_id is ${safeText(outputOrgId)}: ` +
         'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation',

@@ -9,40 +9,40 @@ import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } 
 import type { RequestRecord } from '../dfns/http.ts';
 import type { FailedOutput } from '../schemas/documents.ts';
 import { statusFor, type Outcome } from './outcome.ts';
-import { RECEIPT_VERSION, runUrl, type GitHubFacts, type Receipt } from './receipt.ts';
+import { RECEIPT_VERSION, runUrl, type GitHubFacts, type InputReceipt, type OutputReceipt, type Receipt } from './receipt.ts';
 
-export interface RunFacts {
+/** The fields of a receipt that the run fills as it goes. */
+type Draft<R extends Receipt> = Omit<R, 'receiptVersion' | 'action' | 'startedAt' | 'finishedAt' | 'outcome' | 'status' | 'message' | 'github'> & {
   startedAt: Date;
-  dryRun: Receipt['dryRun'];
-  pin: Receipt['pin'];
-  artifact: Receipt['artifact'];
-  file: Receipt['file'];
-  output: Receipt['output'];
+  /** Challenge-sign-change sequences started (the client counts them). */
+  progress: { attempts: number };
+};
+
+export type OutputFacts = Draft<OutputReceipt> & {
   /** The entries the fleet reported as failed: for the summary (the receipt counts them). */
   failed: FailedOutput[];
-  request: Receipt['request'];
-  answer: Receipt['answer'];
-  requests: RequestRecord[];
-  warnings: Receipt['warnings'];
-  /** Challenge-sign-submit sequences started (the client counts them). */
-  progress: { attempts: number };
-}
+};
+export type InputFacts = Draft<InputReceipt>;
+export type RunFacts = OutputFacts | InputFacts;
 
-export function newFacts(): RunFacts {
+function common() {
   return {
     startedAt: new Date(),
     dryRun: null,
-    pin: { expectedChecksum: null, matched: null },
-    artifact: null,
-    file: null,
-    output: null,
-    failed: [],
     request: null,
     answer: null,
-    requests: [],
-    warnings: [],
+    requests: [] as RequestRecord[],
+    warnings: [] as Receipt['warnings'],
     progress: { attempts: 0 },
   };
+}
+
+export function newFacts(): OutputFacts {
+  return { ...common(), kind: 'output', pin: { expectedChecksum: null, matched: null }, artifact: null, file: null, output: null, failed: [] };
+}
+
+export function newInputFacts(): InputFacts {
+  return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
 }
 
 /** `log` with every warning also recorded, title and message, for the receipt and the summary. */
@@ -84,24 +84,30 @@ export function answerFromError(error: unknown, attempts: number): Receipt['answ
   return null;
 }
 
-export function buildReceipt(facts: RunFacts, ending: { outcome: Outcome; message: string | null }, github: GitHubFacts): Receipt {
-  return {
-    receiptVersion: RECEIPT_VERSION,
-    action: { name: ACTION_NAME, version: ACTION_VERSION },
+/** The name the input action's receipts carry. */
+export const INPUT_ACTION_NAME = `${ACTION_NAME}/input`;
+
+export function buildReceipt(facts: OutputFacts, ending: Ending, github: GitHubFacts): OutputReceipt;
+export function buildReceipt(facts: InputFacts, ending: Ending, github: GitHubFacts): InputReceipt;
+export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt {
+  const head = {
+    receiptVersion: RECEIPT_VERSION as typeof RECEIPT_VERSION,
+    action: { name: facts.kind === 'input' ? INPUT_ACTION_NAME : ACTION_NAME, version: ACTION_VERSION },
     startedAt: facts.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     outcome: ending.outcome,
     status: statusFor(ending.outcome),
     message: ending.message,
     github: { ...github, runUrl: runUrl(github) },
-    dryRun: facts.dryRun,
-    pin: facts.pin,
-    artifact: facts.artifact,
-    file: facts.file,
-    output: facts.output,
-    request: facts.request,
-    answer: facts.answer,
-    requests: facts.requests,
-    warnings: facts.warnings,
   };
+  const tail = { dryRun: facts.dryRun, request: facts.request, answer: facts.answer, requests: facts.requests, warnings: facts.warnings };
+  if (facts.kind === 'input') {
+    return { ...head, kind: 'input', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
+  }
+  return { ...head, kind: 'output', pin: facts.pin, artifact: facts.artifact, file: facts.file, output: facts.output, ...tail };
+}
+
+interface Ending {
+  outcome: Outcome;
+  message: string | null;
 }

@@ -5,11 +5,12 @@
  */
 import { ActionError, messageOf, type FailureOutcome } from '../base/errors.ts';
 
-export type Outcome = 'submitted' | 'partial' | 'pending-approval' | 'dry-run' | FailureOutcome;
+/** `created`: the input action's success (Dfns created the input archive). */
+export type Outcome = 'submitted' | 'created' | 'partial' | 'pending-approval' | 'dry-run' | FailureOutcome;
 export type StepStatus = Exclude<Outcome, 'submitted'> | 'success';
 
 /** Outcomes after which the step succeeds. */
-export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['submitted', 'partial', 'pending-approval', 'dry-run']);
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
 
 export function statusFor(outcome: Outcome): StepStatus {
   return outcome === 'submitted' ? 'success' : outcome;
@@ -36,13 +37,32 @@ export const NOTHING_SUBMITTED = 'Nothing was submitted.';
  * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
  * submission may have reached Dfns says to check before re-running.
  */
-export function classifyFailure(error: unknown): Failure {
+export function classifyFailure(error: unknown, words: FailureWords = OUTPUT_WORDS): Failure {
   const message = messageOf(error);
-  if (!(error instanceof ActionError)) return { outcome: 'failed', message, title: DEFAULT_FAILURE_TITLE };
+  if (!(error instanceof ActionError)) return { outcome: 'failed', message, title: words.defaultTitle };
   const { outcome } = error;
-  if (outcome === 'unknown') return { outcome, message: addSentence(message, UNKNOWN_OUTCOME_ADVICE), title: UNKNOWN_OUTCOME_TITLE };
-  return { outcome, message: error.nothingSubmitted ? addSentence(message, NOTHING_SUBMITTED) : message, title: error.title };
+  if (outcome === 'unknown') return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
+  return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
 }
+
+/** What a failure says of the change each action makes. */
+export interface FailureWords {
+  /** Said when the run stopped before the change was sent. */
+  nothingDone: string;
+  /** Said when the change may have reached Dfns. */
+  unknownAdvice: string;
+  /** The title of an error that is not one of the action's own. */
+  defaultTitle: string;
+  /** The title of a failure after which the change may have reached Dfns. */
+  unknownTitle: string;
+}
+
+export const OUTPUT_WORDS: FailureWords = {
+  nothingDone: NOTHING_SUBMITTED,
+  unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
+  defaultTitle: DEFAULT_FAILURE_TITLE,
+  unknownTitle: UNKNOWN_OUTCOME_TITLE,
+};
 
 /** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
 function addSentence(message: string, sentence: string): string {

@@ -4,9 +4,11 @@
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ActionError, messageOf } from '../base/errors.ts';
+import { checkWritable } from '../file/write-file.ts';
+import type { DfnsCall } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
 import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../schemas/documents.ts';
 import type { Outcome, StepStatus } from './outcome.ts';
@@ -28,8 +30,11 @@ export interface GitHubFacts {
   ref: string;
 }
 
-export interface Receipt {
+/** What every receipt holds, of either action. */
+interface ReceiptCommon {
   receiptVersion: typeof RECEIPT_VERSION;
+  /** `output`: a submission of the main action; `input`: an input archive created by the input action. */
+  kind: 'output' | 'input';
   action: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
@@ -40,20 +45,7 @@ export interface Receipt {
   github: GitHubFacts & { runUrl: string };
   /** Whether this was a dry run; null when the inputs could not be read. */
   dryRun: boolean | null;
-  /** The checksum the workflow pinned (`expected-checksum`), and whether the file had it. */
-  pin: { expectedChecksum: string | null; matched: boolean | null };
-  artifact: { name: string; id: number; digest: string | null; repository: string; runId: number } | null;
-  file: { name: string; path: string; size: number; sha256: string; shape: 'json' | 'archive'; entry: string | null } | null;
-  output: {
-    type: DocumentType;
-    org_id: string;
-    fleet_id: string;
-    keystore_id: string;
-    group_id: string;
-    status: OfflineSignerOutput['status'];
-    counts: OutputCounts;
-  } | null;
-  /** Where the output goes and as whom; null when the inputs could not be read, each field null until known. */
+  /** Where the request goes and as whom; null when the inputs could not be read, each field null until known. */
   request: {
     apiUrl: string;
     credentialId: string | null;
@@ -64,7 +56,7 @@ export interface Receipt {
     storeId: string | null;
   } | null;
   answer: {
-    call: 'init' | 'action' | 'submit' | null;
+    call: DfnsCall | null;
     httpStatus: number | null;
     dfnsStatus: string | null;
     /** The message of Dfns's answer to a fleet operation's submission. */
@@ -79,6 +71,37 @@ export interface Receipt {
   /** Every warning the run printed, in order. */
   warnings: Array<{ title: string; message: string }>;
 }
+
+/** The receipt of a submission (the main action). */
+export interface OutputReceipt extends ReceiptCommon {
+  kind: 'output';
+  /** The checksum the workflow pinned (`expected-checksum`), and whether the file had it. */
+  pin: { expectedChecksum: string | null; matched: boolean | null };
+  artifact: { name: string; id: number; digest: string | null; repository: string; runId: number } | null;
+  file: { name: string; path: string; size: number; sha256: string; shape: 'json' | 'archive'; entry: string | null } | null;
+  output: {
+    type: DocumentType;
+    org_id: string;
+    fleet_id: string;
+    keystore_id: string;
+    group_id: string;
+    status: OfflineSignerOutput['status'];
+    counts: OutputCounts;
+  } | null;
+}
+
+/** The receipt of an input archive's creation (the input action). */
+export interface InputReceipt extends ReceiptCommon {
+  kind: 'input';
+  /** The request body sent (it holds no secret); null when it could not be read. */
+  body: unknown;
+  /** The archive Dfns answered, as written: where, how large, its SHA-256 and entry names. */
+  archive: { path: string; size: number; sha256: string; entries: string[] } | null;
+  /** The artifact the archive was uploaded as. */
+  artifact: { name: string; id: number | null } | null;
+}
+
+export type Receipt = OutputReceipt | InputReceipt;
 
 export function runUrl(github: GitHubFacts): string {
   const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;
@@ -109,12 +132,13 @@ export class ReceiptError extends ActionError {
 export function receiptTarget(
   raw: { path: string; artifactName: string; retentionDays: string },
   place: { workspace: string; runnerTemp: string; runId: number; runAttempt: number },
+  prefix = 'dfns-keystore-output-receipt',
 ): ReceiptTarget {
   const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
   return {
     path: raw.path
       ? resolve(place.workspace, raw.path)
-      : join(place.runnerTemp, `dfns-keystore-output-receipt-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
+      : join(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
     explicit: raw.path !== '',
     artifactName: raw.artifactName || undefined,
     retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
@@ -127,10 +151,7 @@ export function receiptTarget(
  */
 export function prepareReceiptTarget(target: ReceiptTarget): void {
   try {
-    mkdirSync(dirname(target.path), { recursive: true });
-    if (statSync(target.path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory');
-    accessSync(dirname(target.path), constants.W_OK);
-    if (statSync(target.path, { throwIfNoEntry: false })) accessSync(target.path, constants.W_OK);
+    checkWritable(target.path);
   } catch (error) {
     throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${messageOf(error)}`, { cause: error });
   }

@@ -6,64 +6,56 @@
 import { describeCounts, type FailedOutput } from '../schemas/documents.ts';
 import { code, factTable, md } from './markdown.ts';
 import type { Outcome } from './outcome.ts';
-import type { Receipt } from './receipt.ts';
+import type { InputReceipt, OutputReceipt, Receipt } from './receipt.ts';
 import { listFirst } from '../base/lists.ts';
 
 /** Failed outputs listed in the job summary before "and N more". */
 export const MAX_SUMMARY_FAILED_OUTPUTS = 20;
 /** Requests to Dfns listed before "and N more". */
 export const MAX_SUMMARY_REQUESTS = 12;
+/** Archive entries listed before "and N more". */
+export const MAX_SUMMARY_ENTRIES = 20;
 
-/** The verdict line; `op` is " (`genesis`)" when the operation is known, else empty. */
-const VERDICTS: Record<Outcome, (op: string) => string> = {
-  submitted: (op) => `✅ Output submitted to Dfns${op}`,
-  partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
-  'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
-  'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
-  rejected: (op) => `❌ Dfns refused the output${op}`,
-  failed: (op) => `❌ Output not submitted${op}`,
-  unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+type Verdicts = Record<Outcome, (op: string) => string>;
+
+/** The verdict line, by the receipt's kind; `op` is " (`genesis`)" when the operation is known, else empty. */
+const VERDICTS: Record<Receipt['kind'], Verdicts> = {
+  output: {
+    submitted: (op) => `✅ Output submitted to Dfns${op}`,
+    created: (op) => `✅ Output submitted to Dfns${op}`,
+    partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
+    'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
+    'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
+    rejected: (op) => `❌ Dfns refused the output${op}`,
+    failed: (op) => `❌ Output not submitted${op}`,
+    unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+  },
+  input: {
+    created: (op) => `✅ Input archive created by Dfns${op}`,
+    submitted: (op) => `✅ Input archive created by Dfns${op}`,
+    partial: (op) => `✅ Input archive created by Dfns${op}`,
+    'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
+    'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
+    rejected: (op) => `❌ Dfns refused to create the input${op}`,
+    failed: (op) => `❌ Input not created${op}`,
+    unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
+  },
 };
 
-export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOutput[]): string {
-  const { request, file, output, answer, artifact, github, pin } = receipt;
+export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOutput[] = []): string {
+  const { request, answer, github } = receipt;
   const op = request?.operation ? ` (${code(request.operation)})` : '';
-  const lines = [`### ${VERDICTS[receipt.outcome](op)}`, ''];
+  const lines = [`### ${VERDICTS[receipt.kind][receipt.outcome](op)}`, ''];
   // Line by line: md() folds line breaks, and a list of violations must stay a list.
   if (receipt.message) lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
 
   const rows: Array<[string, string]> = [];
   if (request?.storeId) rows.push(['Key store', code(request.storeId)]);
   if (request?.operation) {
-    const from = request.operationFrom === 'file' ? 'taken from the file' : 'given by the input';
-    rows.push(['Operation', `${code(request.operation)} (${from})`]);
+    const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
+    rows.push(['Operation', `${code(request.operation)}${from}`]);
   }
-  if (file) {
-    rows.push(
-      ['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`],
-      // Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run.
-      ['Size', `${String(file.size).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`],
-      ['SHA-256', code(file.sha256)],
-    );
-  }
-  if (receipt.dryRun !== null) {
-    rows.push([
-      'Pinned checksum',
-      pin.expectedChecksum === null
-        ? 'none (no `expected-checksum`)'
-        : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
-    ]);
-  }
-  if (output) {
-    rows.push(
-      ['Document', code(output.type)],
-      ['Output status', code(output.status)],
-      ['Outputs', md(describeCounts(output.counts, output.type))],
-      ['Organisation', code(output.org_id)],
-      ['Fleet', code(output.fleet_id)],
-      ['Group', code(output.group_id)],
-    );
-  }
+  rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
   if (request) {
     rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
   }
@@ -78,11 +70,12 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     rows.push(['Dfns answer', 'none: dry run, no request was sent']);
   }
   if (receipt.requests.length > 0) rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
-  if (artifact) {
-    rows.push([
-      'Artifact',
-      `${code(artifact.name)} (id ${artifact.id}${artifact.digest ? `, ${code(artifact.digest)}` : ', no digest'}) of run ${artifact.runId} in ${code(artifact.repository)}`,
-    ]);
+  if (receipt.kind === 'output' && receipt.artifact) {
+    const a = receipt.artifact;
+    rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
+  }
+  if (receipt.kind === 'input' && receipt.artifact) {
+    rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
   }
   rows.push(
     ['Commit', github.sha ? code(github.sha) : 'unknown'],
@@ -108,6 +101,53 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** The submitted file and what it holds. */
+function outputRows({ file, output, pin, dryRun }: OutputReceipt): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (file) {
+    rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
+  }
+  if (dryRun !== null) {
+    rows.push([
+      'Pinned checksum',
+      pin.expectedChecksum === null
+        ? 'none (no `expected-checksum`)'
+        : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
+    ]);
+  }
+  if (output) {
+    rows.push(
+      ['Document', code(output.type)],
+      ['Output status', code(output.status)],
+      ['Outputs', md(describeCounts(output.counts, output.type))],
+      ['Organisation', code(output.org_id)],
+      ['Fleet', code(output.fleet_id)],
+      ['Group', code(output.group_id)],
+    );
+  }
+  return rows;
+}
+
+/** The request sent and the archive Dfns answered. */
+function inputRows({ body, archive }: InputReceipt): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (body !== null) rows.push(['Request body', code(JSON.stringify(body), 300)]);
+  if (archive) {
+    rows.push(
+      ['Archive', code(archive.path)],
+      ['Size', bytes(archive.size)],
+      ['SHA-256', code(archive.sha256)],
+      ['Entries', listFirst(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))],
+    );
+  }
+  return rows;
+}
+
+/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
+function bytes(n: number): string {
+  return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
 }
 
 /** "init 503, init 200, action 200, submit 200", the first few then a count. */

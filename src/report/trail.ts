@@ -34,13 +34,13 @@ export async function leaveTrail(receipt: Receipt, failed: readonly FailedOutput
     if (!target.explicit) {
       io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
     } else {
-      const submitted = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
+      const done = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
       trail.failure = {
         outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
         title: 'Receipt not written',
-        message: submitted
-          ? `${reason}. The output WAS submitted (status ${receipt.status}): do not re-run this workflow to get a receipt; ` +
-            'the job summary holds the same facts'
+        message: done
+          ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
+            'do not re-run this workflow to get a receipt; the job summary holds the same facts'
           : `${reason} ("receipt-path")`,
       };
     }

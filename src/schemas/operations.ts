@@ -125,3 +125,8 @@ export function describePermission(operation: Operation): string {
 export function submissionPath(storeId: string, operation: Operation): string {
   return `/key-stores/${encodeURIComponent(storeId)}/${operation}/output`;
 }
+
+/** The URL path that creates the operation's input archive. */
+export function inputPath(storeId: string, operation: Operation): string {
+  return `/key-stores/${encodeURIComponent(storeId)}/${operation}/input`;
+}

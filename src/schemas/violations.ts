@@ -101,13 +101,15 @@ export function protoKeyIssues(record: unknown, schema: z.ZodMiniType, path: rea
 
 const PROTO = '__proto__';
 
+/** zod's names of types as a user reads them: a record is a JSON object whose keys are free. */
+const EXPECTED_NAMES: Partial<Record<string, string>> = { record: 'object', int: 'whole number' };
+
 function issueText(issue: Issue, wording: Wording): string {
   switch (issue.code) {
     case 'invalid_type':
-      // A record is a JSON object whose keys are free.
       return issue.input === undefined
         ? 'is required'
-        : `expected ${article(issue.expected === 'record' ? 'object' : issue.expected)}, got ${describeValue(issue.input)}`;
+        : `expected ${article(EXPECTED_NAMES[issue.expected] ?? issue.expected)}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}`;
     case 'unrecognized_keys':

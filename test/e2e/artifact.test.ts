@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '../github/github-stand-in.ts';
 import { failureMessage, makeWorkspace } from '../helpers/action-runner.ts';
 import { fixtureText, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
@@ -15,14 +15,20 @@ const artifactZip = (files: Record<string, string | Uint8Array>): Uint8Array =>
   makeZip(Object.entries(files).map(([name, data]) => ({ name, data, method: 8 as const })));
 
 let e2e: E2E;
-let github: GitHubStandIn;
 beforeAll(async () => {
   e2e = await startE2E('ed25519');
-  github = await startGitHubStandIn({ repository: 'acme/keystore-ops', runId: 5000 });
 });
-afterAll(async () => {
-  await e2e.close();
-  await github.close();
+afterAll(() => e2e?.close());
+
+/**
+ * A GitHub stand-in of its own for each test (a loopback server, started in milliseconds): the
+ * artifacts a run sees, and the requests a test counts, are only those the test itself made.
+ */
+let github: GitHubStandIn;
+beforeEach(async () => {
+  const standIn = await startGitHubStandIn({ repository: 'acme/keystore-ops', runId: 5000 });
+  github = standIn;
+  return () => standIn.close();
 });
 
 /** Runs with the stand-in's environment; `event` becomes GITHUB_EVENT_PATH's content. */
@@ -94,7 +100,10 @@ describe('an artifact of the current run', () => {
     expect(run.outputs['artifact-digest']).toBe('');
   });
 
-  it('lists the artifact names the run has when the name is not found, and says this run needs no permission', async () => {
+  it('lists the artifact names the run has, each once, when the name is not found, and says this run needs no permission', async () => {
+    for (const name of ['fleet-output', 'dup', 'dup', 'tampered', 'no-digest']) {
+      github.addCurrentRunArtifact({ name, zip: artifactZip({ 'o.json': onchain }) });
+    }
     const run = await runWithArtifact({ 'artifact-name': 'missing-output' });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toBe(
@@ -203,7 +212,10 @@ describe('an artifact of another run', () => {
 
   it('fails fast with a clear error when the token is refused', async () => {
     github.addRunArtifact('acme/keystore-ops', 7004, { name: 'fleet-output', zip: artifactZip({ 'o.json': onchain }) });
+    const started = Date.now();
     const run = await runWithArtifact({ 'artifact-name': 'fleet-output', 'run-id': '7004', 'github-token': 'ghs_wrong_token_0123456789' });
+    // Fast: no back-off (@octokit/plugin-retry waits 1, 4, 9, 16 and 25 s between attempts on a status it retries).
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
       /^failed listing the artifacts of run 7004 of acme\/keystore-ops: .*Bad credentials.*\. Reading another run's artifacts needs "github-token" with actions: read: for github\.token, give the job "permissions: actions: read"; for another repository, a token with actions: read there\. Nothing was submitted\.$/,

@@ -30,6 +30,7 @@ const LABEL: Record<FaultableCall, string> = {
   init: 'creating the user action challenge (POST /auth/action/init)',
   action: 'signing the user action (POST /auth/action)',
   submit: 'submitting the output',
+  input: 'creating the input archive',
 };
 const ERROR_ID = '2038837570328299032';
 

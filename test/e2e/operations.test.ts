@@ -3,7 +3,7 @@
  * from the file and submitted to its own endpoint, Dfns's answer reported; and every refusal of a
  * file whose operation cannot be told, or does not match the `operation` input, before any call.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { failureMessage, type ActionRun } from '../helpers/action-runner.ts';
 import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
@@ -206,8 +206,6 @@ describe('an "operation" input the file allows', () => {
 });
 
 describe('a request too large for Dfns (413 from a gateway)', () => {
-  afterAll(() => e2e.sandbox.setBodyLimit(undefined));
-
   it.each([
     ['the challenge, which carries the output as its signed payload', 'init', 'creating the user action challenge (POST /auth/action/init)', 'carrying it as its signed payload'],
     ['the submission', 'submit', 'submitting the output', 'carrying it'],
@@ -216,10 +214,11 @@ describe('a request too large for Dfns (413 from a gateway)', () => {
     const fileBytes = Buffer.byteLength(text);
     // The init body is about the file's size; the multipart body holds it twice (data part and file).
     e2e.sandbox.setBodyLimit(call === 'init' ? fileBytes : Math.round(fileBytes * 1.6));
+    // No limit for the next test, whatever happens in this one.
+    onTestFinished(() => e2e.sandbox.setBodyLimit(undefined));
     const before = e2e.sandbox.requests.length;
     const submissionsBefore = e2e.sandbox.submissions.length;
     const run = await e2e.submit({ files: { 'out.json': text }, inputs: { path: 'out.json' } });
-    e2e.sandbox.setBodyLimit(undefined);
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
     const requests = e2e.sandbox.requests.slice(before);

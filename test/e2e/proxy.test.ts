@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Fault, FaultableCall } from '../sandbox/dfns-sandbox.ts';
 import { startConnectProxy, type ConnectProxy, type ProxyRecord } from '../helpers/connect-proxy.ts';
 import { fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
@@ -70,7 +70,10 @@ const tunnel = (status: number | null) => ({ kind: 'connect', method: 'CONNECT',
 
 describe('HTTPS_PROXY: https is tunnelled with CONNECT', () => {
   it('submits once through one tunnel, which carries only TLS', async () => {
-    const r = await runVia(https.url, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caFile });
+    // A proxy of its own: what it saw through its tunnels is this run's, and only this run's.
+    const own = await startConnectProxy();
+    onTestFinished(() => own.close());
+    const r = await runVia(https.url, { HTTPS_PROXY: own.url, NODE_EXTRA_CA_CERTS: caFile }, { via: own });
     expect(r.run.outputs['status']).toBe('success');
     expect(r.accepted).toBe(1);
     expect(r.calls).toMatchObject({ init: 1, action: 1, submit: 1 });
@@ -78,7 +81,7 @@ describe('HTTPS_PROXY: https is tunnelled with CONNECT', () => {
     expect(r.through).toEqual([expect.objectContaining(tunnel(200))]);
     expect(r.through[0]!.headers['host']).toBe(`127.0.0.1:${https.port}`);
     // What the proxy could read: a TLS handshake, then ciphertext; never the token or the output.
-    const seen = proxy.tunnelled;
+    const seen = own.tunnelled;
     expect(seen[0]).toBe(0x16);
     for (const secret of [e2e.token, e2e.credential.credentialId, STORE_ID, '"outputJson"']) {
       expect(seen.includes(Buffer.from(secret)), 'readable by the proxy').toBe(false);

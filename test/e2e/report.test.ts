@@ -34,6 +34,7 @@ describe('the receipt', () => {
     const receipt = receiptOf(run);
     expect(receipt).toEqual({
       receiptVersion: 2,
+      kind: 'output',
       action: { name: 'dfns-keystore-output-action', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) },
       startedAt: expect.any(String),
       finishedAt: expect.any(String),

@@ -3,7 +3,7 @@
  * shapes, both operations, and what the sandbox received.
  */
 import { availableParallelism } from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { makeOnchainOutput } from '../helpers/output-generators.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
@@ -20,11 +20,14 @@ const KEYS: Array<[KeyKind, PemFormat]> = [
 ];
 
 describe.each(KEYS)('a submission signed with a %s key (%s PEM)', (kind, format) => {
+  // A sandbox of its own: the test counts every request and connection the sandbox saw.
   let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E(kind, format);
+  });
   afterAll(() => e2e?.close());
 
   it('validates, signs and submits the bare JSON output; Dfns gets exactly the file', async () => {
-    e2e = await startE2E(kind, format);
     const run = await e2e.submit({ files: { 'fleet/output.json': onchain }, inputs: { path: 'fleet/*.json' } });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -54,10 +57,12 @@ describe.each(KEYS)('a submission signed with a %s key (%s PEM)', (kind, format)
 
 describe('file shapes and operations', () => {
   let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('ed25519');
+  });
   afterAll(() => e2e?.close());
 
   it('submits an output archive as it is: the zip is the file part, its checksum the fileChecksum', async () => {
-    e2e = await startE2E('ed25519');
     const zip = makeZip([
       { name: 'output/', data: '' },
       { name: 'output/keystore-output.json', data: onchain, method: 8 },
@@ -102,8 +107,9 @@ describe('file shapes and operations', () => {
 
   it('reports a partial answer as status partial and succeeds', async () => {
     e2e.sandbox.setSubmissionAnswer({ status: 200, body: { status: 'partial' } });
+    // Back to the default answer whatever happens, so that no other test of this sandbox gets it.
+    onTestFinished(() => e2e.sandbox.resetSubmissionAnswer());
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' } });
-    e2e.sandbox.resetSubmissionAnswer();
     expect(run.exitCode).toBe(0);
     expect(run.outputs['status']).toBe('partial');
   });
@@ -139,13 +145,25 @@ describe('file shapes and operations', () => {
     expect(run.stdout).toContain('2 outputs (2 onchain-sign-v1; 1 success, 1 fail)');
   });
 
-  it('dry-run still checks credentials when they are given', async () => {
+  it('dry-run still checks credentials when they are given: an unreadable key fails the step as an invalid input, before any call', async () => {
+    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({
       files: { 'out.json': onchain },
       inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-private-key': 'garbage-not-a-key' },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('failed');
+    expect(e2e.sandbox.requests.length, 'no request may reach Dfns').toBe(before);
+    expect(run.annotations.filter((a) => a.level === 'error')).toEqual([
+      {
+        level: 'error',
+        title: 'Invalid input',
+        message:
+          'input "dfns-private-key" holds no PEM block; expected an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) ' +
+          'private key in PEM (PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
+          'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM. Nothing was submitted.',
+      },
+    ]);
   });
 
   it('keeps every secret out of the log under RUNNER_DEBUG=1 too', async () => {

@@ -11,6 +11,13 @@ import { parse } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST_ENTRY = join(ROOT, 'dist', 'index.js');
+
+/** The two actions of the repository: their action.yml and the entry their `runs.main` names. */
+export const ACTIONS = {
+  output: { yml: join(ROOT, 'action.yml'), entry: DIST_ENTRY },
+  input: { yml: join(ROOT, 'input', 'action.yml'), entry: join(ROOT, 'dist', 'input', 'index.js') },
+} as const;
+export type ActionName = keyof typeof ACTIONS;
 /** What `${{ github.token }}` evaluates to in these runs. */
 export const RUNNER_GITHUB_TOKEN = 'ghs_runnerDefaultToken0123456789abcdef';
 
@@ -19,8 +26,8 @@ interface ActionYml {
   outputs: Record<string, { description: string }>;
 }
 
-export function readActionYml(): ActionYml {
-  return parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+export function readActionYml(action: ActionName = 'output'): ActionYml {
+  return parse(readFileSync(ACTIONS[action].yml, 'utf8')) as ActionYml;
 }
 
 export interface Annotation {
@@ -54,6 +61,8 @@ export interface RunOptions {
   /** Files to create in the workspace first. */
   files?: Record<string, string | Uint8Array>;
   timeoutMs?: number;
+  /** Which action runs: the main one (default) or the input action. */
+  action?: ActionName;
 }
 
 export function makeWorkspace(files: Record<string, string | Uint8Array> = {}): string {
@@ -76,6 +85,7 @@ export function runnerEnv(step: {
   runnerTemp: string;
   commandFiles: Record<string, string>;
   inputs: Record<string, string>;
+  action?: ActionName;
 }): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
@@ -96,7 +106,7 @@ export function runnerEnv(step: {
     GITHUB_JOB: 'submit',
     ...step.commandFiles,
   };
-  const declared = readActionYml().inputs;
+  const declared = readActionYml(step.action).inputs;
   for (const [name, spec] of Object.entries(declared)) {
     // The runner evaluates expressions in defaults; github.token is the only one action.yml uses.
     const fallback = (spec.default ?? '').replace('${{ github.token }}', RUNNER_GITHUB_TOKEN);
@@ -124,14 +134,15 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     }),
   ) as Record<string, string>;
 
-  const env = runnerEnv({ workspace, runnerTemp, commandFiles: files, inputs: options.inputs ?? {} });
+  const action = options.action ?? 'output';
+  const env = runnerEnv({ workspace, runnerTemp, commandFiles: files, inputs: options.inputs ?? {}, action });
   Object.assign(env, options.env);
 
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
     (resolvePromise) => {
       execFile(
         process.execPath,
-        [DIST_ENTRY],
+        [ACTIONS[action].entry],
         { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
         (error, out, err) => {
           const exit = error ? (typeof error.code === 'number' ? error.code : null) : 0;

@@ -32,6 +32,8 @@ export interface E2E {
    * do not belong to), unless `protocolProblems` says which are expected.
    */
   submit(options?: RunOptions & { protocolProblems?: string[] }): Promise<ActionRun>;
+  /** Runs the input action (input/action.yml) likewise, with the credential's inputs. */
+  createInput(options?: Omit<RunOptions, 'action'>): Promise<ActionRun>;
   close(): Promise<void>;
 }
 
@@ -42,32 +44,40 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
   sandbox.addKeyStore(STORE_ID);
   const token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
   const secrets = [token, credential.privateKeyPem, RUNNER_GITHUB_TOKEN];
+
+  /** Runs an action with the credential's inputs (overridable), and scans what it produced for every secret. */
+  async function runScanned(options: RunOptions): Promise<ActionRun> {
+    const inputs = {
+      'dfns-api-url': sandbox.url,
+      'dfns-token': token,
+      'dfns-credential-id': credential.credentialId,
+      'dfns-private-key': credential.privateKeyPem,
+      ...options.inputs,
+    };
+    for (const name of ['dfns-token', 'dfns-private-key']) {
+      const value = inputs[name as keyof typeof inputs];
+      if (value && !secrets.includes(value)) secrets.push(value);
+    }
+    const run = await runAction({ ...options, inputs });
+    // The run's folders go when the test ends (the test may still read them until then).
+    onTestFinished(() => run.cleanup());
+    const userActionTokens = [...sandbox.submissions, ...sandbox.inputs].map((s) => s.userActionToken).filter((t): t is string => !!t);
+    expectNoSecrets({ 'the visible output': run.visibleText }, [...secrets, ...userActionTokens]);
+    return run;
+  }
+
   return {
     sandbox,
     credential,
     token,
     secrets,
     async submit(options = {}) {
-      const inputs = {
-        'dfns-api-url': sandbox.url,
-        'dfns-token': token,
-        'dfns-credential-id': credential.credentialId,
-        'dfns-private-key': credential.privateKeyPem,
-        ...options.inputs,
-      };
-      for (const name of ['dfns-token', 'dfns-private-key']) {
-        const value = inputs[name as keyof typeof inputs];
-        if (value && !secrets.includes(value)) secrets.push(value);
-      }
       const problemsBefore = sandbox.protocolProblems.length;
-      const run = await runAction({ ...options, inputs });
-      // The run's folders go when the test ends (the test may still read them until then).
-      onTestFinished(() => run.cleanup());
+      const run = await runScanned({ ...options, action: 'output' });
       expect(sandbox.protocolProblems.slice(problemsBefore), 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
-      const userActionTokens = sandbox.submissions.map((s) => s.userActionToken).filter((t): t is string => !!t);
-      expectNoSecrets({ 'the visible output': run.visibleText }, [...secrets, ...userActionTokens]);
       return run;
     },
+    createInput: (options = {}) => runScanned({ ...options, action: 'input' }),
     close: () => sandbox.close(),
   };
 }

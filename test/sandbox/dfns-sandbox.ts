@@ -1,13 +1,18 @@
 /**
  * The Dfns sandbox: an HTTP server on 127.0.0.1 that speaks the part of the Dfns API the
- * action uses (user action signing and the output submissions of the seven offline signer
- * operations) with real cryptography, records everything it sees and can inject faults.
- * See the shared reference `dfns/API.md`.
+ * action uses with real cryptography: user action signing (`POST /auth/action/init`,
+ * `POST /auth/action`), and for each of the seven offline signer operations (onchain-sign,
+ * proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest) its input
+ * (`POST /key-stores/{storeId}/<operation>/input`, answered with a real zip archive) and its
+ * output submission (`POST /key-stores/{storeId}/<operation>/output`). It records everything
+ * it sees and can inject faults. See the shared reference `dfns/API.md`.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
+import { randomDfnsId } from './ids.ts';
+import { buildInputArchive, checkInput, describeInput, INPUT_PATH, type InputAnswer, type RecordedInput } from './input.ts';
 import { verifyJwt, signJwt } from './jwt.ts';
 import { parseHeaderParams } from './multipart.ts';
 import {
@@ -23,15 +28,18 @@ import { UserActionSigning } from './user-action.ts';
 
 export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission } from './submission.ts';
 export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS, PERMISSIONS } from './submission.ts';
+export type { InputAnswer, InputDocument, RecordedInput } from './input.ts';
+export { INPUT_ARCHIVE_ENTRIES, INPUT_DOCUMENT_ENTRY } from './input.ts';
 
-export type SandboxCall = 'init' | 'action' | 'submit' | 'other';
+/** `submit`: an output submission; `input`: the creation of an input archive. */
+export type SandboxCall = 'init' | 'action' | 'submit' | 'input' | 'other';
 export type FaultableCall = Exclude<SandboxCall, 'other'>;
 
 /**
  * A fault answered instead of (or after) normal handling. `process: true` handles the request
- * normally first (for a submission: records it as accepted if it passes) and then answers the
- * fault; without it the request is not handled (a submission is recorded `accepted: false`,
- * `error: 'fault: …'`, and its user action token is spent all the same).
+ * normally first (for a submission or an input: records it as accepted if it passes) and then
+ * answers the fault; without it the request is not handled (a submission or an input is
+ * recorded `accepted: false`, `error: 'fault: …'`, and its user action token is spent all the same).
  */
 export type Fault =
   /** Answers `status` with `body` (default a Dfns error body; a string is sent as is) and `headers`. */
@@ -87,8 +95,8 @@ export interface DfnsSandbox {
   registerCredential(credentialId: string, publicKeyPem: string): void;
   /**
    * Adds a key store with the service account's permissions on it: the operations it may
-   * submit outputs for (default all seven). A missing one is refused 403
-   * `missing permission <current permission name>`.
+   * create inputs and submit outputs for (default all seven; one permission covers both). A
+   * missing one is refused 403 `missing permission <current permission name>`.
    */
   addKeyStore(storeId: string, opts?: { operations?: readonly Operation[] }): void;
   /**
@@ -101,11 +109,20 @@ export interface DfnsSandbox {
   /** Back to the default answer, for `operation` only or (without it) for all seven. */
   resetSubmissionAnswer(operation?: Operation): void;
   /**
+   * What an input request that passes every check is answered instead of its zip archive, for
+   * `operation` only or (without it) for all seven: e.g. JSON, HTML, an empty body, a 202.
+   * The request is recorded accepted when `status` is below 300 (no archive is recorded),
+   * otherwise `error: 'configured answer <status>'`. The last call that covers an operation wins.
+   */
+  setInputAnswer(answer: InputAnswer, operation?: Operation): void;
+  /** Back to the archive answer (200 application/zip), for `operation` only or (without it) for all seven. */
+  resetInputAnswer(operation?: Operation): void;
+  /**
    * A gateway body limit, as a cloud gateway in front of Dfns would have (undefined: none but
    * the sandbox's 256 MiB cap). A request of any call whose body is larger is answered 413
    * `{"error":{"id","status":413,"message":"request entity too large"}}` and not processed:
-   * no fault is taken for it, a submission is recorded `accepted: false` with `error` set
-   * (its user action token is not spent: Dfns never saw it).
+   * no fault is taken for it, a submission or an input is recorded `accepted: false` with
+   * `error` set (its user action token is not spent: Dfns never saw it).
    */
   setBodyLimit(bytes: number | undefined): void;
   /** Applies `fault` to the next `times` (default 1; Infinity = always) requests of `call`. */
@@ -113,6 +130,8 @@ export interface DfnsSandbox {
   clearFaults(): void;
   readonly requests: RecordedRequest[];
   readonly submissions: RecordedSubmission[];
+  /** Every input request (`POST /key-stores/{storeId}/<operation>/input`), refused or not, in order of arrival. */
+  readonly inputs: RecordedInput[];
   /**
    * Every submission's protocol problems (see `RecordedSubmission.protocolProblems`), each
    * prefixed with the submission's path: `<path>: <problem>`. Empty when every submission
@@ -138,18 +157,16 @@ const APP_METADATA = 'https://custom/app_metadata';
 /** Above any body the action can send: a 64 MiB file travels twice in the multipart body. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
-function randomDfnsId(prefix: string): string {
-  const chars = '0123456789abcdefghijklmnopqrstuvwxyz';
-  const pick = (n: number) => Array.from({ length: n }, () => chars[randomInt(chars.length)]).join('');
-  return `${prefix}-${pick(5)}-${pick(5)}-${pick(16)}`;
-}
-
 function classify(method: string, rawPath: string): SandboxCall {
   if (method !== 'POST') return 'other';
   if (rawPath === '/auth/action/init') return 'init';
   if (rawPath === '/auth/action') return 'action';
-  return SUBMIT_PATH.test(rawPath) ? 'submit' : 'other';
+  if (SUBMIT_PATH.test(rawPath)) return 'submit';
+  return INPUT_PATH.test(rawPath) ? 'input' : 'other';
 }
+
+/** What submissions and inputs have in common: the record of a user-action-signed change. */
+type ChangeRecord = Pick<RecordedSubmission, 'accepted' | 'error' | 'fault' | 'status' | 'userActionToken'>;
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -201,9 +218,12 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const tokenSecret = randomBytes(32);
   const signing = new UserActionSigning();
   const stores = new Map<string, Set<Operation>>();
-  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { init: [], action: [], submit: [] };
+  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { init: [], action: [], submit: [], input: [] };
   const requests: RecordedRequest[] = [];
   const submissions: RecordedSubmission[] = [];
+  const inputs: RecordedInput[] = [];
+  /** Answers configured in place of the archive; absent: the archive. */
+  const inputAnswers = new Map<Operation, Reply>();
   const connectionIds = new WeakMap<Socket, number>();
   const timers = new Set<NodeJS.Timeout>();
   const defaultAnswer = (operation: Operation): Reply => jsonReply(200, defaultAnswerBody(operation));
@@ -222,18 +242,44 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     if (!req.headers['user-agent']?.trim()) refuse(400, 'a non-empty User-Agent header is required');
   }
 
-  /** Normal handling of one request. For a submission, fills in `submission` as it goes. */
+  /** An input request that passed every check: its archive, or the answer configured in its place. */
+  function answerInput(record: RecordedInput, request: unknown): Reply {
+    const configured = inputAnswers.get(record.operation);
+    if (configured) {
+      record.accepted = configured.status < 300;
+      if (!record.accepted) record.error = `configured answer ${configured.status}`;
+      return configured;
+    }
+    const groupId = randomDfnsId('gr');
+    const { archive } = buildInputArchive(record.operation, { orgId, storeId: record.storeId, groupId }, request);
+    record.accepted = true;
+    record.groupId = groupId;
+    record.archive = archive;
+    return {
+      status: 200,
+      body: archive,
+      headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${record.operation}-input.zip"` },
+    };
+  }
+
+  /** Normal handling of one request. For a submission or an input, fills in its record as it goes. */
   function handle(
     call: SandboxCall,
     req: IncomingMessage,
     body: Buffer,
     submission?: ReturnType<typeof describeSubmission>,
+    input?: RecordedInput,
   ): Reply {
     try {
       if (call === 'other') refuse(404, `no route for ${req.method} ${req.url}`);
       authenticate(req);
       if (call === 'init') return jsonReply(200, signing.init(parseJsonBody(req, body)));
       if (call === 'action') return jsonReply(200, signing.complete(parseJsonBody(req, body)));
+      if (call === 'input') {
+        const intent = signing.consume(req.headers['x-dfns-useraction'] as string | undefined);
+        const request = checkInput(input!, intent, req.headers['content-type'], body, (storeId) => stores.get(storeId));
+        return answerInput(input!, request);
+      }
       const { record, parts } = submission!;
       const intent = signing.consume(req.headers['x-dfns-useraction'] as string | undefined);
       checkSubmission(record, parts, intent, (storeId) => stores.get(storeId));
@@ -244,17 +290,18 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       if (submission) submission.record.error = error.message;
+      if (input) input.error = error.message;
       return errorReply(error.status, error.message, error.details);
     }
   }
 
-  function send(res: ServerResponse, record: RecordedRequest, reply: Reply, submission?: RecordedSubmission): void {
+  function send(res: ServerResponse, record: RecordedRequest, reply: Reply, change?: ChangeRecord): void {
     if (res.destroyed) return;
-    const body = Buffer.from(reply.body);
+    const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
     res.writeHead(reply.status, { 'content-length': String(body.length), ...reply.headers });
     res.end(body);
     record.status = reply.status;
-    if (submission) submission.status = reply.status;
+    if (change) change.status = reply.status;
     options.log?.(`${record.method} ${record.path} -> ${reply.status}${record.fault ? ` (fault ${record.fault})` : ''}`);
   }
 
@@ -276,9 +323,9 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     else queue.unshift({ fault, remaining: 1 });
   }
 
-  /** The store id of a submission path, percent-decoded (kept raw when it cannot be). */
-  function submissionTarget(rawPath: string): { storeId: string; operation: Operation } {
-    const [, encodedStoreId, operation] = SUBMIT_PATH.exec(rawPath)!;
+  /** The store id of a submission or input path, percent-decoded (kept raw when it cannot be). */
+  function changeTarget(pattern: RegExp, rawPath: string): { storeId: string; operation: Operation } {
+    const [, encodedStoreId, operation] = pattern.exec(rawPath)!;
     let storeId = encodedStoreId!;
     try {
       storeId = decodeURIComponent(storeId);
@@ -328,11 +375,19 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
         if (fault) giveBackFault(call, fault);
         delete record.fault;
         const reply = jsonReply(413, { error: { id: errorId(), status: 413, message: GATEWAY_TOO_LARGE_MESSAGE } });
+        const why = `${GATEWAY_TOO_LARGE_MESSAGE}: ${body.tooLarge} bytes, over the gateway limit of ${limit}`;
         if (call === 'submit') {
-          const { storeId, operation } = submissionTarget(rawPath);
+          const { storeId, operation } = changeTarget(SUBMIT_PATH, rawPath);
           const { record: refused } = describeSubmission(rawPath, operation, storeId, headers, Buffer.alloc(0));
-          refused.error = `${GATEWAY_TOO_LARGE_MESSAGE}: ${body.tooLarge} bytes, over the gateway limit of ${limit}`;
+          refused.error = why;
           submissions.push(refused);
+          return send(res, record, reply, refused);
+        }
+        if (call === 'input') {
+          const { storeId, operation } = changeTarget(INPUT_PATH, rawPath);
+          const refused = describeInput(rawPath, operation, storeId, headers.userAction, Buffer.alloc(0));
+          refused.error = why;
+          inputs.push(refused);
           return send(res, record, reply, refused);
         }
         return send(res, record, reply);
@@ -341,30 +396,38 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     }
 
     let submission: ReturnType<typeof describeSubmission> | undefined;
+    let input: RecordedInput | undefined;
     if (call === 'submit') {
-      const { storeId, operation } = submissionTarget(rawPath);
+      const { storeId, operation } = changeTarget(SUBMIT_PATH, rawPath);
       submission = describeSubmission(rawPath, operation, storeId, headers, body);
       submissions.push(submission.record);
-      if (fault) submission.record.fault = describeFault(fault);
     }
-    const handleNow = () => handle(call, req, body, submission);
+    if (call === 'input') {
+      const { storeId, operation } = changeTarget(INPUT_PATH, rawPath);
+      input = describeInput(rawPath, operation, storeId, headers.userAction, body);
+      inputs.push(input);
+    }
+    /** The record of the change this request makes, if it is one (a submission or an input). */
+    const change: ChangeRecord | undefined = submission?.record ?? input;
+    if (fault && change) change.fault = describeFault(fault);
+    const handleNow = () => handle(call, req, body, submission, input);
 
-    if (!fault) return send(res, record, handleNow(), submission?.record);
+    if (!fault) return send(res, record, handleNow(), change);
 
-    /** The fault answers without handling: the submission is refused, its token spent. */
+    /** The fault answers without handling: the change is refused, its token spent. */
     const skip = (why: string) => {
-      if (!submission) return;
-      submission.record.accepted = false;
-      submission.record.error = `fault: ${why}`;
-      signing.burn(submission.record.userActionToken || undefined);
+      if (!change) return;
+      change.accepted = false;
+      change.error = `fault: ${why}`;
+      signing.burn(change.userActionToken || undefined);
     };
 
     if (fault.kind === 'delay') {
       const early = fault.process ? handleNow() : undefined;
       await sleep(fault.ms);
-      if (early) return send(res, record, early, submission?.record);
+      if (early) return send(res, record, early, change);
       if (req.socket.destroyed) return skip(`${describeFault(fault)} (the client gave up)`);
-      return send(res, record, handleNow(), submission?.record);
+      return send(res, record, handleNow(), change);
     }
 
     const processed = fault.process ? handleNow() : undefined;
@@ -376,7 +439,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
           typeof body === 'string'
             ? { status, body, headers: { 'content-type': 'text/plain', ...fault.headers } }
             : jsonReply(status, body ?? dfnsErrorBody(status, (STATUS_CODES[status] ?? 'error').toLowerCase()), fault.headers);
-        return send(res, record, reply, submission?.record);
+        return send(res, record, reply, change);
       }
       case 'reset':
         options.log?.(`${method} ${rawTarget} -> reset (fault)`);
@@ -387,20 +450,20 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
         return;
       case 'truncated-body': {
         const reply = processed ?? jsonReply(200, { status: 'success' });
-        const bytes = Buffer.from(reply.body);
+        const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
         res.writeHead(reply.status, { ...reply.headers, 'content-length': String(bytes.length + 64) });
         record.status = reply.status;
-        if (submission) submission.record.status = reply.status;
+        if (change) change.status = reply.status;
         options.log?.(`${method} ${rawTarget} -> ${reply.status} (fault truncated-body)`);
         res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => req.socket.end());
         return;
       }
       case 'malformed-json': {
         const reply = { status: 200, body: '{"status":', headers: { 'content-type': 'application/json' } };
-        return send(res, record, reply, submission?.record);
+        return send(res, record, reply, change);
       }
       case 'wrong-shape':
-        return send(res, record, jsonReply(200, fault.body ?? { unexpected: true }), submission?.record);
+        return send(res, record, jsonReply(200, fault.body ?? { unexpected: true }), change);
     }
   }
 
@@ -456,6 +519,17 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     resetSubmissionAnswer(operation) {
       for (const op of operation ? [operation] : OPERATIONS) submissionAnswers.set(op, defaultAnswer(op));
     },
+    setInputAnswer(answer, operation) {
+      const reply: Reply = {
+        status: answer.status,
+        body: typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body),
+        headers: { ...(answer.contentType === undefined ? {} : { 'content-type': answer.contentType }), ...answer.headers },
+      };
+      for (const op of operation ? [operation] : OPERATIONS) inputAnswers.set(op, reply);
+    },
+    resetInputAnswer(operation) {
+      for (const op of operation ? [operation] : OPERATIONS) inputAnswers.delete(op);
+    },
     setBodyLimit(bytes) {
       if (bytes !== undefined && !(Number.isInteger(bytes) && bytes >= 0)) {
         throw new Error(`setBodyLimit: bytes must be a non-negative integer or undefined, got ${bytes}`);
@@ -471,6 +545,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     },
     requests,
     submissions,
+    inputs,
     get protocolProblems() {
       return submissions.flatMap((submission) => submission.protocolProblems.map((problem) => `${submission.path}: ${problem}`));
     },

@@ -4,8 +4,8 @@ import { randomInt } from 'node:crypto';
 /** An HTTP answer, before it is written. */
 export interface Reply {
   status: number;
-  /** JSON text (or anything else, for faults). */
-  body: string;
+  /** JSON text (or anything else: faults, configured answers, the input archive's bytes). */
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 

@@ -4,6 +4,7 @@
  * Starts a sandbox, registers a freshly generated credential and a key store on which the
  * service account holds the permissions of all seven offline signer operations (onchain-sign,
  * proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest: every
+ * `POST /key-stores/{storeId}/<operation>/input`, answered with a zip archive, and every
  * `POST /key-stores/{storeId}/<operation>/output` is served), prints ONE JSON line on stdout
  * `{"url","token","credentialId","privateKeyPem","storeId","orgId"}`, then serves (logging
  * one line per request on stderr) until SIGTERM or SIGINT.

@@ -119,13 +119,45 @@ describe('the init body', () => {
 });
 
 describe('the data part', () => {
-  it('is the JSON text with its line breaks folded to spaces, whatever the slice size; its length is exact', () => {
+  const checksum = 'ab'.repeat(32);
+  const HEAD = '{"outputJson":';
+  const TAIL = `,"fileChecksum":"${checksum}"}`;
+
+  /** The JSON text, and the outputJson of the data part written out by hand: each LF, CR or CRLF one space. */
+  const folded: Array<[string, string, string]> = [
+    ['LF', '{\n  "a": 1\n}\n', '{   "a": 1 } '],
+    ['CRLF', '{\r\n  "a": 1\r\n}\r\n', '{   "a": 1 } '],
+    ['lone CR', '{\r"a":\r\r1}', '{ "a":  1}'],
+    ['LF CR, CR CR LF', '[\n\r1,\r\r\n2]', '[  1,  2]'],
+    ['CRLF CRLF, LF LF', '\r\n\r\n[]\n\n', '  []  '],
+    ['a CRLF between surrogate pairs', '["😀\r\n😀"]', '["😀 😀"]'],
+    ['escapes, tabs and U+2028, which are no line breaks', '{"s":"\\n\\r\u2028",\t"é":0}', '{"s":"\\n\\r\u2028",\t"é":0}'],
+    ['no text', '', ''],
+  ];
+
+  it.each(folded)('folds line breaks to spaces, whatever the slice size: %s', (_name, jsonText, outputJson) => {
+    const whole = `${HEAD}${outputJson}${TAIL}`;
+    for (const size of [1, 2, 3, 4, 5, 7, 9, undefined]) {
+      const part = new DataPart(jsonText, checksum, size);
+      expect(part.toString(), `slices of ${size ?? 'the default size'}`).toBe(whole);
+      expect(part.byteLength).toBe(Buffer.byteLength(whole));
+    }
+  });
+
+  it('keeps every other character in order, one space per line break (a CRLF is one), and its length is exact, whatever the slice size', () => {
+    /** What is left of a text without its line breaks and spaces. */
+    const bare = (text: string): string => [...text].filter((c) => c !== '\r' && c !== '\n' && c !== ' ').join('');
+    const count = (text: string, c: string): number => [...text].filter((d) => d === c).length;
     fc.assert(
       fc.property(awkward, fc.integer({ min: 1, max: 9 }), (jsonText, size) => {
-        const checksum = 'ab'.repeat(32);
         const part = new DataPart(jsonText, checksum, size);
-        const whole = `{"outputJson":${jsonText.replace(/\r\n?|\n/g, ' ')},"fileChecksum":"${checksum}"}`;
-        expect(part.toString()).toBe(whole);
+        const whole = part.toString();
+        expect(whole.startsWith(HEAD) && whole.endsWith(TAIL)).toBe(true);
+        const outputJson = whole.slice(HEAD.length, whole.length - TAIL.length);
+        expect(outputJson).not.toMatch(/[\r\n]/);
+        expect(bare(outputJson)).toBe(bare(jsonText));
+        const lineBreaks = count(jsonText, '\r') + count(jsonText, '\n') - jsonText.split('\r\n').length + 1;
+        expect(count(outputJson, ' ')).toBe(count(jsonText, ' ') + lineBreaks);
         expect(part.byteLength).toBe(Buffer.byteLength(whole));
         // Encoded slice by slice, nothing is lost at the edges (a split pair would become U+FFFD).
         expect(Buffer.concat([...part.slices()].map((slice) => Buffer.from(slice))).toString('utf8')).toBe(whole);

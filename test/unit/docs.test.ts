@@ -14,10 +14,10 @@ import { readActionYml, ROOT } from '../helpers/action-runner.ts';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-/** The rows of the first table under a `## heading`, as arrays of trimmed cells. */
+/** The rows of the first table under a heading (`## Inputs`, `### Inputs of the input action`), as arrays of trimmed cells. */
 function table(heading: string): string[][] {
-  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0];
-  if (!section) throw new Error(`README has no "## ${heading}" section`);
+  const section = readme.split(`\n${heading}\n`)[1]?.split(/\n#{2,3} /)[0];
+  if (!section) throw new Error(`README has no "${heading}" section`);
   return section
     .split('\n')
     .filter((line) => line.startsWith('|'))
@@ -27,11 +27,14 @@ function table(heading: string): string[][] {
 
 const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace(/^''$/, '');
 
-describe('README', () => {
-  const action = readActionYml();
+describe.each([
+  ['action.yml', 'output', '## Inputs', '## Outputs'],
+  ['input/action.yml', 'input', '### Inputs of the input action', '### Outputs of the input action'],
+] as const)('README and %s', (_, which, inputsHeading, outputsHeading) => {
+  const action = readActionYml(which);
 
-  it('lists exactly the inputs of action.yml, with their defaults and whether required', () => {
-    const rows = table('Inputs').map(([name, , def, required]) => ({
+  it('lists exactly the inputs, with their defaults and whether required', () => {
+    const rows = table(inputsHeading).map(([name, , def, required]) => ({
       name: unquote(name!),
       default: unquote(def!),
       required: required === 'yes',
@@ -44,8 +47,8 @@ describe('README', () => {
     expect(rows).toEqual(declared);
   });
 
-  it('lists exactly the outputs of action.yml', () => {
-    expect(table('Outputs').map(([name]) => unquote(name!))).toEqual(Object.keys(action.outputs));
+  it('lists exactly the outputs', () => {
+    expect(table(outputsHeading).map(([name]) => unquote(name!))).toEqual(Object.keys(action.outputs));
   });
 
   it('describes every input and output in action.yml', () => {

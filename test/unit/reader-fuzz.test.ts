@@ -24,7 +24,6 @@ const MiB = 1024 * 1024;
 const DISPLAY = 'outputs/keystore-output.json';
 /** Messages of fuzzed inputs stay under this. */
 const MAX_MESSAGE_CHARS = 20_000;
-/** One parse of a fuzzed input (a few kB) takes far less; more means a pathological loop. */
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const concat = (...parts: Array<Uint8Array | number[]>): Uint8Array => new Uint8Array(parts.flatMap((p) => [...p]));
@@ -43,8 +42,6 @@ const VALID_ZIP_STORED = zipOf([
 const FORBIDDEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 const READER_ERRORS = [JsonReadError, ZipError, SchemaError];
 
-let parses = 0;
-
 /**
  * Parses `bytes` and checks the only allowed outcomes: a valid result, or a clean
  * OutputFileError. Returns the message, or undefined when the file was accepted.
@@ -57,7 +54,6 @@ function outcome(bytes: Uint8Array, display = DISPLAY, maxMessage = MAX_MESSAGE_
   } catch (error) {
     thrown = error;
   }
-  parses++;
   if (thrown === undefined) {
     const file = result!;
     expect(file.output.type).toBe('keystore-output');
@@ -92,6 +88,27 @@ function refusal(bytes: Uint8Array, display = DISPLAY, maxMessage = MAX_MESSAGE_
   return message;
 }
 
+/** Milliseconds `fn` takes. */
+function msOf(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/**
+ * Parses `bytes`, which must be accepted, and checks that it was fast: at most 50 times what the
+ * engine's own strict UTF-8 decoder and JSON.parse take on the same JSON text (`jsonBytes`),
+ * measured just before on the same machine, plus 2 s for a pause of a busy one. Both grow
+ * linearly with the text: a reader doing quadratic work on these megabytes would be far over.
+ */
+function parsedFast(bytes: Uint8Array, jsonBytes: Uint8Array = bytes): OutputFile {
+  const baseline = msOf(() => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes)));
+  let file: OutputFile | undefined;
+  const ms = msOf(() => (file = parseOutputFile(bytes, DISPLAY)));
+  expect(ms, `parseOutputFile took ${ms.toFixed(0)} ms, the decoder and JSON.parse ${baseline.toFixed(0)} ms`).toBeLessThan(50 * baseline + 2_000);
+  return file!;
+}
+
 /** Whether a string or key anywhere in `value` holds a lone surrogate. */
 function hasLoneSurrogate(value: unknown): boolean {
   if (typeof value === 'string') return !value.isWellFormed();
@@ -102,31 +119,86 @@ function hasLoneSurrogate(value: unknown): boolean {
   return false;
 }
 
-describe('parseOutputFile on fuzzed input', () => {
+/** Counts the inputs one test parses, so that the test can check it parsed as many as it means to. */
+function fuzzer() {
+  let parsed = 0;
+  return {
+    outcome(...args: Parameters<typeof outcome>): string | undefined {
+      parsed++;
+      return outcome(...args);
+    },
+    refusal(...args: Parameters<typeof refusal>): string {
+      parsed++;
+      return refusal(...args);
+    },
+    get parsed(): number {
+      return parsed;
+    },
+  };
+}
+
+const VALID_ZIPS = [VALID_ZIP_DEFLATED, VALID_ZIP_STORED];
+const zipBytes = VALID_ZIPS.reduce((n, zip) => n + zip.byteLength, 0);
+/** The bytes of a valid file up to its trailing white space: truncated shorter, it is invalid. */
+const trimmedLength = (text: string): number => utf8(text.trimEnd()).byteLength;
+
+/**
+ * How many inputs each fuzz test parses, from its fixed run counts and the sizes of the files it
+ * edits: each test checks its own count, and the total is computed from these (no test reads
+ * what another test did).
+ */
+const FUZZ_INPUTS = {
+  validFiles: 4,
+  randomBytes: 1_000,
+  /** Two inputs per run. */
+  zipSignatures: 2 * 500,
+  jsonishText: 1_000,
+  /** 300 JSON values, then two inputs for each of 500 generated outputs. */
+  jsonValues: 300 + 2 * 500,
+  /** Each length short of the trimmed file, and the trimmed file. */
+  truncatedFiles: [ONCHAIN, POC].reduce((n, text) => n + trimmedLength(text) + 1, 0),
+  truncatedZips: zipBytes,
+  /** Seven values at each byte. */
+  changedFileBytes: 7 * utf8(ONCHAIN).byteLength,
+  /** Four values at each byte of each zip. */
+  changedZipBytes: 4 * zipBytes,
+  /** Both zips in each of 1,000 runs. */
+  changedZipRuns: 2 * 1_000,
+  /** Four fixed inputs, then 300 random ones. */
+  hostileNames: 4 + 300,
+};
+
+describe('parseOutputFile on fuzzed input: a valid output, or an OutputFileError with a safe, bounded message', () => {
   it('accepts the valid files it is fuzzed from', () => {
-    for (const bytes of [utf8(ONCHAIN), utf8(POC), VALID_ZIP_DEFLATED, VALID_ZIP_STORED]) {
-      expect(outcome(bytes)).toBeUndefined();
+    const fuzz = fuzzer();
+    for (const bytes of [utf8(ONCHAIN), utf8(POC), ...VALID_ZIPS]) {
+      expect(fuzz.outcome(bytes)).toBeUndefined();
     }
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.validFiles);
   });
 
   it('random bytes', () => {
+    const fuzz = fuzzer();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2_048 }), (bytes) => {
-        outcome(bytes);
+        fuzz.outcome(bytes);
       }),
-      { numRuns: 1_000 },
+      { numRuns: FUZZ_INPUTS.randomBytes },
     );
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.randomBytes);
   });
 
   it('random bytes after a zip signature, and random tails after a valid zip head', () => {
+    const fuzz = fuzzer();
     const head = VALID_ZIP_DEFLATED.subarray(0, 60);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 1_024 }), fc.boolean(), (bytes, long) => {
-        outcome(concat(long ? head : [0x50, 0x4b, 0x03, 0x04], bytes));
-        outcome(concat([0x50, 0x4b, 0x05, 0x06], bytes));
+        fuzz.outcome(concat(long ? head : [0x50, 0x4b, 0x03, 0x04], bytes));
+        fuzz.outcome(concat([0x50, 0x4b, 0x05, 0x06], bytes));
       }),
-      { numRuns: 500 },
+      { numRuns: FUZZ_INPUTS.zipSignatures / 2 },
     );
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.zipSignatures);
   });
 
   it('random JSON-ish text', () => {
@@ -135,18 +207,21 @@ describe('parseOutputFile on fuzzed input', () => {
       'true', 'false', 'null', 'nul', '"a"', '"__proto__"', '"type"', '"keystore-output"', '1e999', '-1e309',
       '\\ud800', '\\udc00', '\\u0000', '\\x', '\u0000', '\u001b', '\u202e', 'é', '😀', '\ud800', "'",
     );
+    const fuzz = fuzzer();
     fc.assert(
       fc.property(fc.array(token, { maxLength: 200 }), (tokens) => {
-        outcome(utf8(tokens.join('')));
+        fuzz.outcome(utf8(tokens.join('')));
       }),
-      { numRuns: 1_000 },
+      { numRuns: FUZZ_INPUTS.jsonishText },
     );
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.jsonishText);
   });
 
-  it('random JSON values, and generated outputs edited as text', () => {
+  it('random JSON values, and generated outputs edited as text (each accepted before the edit)', () => {
+    const fuzz = fuzzer();
     fc.assert(
       fc.property(fc.json({ maxDepth: 4 }), (text) => {
-        outcome(utf8(text));
+        fuzz.outcome(utf8(text));
       }),
       { numRuns: 300 },
     );
@@ -155,89 +230,104 @@ describe('parseOutputFile on fuzzed input', () => {
         const text = JSON.stringify(jsonCopy(doc), null, 1);
         const i = at % (text.length + 1);
         // As generated: accepted, unless JSON.stringify had to escape a lone surrogate.
-        const message = outcome(utf8(text));
+        const message = fuzz.outcome(utf8(text));
         if (hasLoneSurrogate(doc)) expect(message).toContain('holds an escaped lone surrogate');
         else expect(message).toBeUndefined();
-        outcome(utf8(text.slice(0, i) + insert + text.slice(i + cut)));
+        fuzz.outcome(utf8(text.slice(0, i) + insert + text.slice(i + cut)));
       }),
       { numRuns: 500 },
     );
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.jsonValues);
   });
 
-  it('a valid file truncated at every length', () => {
+  it('a valid file truncated at every length is refused, with a UTF-8 or syntax error', () => {
+    const fuzz = fuzzer();
     for (const text of [ONCHAIN, POC]) {
       const bytes = utf8(text);
-      const end = utf8(text.trimEnd()).byteLength; // cut only trailing white space: still valid
-      expect(outcome(bytes.subarray(0, end))).toBeUndefined();
+      const end = trimmedLength(text); // cut only trailing white space: still valid
+      expect(fuzz.outcome(bytes.subarray(0, end))).toBeUndefined();
       for (let n = 0; n < end; n++) {
-        const message = refusal(bytes.subarray(0, n));
+        const message = fuzz.refusal(bytes.subarray(0, n));
         if (n === 0) expect(message).toBe(`${DISPLAY}: invalid JSON: the document is empty`);
         // Cut inside a multi-byte character or the JSON: a UTF-8 or a syntax error, never a schema error.
         else expect(message).toMatch(/^outputs\/keystore-output\.json: (invalid JSON|is not valid UTF-8|JSON)/);
       }
     }
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.truncatedFiles);
   });
 
-  it('a valid zip truncated at every length', () => {
-    for (const zip of [VALID_ZIP_DEFLATED, VALID_ZIP_STORED]) {
-      for (let n = 0; n < zip.byteLength; n++) refusal(zip.subarray(0, n));
+  it('a valid zip truncated at every length is refused', () => {
+    const fuzz = fuzzer();
+    for (const zip of VALID_ZIPS) {
+      for (let n = 0; n < zip.byteLength; n++) fuzz.refusal(zip.subarray(0, n));
     }
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.truncatedZips);
   });
 
-  it('every single-byte change of a valid file', () => {
+  it('every single-byte change of a valid file; most are refused', () => {
+    const fuzz = fuzzer();
     const bytes = utf8(ONCHAIN);
     let refused = 0;
     for (let i = 0; i < bytes.byteLength; i++) {
       for (const value of [bytes[i]! ^ 0x01, bytes[i]! ^ 0x20, bytes[i]! ^ 0x80, 0x00, 0x22, 0x5c, 0xff]) {
         const copy = bytes.slice();
         copy[i] = value;
-        if (outcome(copy) !== undefined) refused++;
+        if (fuzz.outcome(copy) !== undefined) refused++;
       }
     }
     expect(refused).toBeGreaterThan(bytes.byteLength); // most changes break the file
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.changedFileBytes);
   });
 
   it('every single-byte change of a valid zip', () => {
-    for (const zip of [VALID_ZIP_DEFLATED, VALID_ZIP_STORED]) {
+    const fuzz = fuzzer();
+    for (const zip of VALID_ZIPS) {
       for (let i = 0; i < zip.byteLength; i++) {
         for (const value of [zip[i]! ^ 0x01, zip[i]! ^ 0x80, 0x00, 0xff]) {
           const copy = zip.slice();
           copy[i] = value;
-          outcome(copy);
+          fuzz.outcome(copy);
         }
       }
     }
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.changedZipBytes);
   });
 
   it('random multi-byte changes of a valid zip', () => {
+    const fuzz = fuzzer();
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), (changes) => {
-        for (const zip of [VALID_ZIP_DEFLATED, VALID_ZIP_STORED]) {
+        for (const zip of VALID_ZIPS) {
           const copy = zip.slice();
           for (const [at, value] of changes) copy[at % copy.byteLength] = value;
-          outcome(copy);
+          fuzz.outcome(copy);
         }
       }),
-      { numRuns: 1_000 },
+      { numRuns: FUZZ_INPUTS.changedZipRuns / VALID_ZIPS.length },
     );
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.changedZipRuns);
   });
 
   it('hostile display names are escaped at the start of every message', () => {
+    const fuzz = fuzzer();
     const display = 'dir/\u001b[2J\u202eevil\u0000.json';
     expect(safeText(display)).toBe('dir/\\x1B[2J\\u202Eevil\\x00.json');
     for (const bytes of [utf8('{'), utf8('{}'), concat([0xed, 0xa0, 0x80]), VALID_ZIP_DEFLATED.subarray(0, 100)]) {
-      refusal(bytes, display);
+      fuzz.refusal(bytes, display);
     }
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 30 }), fc.uint8Array({ maxLength: 64 }), (name, bytes) => {
-        outcome(bytes, name);
+        fuzz.outcome(bytes, name);
       }),
       { numRuns: 300 },
     );
+    expect(fuzz.parsed).toBe(FUZZ_INPUTS.hostileNames);
   });
 
-  it('ran more than 10,000 parses', () => {
-    expect(parses).toBeGreaterThan(10_000);
+  it('parses more than 10,000 inputs in all', () => {
+    // Each test above checks that it parsed exactly its share.
+    const total = Object.values(FUZZ_INPUTS).reduce((sum, n) => sum + n, 0);
+    expect(total).toBeGreaterThan(10_000);
   });
 });
 
@@ -250,7 +340,7 @@ describe('parseOutputFile on hostile JSON', () => {
     ['100,000 balanced [ ]', `${'['.repeat(100_000)}1${']'.repeat(100_000)}`, MAX_JSON_DEPTH + 1],
     ['100,000 unclosed {"a":', '{"a":'.repeat(100_000), 5 * MAX_JSON_DEPTH + 1],
     ['100,000 balanced {"a": }', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, 5 * MAX_JSON_DEPTH + 1],
-  ])('nesting: %s gives a clear error, fast', (_name, text, column) => {
+  ])('nesting: %s is refused at the first level past the limit, without overflowing the stack', (_name, text, column) => {
     const message = refusal(utf8(text));
     expect(message).toBe(depthError(column));
   });
@@ -268,28 +358,31 @@ describe('parseOutputFile on hostile JSON', () => {
     expect(refusal(utf8(at(MAX_JSON_DEPTH)))).toMatch(/^outputs\/keystore-output\.json: JSON nested deeper than 512 levels at line 33, column 522$/);
   });
 
-  it('a large generated output, as JSON and as an archive, is accepted, fast', () => {
+  it('a large generated output, as JSON and as an archive, is accepted, fast (within 50 times JSON.parse)', () => {
     const text = makeOnchainOutput(20_000, { requests: 10 });
-    for (const bytes of [utf8(text), makeZip([{ name: 'keystore-output.json', data: text }])]) {
+    const json = utf8(text);
+    for (const bytes of [json, makeZip([{ name: 'keystore-output.json', data: text }])]) {
       const message = outcome(bytes);
       expect(message).toBeUndefined();
+      expect(parsedFast(bytes, json).jsonText).toBe(text.trim());
     }
     expect(makeOnchainOutput(20_000, { requests: 10 })).toBe(text); // deterministic
   });
 
-  it('a 30 MB string in an extra field is accepted, fast, and kept', () => {
+  it('a 30 MB string in an extra field is accepted, fast (within 50 times JSON.parse), and kept', () => {
     const huge = 'x'.repeat(30 * MiB);
     const bytes = utf8(ONCHAIN.replace('"generated_at"', `"padding": "${huge}", "generated_at"`));
     const message = outcome(bytes);
     expect(message).toBeUndefined();
-    const file = parseOutputFile(bytes, DISPLAY);
+    const file = parsedFast(bytes);
     expect((file.output as Record<string, unknown>)['padding']).toHaveLength(30 * MiB);
   });
 
-  it('a 30 MB string of escapes is accepted, fast', () => {
+  it('a 30 MB string of escapes is accepted, fast (within 50 times JSON.parse)', () => {
     const bytes = utf8(ONCHAIN.replace('"generated_at"', `"padding": "${'\\n\\u00e9'.repeat(3 * MiB)}", "generated_at"`));
     const message = outcome(bytes);
     expect(message).toBeUndefined();
+    expect((parsedFast(bytes).output as Record<string, unknown>)['padding']).toBe('\né'.repeat(3 * MiB));
   });
 
   it('a 30 MB key is cut short in messages, and so is a deep path of long keys', () => {

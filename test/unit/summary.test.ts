@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { code, md } from '../../src/report/markdown.ts';
-import type { Receipt } from '../../src/report/receipt.ts';
+import type { OutputReceipt, Receipt } from '../../src/report/receipt.ts';
 import { buildSummary, MAX_SUMMARY_FAILED_OUTPUTS } from '../../src/report/summary.ts';
 
 const github: Receipt['github'] = {
@@ -23,8 +23,9 @@ const github: Receipt['github'] = {
 };
 
 /** A receipt of a run that failed on its inputs: nothing known but the run. */
-const early: Receipt = {
+const early: OutputReceipt = {
   receiptVersion: 2,
+  kind: 'output',
   action: { name: 'dfns-keystore-output-action', version: '0.1.0' },
   startedAt: '2026-12-02T10:00:00.000Z',
   finishedAt: '2026-12-02T10:00:01.000Z',
@@ -43,7 +44,7 @@ const early: Receipt = {
   warnings: [],
 };
 
-const submitted: Receipt = {
+const submitted: OutputReceipt = {
   ...early,
   outcome: 'submitted',
   status: 'success',

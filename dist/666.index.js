@@ -1,8 +1,8 @@
-export const id = 363;
-export const ids = [363];
+export const id = 666;
+export const ids = [666];
 export const modules = {
 
-/***/ 24363:
+/***/ 74666:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,16 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   submitOutput: () => (/* binding */ submitOutput)
 });
 
-// UNUSED EXPORTS: CredentialMismatchError
-
-// EXTERNAL MODULE: ./src/schemas/violations.ts
-var violations = __webpack_require__(69518);
-// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
-var zod = __webpack_require__(59894);
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __webpack_require__(15870);
-// EXTERNAL MODULE: ./src/dfns/errors.ts
-var errors = __webpack_require__(31142);
+// EXTERNAL MODULE: ./src/schemas/operations.ts
+var operations = __webpack_require__(44820);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./src/dfns/body.ts
@@ -143,8 +135,14 @@ function escapeName(name) {
     return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 }
 
-// EXTERNAL MODULE: ./src/schemas/operations.ts
-var operations = __webpack_require__(44820);
+// EXTERNAL MODULE: ./src/schemas/violations.ts
+var violations = __webpack_require__(69518);
+// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
+var zod = __webpack_require__(59894);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __webpack_require__(15870);
+// EXTERNAL MODULE: ./src/dfns/errors.ts
+var errors = __webpack_require__(31142);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -207,7 +205,7 @@ class DfnsTransport {
      * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
      * Throws DfnsNetworkError or DfnsDeadlineError.
      */
-    async post(call, path, body, extraHeaders = {}) {
+    async post(call, path, body, extraHeaders = {}, answerOptions = {}) {
         const remaining = this.#options.deadline - Date.now();
         if (remaining <= 0)
             throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, false);
@@ -224,7 +222,7 @@ class DfnsTransport {
         const headers = {
             authorization: `Bearer ${this.#options.token}`,
             'user-agent': this.#options.userAgent,
-            accept: 'application/json',
+            accept: answerOptions.accept ?? 'application/json',
             ...extraHeaders,
         };
         let payload;
@@ -258,12 +256,13 @@ class DfnsTransport {
                 this.#abandoned = true;
             });
             headersReceived = true;
-            const bodyText = await readCapped(answer.body);
+            const { bytes, truncated } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
             // undici returns the socket to its pool one macrotask after the body ends; waiting for it
             // lets the next call reuse this connection instead of opening a second one.
             await new Promise((resolve) => setImmediate(resolve));
             record(answer.statusCode, null);
-            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText };
+            const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
+            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated };
         }
         catch (error) {
             const sent = progress.started;
@@ -288,18 +287,19 @@ class DfnsTransport {
             await this.#dispatcher.close();
     }
 }
-async function readCapped(body) {
+/** The body's bytes up to `cap`; past it the rest is not read, and `truncated` says so. */
+async function readCapped(body, cap) {
     const chunks = [];
     let size = 0;
     for await (const chunk of body) {
         size += chunk.byteLength;
-        if (size > MAX_ANSWER_BYTES) {
+        if (size > cap) {
             body.destroy();
-            break;
+            return { bytes: Buffer.concat(chunks), truncated: true };
         }
         chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return { bytes: Buffer.concat(chunks), truncated: false };
 }
 /** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
 function untilAborted(promise, signal, onAbandon) {
@@ -403,8 +403,8 @@ const MAX_SUBMIT_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 8_000;
 const IDEMPOTENT_RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-/** Statuses that mean the submission was not processed. */
-const SUBMIT_RETRY_STATUSES = new Set([429, 503]);
+/** Statuses that mean a change (a submission, an input's creation) was not processed. */
+const CHANGE_RETRY_STATUSES = new Set([429, 503]);
 const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Whether a failed call may be repeated without risking a second effect. */
 function isRetryable(call, error) {
@@ -412,10 +412,10 @@ function isRetryable(call, error) {
     if ((error instanceof errors/* DfnsApiError */.OV || error instanceof errors/* DfnsNetworkError */.QH) && error.call !== call)
         return false;
     if (error instanceof errors/* DfnsApiError */.OV) {
-        return (call === 'submit' ? SUBMIT_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
+        return ((0,errors/* isChange */.Xb)(call) ? CHANGE_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
     }
     if (error instanceof errors/* DfnsNetworkError */.QH)
-        return !error.final && (call === 'submit' ? !error.sent : true);
+        return !error.final && ((0,errors/* isChange */.Xb)(call) ? !error.sent : true);
     return false;
 }
 /** Full-jitter exponential backoff for attempt n (1-based), or the server's Retry-After. */
@@ -458,13 +458,13 @@ async function withRetries(call, maxAttempts, context, attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dfns/client.ts
+;// CONCATENATED MODULE: ./src/dfns/signed-change.ts
 /**
- * Submits an offline signer output to Dfns as a service account: create the user action challenge,
- * sign it with the service account key, exchange it for a user action token, then POST the
- * multipart submission. Every answer is checked with zod.
+ * A change at Dfns as a service account (submitting an output, creating an input): create the
+ * user action challenge for the exact request, sign it with the service account key, exchange it
+ * for a single-use user action token, then send the request with it, all under the retry policy
+ * (a fresh challenge for every attempt of the change). Every answer is checked with zod.
  */
-
 
 
 
@@ -482,12 +482,15 @@ const ChallengeAnswer = zod/* looseObject */._H({
     }),
 });
 const UserActionAnswer = zod/* looseObject */._H({ userAction: nonEmpty() });
+/** What a change's retry lines say was not done. */
+const NOT_DONE = { submit: 'Nothing was submitted', create: 'No input was created' };
 /** The service account's credential is not one the token's user may sign with. */
 class CredentialMismatchError extends base_errors/* ActionError */.l {
     name = 'CredentialMismatchError';
     title = 'Credential not accepted';
 }
-async function submitOutput(req) {
+/** Makes `change` as the service account, under the retry policy; the answer, and after how many sequences. */
+async function signedChange(req, change) {
     const transport = new DfnsTransport({
         apiUrl: req.apiUrl,
         token: req.token,
@@ -500,26 +503,21 @@ async function submitOutput(req) {
         deadline: req.deadline,
         sleep: req.sleep ?? realSleep,
         onRetry: (call, attempt, delayMs, error, maxAttempts) => req.log.warning(`Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
-            (call === 'submit' ? 'Nothing was submitted: retrying from a fresh challenge' : 'Retrying') +
+            (call === change.call ? `${NOT_DONE[change.call]}: retrying from a fresh challenge` : 'Retrying') +
             ` in ${seconds(delayMs)}${askedBy(error)}.`, 'Dfns call retried'),
         onDeadline: (call, attempt, delayMs, error) => req.log.info(`Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
-    const path = (0,operations/* submissionPath */.wy)(req.storeId, req.operation);
-    // The two bodies that carry the output, written a slice at a time by every attempt (body.ts).
-    const init = initBody(req.dataPart, path);
-    const submission = multipartBody({
-        data: req.dataPart,
-        file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
-    });
+    // The challenge's body carries the payload: written a slice at a time by every attempt (body.ts).
+    const init = initBody(change.payload, change.path);
     try {
-        return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+        return await withRetries(change.call, MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
             if (req.progress)
                 req.progress.attempts = attempt;
-            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init));
+            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init, change.fileBytes));
             const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
             req.setSecret(userAction);
-            return { ...(await client_submit(transport, req, path, submission, userAction)), attempts: attempt };
+            return { ...(await change.send(transport, userAction)), attempts: attempt };
         });
     }
     catch (error) {
@@ -531,8 +529,9 @@ async function submitOutput(req) {
         await transport.close();
     }
 }
-async function initChallenge(transport, req, body) {
-    const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), body.byteLength);
+async function initChallenge(transport, req, body, fileBytes) {
+    const sizes = fileBytes === undefined ? undefined : { request: body.byteLength, file: fileBytes };
+    const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), sizes);
     const challenge = parseAnswer('init', answer, ChallengeAnswer);
     const ids = challenge.allowCredentials.key.map((k) => k.id);
     if (!ids.includes(req.credentialId)) {
@@ -561,17 +560,12 @@ async function signChallenge(transport, req, challenge) {
     const answer = expectOk('action', req, await transport.post('action', '/auth/action', body));
     return parseAnswer('action', answer, UserActionAnswer).userAction;
 }
-async function client_submit(transport, req, path, body, userAction) {
-    const answer = await transport.post('submit', path, body, { 'x-dfns-useraction': userAction });
-    if (answer.status === 202) {
-        return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
-    }
-    expectOk('submit', req, answer, body.byteLength);
-    return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, (0,operations/* operationSpec */.po)(req.operation).answer) };
-}
-/** The answer, when it is a success; `requestBytes` is the size of the body it answers, when that body carries the output. */
-function expectOk(call, req, answer, requestBytes) {
-    if (answer.status === 200 || (answer.status === 201 && call !== 'submit'))
+/**
+ * The answer, when it is a success. `sizes`: of the request answered, and of the output file it
+ * carries (the request that carries a file says how large both were, should Dfns answer 413).
+ */
+function expectOk(call, req, answer, sizes) {
+    if (answer.status === 200 || (answer.status === 201 && (call === 'init' || call === 'action')))
         return answer;
     if (answer.status >= 200 && answer.status < 300) {
         throw new errors/* DfnsProtocolError */.cE(call, answer.status, `status ${answer.status} is not a documented answer`, answer.bodyText);
@@ -583,7 +577,7 @@ function expectOk(call, req, answer, requestBytes) {
         bodyText: answer.bodyText,
         operation: req.operation,
         storeId: req.storeId,
-        ...(requestBytes === undefined ? {} : { sizes: { request: requestBytes, file: req.file.bytes.byteLength } }),
+        ...(sizes === undefined ? {} : { sizes }),
         retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
     });
 }
@@ -639,6 +633,32 @@ function stackOf(error) {
         current = current.cause;
     }
     return parts.join('\ncaused by: ');
+}
+
+;// CONCATENATED MODULE: ./src/dfns/submit-output.ts
+
+
+
+function submitOutput(req) {
+    // Written a slice at a time by every attempt, from the data part and the file's own bytes (body.ts).
+    const body = multipartBody({
+        data: req.dataPart,
+        file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
+    });
+    const fileBytes = req.file.bytes.byteLength;
+    return signedChange(req, {
+        call: 'submit',
+        path: (0,operations/* submissionPath */.wy)(req.storeId, req.operation),
+        payload: req.dataPart,
+        fileBytes,
+        async send(transport, userAction) {
+            const answer = await transport.post('submit', this.path, body, { 'x-dfns-useraction': userAction });
+            if (answer.status === 202)
+                return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
+            expectOk('submit', req, answer, { request: body.byteLength, file: fileBytes });
+            return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, (0,operations/* operationSpec */.po)(req.operation).answer) };
+        },
+    });
 }
 
 

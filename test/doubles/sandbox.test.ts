@@ -259,6 +259,28 @@ function expectRefusal(answer: Answer, status: number, message: string | RegExp)
   return error;
 }
 
+/** What `promise` rejected with; fails the test if it resolved. */
+function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => expect.fail(`expected a rejection, got ${String(value)}`),
+    (error: unknown) => error,
+  );
+}
+
+/** fetch's rejection when the server closes the connection without (all of) an answer: `what` is its message. */
+async function expectSocketClosed(promise: Promise<unknown>, what: 'fetch failed' | 'terminated'): Promise<void> {
+  const error = await rejectionOf(promise);
+  expect(error).toBeInstanceOf(TypeError);
+  expect(error).toMatchObject({ message: what, cause: { name: 'SocketError', code: 'UND_ERR_SOCKET', message: 'other side closed' } });
+}
+
+/** fetch's rejection when its AbortSignal.timeout() ran out first. */
+async function expectTimedOut(promise: Promise<unknown>): Promise<void> {
+  const error = await rejectionOf(promise);
+  expect(error).toBeInstanceOf(DOMException);
+  expect(error).toMatchObject({ name: 'TimeoutError', message: 'The operation was aborted due to timeout' });
+}
+
 /** A request through node:http, which adds no header of its own (fetch always sends a User-Agent). */
 function rawPost(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -1050,7 +1072,7 @@ describe('faults', () => {
   it('reset: the socket is destroyed without an answer', async () => {
     sandbox.injectFault('action', { kind: 'reset' });
     const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
-    await expect(completeAction(challengeIdentifier, assertion(challenge))).rejects.toThrow();
+    await expectSocketClosed(completeAction(challengeIdentifier, assertion(challenge)), 'fetch failed');
     expect(sandbox.requests.at(-1)).toMatchObject({ call: 'action', status: null, fault: 'reset' });
     // not handled: the challenge was not spent
     expect((await completeAction(challengeIdentifier, assertion(challenge))).status).toBe(200);
@@ -1058,14 +1080,14 @@ describe('faults', () => {
 
   it('reset with process on a submission: accepted, but no answer', async () => {
     sandbox.injectFault('submit', { kind: 'reset', process: true });
-    await expect(submit()).rejects.toThrow();
+    await expectSocketClosed(submit(), 'fetch failed');
     expect(sandbox.submissions[0]).toMatchObject({ accepted: true, status: null });
   });
 
   it('hang: no answer until the client gives up; close() is prompt', async () => {
     sandbox.injectFault('init', { kind: 'hang' }, Infinity);
     const signal = AbortSignal.timeout(300);
-    await expect(call('/auth/action/init', { json: initBody('x', '/x'), signal })).rejects.toThrow();
+    await expectTimedOut(call('/auth/action/init', { json: initBody('x', '/x'), signal }));
     // a second hung request, still open when the sandbox closes
     const pending = call('/auth/action/init', { json: initBody('x', '/x') });
     pending.catch(() => undefined);
@@ -1074,7 +1096,7 @@ describe('faults', () => {
     const started = Date.now();
     await sandbox.close();
     expect(Date.now() - started).toBeLessThan(1000);
-    await expect(pending).rejects.toThrow();
+    await expectSocketClosed(pending, 'fetch failed');
   });
 
   it('truncated-body: headers promise more bytes than are sent', async () => {
@@ -1091,7 +1113,7 @@ describe('faults', () => {
       body: form,
     });
     expect(res.status).toBe(200);
-    await expect(res.text()).rejects.toThrow();
+    await expectSocketClosed(res.text(), 'terminated');
     expect(sandbox.submissions[0]).toMatchObject({ accepted: true, fault: 'truncated-body' });
   });
 
@@ -1130,7 +1152,7 @@ describe('faults', () => {
     form.append('data', data);
     form.append('file', new Blob([file]), 'o.json');
     const headers = { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT, 'x-dfns-useraction': userAction };
-    await expect(fetch(`${sandbox.url}${path}`, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await expectTimedOut(fetch(`${sandbox.url}${path}`, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(100) }));
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sandbox.submissions[0]).toMatchObject({ accepted: false, error: 'fault: delay 300ms (the client gave up)', status: null });
   });

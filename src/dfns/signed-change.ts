@@ -1,17 +1,18 @@
 /**
- * Submits an offline signer output to Dfns as a service account: create the user action challenge,
- * sign it with the service account key, exchange it for a user action token, then POST the
- * multipart submission. Every answer is checked with zod.
+ * A change at Dfns as a service account (submitting an output, creating an input): create the
+ * user action challenge for the exact request, sign it with the service account key, exchange it
+ * for a single-use user action token, then send the request with it, all under the retry policy
+ * (a fresh challenge for every attempt of the change). Every answer is checked with zod.
  */
 import { describeIssues } from '../schemas/violations.ts';
 import * as z from '../schemas/zod.ts';
 import type { ServiceAccountKey } from './credentials.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
-import { DfnsApiError, DfnsProtocolError, quoteBody, type DfnsCall } from './errors.ts';
-import type { DataPart } from './data-part.ts';
-import { initBody, multipartBody, type StreamedBody } from './body.ts';
-import { operationSpec, submissionPath, type AcceptedAnswer, type Operation } from '../schemas/operations.ts';
+import { DfnsApiError, DfnsProtocolError, quoteBody, type ChangeCall, type DfnsCall } from './errors.ts';
+import type { SlicedText } from './data-part.ts';
+import { initBody, type StreamedBody } from './body.ts';
+import type { Operation } from '../schemas/operations.ts';
 import { DfnsTransport, type HttpAnswer, type RequestRecord } from './http.ts';
 import {
   MAX_CALL_ATTEMPTS,
@@ -36,16 +37,14 @@ const ChallengeAnswer = z.looseObject({
 
 const UserActionAnswer = z.looseObject({ userAction: nonEmpty() });
 
-export interface SubmitRequest {
+/** What every signed change needs: the service account, the key store and operation, the deadline, the log. */
+export interface SignedChangeRequest {
   apiUrl: URL;
   token: string;
   credentialId: string;
   key: ServiceAccountKey;
   storeId: string;
   operation: Operation;
-  /** The `data` part: also the signed `userActionPayload`. */
-  dataPart: DataPart;
-  file: { bytes: Uint8Array; name: string };
   timeoutSeconds: number;
   deadline: number;
   userAgent: string;
@@ -55,16 +54,24 @@ export interface SubmitRequest {
   sleep?: Sleep;
   /** Told of every request to Dfns once it ends (the receipt's record). */
   onRequest?: (record: RequestRecord) => void;
-  /** Counts the challenge-sign-submit sequences started, also when the last one fails. */
+  /** Counts the challenge-sign-change sequences started, also when the last one fails. */
   progress?: { attempts: number };
 }
 
-export type DfnsAnswer =
-  | ({ kind: 'answered'; httpStatus: number } & AcceptedAnswer)
-  | { kind: 'pending-approval'; httpStatus: 202; detail: string };
+/** One change: where it goes, what it signs, and how it is sent and its answer read. */
+export interface Change<T> {
+  call: ChangeCall;
+  path: string;
+  /** The exact body of the change (or its `data` part): the signed `userActionPayload`. */
+  payload: SlicedText;
+  /** Bytes of the output file the change carries, for a 413's message. */
+  fileBytes?: number;
+  /** Sends the change with a fresh user action token; reads and checks the answer. */
+  send(transport: DfnsTransport, userAction: string): Promise<T>;
+}
 
-/** What Dfns answered to the submission, and after how many challenge-sign-submit attempts. */
-export type SubmitAnswer = DfnsAnswer & { attempts: number };
+/** What a change's retry lines say was not done. */
+const NOT_DONE: Record<ChangeCall, string> = { submit: 'Nothing was submitted', create: 'No input was created' };
 
 /** The service account's credential is not one the token's user may sign with. */
 export class CredentialMismatchError extends ActionError {
@@ -72,7 +79,8 @@ export class CredentialMismatchError extends ActionError {
   readonly title = 'Credential not accepted';
 }
 
-export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
+/** Makes `change` as the service account, under the retry policy; the answer, and after how many sequences. */
+export async function signedChange<T>(req: SignedChangeRequest, change: Change<T>): Promise<T & { attempts: number }> {
   const transport = new DfnsTransport({
     apiUrl: req.apiUrl,
     token: req.token,
@@ -87,7 +95,7 @@ export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
     onRetry: (call, attempt, delayMs, error, maxAttempts) =>
       req.log.warning(
         `Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
-          (call === 'submit' ? 'Nothing was submitted: retrying from a fresh challenge' : 'Retrying') +
+          (call === change.call ? `${NOT_DONE[change.call]}: retrying from a fresh challenge` : 'Retrying') +
           ` in ${seconds(delayMs)}${askedBy(error)}.`,
         'Dfns call retried',
       ),
@@ -97,24 +105,19 @@ export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
           `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`,
       ),
   };
-  const path = submissionPath(req.storeId, req.operation);
-  // The two bodies that carry the output, written a slice at a time by every attempt (body.ts).
-  const init = initBody(req.dataPart, path);
-  const submission = multipartBody({
-    data: req.dataPart,
-    file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
-  });
+  // The challenge's body carries the payload: written a slice at a time by every attempt (body.ts).
+  const init = initBody(change.payload, change.path);
   try {
-    return await withRetries('submit', MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+    return await withRetries(change.call, MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
       if (req.progress) req.progress.attempts = attempt;
       const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () =>
-        initChallenge(transport, req, init),
+        initChallenge(transport, req, init, change.fileBytes),
       );
       const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () =>
         signChallenge(transport, req, challenge),
       );
       req.setSecret(userAction);
-      return { ...(await submit(transport, req, path, submission, userAction)), attempts: attempt };
+      return { ...(await change.send(transport, userAction)), attempts: attempt };
     });
   } catch (error) {
     // The stack, with undici's own error beneath, for a run with debug logging.
@@ -127,10 +130,12 @@ export async function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
 
 async function initChallenge(
   transport: DfnsTransport,
-  req: SubmitRequest,
+  req: SignedChangeRequest,
   body: StreamedBody,
+  fileBytes: number | undefined,
 ): Promise<z.infer<typeof ChallengeAnswer>> {
-  const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), body.byteLength);
+  const sizes = fileBytes === undefined ? undefined : { request: body.byteLength, file: fileBytes };
+  const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), sizes);
   const challenge = parseAnswer('init', answer, ChallengeAnswer);
   const ids = challenge.allowCredentials.key.map((k) => k.id);
   if (!ids.includes(req.credentialId)) {
@@ -147,7 +152,7 @@ async function initChallenge(
 
 async function signChallenge(
   transport: DfnsTransport,
-  req: SubmitRequest,
+  req: SignedChangeRequest,
   challenge: z.infer<typeof ChallengeAnswer>,
 ): Promise<string> {
   const clientData = Buffer.from(JSON.stringify({ type: 'key.get', challenge: challenge.challenge }), 'utf8');
@@ -167,24 +172,12 @@ async function signChallenge(
   return parseAnswer('action', answer, UserActionAnswer).userAction;
 }
 
-async function submit(
-  transport: DfnsTransport,
-  req: SubmitRequest,
-  path: string,
-  body: StreamedBody,
-  userAction: string,
-): Promise<DfnsAnswer> {
-  const answer = await transport.post('submit', path, body, { 'x-dfns-useraction': userAction });
-  if (answer.status === 202) {
-    return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
-  }
-  expectOk('submit', req, answer, body.byteLength);
-  return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, operationSpec(req.operation).answer) };
-}
-
-/** The answer, when it is a success; `requestBytes` is the size of the body it answers, when that body carries the output. */
-function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer, requestBytes?: number): HttpAnswer {
-  if (answer.status === 200 || (answer.status === 201 && call !== 'submit')) return answer;
+/**
+ * The answer, when it is a success. `sizes`: of the request answered, and of the output file it
+ * carries (the request that carries a file says how large both were, should Dfns answer 413).
+ */
+export function expectOk(call: DfnsCall, req: SignedChangeRequest, answer: HttpAnswer, sizes?: { request: number; file: number }): HttpAnswer {
+  if (answer.status === 200 || (answer.status === 201 && (call === 'init' || call === 'action'))) return answer;
   if (answer.status >= 200 && answer.status < 300) {
     throw new DfnsProtocolError(call, answer.status, `status ${answer.status} is not a documented answer`, answer.bodyText);
   }
@@ -195,12 +188,12 @@ function expectOk(call: DfnsCall, req: SubmitRequest, answer: HttpAnswer, reques
     bodyText: answer.bodyText,
     operation: req.operation,
     storeId: req.storeId,
-    ...(requestBytes === undefined ? {} : { sizes: { request: requestBytes, file: req.file.bytes.byteLength } }),
+    ...(sizes === undefined ? {} : { sizes }),
     retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
   });
 }
 
-function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodMiniType<T>): T {
+export function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodMiniType<T>): T {
   let json: unknown;
   try {
     json = JSON.parse(answer.bodyText);
@@ -216,7 +209,7 @@ function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodMiniTyp
 }
 
 /** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
-function describeApproval(bodyText: string): string {
+export function describeApproval(bodyText: string): string {
   try {
     const body = z.looseObject({ id: z.optional(z.string()), status: z.optional(z.string()) }).parse(JSON.parse(bodyText));
     const parts = [body.id && `approval ${safeText(body.id, 80)}`, body.status && `status ${safeText(body.status, 40)}`];

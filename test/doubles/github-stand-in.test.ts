@@ -205,13 +205,15 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
     const root = freshDir('to-upload');
     writeFileSync(join(root, 'receipt.json'), '{"receipt":true}');
     const seen = standIn.requests.length;
+    const uploadsBefore = standIn.uploads.length;
     const [uploaded, got] = await runClient([
       { call: 'uploadArtifact', args: ['receipt', [join(root, 'receipt.json')], root] },
       { call: 'getArtifact', args: ['receipt'] },
     ]);
     expect(uploaded!.ok).toBe(true);
-    expect(standIn.uploads).toHaveLength(1);
-    const upload = standIn.uploads[0]!;
+    const uploads = standIn.uploads.slice(uploadsBefore);
+    expect(uploads).toHaveLength(1);
+    const upload = uploads[0]!;
     expect(upload.name).toBe('receipt');
     expect(Object.fromEntries(Object.entries(upload.files).map(([name, data]) => [name, data.toString('utf8')]))).toEqual({ 'receipt.json': '{"receipt":true}' });
     expect(upload.size).toBe(upload.zip.length);

@@ -1,0 +1,143 @@
+/**
+ * The input values both actions share, each parsed from its raw string with a message that
+ * names the input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
+ * credentials, the receipt's retention.
+ */
+import { isIP } from 'node:net';
+import { ActionError } from '../base/errors.ts';
+import { safeText } from '../base/safe-text.ts';
+import { MAX_RETENTION_DAYS } from '../report/receipt.ts';
+
+export const DEFAULT_API_URL = 'https://api.dfns.io';
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+/** The service account's credentials, as the Dfns calls need them. */
+export interface Credentials {
+  token: string;
+  /** `cr-…` */
+  credentialId: string;
+  /** The private key as the secret holds it (PEM, escaped or base64; see dfns/credentials.ts). */
+  privateKey: string;
+}
+
+/** A change at Dfns has every credential; a dry run checks those it is given. */
+export type CredentialInputs = { dryRun: false; credentials: Credentials } | { dryRun: true; credentials: Partial<Credentials> };
+
+/** An input the workflow set wrongly; the message names the input and never echoes a secret. */
+export class InputError extends ActionError {
+  override name = 'InputError';
+  readonly title = 'Invalid input';
+}
+
+/** The raw value of each input, by its action.yml name (missing = empty). */
+export type RawInputs = (name: string) => string;
+
+/** `dry-run` and the credentials: all three are required unless it is a dry run. */
+export function parseCredentials(get: (name: string) => string): CredentialInputs {
+  const optional = (name: string): string | undefined => get(name) || undefined;
+  const credentials = {
+    token: optional('dfns-token'),
+    credentialId: parseCredentialId(optional('dfns-credential-id')),
+    // The key keeps its inner line breaks; only surrounding blank space is dropped.
+    privateKey: optional('dfns-private-key'),
+  };
+  if (parseBoolean('dry-run', get('dry-run'), false)) return { dryRun: true, credentials: withoutUndefined(credentials) };
+  const { token, credentialId, privateKey } = credentials;
+  if (token === undefined || credentialId === undefined || privateKey === undefined) {
+    const missing = (['dfns-token', 'dfns-credential-id', 'dfns-private-key'] as const).filter((n) => !get(n));
+    throw new InputError(
+      `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
+        '(pass them from repository secrets), or set "dry-run: true" to validate without submitting',
+    );
+  }
+  return { dryRun: false, credentials: { token, credentialId, privateKey } };
+}
+
+/** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
+function withoutUndefined(values: { [K in keyof Credentials]: string | undefined }): Partial<Credentials> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+export function checkRetentionDays(value: string): void {
+  if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS)) return;
+  throw new InputError(
+    `input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`,
+  );
+}
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback;
+  if (TRUE.includes(value)) return true;
+  if (FALSE.includes(value)) return false;
+  throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
+}
+
+export function parseTimeout(value: string): number {
+  if (value === '') return DEFAULT_TIMEOUT_SECONDS;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(
+      `input "timeout-seconds" must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${shorten(value)}"`,
+    );
+  }
+  return n;
+}
+
+/** A Dfns credential id: `cr-`, then letters, digits and dashes (`cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`). */
+const CREDENTIAL_ID = /^cr-[A-Za-z0-9-]{1,253}$/;
+
+function parseCredentialId(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Not echoed: a secret pasted into the wrong input must not reach the log.
+  if (!CREDENTIAL_ID.test(value)) {
+    throw new InputError(
+      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" ' +
+        `then letters, digits and dashes (cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got ${value.length} characters` +
+        `${value.startsWith('cr-') ? '' : ' not starting with "cr-"'} (not shown, in case it is a misplaced secret)`,
+    );
+  }
+  return value;
+}
+
+/** `https`, or `http` on a loopback host for testing; a trailing slash is fine, a path is not. */
+export function parseApiUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`input "dfns-api-url" is not a URL: "${shorten(value)}" (expected e.g. ${DEFAULT_API_URL})`);
+  }
+  if (url.username || url.password) {
+    throw new InputError('input "dfns-api-url" must not contain credentials');
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(
+      `input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "${url.origin}"`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`input "dfns-api-url" must use https, got "${shorten(url.protocol)}"`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new InputError(
+      `input "dfns-api-url" must be the API origin without a path (e.g. ${DEFAULT_API_URL}), got "${shorten(value)}"`,
+    );
+  }
+  return new URL(url.origin);
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+export function shorten(value: string): string {
+  return safeText(value, 80);
+}

@@ -1,0 +1,80 @@
+/**
+ * Creates an operation's input archive: `POST /key-stores/{storeId}/<operation>/input` with its
+ * JSON body, which is also the signed payload. Dfns answers `200 application/zip`: the answer is
+ * read as bytes (never as JSON, as the official SDKs try to) and must be a zip that the strict
+ * reader reads whole, every entry's CRC checked; anything else is described, never written.
+ */
+import { safeQuoted, safeText } from '../base/safe-text.ts';
+import { mib, size } from '../base/units.ts';
+import { isZip, listZip, readZipEntry } from '../file/zip.ts';
+import { inputPath } from '../schemas/operations.ts';
+import type { SlicedText } from './data-part.ts';
+import { DfnsProtocolError } from './errors.ts';
+import type { HttpAnswer } from './http.ts';
+import { describeApproval, expectOk, signedChange, type SignedChangeRequest } from './signed-change.ts';
+import { messageOf } from '../base/errors.ts';
+
+/** The largest input archive read. */
+export const MAX_INPUT_ARCHIVE_BYTES = 256 * 1024 * 1024;
+/** Bytes of an answer that is not a zip shown in the message. */
+const DESCRIBED_BYTES = 48;
+
+export interface CreateInputRequest extends SignedChangeRequest {
+  /** The exact JSON body sent, also the signed payload. */
+  body: string;
+}
+
+export type InputAnswer = (
+  | { kind: 'created'; httpStatus: number; archive: Buffer; entries: string[] }
+  | { kind: 'pending-approval'; httpStatus: 202; detail: string }
+) & { attempts: number };
+
+export function createInput(req: CreateInputRequest): Promise<InputAnswer> {
+  const payload: SlicedText = { byteLength: Buffer.byteLength(req.body), slices: () => [req.body] };
+  return signedChange(req, {
+    call: 'create',
+    path: inputPath(req.storeId, req.operation),
+    payload,
+    async send(transport, userAction) {
+      const answer = await transport.post('create', this.path, req.body, { 'x-dfns-useraction': userAction }, {
+        accept: 'application/zip',
+        maxAnswerBytes: MAX_INPUT_ARCHIVE_BYTES,
+      });
+      if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
+      expectOk('create', req, answer);
+      return { kind: 'created', httpStatus: answer.status, ...readArchive(answer) };
+    },
+  });
+}
+
+/** The archive and its entry names, when the answer is a readable zip. Throws DfnsProtocolError. */
+function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[] } {
+  const bytes = answer.bodyBytes;
+  const contentType = header(answer, 'content-type');
+  const fail = (problem: string): never => {
+    throw new DfnsProtocolError('create', answer.status, problem, { described: describeBytes(bytes, answer.truncated) });
+  };
+  if (answer.truncated) fail(`the answer is larger than ${mib(MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
+  if (!isZip(bytes)) fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${safeText(contentType, 100)}"` : 'none'}, ${size(bytes.byteLength)})`);
+  try {
+    const entries = listZip(bytes);
+    for (const entry of entries) if (!entry.isDirectory) readZipEntry(bytes, entry);
+    return { archive: bytes, entries: entries.map((e) => e.name) };
+  } catch (error) {
+    return fail(`the zip archive cannot be read: ${messageOf(error)}`);
+  }
+}
+
+function header(answer: HttpAnswer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `an empty body`, or the first bytes as text and in hex: `"<!DOCTYPE html>"… (bytes 3C 21 44 4F …)`. */
+export function describeBytes(bytes: Uint8Array, truncated = false): string {
+  if (bytes.byteLength === 0) return 'an empty body';
+  const head = Buffer.from(bytes.subarray(0, DESCRIBED_BYTES));
+  const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+  const more = truncated || bytes.byteLength > head.byteLength ? '…' : '';
+  return `${safeQuoted(head.toString('utf8'), DESCRIBED_BYTES)}${more} (bytes ${hex}${bytes.byteLength > 8 ? ' …' : ''})`;
+}

@@ -1,0 +1,59 @@
+/**
+ * The input action's inputs: raw strings in, one typed object out. Pure. The values both actions
+ * share are parsed as the main action parses them (action/input-values.ts).
+ */
+import { isOperation, OPERATIONS, type Operation } from '../schemas/operations.ts';
+import {
+  checkRetentionDays,
+  DEFAULT_API_URL,
+  InputError,
+  parseApiUrl,
+  parseCredentials,
+  parseTimeout,
+  shorten,
+  type CredentialInputs,
+  type RawInputs,
+} from '../action/input-values.ts';
+
+/** The body of onchain-sign's input, and the `request` input's default. */
+export const DEFAULT_REQUEST = '{}';
+
+interface CommonInputs {
+  operation: Operation;
+  storeId: string;
+  /** The `request` input's text: the JSON body, checked against the operation's documented one. */
+  request: string;
+  /** Where to write the archive, as given (relative to the workspace); undefined: under RUNNER_TEMP. */
+  path: string | undefined;
+  /** When set, the archive is also uploaded as an artifact of the run under this name. */
+  artifactName: string | undefined;
+  apiUrl: URL;
+  timeoutSeconds: number;
+}
+
+export type InputActionInputs = CommonInputs & CredentialInputs;
+
+export function parseInputActionInputs(raw: RawInputs): InputActionInputs {
+  const get = (name: string): string => raw(name).trim();
+  const operation = get('operation');
+  if (!isOperation(operation)) {
+    throw new InputError(
+      operation === ''
+        ? `input "operation" is required: the operation to create the input for, one of ${OPERATIONS.join(', ')}`
+        : `input "operation" must be one of ${OPERATIONS.join(', ')}; got "${shorten(operation)}"`,
+    );
+  }
+  const storeId = get('store-id');
+  if (storeId === '') throw new InputError('input "store-id" is required: the id of the key store (ks-…) to create the input for');
+  const common: CommonInputs = {
+    operation,
+    storeId,
+    request: get('request') || DEFAULT_REQUEST,
+    path: get('path') || undefined,
+    artifactName: get('artifact-name') || undefined,
+    apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
+    timeoutSeconds: parseTimeout(get('timeout-seconds')),
+  };
+  checkRetentionDays(get('receipt-retention-days'));
+  return { ...common, ...parseCredentials(get) };
+}

@@ -1,0 +1,163 @@
+/**
+ * One run of the input action, top to bottom: inputs -> the request body, checked -> where the
+ * archive goes, checked -> the checks before the network -> sign and create the input -> the
+ * archive, read whole and written -> upload -> report. As the main action: never reads the
+ * environment itself, never exits, and leaves a status, a summary and a receipt on every run.
+ */
+import type { Logger } from '../base/logger.ts';
+import { safeText } from '../base/safe-text.ts';
+import { size } from '../base/units.ts';
+import { USER_AGENT } from '../base/version.ts';
+import type { ActionIO, RunEnv, RunResult } from '../action/io.ts';
+import { loadSigningKey } from '../dfns/credentials.ts';
+import { checkToken } from '../dfns/token.ts';
+import { startSha256 } from '../file/checksum.ts';
+import { messageOf } from '../base/errors.ts';
+import { answerFromError, buildReceipt, newInputFacts, recordingWarnings, type InputFacts } from '../report/facts.ts';
+import { classifyFailure, statusFor, type Failure, type FailureWords, type Outcome } from '../report/outcome.ts';
+import { prepareReceiptTarget, receiptTarget } from '../report/receipt.ts';
+import { leaveTrail } from '../report/trail.ts';
+import { inputPath } from '../schemas/operations.ts';
+import { archivePath, checkArchivePath, writeArchive } from './archive.ts';
+import { parseInputActionInputs, type InputActionInputs } from './inputs.ts';
+import { parseRequestBody } from './request-body.ts';
+import type { RawInputs } from '../action/input-values.ts';
+
+/** What the input action's failures say of its change. */
+export const INPUT_WORDS: FailureWords = {
+  nothingDone: 'No input was created.',
+  unknownAdvice:
+    'Dfns may have created the input (and started a fleet operation). Check the key store in Dfns before re-running this ' +
+    'workflow: re-running could create a second input.',
+  defaultTitle: 'Dfns input not created',
+  unknownTitle: 'Input outcome unknown',
+};
+
+export async function runInputAction(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
+  const facts = newInputFacts();
+  const io = recordingWarnings(baseIO, facts);
+  // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
+  const target = receiptTarget(
+    { path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() },
+    { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt },
+    'dfns-keystore-input-receipt',
+  );
+  let outcome: Outcome;
+  let failure: Failure | undefined;
+  try {
+    const inputs = parseInputActionInputs(raw);
+    facts.dryRun = inputs.dryRun;
+    facts.request = {
+      apiUrl: inputs.apiUrl.origin,
+      credentialId: inputs.credentials.credentialId ?? null,
+      endpoint: new URL(inputPath(inputs.storeId, inputs.operation), inputs.apiUrl).href,
+      operation: inputs.operation,
+      operationFrom: 'input',
+      storeId: inputs.storeId,
+    };
+    if (target.explicit) prepareReceiptTarget(target);
+    outcome = await createArchive(inputs, env, io, facts);
+  } catch (error) {
+    failure = classifyFailure(error, INPUT_WORDS);
+    outcome = failure.outcome;
+    facts.answer ??= answerFromError(error, facts.progress.attempts);
+  }
+  const status = statusFor(outcome);
+  io.setOutput('status', status);
+  const receipt = buildReceipt(facts, { outcome, message: failure?.message ?? null }, env.github);
+  const trail = await leaveTrail(receipt, [], target, io);
+  failure ??= trail.failure;
+  return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+}
+
+async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionIO, facts: InputFacts): Promise<Outcome> {
+  const started = Date.now();
+  const { operation, storeId } = inputs;
+  const endpoint = facts.request!.endpoint!;
+
+  // Everything that can be known before asking Dfns: the body, where the archive goes, the credentials.
+  const body = parseRequestBody(operation, inputs.request);
+  facts.body = body.value;
+  const path = archivePath(inputs.path, operation, storeId, { workspace: env.workspace, runnerTemp: env.run.runnerTemp });
+  checkArchivePath(path);
+  if (inputs.credentials.token !== undefined) checkToken(inputs.credentials.token, undefined, io);
+  if (inputs.dryRun) {
+    if (inputs.credentials.privateKey !== undefined) loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
+    io.info(`Dry run: nothing was sent. Creating the input would POST ${body.json} to ${endpoint}, and write the archive to ${path}.`);
+    return 'dry-run';
+  }
+  const { credentials } = inputs;
+  const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
+
+  // Ask Dfns; its answer is the archive.
+  const { createInput } = await import('../dfns/create-input.ts');
+  io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${body.json}`);
+  const answer = await createInput({
+    apiUrl: inputs.apiUrl,
+    token: credentials.token,
+    credentialId: credentials.credentialId,
+    key,
+    storeId,
+    operation,
+    body: body.json,
+    timeoutSeconds: inputs.timeoutSeconds,
+    deadline: started + inputs.timeoutSeconds * 1000,
+    userAgent: USER_AGENT,
+    setSecret: (v) => io.setSecret(v),
+    log: io,
+    onRequest: (record) => facts.requests.push(record),
+    progress: facts.progress,
+    ...(env.sleep ? { sleep: env.sleep } : {}),
+  });
+  facts.answer = {
+    call: 'create',
+    httpStatus: answer.httpStatus,
+    dfnsStatus: answer.kind,
+    dfnsMessage: null,
+    errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
+    errorId: null,
+    attempts: answer.attempts,
+  };
+  if (answer.kind === 'pending-approval') return reportPending(io, answer.detail);
+
+  // The archive: written whole, described, kept.
+  writeArchive(path, answer.archive);
+  const checksum = (await startSha256(answer.archive)).hex;
+  facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries };
+  io.setOutput('path', path);
+  io.setOutput('checksum', checksum);
+  io.setOutput('size', String(answer.archive.byteLength));
+  io.setOutput('entries', JSON.stringify(answer.entries));
+  io.info(
+    `Dfns created the input archive (HTTP ${answer.httpStatus}): ${path}, ${size(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
+      `entries ${answer.entries.map((e) => `"${safeText(e)}"`).join(', ')}`,
+  );
+  if (inputs.artifactName) await uploadArchive(inputs.artifactName, path, io, facts);
+  return 'created';
+}
+
+function reportPending(io: Logger, detail: string): Outcome {
+  io.warning(
+    `Dfns holds the input's creation for approval by a policy (HTTP 202): ${detail}. No archive was answered: ` +
+      'create it again once the request is approved in Dfns',
+    'Input pending approval',
+  );
+  return 'pending-approval';
+}
+
+/** Keeps the archive as an artifact of the run; a failure is a warning: the input exists, and the file is at `path`. */
+async function uploadArchive(name: string, path: string, io: ActionIO, facts: InputFacts): Promise<void> {
+  try {
+    const { uploadFile } = await import('../github/upload.ts');
+    const { id } = await uploadFile(name, path, undefined);
+    facts.artifact = { name, id: id ?? null };
+    if (id !== undefined) io.setOutput('artifact-id', String(id));
+    io.info(`Input archive uploaded as artifact "${name}" (id ${id ?? 'unknown'})`);
+  } catch (error) {
+    io.warning(
+      `could not upload the input archive as artifact "${name}": ${messageOf(error)}. The input WAS created: do not re-run ` +
+        `this workflow for it; the archive is at ${path} (the "path" output) for a later step to keep`,
+      'Input archive not uploaded',
+    );
+  }
+}
