@@ -270,6 +270,28 @@ describe('creating an input is a change: the retry policy of a submission', () =
     );
   });
 
+  it.each([
+    ['a reset after the request was sent', { kind: 'reset' } as const, {}, /^network error while creating the input archive: .+\. Dfns may have created the input/],
+    [
+      'a timeout after the request was sent',
+      { kind: 'hang' } as const,
+      { 'timeout-seconds': '1' },
+      /^the Dfns calls did not finish within timeout-seconds \(1 s\); the deadline ran out while creating the input archive\. .+ Dfns may have created the input/,
+    ],
+  ])('never retries %s: the outcome is unknown, nothing is written', async (_, fault, inputs, message) => {
+    e2e.sandbox.injectFault('input', fault);
+    onTestFinished(() => e2e.sandbox.clearFaults());
+    const before = e2e.sandbox.requests.filter((r) => r.call === 'input').length;
+    const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs } });
+    expect(run.exitCode).toBe(1);
+    expect(e2e.sandbox.requests.filter((r) => r.call === 'input').length).toBe(before + 1);
+    expect(run.outputs['status']).toBe('unknown');
+    expect(run.outputs['path']).toBeUndefined();
+    expect(run.annotations.find((a) => a.level === 'error')?.title).toBe('Input outcome unknown');
+    expect(failureMessage(run)).toMatch(message);
+    expect(receiptOf(run)).toMatchObject({ outcome: 'unknown', archive: null, answer: { call: 'create', httpStatus: null } });
+  });
+
   it('names the permission a 403 asks for, current name first', async () => {
     e2e.sandbox.addKeyStore('ks-no-fleet', { operations: ['onchain-sign'] });
     const run = await e2e.createInput({ inputs: { operation: 'add-provisioner', 'store-id': 'ks-no-fleet', request: JSON.stringify(BODIES['add-provisioner']) } });
