@@ -42716,12 +42716,6 @@ async function main(run) {
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/base/safe-text.ts
 var safe_text = __nccwpck_require__(15870);
-;// CONCATENATED MODULE: ./src/base/version.ts
-/** Kept equal to package.json's version by a test. */
-const ACTION_NAME = 'dfns-keystore-output-action';
-const ACTION_VERSION = '0.1.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
-
 ;// CONCATENATED MODULE: ./src/dfns/data-part.ts
 /**
  * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
@@ -42855,6 +42849,12 @@ function checkToken(token, outputOrgId, log, now = Date.now()) {
 var output_file = __nccwpck_require__(59749);
 // EXTERNAL MODULE: ./src/file/zip.ts
 var zip = __nccwpck_require__(43641);
+;// CONCATENATED MODULE: ./src/base/version.ts
+/** Kept equal to package.json's version by a test. */
+const ACTION_NAME = 'dfns-keystore-output-action';
+const ACTION_VERSION = '0.1.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var dfns_errors = __nccwpck_require__(31142);
 ;// CONCATENATED MODULE: ./src/file/write-file.ts
@@ -43493,6 +43493,28 @@ function parseExpectedChecksum(value) {
     return match[1].toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/action/io.ts
+
+/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
+function changeRequest(inputs, key, target, env, io, facts) {
+    return {
+        apiUrl: inputs.apiUrl,
+        token: inputs.credentials.token,
+        credentialId: inputs.credentials.credentialId,
+        key,
+        storeId: target.storeId,
+        operation: target.operation,
+        timeoutSeconds: inputs.timeoutSeconds,
+        deadline: target.started + inputs.timeoutSeconds * 1000,
+        userAgent: USER_AGENT,
+        setSecret: (v) => io.setSecret(v),
+        log: io,
+        onRequest: (record) => facts.requests.push(record),
+        progress: facts.progress,
+        ...(env.sleep ? { sleep: env.sleep } : {}),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/file/locate.ts
 /**
  * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
@@ -43731,22 +43753,9 @@ async function run_submit(inputs, env, io, facts) {
     const { submitOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74666));
     io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
     const answer = await submitOutput({
-        apiUrl: inputs.apiUrl,
-        token: credentials.token,
-        credentialId: credentials.credentialId,
-        key,
-        storeId,
-        operation,
+        ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts),
         dataPart,
         file: { bytes, name: (0,external_node_path_.basename)(located.displayPath) },
-        timeoutSeconds: inputs.timeoutSeconds,
-        deadline: started + inputs.timeoutSeconds * 1000,
-        userAgent: USER_AGENT,
-        setSecret: (v) => io.setSecret(v),
-        log: io,
-        onRequest: (record) => facts.requests.push(record),
-        progress: facts.progress,
-        ...(env.sleep ? { sleep: env.sleep } : {}),
     });
     facts.answer = {
         call: 'submit',

@@ -41398,6 +41398,28 @@ const ACTION_NAME = 'dfns-keystore-output-action';
 const ACTION_VERSION = '0.1.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
+;// CONCATENATED MODULE: ./src/action/io.ts
+
+/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
+function changeRequest(inputs, key, target, env, io, facts) {
+    return {
+        apiUrl: inputs.apiUrl,
+        token: inputs.credentials.token,
+        credentialId: inputs.credentials.credentialId,
+        key,
+        storeId: target.storeId,
+        operation: target.operation,
+        timeoutSeconds: inputs.timeoutSeconds,
+        deadline: target.started + inputs.timeoutSeconds * 1000,
+        userAgent: USER_AGENT,
+        setSecret: (v) => io.setSecret(v),
+        log: io,
+        onRequest: (record) => facts.requests.push(record),
+        progress: facts.progress,
+        ...(env.sleep ? { sleep: env.sleep } : {}),
+    };
+}
+
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
 ;// CONCATENATED MODULE: ./src/dfns/token.ts
@@ -42956,23 +42978,7 @@ async function createArchive(inputs, env, io, facts) {
     // Ask Dfns; its answer is the archive.
     const { createInput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(551)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13551));
     io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${body.json}`);
-    const answer = await createInput({
-        apiUrl: inputs.apiUrl,
-        token: credentials.token,
-        credentialId: credentials.credentialId,
-        key,
-        storeId,
-        operation,
-        body: body.json,
-        timeoutSeconds: inputs.timeoutSeconds,
-        deadline: started + inputs.timeoutSeconds * 1000,
-        userAgent: USER_AGENT,
-        setSecret: (v) => io.setSecret(v),
-        log: io,
-        onRequest: (record) => facts.requests.push(record),
-        progress: facts.progress,
-        ...(env.sleep ? { sleep: env.sleep } : {}),
-    });
+    const answer = await createInput({ ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts), body: body.json });
     facts.answer = {
         call: 'create',
         httpStatus: answer.httpStatus,

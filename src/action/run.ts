@@ -8,7 +8,6 @@
 import { basename } from 'node:path';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
-import { USER_AGENT } from '../base/version.ts';
 import type { SubmitAnswer } from '../dfns/submit-output.ts';
 import { DataPart } from '../dfns/data-part.ts';
 import { loadSigningKey } from '../dfns/credentials.ts';
@@ -25,7 +24,7 @@ import { chooseOperation } from '../schemas/operation-choice.ts';
 import { submissionPath } from '../schemas/operations.ts';
 import { resolveStoreId } from '../schemas/store-id.ts';
 import { parseInputs, type Inputs, type RawInputs } from './inputs.ts';
-import type { ActionIO, RunEnv, RunResult } from './io.ts';
+import { changeRequest, type ActionIO, type RunEnv, type RunResult } from './io.ts';
 import { obtainFile } from './source.ts';
 
 export type { ActionIO, RunEnv, RunResult } from './io.ts';
@@ -167,22 +166,9 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
   const { submitOutput } = await import('../dfns/submit-output.ts');
   io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
   const answer = await submitOutput({
-    apiUrl: inputs.apiUrl,
-    token: credentials.token,
-    credentialId: credentials.credentialId,
-    key,
-    storeId,
-    operation,
+    ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts),
     dataPart,
     file: { bytes, name: basename(located.displayPath) },
-    timeoutSeconds: inputs.timeoutSeconds,
-    deadline: started + inputs.timeoutSeconds * 1000,
-    userAgent: USER_AGENT,
-    setSecret: (v) => io.setSecret(v),
-    log: io,
-    onRequest: (record) => facts.requests.push(record),
-    progress: facts.progress,
-    ...(env.sleep ? { sleep: env.sleep } : {}),
   });
   facts.answer = {
     call: 'submit',

@@ -7,8 +7,7 @@
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import { size } from '../base/units.ts';
-import { USER_AGENT } from '../base/version.ts';
-import type { ActionIO, RunEnv, RunResult } from '../action/io.ts';
+import { changeRequest, type ActionIO, type RunEnv, type RunResult } from '../action/io.ts';
 import { loadSigningKey } from '../dfns/credentials.ts';
 import { checkToken } from '../dfns/token.ts';
 import { startSha256 } from '../file/checksum.ts';
@@ -92,23 +91,7 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
   // Ask Dfns; its answer is the archive.
   const { createInput } = await import('../dfns/create-input.ts');
   io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${body.json}`);
-  const answer = await createInput({
-    apiUrl: inputs.apiUrl,
-    token: credentials.token,
-    credentialId: credentials.credentialId,
-    key,
-    storeId,
-    operation,
-    body: body.json,
-    timeoutSeconds: inputs.timeoutSeconds,
-    deadline: started + inputs.timeoutSeconds * 1000,
-    userAgent: USER_AGENT,
-    setSecret: (v) => io.setSecret(v),
-    log: io,
-    onRequest: (record) => facts.requests.push(record),
-    progress: facts.progress,
-    ...(env.sleep ? { sleep: env.sleep } : {}),
-  });
+  const answer = await createInput({ ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts), body: body.json });
   facts.answer = {
     call: 'create',
     httpStatus: answer.httpStatus,

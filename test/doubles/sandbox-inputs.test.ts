@@ -16,6 +16,7 @@ import {
   type DfnsSandbox,
   type Operation,
 } from '../sandbox/dfns-sandbox.ts';
+import { toAnswer, type Answer, type DfnsError } from './answers.ts';
 
 const USER_AGENT = 'sandbox-inputs-test/1.0.0';
 const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
@@ -49,21 +50,6 @@ const BODIES: Record<Operation, Record<string, unknown>> = {
   },
 };
 
-interface DfnsError {
-  id: string;
-  status: number;
-  message: string;
-  details: Record<string, unknown>;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  bytes: Buffer;
-  text: string;
-  json: unknown;
-}
-
 let sandbox: DfnsSandbox;
 let credential: TestCredential;
 let token: string;
@@ -84,18 +70,6 @@ afterEach(() => sandbox.close());
 // ---------------------------------------------------------------------------------------
 
 const inputPath = (storeId: string, operation: Operation): string => `/key-stores/${encodeURIComponent(storeId)}/${operation}/input`;
-
-async function toAnswer(res: Response): Promise<Answer> {
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const text = bytes.toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, bytes, text, json };
-}
 
 async function post(path: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Answer> {
   const res = await fetch(`${sandbox.url}${path}`, {

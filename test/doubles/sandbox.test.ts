@@ -21,6 +21,7 @@ import {
 import { FLEET_OUTPUT_JSON_SCHEMA, FLEET_OUTPUT_SCHEMA_PATH } from '../sandbox/fleet-output-schema.ts';
 import { parseMultipart } from '../sandbox/multipart.ts';
 import { validateOutputJsonFor } from '../sandbox/submission.ts';
+import { toAnswer, type Answer, type DfnsError } from './answers.ts';
 
 const USER_AGENT = 'sandbox-test/1.0.0';
 const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
@@ -77,20 +78,6 @@ const fleetFixture = (operation: FleetOperation): { file: Buffer; output: any } 
   return { file, output: JSON.parse(file.toString('utf8')) };
 };
 
-interface DfnsError {
-  id: string;
-  status: number;
-  message: string;
-  details: Record<string, unknown>;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: unknown;
-}
-
 let sandbox: DfnsSandbox;
 let credential: TestCredential;
 let token: string;
@@ -113,20 +100,6 @@ afterEach(() => sandbox.close());
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 const submitPath = (storeId: string, operation: Operation = 'onchain-sign'): string =>
   `/key-stores/${encodeURIComponent(storeId)}/${operation}/output`;
-
-async function toAnswer(res: Response): Promise<Answer> {
-  const text = await res.text();
-  // undici hands the connection back to its pool one macrotask after the body ends: a request
-  // sent sooner opens a second connection. Yield, so that keep-alive can be observed.
-  await new Promise((resolve) => setImmediate(resolve));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
 
 interface CallOptions {
   bearer?: string;
