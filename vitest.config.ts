@@ -16,7 +16,7 @@ export default defineConfig({
       exclude: ['src/index.ts', 'src/input/index.ts', 'src/action/entry.ts'],
       reporter: ['text-summary', 'json-summary'],
       // Measured with `npm test`; raise them as tests are added, never lower them to pass.
-      thresholds: { statements: 85, branches: 74, functions: 80, lines: 86 },
+      thresholds: { statements: 88, branches: 80, functions: 87, lines: 89 },
     },
   },
 });

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { run, type ActionIO, type RunEnv } from '../../src/action/run.ts';
+import { run, type RunEnv } from '../../src/action/run.ts';
+import { RecordingIO } from '../helpers/recording-io.ts';
 import { generateCredential } from '../helpers/credentials.ts';
 import { fixtureText, ORG_ID, STORE_ID, TOKEN_LIFETIME_SECONDS } from '../helpers/e2e.ts';
 import { expectNoSecrets } from '../helpers/secrets.ts';
@@ -15,38 +16,6 @@ import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
 
-class RecordingIO implements ActionIO {
-  outputs: Record<string, string> = {};
-  lines: string[] = [];
-  secrets: string[] = [];
-  summary = '';
-  failSummary = false;
-  info(message: string) {
-    this.lines.push(message);
-  }
-  debug(message: string) {
-    this.lines.push(`debug: ${message}`);
-  }
-  warning(message: string, title?: string) {
-    this.lines.push(`warning [${title ?? ''}]: ${message}`);
-  }
-  error(message: string, title?: string) {
-    this.lines.push(`error [${title ?? ''}]: ${message}`);
-  }
-  setOutput(name: string, value: string) {
-    this.outputs[name] = value;
-  }
-  setSecret(value: string) {
-    this.secrets.push(value);
-  }
-  async writeSummary(markdown: string) {
-    if (this.failSummary) throw new Error('summary file is read-only');
-    this.summary += markdown;
-  }
-  get text() {
-    return [this.lines.join('\n'), JSON.stringify(this.outputs), this.summary].join('\n');
-  }
-}
 
 let sandbox: DfnsSandbox;
 let token: string;

@@ -8,6 +8,8 @@ import { MAX_JSON_DEPTH } from '../../src/file/json.ts';
 import { MAX_FILE_BYTES } from '../../src/file/output-file.ts';
 import { MAX_REPORTED_VIOLATIONS } from '../../src/schemas/violations.ts';
 import { TOKEN_EXPIRY_WARNING_DAYS } from '../../src/dfns/token.ts';
+import { MAX_INPUT_ARCHIVE_BYTES } from '../../src/dfns/create-input.ts';
+import { MAX_RETENTION_DAYS } from '../../src/report/receipt.ts';
 import { ACTION_VERSION } from '../../src/base/version.ts';
 import { ZIP_MAX_ENTRIES } from '../../src/file/zip.ts';
 import { readActionYml, ROOT } from '../helpers/action-runner.ts';
@@ -71,6 +73,8 @@ describe('README figures', () => {
       `| JSON nesting | ${MAX_JSON_DEPTH} levels |`,
       `| violations listed | ${MAX_REPORTED_VIOLATIONS}, then a count |`,
       `expires within ${TOKEN_EXPIRY_WARNING_DAYS} days`,
+      `| input archive (the input action) | ${MAX_INPUT_ARCHIVE_BYTES / 1024 / 1024} MiB, and the zip reader's limits above |`,
+      `| \`receipt-retention-days\` | 1 to ${MAX_RETENTION_DAYS} |`,
     ];
     expect(BODY_TIMEOUT_MS).toBe(HEADERS_TIMEOUT_MS);
     for (const fact of facts) expect(readme).toContain(fact);

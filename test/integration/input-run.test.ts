@@ -1,0 +1,186 @@
+/**
+ * runInputAction() in this process against the Dfns sandbox, with the retry waits replaced: the
+ * input action's pipeline, refusals and reports. The same code as dist/input/, without a child
+ * process (the end-to-end tests run that).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { parseInputActionInputs } from '../../src/input/inputs.ts';
+import { runInputAction } from '../../src/input/run.ts';
+import type { RunEnv } from '../../src/action/io.ts';
+import { describeBytes } from '../../src/dfns/create-input.ts';
+import { listZip } from '../../src/file/zip.ts';
+import { generateCredential } from '../helpers/credentials.ts';
+import { ORG_ID, sha256, STORE_ID, TOKEN_LIFETIME_SECONDS } from '../helpers/e2e.ts';
+import { RecordingIO } from '../helpers/recording-io.ts';
+import { expectNoSecrets } from '../helpers/secrets.ts';
+import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+
+let sandbox: DfnsSandbox;
+let token: string;
+const credential = generateCredential('ed25519');
+let workspace: string;
+let sleeps: number[];
+
+beforeAll(async () => {
+  sandbox = await startDfnsSandbox({ orgId: ORG_ID });
+  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
+  sandbox.addKeyStore(STORE_ID);
+  token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  sleeps = [];
+  workspace = mkdtempSync(join(tmpdir(), 'dfns-input-run-'));
+});
+afterEach(() => {
+  sandbox.clearFaults();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+function env(): RunEnv {
+  return {
+    workspace,
+    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 9, eventName: 'workflow_dispatch', eventPath: undefined, runnerTemp: workspace },
+    github: {
+      serverUrl: 'https://github.com', repository: 'acme/ops', workflow: 'Fleet input', job: 'create', runId: 9, runAttempt: 1,
+      event: 'workflow_dispatch', actor: 'me', sha: 'abc', ref: 'refs/heads/main',
+    },
+    sleep: async (ms) => void sleeps.push(ms),
+  };
+}
+
+async function go(given: Record<string, string>, io = new RecordingIO()) {
+  const raw: Record<string, string> = {
+    'store-id': STORE_ID,
+    'dfns-api-url': sandbox.url,
+    'dfns-token': token,
+    'dfns-credential-id': credential.credentialId,
+    'dfns-private-key': credential.privateKeyPem,
+    ...given,
+  };
+  const result = await runInputAction((name) => raw[name] ?? '', env(), io);
+  const receipt = result.receiptPath ? (JSON.parse(readFileSync(result.receiptPath, 'utf8')) as Record<string, any>) : undefined;
+  const userActions = sandbox.inputs.map((i) => i.userActionToken).filter(Boolean);
+  expectNoSecrets({ output: io.text, receipt: JSON.stringify(receipt ?? {}) }, [token, credential.privateKeyPem, ...userActions]);
+  return { result, io, receipt };
+}
+
+describe('runInputAction()', () => {
+  it('creates the input: the archive written, described and reported', async () => {
+    const { result, io, receipt } = await go({ operation: 'proof-of-control', request: '{"walletIds": ["wa-1", "wa-2"]}' });
+    expect(result).toMatchObject({ outcome: 'created', status: 'created' });
+    const path = join(workspace, `dfns-proof-of-control-input-${STORE_ID}.zip`);
+    const archive = readFileSync(path);
+    expect(listZip(archive).map((e) => e.name)).toEqual(['input/input.json', 'input-annex/wrapped-keystore.jsonl']);
+    expect(io.outputs).toEqual({
+      status: 'created',
+      path,
+      checksum: sha256(archive),
+      size: String(archive.byteLength),
+      entries: '["input/input.json","input-annex/wrapped-keystore.jsonl"]',
+      'receipt-path': result.receiptPath,
+    });
+    expect(sandbox.inputs.at(-1)).toMatchObject({ accepted: true, body: '{"walletIds":["wa-1","wa-2"]}' });
+    expect(receipt).toMatchObject({ kind: 'input', body: { walletIds: ['wa-1', 'wa-2'] }, archive: { path, sha256: sha256(archive) } });
+    expect(io.summary).toContain('| Entries | `input/input.json`, `input-annex/wrapped-keystore.jsonl` |');
+  });
+
+  it('retries a 503 from a fresh challenge, waiting as the policy says', async () => {
+    sandbox.injectFault('input', { kind: 'status', status: 503 });
+    const before = sandbox.inputs.length;
+    const { result, receipt } = await go({ operation: 'onchain-sign' });
+    expect(result.outcome).toBe('created');
+    expect(sleeps).toHaveLength(1);
+    expect(sandbox.inputs.slice(before).map((i) => i.accepted)).toEqual([false, true]);
+    expect(receipt!['requests'].map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
+      'init 200', 'action 200', 'create 503', 'init 200', 'action 200', 'create 200',
+    ]);
+  });
+
+  it('reports a request held for approval (202) as pending, with no archive', async () => {
+    sandbox.setInputAnswer({ status: 202, body: JSON.stringify({ id: 'ap-1', status: 'Pending' }), contentType: 'application/json' });
+    onTestFinished(() => sandbox.resetInputAnswer());
+    const { result, io, receipt } = await go({ operation: 'onchain-sign' });
+    expect(result).toMatchObject({ outcome: 'pending-approval', status: 'pending-approval' });
+    expect(result.failure).toBeUndefined();
+    expect(io.lines).toContain(
+      'warning [Input pending approval]: Dfns holds the input\'s creation for approval by a policy (HTTP 202): approval ap-1, status Pending. ' +
+        'No archive was answered: create it again once the request is approved in Dfns',
+    );
+    expect(receipt).toMatchObject({ outcome: 'pending-approval', archive: null, answer: { httpStatus: 202, dfnsStatus: 'pending-approval' } });
+  });
+
+  it('refuses an answer that is not a zip, writing nothing', async () => {
+    sandbox.setInputAnswer({ status: 200, body: 'PK\u0003\u0004 but not a zip', contentType: 'application/zip' });
+    onTestFinished(() => sandbox.resetInputAnswer());
+    const { result } = await go({ operation: 'onchain-sign' });
+    expect(result).toMatchObject({ outcome: 'unknown', failure: { title: 'Input outcome unknown' } });
+    expect(result.failure!.message).toMatch(/^unexpected answer from Dfns while creating the input archive \(HTTP 200\): the zip archive cannot be read: /);
+    expect(() => readFileSync(join(workspace, `dfns-onchain-sign-input-${STORE_ID}.zip`))).toThrow(/ENOENT/);
+  });
+
+  it('warns when the archive cannot be uploaded, and stays created', async () => {
+    const { result, io, receipt } = await go({ operation: 'onchain-sign', 'artifact-name': 'fleet-input' });
+    expect(result.outcome).toBe('created');
+    expect(io.lines.some((l) => l.startsWith('warning [Input archive not uploaded]: could not upload the input archive as artifact "fleet-input": '))).toBe(true);
+    expect(receipt!['warnings'].map((w: { title: string }) => w.title)).toEqual(['Input archive not uploaded']);
+    expect(receipt!['artifact']).toBeNull();
+  });
+
+  it('refuses, before any call, a body, a path or a receipt-path it cannot use', async () => {
+    const before = sandbox.requests.length;
+    const body = await go({ operation: 'genesis', request: '{"kind": "Genesis"}' });
+    expect(body.result.failure).toEqual({
+      outcome: 'failed',
+      title: 'Invalid request body',
+      message:
+        'input "request" does not match the documented body of genesis (5 violations):\n' +
+        ['numProvisioners', 'numOperational', 'numSecp256k1', 'numEd25519', 'hsmGenesisSerial'].map((f) => `  - ${f}: is required`).join('\n') +
+        '\nNo input was created.',
+    });
+    writeFileSync(join(workspace, 'blocker'), '');
+    const path = await go({ operation: 'onchain-sign', path: 'blocker/input.zip' });
+    expect(path.result.failure).toMatchObject({ outcome: 'failed', title: 'Archive not writable' });
+    expect(path.result.failure!.message).toMatch(/^cannot write the input archive to .+blocker\/input\.zip \("path"\): EEXIST: .+\. No input was created\.$/);
+    const receipt = await go({ operation: 'onchain-sign', 'receipt-path': 'blocker/receipt.json' });
+    expect(receipt.result.failure).toMatchObject({ outcome: 'failed', title: 'Receipt not written' });
+    expect(sandbox.requests.length).toBe(before);
+  });
+
+  it('checks the given credentials in a dry run, and sends nothing', async () => {
+    const before = sandbox.requests.length;
+    const { result, io } = await go({ operation: 'key-harvest', request: '{"kind":"KeyHarvest","hsmTargetSerial":"H","macTargetSerial":"M","macTargetUsername":"u"}', 'dry-run': 'true' });
+    expect(result.outcome).toBe('dry-run');
+    expect(io.lines).toContain(`Service account key: Ed25519, credential ${credential.credentialId}`);
+    expect(sandbox.requests.length).toBe(before);
+  });
+});
+
+describe('parseInputActionInputs', () => {
+  const raw = (given: Record<string, string>) => (name: string) => given[name] ?? '';
+  it('reads the inputs, with the documented defaults', () => {
+    expect(parseInputActionInputs(raw({ operation: 'clone', 'store-id': 'ks-1', 'dry-run': 'true' }))).toEqual({
+      operation: 'clone',
+      storeId: 'ks-1',
+      request: '{}',
+      path: undefined,
+      artifactName: undefined,
+      apiUrl: new URL('https://api.dfns.io'),
+      timeoutSeconds: 60,
+      dryRun: true,
+      credentials: {},
+    });
+  });
+});
+
+describe('describeBytes', () => {
+  it('shows the first bytes as escaped text and in hex', () => {
+    expect(describeBytes(new Uint8Array())).toBe('an empty body');
+    expect(describeBytes(Buffer.from('{"a":1}'))).toBe('"{\\"a\\":1}" (bytes 7B 22 61 22 3A 31 7D)');
+    expect(describeBytes(Buffer.from('x'.repeat(60)))).toBe(`"${'x'.repeat(48)}"… (bytes 78 78 78 78 78 78 78 78 …)`);
+    expect(describeBytes(Buffer.from([0x1b, 0x5b, 0x33, 0x31]))).toBe('"\\x1B[31" (bytes 1B 5B 33 31)');
+  });
+});
