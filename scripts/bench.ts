@@ -34,6 +34,7 @@ import {
   describeChunk,
   directoryBytes,
   FLOOR_SOURCE,
+  FLOOR_LIBS_SOURCE,
   FLOOR_ZOD_SOURCE,
   MINIFY_FLAGS,
   ROOT,
@@ -45,7 +46,7 @@ import { ActionWorkspace, interleave, median, Runner, type RunResult } from './b
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK
   ? { warmup: 1, cold: 3, submit: 2, large: 2, probe: 1, profile: 1 }
-  : { warmup: 2, cold: 25, submit: 9, large: 7, probe: 5, profile: 5 };
+  : { warmup: 2, cold: 40, submit: 9, large: 7, probe: 5, profile: 5 };
 const SIGNATURES = [1_000, 10_000, 100_000];
 const PROBE_MIB = [1, 2, 4, 8, 16];
 const DIST = join(ROOT, 'dist');
@@ -94,6 +95,7 @@ function expectRun(run: RunResult, what: string, outputs?: Record<string, string
 interface ColdEntries {
   floor: string;
   floorZod: string;
+  floorLibs: string;
   floorMinified: string;
   actionMinified: string;
 }
@@ -102,6 +104,7 @@ interface Cold {
   node: number[];
   floor: number[];
   floorZod: number[];
+  floorLibs: number[];
   floorMinified: number[];
   action: number[];
   /** The dry run of a fleet output (genesis). */
@@ -138,6 +141,7 @@ async function coldStart(runner: Runner, scratch: string, entries: ColdEntries):
     node: async () => (await runner.run({ args: ['-e', ''], env, cwd: ws.dir })).wallMs,
     floor: floor(entries.floor),
     floorZod: floor(entries.floorZod),
+    floorLibs: floor(entries.floorLibs),
     floorMinified: floor(entries.floorMinified),
     action: action(DIST_ENTRY),
     actionFleet: async (): Promise<number> => {
@@ -734,6 +738,7 @@ function render(r: Report): string {
   // The target holds for both documents: the slower one is what is compared.
   const coldAction = Math.max(coldKeystore, coldFleet);
   const coldFloorZod = median(cold.floorZod);
+  const coldFloorLibs = median(cold.floorLibs);
   const coldRatio = coldAction / coldFloor;
   const dry = median(sub.dry);
   const submitted = median(sub.submit);
@@ -873,7 +878,8 @@ ${table(
   [
     ['`node -e ""`', ms(coldNode), spread(cold.node), ratio(coldNode / coldFloor), '1.00×'],
     ['floor (@actions/core, one output)', ms(coldFloor), spread(cold.floor), '1.00×', ratio(coldFloor / coldNode)],
-    ['for reference: the floor + zod (one schema, one parse)', ms(coldFloorZod), spread(cold.floorZod), ratio(coldFloorZod / coldFloor), ratio(coldFloorZod / coldNode)],
+    ['for reference: the floor + zod/mini (one schema, one parse)', ms(coldFloorZod), spread(cold.floorZod), ratio(coldFloorZod / coldFloor), ratio(coldFloorZod / coldNode)],
+    ['for reference: the floor + zod/mini + @noble/hashes (the libraries the stack requires)', ms(coldFloorLibs), spread(cold.floorLibs), ratio(coldFloorLibs / coldFloor), ratio(coldFloorLibs / coldNode)],
     ['**the action, dry run of a keystore output**', `**${ms(coldKeystore)}**`, spread(cold.action), `**${ratio(coldKeystore / coldFloor)}**`, ratio(coldKeystore / coldNode)],
     [`**the action, dry run of a fleet output** (genesis, ${(cold.fleetFileBytes / 1000).toFixed(1)} KB)`, `**${ms(coldFleet)}**`, spread(cold.actionFleet), `**${ratio(coldFleet / coldFloor)}**`, ratio(coldFleet / coldNode)],
     ['for reference: the floor, minified (`-m`)', ms(median(cold.floorMinified)), spread(cold.floorMinified), ratio(median(cold.floorMinified) / coldFloor), ratio(median(cold.floorMinified) / coldNode)],
@@ -883,14 +889,17 @@ ${table(
 
 Target: ≤ ${TARGETS.cold}× the floor, for both documents: ${verdict(coldRatio <= TARGETS.cold)}. The action (its slower row) costs ${ms(coldAction - coldFloor)} more than the floor,
 which costs ${ms(coldFloor - coldNode)} more than Node alone (mostly @actions/core's own imports: @actions/http-client and undici 6,
-which every toolkit action loads). Of the action's ${ms(coldAction - coldFloor)}, zod alone accounts for about ${ms(coldFloorZod - coldFloor)}: the
-reference row is the floor plus
+which every toolkit action loads). Of the action's ${ms(coldAction - coldFloor)}, the two libraries the stack requires account for
+about ${ms(coldFloorLibs - coldFloor)} (zod/mini alone ${ms(coldFloorZod - coldFloor)}): with them, before any code of the action's own, a
+bundle is already at ${ratio(coldFloorLibs / coldFloor)} the floor. The reference rows are the floor plus
 
 \`\`\`ts
-${FLOOR_ZOD_SOURCE.trim()}
+${FLOOR_LIBS_SOURCE.trim()}
 \`\`\`
 
-(same bundler, same flags). The profile under [Where the time goes](#where-the-time-goes) shows the rest.
+(and the same without the hash), built by the same bundler with the same flags. The action's own code and work (reading inputs,
+the file, the strict JSON scan, validation, the receipt, the job summary and the outputs) add the remaining
+${ms(coldAction - coldFloorLibs)}. The profile under [Where the time goes](#where-the-time-goes) shows where.
 
 ## 2. Submission
 
@@ -1063,6 +1072,7 @@ async function main(): Promise<void> {
     const entries: ColdEntries = {
       floor: buildFloor(join(scratch, 'floor')),
       floorZod: buildFloor(join(scratch, 'floor-zod'), [], FLOOR_ZOD_SOURCE),
+      floorLibs: buildFloor(join(scratch, 'floor-libs'), [], FLOOR_LIBS_SOURCE),
       floorMinified: buildFloor(join(scratch, 'floor-minified'), MINIFY_FLAGS),
       actionMinified: buildAction(join(scratch, 'action-minified'), MINIFY_FLAGS),
     };

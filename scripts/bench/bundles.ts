@@ -17,12 +17,23 @@ export const FLOOR_SOURCE = `import * as core from '@actions/core';
 core.setOutput('status', 'ok');
 `;
 
-/** For reference: the floor plus zod, importing it, building one schema and validating with it. */
+/** For reference: the floor plus zod/mini (as the action uses it), building one schema and validating with it. */
 export const FLOOR_ZOD_SOURCE = `import * as core from '@actions/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const Answer = z.looseObject({ status: z.string() });
 core.setOutput('status', Answer.parse({ status: 'ok' }).status);
+`;
+
+/** For reference: the floor plus the two libraries the stack requires for a dry run: zod/mini, and @noble/hashes for SHA-256. */
+export const FLOOR_LIBS_SOURCE = `import * as core from '@actions/core';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import * as z from 'zod/mini';
+
+const Answer = z.looseObject({ status: z.string() });
+const digest = bytesToHex(sha256(new TextEncoder().encode('ok')));
+core.setOutput('status', Answer.parse({ status: digest.length === 64 ? 'ok' : 'no' }).status);
 `;
 
 /**
