@@ -42913,7 +42913,7 @@ class ReceiptError extends errors/* ActionError */.l {
  * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
-function receiptTarget(raw, place, prefix = 'dfns-keystore-output-receipt') {
+function receiptTarget(raw, place, prefix) {
     const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
     return {
         path: raw.path
@@ -43024,214 +43024,6 @@ function buildReceipt(facts, ending, github) {
 
 // EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
 var documents = __nccwpck_require__(85125);
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-/** Markdown for the job summary, from text that may come from the file or from Dfns: nothing in it can inject. */
-/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
-function md(text, max = 300) {
-    const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-    return cut
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
-        .replace(/[\r\n\u2028\u2029]+/g, ' ')
-        .replace(/\p{Cc}|\p{Cf}/gu, '');
-}
-/** Inline code for identifiers, digests and names; backticks inside are dropped. */
-function code(text, max = 200) {
-    const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-    return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
-}
-/** A table of label and value rows, as the summary shows facts. */
-function factTable(rows) {
-    return rows.length === 0 ? [] : ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
-}
-
-// EXTERNAL MODULE: ./src/base/lists.ts
-var lists = __nccwpck_require__(70680);
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
- * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
- * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
- */
-
-
-
-/** Failed outputs listed in the job summary before "and N more". */
-const MAX_SUMMARY_FAILED_OUTPUTS = 20;
-/** Requests to Dfns listed before "and N more". */
-const MAX_SUMMARY_REQUESTS = 12;
-/** Archive entries listed before "and N more". */
-const MAX_SUMMARY_ENTRIES = 20;
-/** The verdict line, by the receipt's kind; `op` is " (`genesis`)" when the operation is known, else empty. */
-const VERDICTS = {
-    output: {
-        submitted: (op) => `✅ Output submitted to Dfns${op}`,
-        created: (op) => `✅ Output submitted to Dfns${op}`,
-        partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
-        'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
-        'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
-        rejected: (op) => `❌ Dfns refused the output${op}`,
-        failed: (op) => `❌ Output not submitted${op}`,
-        unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
-    },
-    input: {
-        created: (op) => `✅ Input archive created by Dfns${op}`,
-        submitted: (op) => `✅ Input archive created by Dfns${op}`,
-        partial: (op) => `✅ Input archive created by Dfns${op}`,
-        'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
-        'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
-        rejected: (op) => `❌ Dfns refused to create the input${op}`,
-        failed: (op) => `❌ Input not created${op}`,
-        unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
-    },
-};
-function buildSummary(receipt, failedOutputs = []) {
-    const { request, answer, github } = receipt;
-    const op = request?.operation ? ` (${code(request.operation)})` : '';
-    const lines = [`### ${VERDICTS[receipt.kind][receipt.outcome](op)}`, ''];
-    // Line by line: md() folds line breaks, and a list of violations must stay a list.
-    if (receipt.message)
-        lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
-    const rows = [];
-    if (request?.storeId)
-        rows.push(['Key store', code(request.storeId)]);
-    if (request?.operation) {
-        const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
-        rows.push(['Operation', `${code(request.operation)}${from}`]);
-    }
-    rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
-    if (request) {
-        rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
-    }
-    if (answer) {
-        const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
-        rows.push([
-            'Dfns answer',
-            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
-        ]);
-        if (answer.dfnsMessage !== null)
-            rows.push(['Dfns message', md(answer.dfnsMessage)]);
-    }
-    else if (receipt.outcome === 'dry-run') {
-        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
-    }
-    if (receipt.requests.length > 0)
-        rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
-    if (receipt.kind === 'output' && receipt.artifact) {
-        const a = receipt.artifact;
-        rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
-    }
-    if (receipt.kind === 'input' && receipt.artifact) {
-        rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
-    }
-    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`]);
-    lines.push(...factTable(rows));
-    if (receipt.warnings.length > 0) {
-        lines.push(`#### Warnings (${receipt.warnings.length})`, '');
-        for (const w of receipt.warnings)
-            lines.push(`- **${md(w.title)}**: ${md(w.message, 1000)}`);
-        lines.push('');
-    }
-    if (failedOutputs.length > 0) {
-        lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
-        for (const f of failedOutputs.slice(0, MAX_SUMMARY_FAILED_OUTPUTS)) {
-            lines.push(`| ${code(f.key)} | ${code(f.code)} | ${md(f.message)} |`);
-        }
-        if (failedOutputs.length > MAX_SUMMARY_FAILED_OUTPUTS) {
-            lines.push('', `… and ${failedOutputs.length - MAX_SUMMARY_FAILED_OUTPUTS} more (see the output file).`);
-        }
-        lines.push('');
-    }
-    return lines.join('\n');
-}
-/** The submitted file and what it holds. */
-function outputRows({ file, output, pin, dryRun }) {
-    const rows = [];
-    if (file) {
-        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
-    }
-    if (dryRun !== null) {
-        rows.push([
-            'Pinned checksum',
-            pin.expectedChecksum === null
-                ? 'none (no `expected-checksum`)'
-                : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
-        ]);
-    }
-    if (output) {
-        rows.push(['Document', code(output.type)], ['Output status', code(output.status)], ['Outputs', md((0,documents/* describeCounts */.wv)(output.counts, output.type))], ['Organisation', code(output.org_id)], ['Fleet', code(output.fleet_id)], ['Group', code(output.group_id)]);
-    }
-    return rows;
-}
-/** The request sent and the archive Dfns answered. */
-function inputRows({ body, archive }) {
-    const rows = [];
-    if (body !== null)
-        rows.push(['Request body', code(JSON.stringify(body), 300)]);
-    if (archive) {
-        rows.push(['Archive', code(archive.path)], ['Size', bytes(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
-    }
-    return rows;
-}
-/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
-function bytes(n) {
-    return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
-}
-/** "init 503, init 200, action 200, submit 200", the first few then a count. */
-function describeRequests(requests) {
-    return (0,lists/* listFirst */.r)(requests, MAX_SUMMARY_REQUESTS, (r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
-}
-
-;// CONCATENATED MODULE: ./src/report/trail.ts
-/**
- * The trail a run leaves, whatever ended it: the receipt at its target (and as an artifact when
- * asked), the `receipt-path` output, and the job summary. A receipt that cannot be written where
- * `receipt-path` said fails the step; at the default place it is a warning.
- */
-
-
-
-
-async function leaveTrail(receipt, failed, target, io) {
-    const trail = {};
-    try {
-        writeReceipt(target.path, receipt);
-        trail.receiptPath = target.path;
-        io.setOutput('receipt-path', target.path);
-        io.info(`Receipt written to ${target.path}`);
-    }
-    catch (error) {
-        const reason = `could not write the receipt to ${target.path}: ${(0,errors/* messageOf */.b)(error)}`;
-        if (!target.explicit) {
-            io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
-        }
-        else {
-            const done = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
-            trail.failure = {
-                outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
-                title: 'Receipt not written',
-                message: done
-                    ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
-                        'do not re-run this workflow to get a receipt; the job summary holds the same facts'
-                    : `${reason} ("receipt-path")`,
-            };
-        }
-    }
-    if (trail.receiptPath && target.artifactName) {
-        const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 95).then(__nccwpck_require__.bind(__nccwpck_require__, 7095));
-        await uploadReceipt(target.artifactName, trail.receiptPath, target.retentionDays, io);
-    }
-    try {
-        await io.writeSummary(buildSummary(receipt, failed));
-    }
-    catch (error) {
-        io.warning(`could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`, 'Job summary not written');
-    }
-    return trail;
-}
-
 // EXTERNAL MODULE: ./src/schemas/operations.ts
 var operations = __nccwpck_require__(44820);
 ;// CONCATENATED MODULE: ./src/schemas/operation-choice.ts
@@ -43515,6 +43307,250 @@ function changeRequest(inputs, key, target, env, io, facts) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/** Markdown for the job summary, from text that may come from the file or from Dfns: nothing in it can inject. */
+/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
+function md(text, max = 300) {
+    const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+    return cut
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
+        .replace(/[\r\n\u2028\u2029]+/g, ' ')
+        .replace(/\p{Cc}|\p{Cf}/gu, '');
+}
+/** Inline code for identifiers, digests and names; backticks inside are dropped. */
+function code(text, max = 200) {
+    const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+    return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
+}
+/** A table of label and value rows, as the summary shows facts. */
+function factTable(rows) {
+    return rows.length === 0 ? [] : ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+}
+
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __nccwpck_require__(70680);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
+ * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
+ * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
+ */
+
+
+
+/** Failed outputs listed in the job summary before "and N more". */
+const MAX_SUMMARY_FAILED_OUTPUTS = 20;
+/** Requests to Dfns listed before "and N more". */
+const MAX_SUMMARY_REQUESTS = 12;
+/** Archive entries listed before "and N more". */
+const MAX_SUMMARY_ENTRIES = 20;
+/** The verdict line, by the receipt's kind; `op` is " (`genesis`)" when the operation is known, else empty. */
+const VERDICTS = {
+    output: {
+        submitted: (op) => `✅ Output submitted to Dfns${op}`,
+        created: (op) => `✅ Output submitted to Dfns${op}`,
+        partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
+        'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
+        'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
+        rejected: (op) => `❌ Dfns refused the output${op}`,
+        failed: (op) => `❌ Output not submitted${op}`,
+        unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
+    },
+    input: {
+        created: (op) => `✅ Input archive created by Dfns${op}`,
+        submitted: (op) => `✅ Input archive created by Dfns${op}`,
+        partial: (op) => `✅ Input archive created by Dfns${op}`,
+        'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
+        'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
+        rejected: (op) => `❌ Dfns refused to create the input${op}`,
+        failed: (op) => `❌ Input not created${op}`,
+        unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
+    },
+};
+function buildSummary(receipt, failedOutputs = []) {
+    const { request, answer, github } = receipt;
+    const op = request?.operation ? ` (${code(request.operation)})` : '';
+    const lines = [`### ${VERDICTS[receipt.kind][receipt.outcome](op)}`, ''];
+    // Line by line: md() folds line breaks, and a list of violations must stay a list.
+    if (receipt.message)
+        lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
+    const rows = [];
+    if (request?.storeId)
+        rows.push(['Key store', code(request.storeId)]);
+    if (request?.operation) {
+        const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
+        rows.push(['Operation', `${code(request.operation)}${from}`]);
+    }
+    rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
+    if (request) {
+        rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
+    }
+    if (answer) {
+        const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
+        rows.push([
+            'Dfns answer',
+            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
+        ]);
+        if (answer.dfnsMessage !== null)
+            rows.push(['Dfns message', md(answer.dfnsMessage)]);
+    }
+    else if (receipt.outcome === 'dry-run') {
+        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
+    }
+    if (receipt.requests.length > 0)
+        rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
+    if (receipt.kind === 'output' && receipt.artifact) {
+        const a = receipt.artifact;
+        rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
+    }
+    if (receipt.kind === 'input' && receipt.artifact) {
+        rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
+    }
+    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`]);
+    lines.push(...factTable(rows));
+    if (receipt.warnings.length > 0) {
+        lines.push(`#### Warnings (${receipt.warnings.length})`, '');
+        for (const w of receipt.warnings)
+            lines.push(`- **${md(w.title)}**: ${md(w.message, 1000)}`);
+        lines.push('');
+    }
+    if (failedOutputs.length > 0) {
+        lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
+        for (const f of failedOutputs.slice(0, MAX_SUMMARY_FAILED_OUTPUTS)) {
+            lines.push(`| ${code(f.key)} | ${code(f.code)} | ${md(f.message)} |`);
+        }
+        if (failedOutputs.length > MAX_SUMMARY_FAILED_OUTPUTS) {
+            lines.push('', `… and ${failedOutputs.length - MAX_SUMMARY_FAILED_OUTPUTS} more (see the output file).`);
+        }
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+/** The submitted file and what it holds. */
+function outputRows({ file, output, pin, dryRun }) {
+    const rows = [];
+    if (file) {
+        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
+    }
+    if (dryRun !== null) {
+        rows.push([
+            'Pinned checksum',
+            pin.expectedChecksum === null
+                ? 'none (no `expected-checksum`)'
+                : `${code(pin.expectedChecksum)}${pin.matched === null ? '' : pin.matched ? ': the file has it' : ': the file does not have it'}`,
+        ]);
+    }
+    if (output) {
+        rows.push(['Document', code(output.type)], ['Output status', code(output.status)], ['Outputs', md((0,documents/* describeCounts */.wv)(output.counts, output.type))], ['Organisation', code(output.org_id)], ['Fleet', code(output.fleet_id)], ['Group', code(output.group_id)]);
+    }
+    return rows;
+}
+/** The request sent and the archive Dfns answered. */
+function inputRows({ body, archive }) {
+    const rows = [];
+    if (body !== null)
+        rows.push(['Request body', code(JSON.stringify(body), 300)]);
+    if (archive) {
+        rows.push(['Archive', code(archive.path)], ['Size', bytes(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
+    }
+    return rows;
+}
+/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
+function bytes(n) {
+    return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
+}
+/** "init 503, init 200, action 200, submit 200", the first few then a count. */
+function describeRequests(requests) {
+    return (0,lists/* listFirst */.r)(requests, MAX_SUMMARY_REQUESTS, (r) => `${r.call} ${r.httpStatus ?? md(r.networkError ?? 'no answer', 80)}`);
+}
+
+;// CONCATENATED MODULE: ./src/report/trail.ts
+/**
+ * The trail a run leaves, whatever ended it: the receipt at its target (and as an artifact when
+ * asked), the `receipt-path` output, and the job summary. A receipt that cannot be written where
+ * `receipt-path` said fails the step; at the default place it is a warning.
+ */
+
+
+
+
+async function leaveTrail(receipt, failed, target, io) {
+    const trail = {};
+    try {
+        writeReceipt(target.path, receipt);
+        trail.receiptPath = target.path;
+        io.setOutput('receipt-path', target.path);
+        io.info(`Receipt written to ${target.path}`);
+    }
+    catch (error) {
+        const reason = `could not write the receipt to ${target.path}: ${(0,errors/* messageOf */.b)(error)}`;
+        if (!target.explicit) {
+            io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
+        }
+        else {
+            const done = SUCCESSFUL_OUTCOMES.has(receipt.outcome) && receipt.outcome !== 'dry-run';
+            trail.failure = {
+                outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
+                title: 'Receipt not written',
+                message: done
+                    ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
+                        'do not re-run this workflow to get a receipt; the job summary holds the same facts'
+                    : `${reason} ("receipt-path")`,
+            };
+        }
+    }
+    if (trail.receiptPath && target.artifactName) {
+        const { uploadReceipt } = await __nccwpck_require__.e(/* import() */ 95).then(__nccwpck_require__.bind(__nccwpck_require__, 7095));
+        await uploadReceipt(target.artifactName, trail.receiptPath, target.retentionDays, io);
+    }
+    try {
+        await io.writeSummary(buildSummary(receipt, failed));
+    }
+    catch (error) {
+        io.warning(`could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`, 'Job summary not written');
+    }
+    return trail;
+}
+
+;// CONCATENATED MODULE: ./src/action/run-frame.ts
+/**
+ * The frame both actions' runs share: the receipt's target decided before the inputs are checked,
+ * every warning recorded, every error turned into an outcome, and then, whatever ended the run,
+ * `status`, the receipt and the job summary. A pipeline brings its facts, its inputs and its work.
+ */
+
+
+
+
+async function runWithTrail(raw, env, baseIO, pipeline) {
+    const { facts } = pipeline;
+    const io = recordingWarnings(baseIO, facts);
+    // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
+    const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, pipeline.receiptPrefix);
+    let ending;
+    try {
+        const inputs = pipeline.inputs(raw);
+        if (target.explicit)
+            prepareReceiptTarget(target);
+        ending = await pipeline.work(inputs, io);
+    }
+    catch (error) {
+        const failure = classifyFailure(error, pipeline.words);
+        ending = { outcome: failure.outcome, failure };
+        facts.answer ??= answerFromError(error, facts.progress.attempts);
+    }
+    const { outcome } = ending;
+    const status = statusFor(outcome);
+    io.setOutput('status', status);
+    const receipt = buildReceipt(facts, { outcome, message: ending.failure?.message ?? null }, env.github);
+    const trail = await leaveTrail(receipt, pipeline.failed?.() ?? [], target, io);
+    const failure = ending.failure ?? trail.failure;
+    return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./src/file/locate.ts
 /**
  * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
@@ -43620,39 +43656,32 @@ async function obtainFile(source, place, io, onArtifact) {
 
 
 
-
-async function run(raw, env, baseIO) {
+function run(raw, env, baseIO) {
     const facts = newFacts();
-    const io = recordingWarnings(baseIO, facts);
-    // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
-    const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt });
-    let outcome;
-    let failure;
-    try {
-        const inputs = parseInputs(raw);
-        noteInputs(facts, inputs);
-        if (target.explicit)
-            prepareReceiptTarget(target);
-        outcome = await run_submit(inputs, env, io, facts);
-        if (outcome === 'partial' && inputs.failOnPartial) {
-            failure = {
-                outcome: 'failed',
-                message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
-                title: 'Partial submission',
+    return runWithTrail(raw, env, baseIO, {
+        facts,
+        receiptPrefix: 'dfns-keystore-output-receipt',
+        words: OUTPUT_WORDS,
+        inputs(raw) {
+            const inputs = parseInputs(raw);
+            noteInputs(facts, inputs);
+            return inputs;
+        },
+        async work(inputs, io) {
+            const outcome = await run_submit(inputs, env, io, facts);
+            if (outcome !== 'partial' || !inputs.failOnPartial)
+                return { outcome };
+            return {
+                outcome,
+                failure: {
+                    outcome: 'failed',
+                    message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
+                    title: 'Partial submission',
+                },
             };
-        }
-    }
-    catch (error) {
-        failure = classifyFailure(error);
-        outcome = failure.outcome;
-        facts.answer ??= answerFromError(error, facts.progress.attempts);
-    }
-    const status = statusFor(outcome);
-    io.setOutput('status', status);
-    const receipt = buildReceipt(facts, { outcome, message: failure?.message ?? null }, env.github);
-    const trail = await leaveTrail(receipt, facts.failed, target, io);
-    failure ??= trail.failure;
-    return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+        },
+        failed: () => facts.failed,
+    });
 }
 /** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
 function noteInputs(facts, inputs) {

@@ -41545,7 +41545,7 @@ class ReceiptError extends errors/* ActionError */.l {
  * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
-function receiptTarget(raw, place, prefix = 'dfns-keystore-output-receipt') {
+function receiptTarget(raw, place, prefix) {
     const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
     return {
         path: raw.path
@@ -42144,6 +42144,42 @@ async function leaveTrail(receipt, failed, target, io) {
         io.warning(`could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`, 'Job summary not written');
     }
     return trail;
+}
+
+;// CONCATENATED MODULE: ./src/action/run-frame.ts
+/**
+ * The frame both actions' runs share: the receipt's target decided before the inputs are checked,
+ * every warning recorded, every error turned into an outcome, and then, whatever ended the run,
+ * `status`, the receipt and the job summary. A pipeline brings its facts, its inputs and its work.
+ */
+
+
+
+
+async function runWithTrail(raw, env, baseIO, pipeline) {
+    const { facts } = pipeline;
+    const io = recordingWarnings(baseIO, facts);
+    // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
+    const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, pipeline.receiptPrefix);
+    let ending;
+    try {
+        const inputs = pipeline.inputs(raw);
+        if (target.explicit)
+            prepareReceiptTarget(target);
+        ending = await pipeline.work(inputs, io);
+    }
+    catch (error) {
+        const failure = classifyFailure(error, pipeline.words);
+        ending = { outcome: failure.outcome, failure };
+        facts.answer ??= answerFromError(error, facts.progress.attempts);
+    }
+    const { outcome } = ending;
+    const status = statusFor(outcome);
+    io.setOutput('status', status);
+    const receipt = buildReceipt(facts, { outcome, message: ending.failure?.message ?? null }, env.github);
+    const trail = await leaveTrail(receipt, pipeline.failed?.() ?? [], target, io);
+    const failure = ending.failure ?? trail.failure;
+    return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
 }
 
 // EXTERNAL MODULE: ./src/schemas/operations.ts
@@ -42912,8 +42948,6 @@ function parseRequestBody(operation, text) {
 
 
 
-
-
 /** What the input action's failures say of its change. */
 const INPUT_WORDS = {
     nothingDone: 'No input was created.',
@@ -42922,39 +42956,27 @@ const INPUT_WORDS = {
     defaultTitle: 'Dfns input not created',
     unknownTitle: 'Input outcome unknown',
 };
-async function runInputAction(raw, env, baseIO) {
+function runInputAction(raw, env, baseIO) {
     const facts = newInputFacts();
-    const io = recordingWarnings(baseIO, facts);
-    // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
-    const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, 'dfns-keystore-input-receipt');
-    let outcome;
-    let failure;
-    try {
-        const inputs = parseInputActionInputs(raw);
-        facts.dryRun = inputs.dryRun;
-        facts.request = {
-            apiUrl: inputs.apiUrl.origin,
-            credentialId: inputs.credentials.credentialId ?? null,
-            endpoint: new URL((0,operations/* inputPath */.Mv)(inputs.storeId, inputs.operation), inputs.apiUrl).href,
-            operation: inputs.operation,
-            operationFrom: 'input',
-            storeId: inputs.storeId,
-        };
-        if (target.explicit)
-            prepareReceiptTarget(target);
-        outcome = await createArchive(inputs, env, io, facts);
-    }
-    catch (error) {
-        failure = classifyFailure(error, INPUT_WORDS);
-        outcome = failure.outcome;
-        facts.answer ??= answerFromError(error, facts.progress.attempts);
-    }
-    const status = statusFor(outcome);
-    io.setOutput('status', status);
-    const receipt = buildReceipt(facts, { outcome, message: failure?.message ?? null }, env.github);
-    const trail = await leaveTrail(receipt, [], target, io);
-    failure ??= trail.failure;
-    return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+    return runWithTrail(raw, env, baseIO, {
+        facts,
+        receiptPrefix: 'dfns-keystore-input-receipt',
+        words: INPUT_WORDS,
+        inputs(raw) {
+            const inputs = parseInputActionInputs(raw);
+            facts.dryRun = inputs.dryRun;
+            facts.request = {
+                apiUrl: inputs.apiUrl.origin,
+                credentialId: inputs.credentials.credentialId ?? null,
+                endpoint: new URL((0,operations/* inputPath */.Mv)(inputs.storeId, inputs.operation), inputs.apiUrl).href,
+                operation: inputs.operation,
+                operationFrom: 'input',
+                storeId: inputs.storeId,
+            };
+            return inputs;
+        },
+        work: async (inputs, io) => ({ outcome: await createArchive(inputs, env, io, facts) }),
+    });
 }
 async function createArchive(inputs, env, io, facts) {
     const started = Date.now();

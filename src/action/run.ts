@@ -15,53 +15,44 @@ import { checkToken } from '../dfns/token.ts';
 import { ChecksumMismatchError, startSha256 } from '../file/checksum.ts';
 import { parseOutputFile, readFileOnce, type OutputFile } from '../file/output-file.ts';
 import { isZip } from '../file/zip.ts';
-import { answerFromError, buildReceipt, newFacts, recordingWarnings, type OutputFacts } from '../report/facts.ts';
-import { classifyFailure, statusFor, type Failure, type Outcome } from '../report/outcome.ts';
-import { prepareReceiptTarget, receiptTarget } from '../report/receipt.ts';
-import { leaveTrail } from '../report/trail.ts';
+import { newFacts, type OutputFacts } from '../report/facts.ts';
+import { OUTPUT_WORDS, type Outcome } from '../report/outcome.ts';
 import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure } from '../schemas/documents.ts';
 import { chooseOperation } from '../schemas/operation-choice.ts';
 import { submissionPath } from '../schemas/operations.ts';
 import { resolveStoreId } from '../schemas/store-id.ts';
 import { parseInputs, type Inputs, type RawInputs } from './inputs.ts';
 import { changeRequest, type ActionIO, type RunEnv, type RunResult } from './io.ts';
+import { runWithTrail } from './run-frame.ts';
 import { obtainFile } from './source.ts';
 
 export type { ActionIO, RunEnv, RunResult } from './io.ts';
 
-export async function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
+export function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
   const facts = newFacts();
-  const io = recordingWarnings(baseIO, facts);
-  // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
-  const target = receiptTarget(
-    { path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() },
-    { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt },
-  );
-  let outcome: Outcome;
-  let failure: Failure | undefined;
-  try {
-    const inputs = parseInputs(raw);
-    noteInputs(facts, inputs);
-    if (target.explicit) prepareReceiptTarget(target);
-    outcome = await submit(inputs, env, io, facts);
-    if (outcome === 'partial' && inputs.failOnPartial) {
-      failure = {
-        outcome: 'failed',
-        message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
-        title: 'Partial submission',
+  return runWithTrail(raw, env, baseIO, {
+    facts,
+    receiptPrefix: 'dfns-keystore-output-receipt',
+    words: OUTPUT_WORDS,
+    inputs(raw) {
+      const inputs = parseInputs(raw);
+      noteInputs(facts, inputs);
+      return inputs;
+    },
+    async work(inputs, io) {
+      const outcome = await submit(inputs, env, io, facts);
+      if (outcome !== 'partial' || !inputs.failOnPartial) return { outcome };
+      return {
+        outcome,
+        failure: {
+          outcome: 'failed',
+          message: 'Dfns answered "partial" and "fail-on-partial" is true: the output was submitted, but not every entry was accepted',
+          title: 'Partial submission',
+        },
       };
-    }
-  } catch (error) {
-    failure = classifyFailure(error);
-    outcome = failure.outcome;
-    facts.answer ??= answerFromError(error, facts.progress.attempts);
-  }
-  const status = statusFor(outcome);
-  io.setOutput('status', status);
-  const receipt = buildReceipt(facts, { outcome, message: failure?.message ?? null }, env.github);
-  const trail = await leaveTrail(receipt, facts.failed, target, io);
-  failure ??= trail.failure;
-  return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+    },
+    failed: () => facts.failed,
+  });
 }
 
 /** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */

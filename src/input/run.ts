@@ -12,10 +12,9 @@ import { loadSigningKey } from '../dfns/credentials.ts';
 import { checkToken } from '../dfns/token.ts';
 import { startSha256 } from '../file/checksum.ts';
 import { messageOf } from '../base/errors.ts';
-import { answerFromError, buildReceipt, newInputFacts, recordingWarnings, type InputFacts } from '../report/facts.ts';
-import { classifyFailure, statusFor, type Failure, type FailureWords, type Outcome } from '../report/outcome.ts';
-import { prepareReceiptTarget, receiptTarget } from '../report/receipt.ts';
-import { leaveTrail } from '../report/trail.ts';
+import { newInputFacts, type InputFacts } from '../report/facts.ts';
+import type { FailureWords, Outcome } from '../report/outcome.ts';
+import { runWithTrail } from '../action/run-frame.ts';
 import { inputPath } from '../schemas/operations.ts';
 import { archivePath, checkArchivePath, writeArchive } from './archive.ts';
 import { parseInputActionInputs, type InputActionInputs } from './inputs.ts';
@@ -32,41 +31,27 @@ export const INPUT_WORDS: FailureWords = {
   unknownTitle: 'Input outcome unknown',
 };
 
-export async function runInputAction(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
+export function runInputAction(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
   const facts = newInputFacts();
-  const io = recordingWarnings(baseIO, facts);
-  // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
-  const target = receiptTarget(
-    { path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() },
-    { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt },
-    'dfns-keystore-input-receipt',
-  );
-  let outcome: Outcome;
-  let failure: Failure | undefined;
-  try {
-    const inputs = parseInputActionInputs(raw);
-    facts.dryRun = inputs.dryRun;
-    facts.request = {
-      apiUrl: inputs.apiUrl.origin,
-      credentialId: inputs.credentials.credentialId ?? null,
-      endpoint: new URL(inputPath(inputs.storeId, inputs.operation), inputs.apiUrl).href,
-      operation: inputs.operation,
-      operationFrom: 'input',
-      storeId: inputs.storeId,
-    };
-    if (target.explicit) prepareReceiptTarget(target);
-    outcome = await createArchive(inputs, env, io, facts);
-  } catch (error) {
-    failure = classifyFailure(error, INPUT_WORDS);
-    outcome = failure.outcome;
-    facts.answer ??= answerFromError(error, facts.progress.attempts);
-  }
-  const status = statusFor(outcome);
-  io.setOutput('status', status);
-  const receipt = buildReceipt(facts, { outcome, message: failure?.message ?? null }, env.github);
-  const trail = await leaveTrail(receipt, [], target, io);
-  failure ??= trail.failure;
-  return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+  return runWithTrail(raw, env, baseIO, {
+    facts,
+    receiptPrefix: 'dfns-keystore-input-receipt',
+    words: INPUT_WORDS,
+    inputs(raw) {
+      const inputs = parseInputActionInputs(raw);
+      facts.dryRun = inputs.dryRun;
+      facts.request = {
+        apiUrl: inputs.apiUrl.origin,
+        credentialId: inputs.credentials.credentialId ?? null,
+        endpoint: new URL(inputPath(inputs.storeId, inputs.operation), inputs.apiUrl).href,
+        operation: inputs.operation,
+        operationFrom: 'input',
+        storeId: inputs.storeId,
+      };
+      return inputs;
+    },
+    work: async (inputs, io) => ({ outcome: await createArchive(inputs, env, io, facts) }),
+  });
 }
 
 async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionIO, facts: InputFacts): Promise<Outcome> {

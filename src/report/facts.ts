@@ -89,6 +89,7 @@ export const INPUT_ACTION_NAME = `${ACTION_NAME}/input`;
 
 export function buildReceipt(facts: OutputFacts, ending: Ending, github: GitHubFacts): OutputReceipt;
 export function buildReceipt(facts: InputFacts, ending: Ending, github: GitHubFacts): InputReceipt;
+export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt;
 export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt {
   const head = {
     receiptVersion: RECEIPT_VERSION as typeof RECEIPT_VERSION,

@@ -132,7 +132,7 @@ export class ReceiptError extends ActionError {
 export function receiptTarget(
   raw: { path: string; artifactName: string; retentionDays: string },
   place: { workspace: string; runnerTemp: string; runId: number; runAttempt: number },
-  prefix = 'dfns-keystore-output-receipt',
+  prefix: string,
 ): ReceiptTarget {
   const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
   return {
