@@ -28527,8 +28527,9 @@ function formatJsonPath(path) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ size),
-/* harmony export */   j: () => (/* binding */ mib)
+/* harmony export */   Ej: () => (/* binding */ size),
+/* harmony export */   GJ: () => (/* binding */ byteCount),
+/* harmony export */   jO: () => (/* binding */ mib)
 /* harmony export */ });
 /** Sizes as messages write them. */
 /** "64 MiB", "12.3 MiB": one decimal, none for a whole number. */
@@ -28542,6 +28543,10 @@ function size(bytes) {
         return `${bytes} bytes`;
     const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KiB'] : [bytes / 1024 / 1024, 'MiB'];
     return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit} (${bytes} bytes)`;
+}
+/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
+function byteCount(bytes) {
+    return `${String(bytes).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
 }
 
 
@@ -28628,9 +28633,12 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
             return 'failed';
         return 'rejected';
     }
-    /** Refused before the submission (the challenge or the signature), the output was never sent. */
+    /**
+     * Refused before the change (the challenge or the signature), or not taken at all (out of retries,
+     * or too large to be read): the change was never processed.
+     */
     get nothingSubmitted() {
-        return !isChange(this.call) || this.outcome === 'failed';
+        return !isChange(this.call) || this.outcome === 'failed' || this.status === 413;
     }
 }
 /** Dfns answered, but not in the documented shape. */
@@ -28730,11 +28738,12 @@ function hintFor({ call, status, operation, storeId, sizes }) {
                 ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
-            return (`The request was too large for Dfns (or a gateway in front of it)` +
-                (sizes
-                    ? `: the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .E)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .E)(sizes.request)}`
-                    : '') +
-                '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output');
+            // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
+            return sizes
+                ? 'The request was too large for Dfns (or a gateway in front of it): ' +
+                    `the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.request)}. ` +
+                    'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
+                : 'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be';
         case 409:
             return call === 'create'
                 ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
@@ -30860,7 +30869,7 @@ function readShared(fd, size) {
     return read === size && (0,external_node_fs_.readSync)(fd, new Uint8Array(1), 0, 1, size) === 0 ? bytes : undefined;
 }
 function tooLarge(displayPath, size) {
-    return new OutputFileError(`${(0,safe_text/* safeText */.Hk)(displayPath)}: the file is ${(0,units/* mib */.j)(size)}, over the limit of ${(0,units/* mib */.j)(MAX_FILE_BYTES)} for an output`);
+    return new OutputFileError(`${(0,safe_text/* safeText */.Hk)(displayPath)}: the file is ${(0,units/* mib */.jO)(size)}, over the limit of ${(0,units/* mib */.jO)(MAX_FILE_BYTES)} for an output`);
 }
 /** Parses and validates the bytes of either shape. Errors name the file, and the entry in an archive. */
 function parseOutputFile(bytes, displayPath) {
@@ -31063,7 +31072,7 @@ function readZipEntry(bytes, entry) {
         throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
     }
     if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .j)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .jO)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
     }
     if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
         throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
@@ -31168,7 +31177,7 @@ function checkNamesAndTotal(records) {
     if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
         const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
         throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, ` +
-            `over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .j)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+            `over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .jO)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
             `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
     }
 }
@@ -31582,10 +31591,9 @@ function describeCounts(counts, document) {
     return `${head} (${describeKinds(counts.byKind)}${results})`;
 }
 /** A keystore output whose fleet reported failure is still submitted (Dfns must learn of it), with a warning. */
-function warnOnFleetFailure(output, log) {
+function warnOnFleetFailure(output, counts, log) {
     if (output.status !== 'fail')
         return;
-    const counts = countOutputs(output);
     log.warning(`the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
         'It is still submitted, because Dfns must learn of it.', 'Fleet reported failure');
 }
@@ -42591,7 +42599,7 @@ const NOTHING_SUBMITTED = 'Nothing was submitted.';
  * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
  * submission may have reached Dfns says to check before re-running.
  */
-function classifyFailure(error, words = OUTPUT_WORDS) {
+function classifyFailure(error, words) {
     const message = (0,errors/* messageOf */.b)(error);
     if (!(error instanceof errors/* ActionError */.l))
         return { outcome: 'failed', message, title: words.defaultTitle };
@@ -42864,24 +42872,25 @@ var dfns_errors = __nccwpck_require__(31142);
 
 /** Writes `bytes` to a temporary file beside `path`, then renames it over `path`. */
 function writeFileWhole(path, bytes) {
-    mkdirSync(dirname(path), { recursive: true });
-    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
     try {
-        writeFileSync(temporary, bytes, { flag: 'wx' });
-        renameSync(temporary, path);
+        (0,external_node_fs_.writeFileSync)(temporary, bytes, { flag: 'wx' });
+        (0,external_node_fs_.renameSync)(temporary, path);
     }
     catch (error) {
-        rmSync(temporary, { force: true });
+        (0,external_node_fs_.rmSync)(temporary, { force: true });
         throw error;
     }
 }
 /** Creates the folders of `path` and checks that a file can be written there; throws what the file system says. */
 function checkWritable(path) {
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    if ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.isDirectory())
+    const existing = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
+    if (existing?.isDirectory())
         throw new Error('it is a directory');
     (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(path), external_node_fs_.constants.W_OK);
-    if ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false }))
+    if (existing)
         (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.W_OK);
 }
 
@@ -42892,7 +42901,6 @@ function checkWritable(path) {
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
-
 
 
 
@@ -42914,15 +42922,19 @@ class ReceiptError extends errors/* ActionError */.l {
  * fail the run (its receipt is then kept for the repository's default time).
  */
 function receiptTarget(raw, place, prefix) {
-    const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
     return {
         path: raw.path
             ? (0,external_node_path_.resolve)(place.workspace, raw.path)
             : (0,external_node_path_.join)(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
         explicit: raw.path !== '',
         artifactName: raw.artifactName || undefined,
-        retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
+        retentionDays: retentionDaysOf(raw.retentionDays),
     };
+}
+/** `receipt-retention-days` in days: a whole number from 1 to MAX_RETENTION_DAYS, else undefined. */
+function retentionDaysOf(value) {
+    const days = /^\d+$/.test(value) ? Number(value) : undefined;
+    return days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined;
 }
 /**
  * Makes sure the receipt can be written before anything is sent: creates its folders and checks
@@ -42936,10 +42948,9 @@ function prepareReceiptTarget(target) {
         throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
     }
 }
-/** Writes the receipt, its folders created. Throws what the file system throws. */
+/** Writes the receipt whole, its folders created. Throws what the file system throws. */
 function writeReceipt(path, receipt) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(receipt, null, 2)}\n`);
+    writeFileWhole(path, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
 }
 
 ;// CONCATENATED MODULE: ./src/report/facts.ts
@@ -43039,11 +43050,11 @@ class OperationError extends errors/* ActionError */.l {
         this.title = title;
     }
 }
-function chooseOperation(requested, output, log) {
-    const { byKind } = (0,documents/* countOutputs */.wo)(output);
+/** `type` and `byKind`: the file's document type and its entries counted by kind (countOutputs). */
+function chooseOperation(requested, type, byKind, log) {
     const kinds = Object.keys(byKind);
-    const document = documents/* DOCUMENT_LABELS */.qN[output.type];
-    const choices = (0,operations/* operationsOf */.CF)(output.type).join(', ');
+    const document = documents/* DOCUMENT_LABELS */.qN[type];
+    const choices = (0,operations/* operationsOf */.CF)(type).join(', ');
     if (requested === undefined) {
         const only = kinds.length === 1 ? (0,operations/* operationOfKind */.Zw)(kinds[0]) : undefined;
         if (only)
@@ -43059,8 +43070,8 @@ function chooseOperation(requested, output, log) {
     const advice = fitting
         ? `set "operation" to ${fitting}, or leave it empty to take the operation from the file`
         : 'check that this is the file meant for this operation';
-    if (output.type !== spec.document) {
-        throw new OperationError(`input "operation" is ${requested}, which takes a ${spec.document} document, but the file is a ${output.type}` +
+    if (type !== spec.document) {
+        throw new OperationError(`input "operation" is ${requested}, which takes a ${spec.document} document, but the file is a ${type}` +
             `${kinds.length > 0 ? ` (entries: ${(0,documents/* describeKinds */.HG)(byKind)})` : ''}: ${advice}`, 'Operation does not match the file');
     }
     if (kinds.length > 0 && !(spec.entryKind in byKind)) {
@@ -43143,7 +43154,7 @@ function withoutUndefined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 function checkRetentionDays(value) {
-    if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS))
+    if (value === '' || retentionDaysOf(value) !== undefined)
         return;
     throw new InputError(`input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`);
 }
@@ -43332,12 +43343,15 @@ function factTable(rows) {
 
 // EXTERNAL MODULE: ./src/base/lists.ts
 var lists = __nccwpck_require__(70680);
+// EXTERNAL MODULE: ./src/base/units.ts
+var units = __nccwpck_require__(19182);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
  * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
  * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
  */
+
 
 
 
@@ -43433,7 +43447,7 @@ function buildSummary(receipt, failedOutputs = []) {
 function outputRows({ file, output, pin, dryRun }) {
     const rows = [];
     if (file) {
-        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
+        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', (0,units/* byteCount */.GJ)(file.size)], ['SHA-256', code(file.sha256)]);
     }
     if (dryRun !== null) {
         rows.push([
@@ -43454,13 +43468,9 @@ function inputRows({ body, archive }) {
     if (body !== null)
         rows.push(['Request body', code(JSON.stringify(body), 300)]);
     if (archive) {
-        rows.push(['Archive', code(archive.path)], ['Size', bytes(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
+        rows.push(['Archive', code(archive.path)], ['Size', (0,units/* byteCount */.GJ)(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
     }
     return rows;
-}
-/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
-function bytes(n) {
-    return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
 }
 /** "init 503, init 200, action 200, submit 200", the first few then a count. */
 function describeRequests(requests) {
@@ -43744,7 +43754,7 @@ async function run_submit(inputs, env, io, facts) {
         counts,
     };
     facts.failed = (0,documents/* failedOutputs */.KP)(file.output);
-    describeFile(io, located.displayPath, file, checksum);
+    describeFile(io, located.displayPath, file, checksum, counts);
     output('output-status', file.output.status);
     output('outputs-count', counts.total);
     // The pin, then where the output goes: all before any network call.
@@ -43753,7 +43763,7 @@ async function run_submit(inputs, env, io, facts) {
     }
     if (inputs.expectedChecksum !== undefined)
         io.info('The checksum equals "expected-checksum".');
-    const { operation, from } = chooseOperation(inputs.operation, file.output, io);
+    const { operation, from } = chooseOperation(inputs.operation, file.output.type, counts.byKind, io);
     output('operation', operation);
     io.info(`Operation: ${operation} (${from === 'file' ? "taken from the file's entries" : 'given by the "operation" input'})`);
     const storeId = resolveStoreId(inputs.storeId, file.output, io);
@@ -43761,7 +43771,7 @@ async function run_submit(inputs, env, io, facts) {
     const endpoint = new URL((0,operations/* submissionPath */.wy)(storeId, operation), inputs.apiUrl).href;
     facts.request = { ...facts.request, endpoint, operation, operationFrom: from, storeId };
     // The checks that need no network: the fleet's own verdict, the token, the key.
-    (0,documents/* warnOnFleetFailure */.yf)(file.output, io);
+    (0,documents/* warnOnFleetFailure */.yf)(file.output, counts, io);
     if (inputs.credentials.token !== undefined)
         checkToken(inputs.credentials.token, file.output.org_id, io);
     if (inputs.dryRun) {
@@ -43809,13 +43819,13 @@ function reportAnswer(io, answer) {
         `${answer.message === null ? '' : `, message "${(0,safe_text/* safeText */.Hk)(answer.message, 300)}"`}.`);
     return answer.status === 'partial' ? 'partial' : 'submitted';
 }
-function describeFile(io, displayPath, file, checksum) {
+function describeFile(io, displayPath, file, checksum, counts) {
     const o = file.output;
     const label = documents/* DOCUMENT_LABELS */.qN[o.type];
     io.info(`${label.charAt(0).toUpperCase()}${label.slice(1)}: ${displayPath}${file.entryName ? ` (archive entry "${(0,safe_text/* safeText */.Hk)(file.entryName)}")` : ''}, ` +
         `${file.bytes.byteLength} bytes, SHA-256 ${checksum}`);
     io.info(`  org ${(0,safe_text/* safeText */.Hk)(o.org_id)}, fleet ${(0,safe_text/* safeText */.Hk)(o.fleet_id)}, key store ${(0,safe_text/* safeText */.Hk)(o.keystore_id)}, ` +
-        `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${(0,documents/* describeCounts */.wv)((0,documents/* countOutputs */.wo)(o), o.type)}`);
+        `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${(0,documents/* describeCounts */.wv)(counts, o.type)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -121,7 +121,7 @@ function readZipEntry(bytes, entry) {
         throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
     }
     if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,units/* mib */.j)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,units/* mib */.jO)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
     }
     if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
         throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
@@ -226,7 +226,7 @@ function checkNamesAndTotal(records) {
     if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
         const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
         throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, ` +
-            `over the limit of ${(0,units/* mib */.j)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+            `over the limit of ${(0,units/* mib */.jO)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
             `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
     }
 }
@@ -1012,9 +1012,9 @@ function readArchive(answer) {
         throw new errors/* DfnsProtocolError */.cE('create', answer.status, problem, { described: describeBytes(bytes, answer.truncated) });
     };
     if (answer.truncated)
-        fail(`the answer is larger than ${(0,units/* mib */.j)(MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
+        fail(`the answer is larger than ${(0,units/* mib */.jO)(MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
     if (!isZip(bytes))
-        fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${(0,safe_text/* safeText */.Hk)(contentType, 100)}"` : 'none'}, ${(0,units/* size */.E)(bytes.byteLength)})`);
+        fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${(0,safe_text/* safeText */.Hk)(contentType, 100)}"` : 'none'}, ${(0,units/* size */.Ej)(bytes.byteLength)})`);
     try {
         const entries = listZip(bytes);
         for (const entry of entries)

@@ -28527,8 +28527,9 @@ function formatJsonPath(path) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ size),
-/* harmony export */   j: () => (/* binding */ mib)
+/* harmony export */   Ej: () => (/* binding */ size),
+/* harmony export */   GJ: () => (/* binding */ byteCount),
+/* harmony export */   jO: () => (/* binding */ mib)
 /* harmony export */ });
 /** Sizes as messages write them. */
 /** "64 MiB", "12.3 MiB": one decimal, none for a whole number. */
@@ -28542,6 +28543,10 @@ function size(bytes) {
         return `${bytes} bytes`;
     const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KiB'] : [bytes / 1024 / 1024, 'MiB'];
     return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit} (${bytes} bytes)`;
+}
+/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
+function byteCount(bytes) {
+    return `${String(bytes).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
 }
 
 
@@ -28628,9 +28633,12 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
             return 'failed';
         return 'rejected';
     }
-    /** Refused before the submission (the challenge or the signature), the output was never sent. */
+    /**
+     * Refused before the change (the challenge or the signature), or not taken at all (out of retries,
+     * or too large to be read): the change was never processed.
+     */
     get nothingSubmitted() {
-        return !isChange(this.call) || this.outcome === 'failed';
+        return !isChange(this.call) || this.outcome === 'failed' || this.status === 413;
     }
 }
 /** Dfns answered, but not in the documented shape. */
@@ -28730,11 +28738,12 @@ function hintFor({ call, status, operation, storeId, sizes }) {
                 ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
-            return (`The request was too large for Dfns (or a gateway in front of it)` +
-                (sizes
-                    ? `: the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .E)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .E)(sizes.request)}`
-                    : '') +
-                '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output');
+            // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
+            return sizes
+                ? 'The request was too large for Dfns (or a gateway in front of it): ' +
+                    `the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.request)}. ` +
+                    'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
+                : 'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be';
         case 409:
             return call === 'create'
                 ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
@@ -41267,7 +41276,7 @@ const NOTHING_SUBMITTED = 'Nothing was submitted.';
  * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
  * submission may have reached Dfns says to check before re-running.
  */
-function classifyFailure(error, words = OUTPUT_WORDS) {
+function classifyFailure(error, words) {
     const message = (0,errors/* messageOf */.b)(error);
     if (!(error instanceof errors/* ActionError */.l))
         return { outcome: 'failed', message, title: words.defaultTitle };
@@ -41388,10 +41397,10 @@ async function main(run) {
         fail(result.failure.message, result.failure.title);
 }
 
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __nccwpck_require__(15870);
 // EXTERNAL MODULE: ./src/base/units.ts
 var units = __nccwpck_require__(19182);
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __nccwpck_require__(70680);
 ;// CONCATENATED MODULE: ./src/base/version.ts
 /** Kept equal to package.json's version by a test. */
 const ACTION_NAME = 'dfns-keystore-output-action';
@@ -41422,6 +41431,8 @@ function changeRequest(inputs, key, target, env, io, facts) {
 
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
 ;// CONCATENATED MODULE: ./src/dfns/token.ts
 /**
  * Checks that need no network call, made before the first one: the token's expiry and
@@ -41510,10 +41521,11 @@ function writeFileWhole(path, bytes) {
 /** Creates the folders of `path` and checks that a file can be written there; throws what the file system says. */
 function checkWritable(path) {
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    if ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.isDirectory())
+    const existing = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
+    if (existing?.isDirectory())
         throw new Error('it is a directory');
     (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(path), external_node_fs_.constants.W_OK);
-    if ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false }))
+    if (existing)
         (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.W_OK);
 }
 
@@ -41524,7 +41536,6 @@ function checkWritable(path) {
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
-
 
 
 
@@ -41546,15 +41557,19 @@ class ReceiptError extends errors/* ActionError */.l {
  * fail the run (its receipt is then kept for the repository's default time).
  */
 function receiptTarget(raw, place, prefix) {
-    const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
     return {
         path: raw.path
             ? (0,external_node_path_.resolve)(place.workspace, raw.path)
             : (0,external_node_path_.join)(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
         explicit: raw.path !== '',
         artifactName: raw.artifactName || undefined,
-        retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
+        retentionDays: retentionDaysOf(raw.retentionDays),
     };
+}
+/** `receipt-retention-days` in days: a whole number from 1 to MAX_RETENTION_DAYS, else undefined. */
+function retentionDaysOf(value) {
+    const days = /^\d+$/.test(value) ? Number(value) : undefined;
+    return days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined;
 }
 /**
  * Makes sure the receipt can be written before anything is sent: creates its folders and checks
@@ -41568,10 +41583,9 @@ function prepareReceiptTarget(target) {
         throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
     }
 }
-/** Writes the receipt, its folders created. Throws what the file system throws. */
+/** Writes the receipt whole, its folders created. Throws what the file system throws. */
 function writeReceipt(path, receipt) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(receipt, null, 2)}\n`);
+    writeFileWhole(path, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
 }
 
 ;// CONCATENATED MODULE: ./src/report/facts.ts
@@ -41924,10 +41938,9 @@ function describeCounts(counts, document) {
     return `${head} (${describeKinds(counts.byKind)}${results})`;
 }
 /** A keystore output whose fleet reported failure is still submitted (Dfns must learn of it), with a warning. */
-function warnOnFleetFailure(output, log) {
+function warnOnFleetFailure(output, counts, log) {
     if (output.status !== 'fail')
         return;
-    const counts = countOutputs(output);
     log.warning(`the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
         'It is still submitted, because Dfns must learn of it.', 'Fleet reported failure');
 }
@@ -41961,14 +41974,13 @@ function factTable(rows) {
     return rows.length === 0 ? [] : ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
 }
 
-// EXTERNAL MODULE: ./src/base/lists.ts
-var lists = __nccwpck_require__(70680);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: what an auditor reads on the run's page. Built from the receipt itself (so
  * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
  * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
  */
+
 
 
 
@@ -42064,7 +42076,7 @@ function buildSummary(receipt, failedOutputs = []) {
 function outputRows({ file, output, pin, dryRun }) {
     const rows = [];
     if (file) {
-        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
+        rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', (0,units/* byteCount */.GJ)(file.size)], ['SHA-256', code(file.sha256)]);
     }
     if (dryRun !== null) {
         rows.push([
@@ -42085,13 +42097,9 @@ function inputRows({ body, archive }) {
     if (body !== null)
         rows.push(['Request body', code(JSON.stringify(body), 300)]);
     if (archive) {
-        rows.push(['Archive', code(archive.path)], ['Size', bytes(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
+        rows.push(['Archive', code(archive.path)], ['Size', (0,units/* byteCount */.GJ)(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
     }
     return rows;
-}
-/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
-function bytes(n) {
-    return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
 }
 /** "init 503, init 200, action 200, submit 200", the first few then a count. */
 function describeRequests(requests) {
@@ -42272,7 +42280,7 @@ function withoutUndefined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 function checkRetentionDays(value) {
-    if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS))
+    if (value === '' || retentionDaysOf(value) !== undefined)
         return;
     throw new InputError(`input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`);
 }
@@ -42948,6 +42956,8 @@ function parseRequestBody(operation, text) {
 
 
 
+/** Archive entries the log names before "and N more" (the `entries` output and the receipt hold all). */
+const MAX_LOGGED_ENTRIES = 20;
 /** What the input action's failures say of its change. */
 const INPUT_WORDS = {
     nothingDone: 'No input was created.',
@@ -43020,8 +43030,8 @@ async function createArchive(inputs, env, io, facts) {
     io.setOutput('checksum', checksum);
     io.setOutput('size', String(answer.archive.byteLength));
     io.setOutput('entries', JSON.stringify(answer.entries));
-    io.info(`Dfns created the input archive (HTTP ${answer.httpStatus}): ${path}, ${(0,units/* size */.E)(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
-        `entries ${answer.entries.map((e) => `"${(0,safe_text/* safeText */.Hk)(e)}"`).join(', ')}`);
+    io.info(`Dfns created the input archive (HTTP ${answer.httpStatus}): ${path}, ${(0,units/* size */.Ej)(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
+        `entries ${(0,lists/* listNames */.Z)(answer.entries, MAX_LOGGED_ENTRIES)}`);
     if (inputs.artifactName)
         await uploadArchive(inputs.artifactName, path, io, facts);
     return 'created';

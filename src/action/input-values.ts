@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { ActionError } from '../base/errors.ts';
 import { safeText } from '../base/safe-text.ts';
-import { MAX_RETENTION_DAYS } from '../report/receipt.ts';
+import { MAX_RETENTION_DAYS, retentionDaysOf } from '../report/receipt.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -60,7 +60,7 @@ function withoutUndefined(values: { [K in keyof Credentials]: string | undefined
 }
 
 export function checkRetentionDays(value: string): void {
-  if (value === '' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_RETENTION_DAYS)) return;
+  if (value === '' || retentionDaysOf(value) !== undefined) return;
   throw new InputError(
     `input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`,
   );

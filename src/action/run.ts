@@ -17,7 +17,7 @@ import { parseOutputFile, readFileOnce, type OutputFile } from '../file/output-f
 import { isZip } from '../file/zip.ts';
 import { newFacts, type OutputFacts } from '../report/facts.ts';
 import { OUTPUT_WORDS, type Outcome } from '../report/outcome.ts';
-import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure } from '../schemas/documents.ts';
+import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure, type OutputCounts } from '../schemas/documents.ts';
 import { chooseOperation } from '../schemas/operation-choice.ts';
 import { submissionPath } from '../schemas/operations.ts';
 import { resolveStoreId } from '../schemas/store-id.ts';
@@ -116,7 +116,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
     counts,
   };
   facts.failed = failedOutputs(file.output);
-  describeFile(io, located.displayPath, file, checksum);
+  describeFile(io, located.displayPath, file, checksum, counts);
   output('output-status', file.output.status);
   output('outputs-count', counts.total);
 
@@ -125,7 +125,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
     throw new ChecksumMismatchError(located.displayPath, inputs.expectedChecksum, checksum);
   }
   if (inputs.expectedChecksum !== undefined) io.info('The checksum equals "expected-checksum".');
-  const { operation, from } = chooseOperation(inputs.operation, file.output, io);
+  const { operation, from } = chooseOperation(inputs.operation, file.output.type, counts.byKind, io);
   output('operation', operation);
   io.info(`Operation: ${operation} (${from === 'file' ? "taken from the file's entries" : 'given by the "operation" input'})`);
   const storeId = resolveStoreId(inputs.storeId, file.output, io);
@@ -134,7 +134,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
   facts.request = { ...facts.request!, endpoint, operation, operationFrom: from, storeId };
 
   // The checks that need no network: the fleet's own verdict, the token, the key.
-  warnOnFleetFailure(file.output, io);
+  warnOnFleetFailure(file.output, counts, io);
   if (inputs.credentials.token !== undefined) checkToken(inputs.credentials.token, file.output.org_id, io);
 
   if (inputs.dryRun) {
@@ -190,7 +190,7 @@ function reportAnswer(io: Logger, answer: SubmitAnswer): Outcome {
   return answer.status === 'partial' ? 'partial' : 'submitted';
 }
 
-function describeFile(io: Logger, displayPath: string, file: OutputFile, checksum: string): void {
+function describeFile(io: Logger, displayPath: string, file: OutputFile, checksum: string, counts: OutputCounts): void {
   const o = file.output;
   const label = DOCUMENT_LABELS[o.type];
   io.info(
@@ -199,6 +199,6 @@ function describeFile(io: Logger, displayPath: string, file: OutputFile, checksu
   );
   io.info(
     `  org ${safeText(o.org_id)}, fleet ${safeText(o.fleet_id)}, key store ${safeText(o.keystore_id)}, ` +
-      `group ${safeText(o.group_id)}, status ${o.status}, ${describeCounts(countOutputs(o), o.type)}`,
+      `group ${safeText(o.group_id)}, status ${o.status}, ${describeCounts(counts, o.type)}`,
   );
 }

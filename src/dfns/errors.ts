@@ -87,9 +87,12 @@ export class DfnsApiError extends ActionError {
     return 'rejected';
   }
 
-  /** Refused before the submission (the challenge or the signature), the output was never sent. */
+  /**
+   * Refused before the change (the challenge or the signature), or not taken at all (out of retries,
+   * or too large to be read): the change was never processed.
+   */
   override get nothingSubmitted(): boolean {
-    return !isChange(this.call) || this.outcome === 'failed';
+    return !isChange(this.call) || this.outcome === 'failed' || this.status === 413;
   }
 }
 
@@ -199,13 +202,12 @@ function hintFor({ call, status, operation, storeId, sizes }: ConstructorParamet
         ? `No key store "${safeText(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
         : 'Check "dfns-api-url": it must be the Dfns API origin';
     case 413:
-      return (
-        `The request was too large for Dfns (or a gateway in front of it)` +
-        (sizes
-          ? `: the file is ${size(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${size(sizes.request)}`
-          : '') +
-        '. Nothing was submitted. Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
-      );
+      // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
+      return sizes
+        ? 'The request was too large for Dfns (or a gateway in front of it): ' +
+            `the file is ${size(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${size(sizes.request)}. ` +
+            'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
+        : 'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be';
     case 409:
       return call === 'create'
         ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'

@@ -19,7 +19,8 @@ export function writeFileWhole(path: string, bytes: Uint8Array): void {
 /** Creates the folders of `path` and checks that a file can be written there; throws what the file system says. */
 export function checkWritable(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory');
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new Error('it is a directory');
   accessSync(dirname(path), constants.W_OK);
-  if (statSync(path, { throwIfNoEntry: false })) accessSync(path, constants.W_OK);
+  if (existing) accessSync(path, constants.W_OK);
 }

@@ -5,8 +5,8 @@
  * environment itself, never exits, and leaves a status, a summary and a receipt on every run.
  */
 import type { Logger } from '../base/logger.ts';
-import { safeText } from '../base/safe-text.ts';
 import { size } from '../base/units.ts';
+import { listNames } from '../base/lists.ts';
 import { changeRequest, type ActionIO, type RunEnv, type RunResult } from '../action/io.ts';
 import { loadSigningKey } from '../dfns/credentials.ts';
 import { checkToken } from '../dfns/token.ts';
@@ -20,6 +20,9 @@ import { archivePath, checkArchivePath, writeArchive } from './archive.ts';
 import { parseInputActionInputs, type InputActionInputs } from './inputs.ts';
 import { parseRequestBody } from './request-body.ts';
 import type { RawInputs } from '../action/input-values.ts';
+
+/** Archive entries the log names before "and N more" (the `entries` output and the receipt hold all). */
+const MAX_LOGGED_ENTRIES = 20;
 
 /** What the input action's failures say of its change. */
 export const INPUT_WORDS: FailureWords = {
@@ -98,7 +101,7 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
   io.setOutput('entries', JSON.stringify(answer.entries));
   io.info(
     `Dfns created the input archive (HTTP ${answer.httpStatus}): ${path}, ${size(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
-      `entries ${answer.entries.map((e) => `"${safeText(e)}"`).join(', ')}`,
+      `entries ${listNames(answer.entries, MAX_LOGGED_ENTRIES)}`,
   );
   if (inputs.artifactName) await uploadArchive(inputs.artifactName, path, io, facts);
   return 'created';

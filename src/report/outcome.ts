@@ -37,7 +37,7 @@ export const NOTHING_SUBMITTED = 'Nothing was submitted.';
  * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
  * submission may have reached Dfns says to check before re-running.
  */
-export function classifyFailure(error: unknown, words: FailureWords = OUTPUT_WORDS): Failure {
+export function classifyFailure(error: unknown, words: FailureWords): Failure {
   const message = messageOf(error);
   if (!(error instanceof ActionError)) return { outcome: 'failed', message, title: words.defaultTitle };
   const { outcome } = error;

@@ -4,10 +4,9 @@
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ActionError, messageOf } from '../base/errors.ts';
-import { checkWritable } from '../file/write-file.ts';
+import { checkWritable, writeFileWhole } from '../file/write-file.ts';
 import type { DfnsCall } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
 import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../schemas/documents.ts';
@@ -134,15 +133,20 @@ export function receiptTarget(
   place: { workspace: string; runnerTemp: string; runId: number; runAttempt: number },
   prefix: string,
 ): ReceiptTarget {
-  const days = /^\d+$/.test(raw.retentionDays) ? Number(raw.retentionDays) : undefined;
   return {
     path: raw.path
       ? resolve(place.workspace, raw.path)
       : join(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
     explicit: raw.path !== '',
     artifactName: raw.artifactName || undefined,
-    retentionDays: days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined,
+    retentionDays: retentionDaysOf(raw.retentionDays),
   };
+}
+
+/** `receipt-retention-days` in days: a whole number from 1 to MAX_RETENTION_DAYS, else undefined. */
+export function retentionDaysOf(value: string): number | undefined {
+  const days = /^\d+$/.test(value) ? Number(value) : undefined;
+  return days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined;
 }
 
 /**
@@ -157,8 +161,7 @@ export function prepareReceiptTarget(target: ReceiptTarget): void {
   }
 }
 
-/** Writes the receipt, its folders created. Throws what the file system throws. */
+/** Writes the receipt whole, its folders created. Throws what the file system throws. */
 export function writeReceipt(path: string, receipt: Receipt): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(receipt, null, 2)}\n`);
+  writeFileWhole(path, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
 }

@@ -8,6 +8,7 @@ import { code, factTable, md } from './markdown.ts';
 import type { Outcome } from './outcome.ts';
 import type { InputReceipt, OutputReceipt, Receipt } from './receipt.ts';
 import { listFirst } from '../base/lists.ts';
+import { byteCount } from '../base/units.ts';
 
 /** Failed outputs listed in the job summary before "and N more". */
 export const MAX_SUMMARY_FAILED_OUTPUTS = 20;
@@ -107,7 +108,7 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
 function outputRows({ file, output, pin, dryRun }: OutputReceipt): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (file) {
-    rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', bytes(file.size)], ['SHA-256', code(file.sha256)]);
+    rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', byteCount(file.size)], ['SHA-256', code(file.sha256)]);
   }
   if (dryRun !== null) {
     rows.push([
@@ -137,17 +138,12 @@ function inputRows({ body, archive }: InputReceipt): Array<[string, string]> {
   if (archive) {
     rows.push(
       ['Archive', code(archive.path)],
-      ['Size', bytes(archive.size)],
+      ['Size', byteCount(archive.size)],
       ['SHA-256', code(archive.sha256)],
       ['Entries', listFirst(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))],
     );
   }
   return rows;
-}
-
-/** "1,234,567 bytes". Not toLocaleString: its first call loads ICU's number formats, about 10 ms of every run. */
-function bytes(n: number): string {
-  return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} bytes`;
 }
 
 /** "init 503, init 200, action 200, submit 200", the first few then a count. */

@@ -75,9 +75,8 @@ export function describeCounts(counts: OutputCounts, document: DocumentType): st
 }
 
 /** A keystore output whose fleet reported failure is still submitted (Dfns must learn of it), with a warning. */
-export function warnOnFleetFailure(output: OfflineSignerOutput, log: Logger): void {
+export function warnOnFleetFailure(output: OfflineSignerOutput, counts: OutputCounts, log: Logger): void {
   if (output.status !== 'fail') return;
-  const counts = countOutputs(output);
   log.warning(
     `the fleet reported failure: the output's status is "fail" (${counts.fail} of ${counts.total} outputs failed). ` +
       'It is still submitted, because Dfns must learn of it.',

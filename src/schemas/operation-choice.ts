@@ -4,7 +4,7 @@
  * or says otherwise than the input, is refused with what was found and what to set.
  */
 import type { Logger } from '../base/logger.ts';
-import { countOutputs, describeKinds, DOCUMENT_LABELS, type OfflineSignerOutput } from './documents.ts';
+import { describeKinds, DOCUMENT_LABELS, type DocumentType } from './documents.ts';
 import { operationOfKind, operationSpec, operationsOf, type Operation } from './operations.ts';
 import { ActionError } from '../base/errors.ts';
 
@@ -24,11 +24,16 @@ export class OperationError extends ActionError {
   }
 }
 
-export function chooseOperation(requested: Operation | undefined, output: OfflineSignerOutput, log: Logger): OperationChoice {
-  const { byKind } = countOutputs(output);
+/** `type` and `byKind`: the file's document type and its entries counted by kind (countOutputs). */
+export function chooseOperation(
+  requested: Operation | undefined,
+  type: DocumentType,
+  byKind: Readonly<Record<string, number>>,
+  log: Logger,
+): OperationChoice {
   const kinds = Object.keys(byKind);
-  const document = DOCUMENT_LABELS[output.type];
-  const choices = operationsOf(output.type).join(', ');
+  const document = DOCUMENT_LABELS[type];
+  const choices = operationsOf(type).join(', ');
 
   if (requested === undefined) {
     const only = kinds.length === 1 ? operationOfKind(kinds[0]!) : undefined;
@@ -48,9 +53,9 @@ export function chooseOperation(requested: Operation | undefined, output: Offlin
   const advice = fitting
     ? `set "operation" to ${fitting}, or leave it empty to take the operation from the file`
     : 'check that this is the file meant for this operation';
-  if (output.type !== spec.document) {
+  if (type !== spec.document) {
     throw new OperationError(
-      `input "operation" is ${requested}, which takes a ${spec.document} document, but the file is a ${output.type}` +
+      `input "operation" is ${requested}, which takes a ${spec.document} document, but the file is a ${type}` +
         `${kinds.length > 0 ? ` (entries: ${describeKinds(byKind)})` : ''}: ${advice}`,
       'Operation does not match the file',
     );

@@ -229,8 +229,8 @@ describe('a request too large for Dfns (413 from a gateway)', () => {
     expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
       `Dfns answered 413 while ${label}: ${GATEWAY_TOO_LARGE_MESSAGE} (Dfns error id N). ` +
         `The request was too large for Dfns (or a gateway in front of it): the file is ${(fileBytes / 1024).toFixed(1)} KiB (${fileBytes} bytes), ` +
-        `and the request ${carrying} was ${(requestBytes / 1024).toFixed(1)} KiB (${requestBytes} bytes). Nothing was submitted. ` +
-        'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output',
+        `and the request ${carrying} was ${(requestBytes / 1024).toFixed(1)} KiB (${requestBytes} bytes). ` +
+        'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output. Nothing was submitted.',
     );
     expect(receiptOf(run)).toMatchObject({ outcome: 'rejected', answer: { call, httpStatus: 413, errorMessage: GATEWAY_TOO_LARGE_MESSAGE } });
   });

@@ -16,7 +16,7 @@ import { generateCredential } from '../helpers/credentials.ts';
 import { ORG_ID, sha256, STORE_ID, TOKEN_LIFETIME_SECONDS } from '../helpers/e2e.ts';
 import { RecordingIO } from '../helpers/recording-io.ts';
 import { expectNoSecrets } from '../helpers/secrets.ts';
-import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+import { GATEWAY_TOO_LARGE_MESSAGE, startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
 
 let sandbox: DfnsSandbox;
 let token: string;
@@ -148,6 +148,21 @@ describe('runInputAction()', () => {
     const receipt = await go({ operation: 'onchain-sign', 'receipt-path': 'blocker/receipt.json' });
     expect(receipt.result.failure).toMatchObject({ outcome: 'failed', title: 'Receipt not written' });
     expect(sandbox.requests.length).toBe(before);
+  });
+
+  it('a request too large for Dfns (413 from a gateway): rejected, in the input action\'s own words', async () => {
+    sandbox.setBodyLimit(64);
+    onTestFinished(() => sandbox.setBodyLimit(undefined));
+    const before = sandbox.requests.length;
+    const { result, io } = await go({ operation: 'onchain-sign' });
+    expect(sandbox.requests.slice(before).map((r) => `${r.call} ${r.status}`)).toEqual(['init 413']);
+    expect(result).toMatchObject({ outcome: 'rejected', status: 'rejected', failure: { title: 'Dfns refused the request' } });
+    expect(result.failure!.message.replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
+      `Dfns answered 413 while creating the user action challenge (POST /auth/action/init): ${GATEWAY_TOO_LARGE_MESSAGE} (Dfns error id N). ` +
+        'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be. ' +
+        'No input was created.',
+    );
+    expect(io.outputs['status']).toBe('rejected');
   });
 
   it('checks the given credentials in a dry run, and sends nothing', async () => {

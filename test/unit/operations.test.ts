@@ -62,7 +62,7 @@ function choose(requested: Operation | undefined, output: OfflineSignerOutput) {
   const warnings: string[] = [];
   const log = { info() {}, debug() {}, warning: (message: string, title?: string) => void warnings.push(`[${title}] ${message}`) };
   try {
-    return { choice: chooseOperation(requested, output, log), warnings };
+    return { choice: chooseOperation(requested, output.type, countOutputs(output).byKind, log), warnings };
   } catch (error) {
     if (!(error instanceof OperationError)) throw error;
     return { refused: `[${error.title}] ${error.message}`, warnings };

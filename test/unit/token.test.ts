@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../src/base/logger.ts';
 import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
-import { warnOnFleetFailure } from '../../src/schemas/documents.ts';
+import { countOutputs, warnOnFleetFailure } from '../../src/schemas/documents.ts';
 import { checkToken, readTokenClaims, TokenExpiredError } from '../../src/dfns/token.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
@@ -64,9 +64,9 @@ describe('warnOnFleetFailure', () => {
   it('warns, with the counts, when the fleet reported failure, and only then', () => {
     const warnings: string[] = [];
     const log: Logger = { ...silentLogger, warning: (m, title) => void warnings.push(`${title}: ${m}`) };
-    warnOnFleetFailure(output, log);
+    warnOnFleetFailure(output, countOutputs(output), log);
     expect(warnings).toEqual([]);
-    warnOnFleetFailure({ ...output, status: 'fail' }, log);
+    warnOnFleetFailure({ ...output, status: 'fail' }, countOutputs(output), log);
     expect(warnings).toEqual([
       'Fleet reported failure: the fleet reported failure: the output\'s status is "fail" (1 of 2 outputs failed). It is still submitted, because Dfns must learn of it.',
     ]);
