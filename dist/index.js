@@ -31726,7 +31726,7 @@ function inputPath(storeId, operation) {
 /* harmony export */   wF: () => (/* binding */ describeIssues),
 /* harmony export */   yu: () => (/* binding */ protoKeyIssues)
 /* harmony export */ });
-/* unused harmony exports MAX_REPORTED_VIOLATIONS, MAX_LISTED_KEYS, listKeys, plural */
+/* unused harmony exports MAX_REPORTED_VIOLATIONS, MAX_LISTED_KEYS, listViolations, listKeys, plural */
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15870);
 /* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70680);
 
@@ -31741,13 +31741,15 @@ class SchemaError extends Error {
     violations;
     /** `document` names what was checked, e.g. "keystore output". */
     constructor(document, violations) {
-        const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
-        const more = violations.length - shown.length;
-        super(`the ${document} does not match Dfns's schema (${plural(violations.length, 'violation')}):\n` +
-            shown.map((v) => `  - ${v}`).join('\n') +
-            (more > 0 ? `\n  … and ${more} more` : ''));
+        super(`the ${document} does not match Dfns's schema ${listViolations(violations)}`);
         this.violations = violations;
     }
+}
+/** "(2 violations):" and a line for each, the first MAX_REPORTED_VIOLATIONS of them, then how many more. */
+function listViolations(violations) {
+    const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
+    const more = violations.length - shown.length;
+    return (`(${plural(violations.length, 'violation')}):\n` + shown.map((v) => `  - ${v}`).join('\n') + (more > 0 ? `\n  … and ${more} more` : ''));
 }
 /**
  * Every issue as a line: `path: what was wrong`. With the `document` the issues are of, a field

@@ -28868,15 +28868,14 @@ function inputPath(storeId, operation) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ar: () => (/* binding */ SchemaError),
-/* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   Qd: () => (/* binding */ isPlainObject),
-/* harmony export */   _f: () => (/* binding */ MAX_REPORTED_VIOLATIONS),
 /* harmony export */   bp: () => (/* binding */ describeValue),
+/* harmony export */   fB: () => (/* binding */ listViolations),
 /* harmony export */   sw: () => (/* binding */ checkDocument),
 /* harmony export */   wF: () => (/* binding */ describeIssues),
 /* harmony export */   yu: () => (/* binding */ protoKeyIssues)
 /* harmony export */ });
-/* unused harmony exports MAX_LISTED_KEYS, listKeys */
+/* unused harmony exports MAX_REPORTED_VIOLATIONS, MAX_LISTED_KEYS, listKeys, plural */
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15870);
 /* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70680);
 
@@ -28891,13 +28890,15 @@ class SchemaError extends Error {
     violations;
     /** `document` names what was checked, e.g. "keystore output". */
     constructor(document, violations) {
-        const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
-        const more = violations.length - shown.length;
-        super(`the ${document} does not match Dfns's schema (${plural(violations.length, 'violation')}):\n` +
-            shown.map((v) => `  - ${v}`).join('\n') +
-            (more > 0 ? `\n  … and ${more} more` : ''));
+        super(`the ${document} does not match Dfns's schema ${listViolations(violations)}`);
         this.violations = violations;
     }
+}
+/** "(2 violations):" and a line for each, the first MAX_REPORTED_VIOLATIONS of them, then how many more. */
+function listViolations(violations) {
+    const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
+    const more = violations.length - shown.length;
+    return (`(${plural(violations.length, 'violation')}):\n` + shown.map((v) => `  - ${v}`).join('\n') + (more > 0 ? `\n  … and ${more} more` : ''));
 }
 /**
  * Every issue as a line: `path: what was wrong`. With the `document` the issues are of, a field
@@ -42936,8 +42937,9 @@ function parseRequestBody(operation, text) {
     catch (error) {
         if (!(error instanceof violations/* SchemaError */.Ar))
             throw error;
-        const listed = error.violations.slice(0, violations/* MAX_REPORTED_VIOLATIONS */._f).map((v) => `  - ${v}`);
-        throw new RequestBodyError(`input "request" does not match the documented body of ${operation} (${(0,violations/* plural */.LS)(error.violations.length, 'violation')}):\n${listed.join('\n')}`, { cause: error });
+        throw new RequestBodyError(`input "request" does not match the documented body of ${operation} ${(0,violations/* listViolations */.fB)(error.violations)}`, {
+            cause: error,
+        });
     }
     return { value, json: JSON.stringify(value) };
 }

@@ -7,7 +7,7 @@ import { ActionError, messageOf } from '../base/errors.ts';
 import { parseStrictJson } from '../file/json.ts';
 import { validateInputBody } from '../schemas/input-bodies.ts';
 import type { Operation } from '../schemas/operations.ts';
-import { MAX_REPORTED_VIOLATIONS, plural, SchemaError } from '../schemas/violations.ts';
+import { listViolations, SchemaError } from '../schemas/violations.ts';
 
 /** The `request` input is not the operation's documented body. */
 export class RequestBodyError extends ActionError {
@@ -33,11 +33,9 @@ export function parseRequestBody(operation: Operation, text: string): RequestBod
     validateInputBody(operation, value);
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
-    const listed = error.violations.slice(0, MAX_REPORTED_VIOLATIONS).map((v) => `  - ${v}`);
-    throw new RequestBodyError(
-      `input "request" does not match the documented body of ${operation} (${plural(error.violations.length, 'violation')}):\n${listed.join('\n')}`,
-      { cause: error },
-    );
+    throw new RequestBodyError(`input "request" does not match the documented body of ${operation} ${listViolations(error.violations)}`, {
+      cause: error,
+    });
   }
   return { value, json: JSON.stringify(value) };
 }

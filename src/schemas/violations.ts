@@ -21,15 +21,18 @@ export class SchemaError extends Error {
 
   /** `document` names what was checked, e.g. "keystore output". */
   constructor(document: string, violations: readonly string[]) {
-    const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
-    const more = violations.length - shown.length;
-    super(
-      `the ${document} does not match Dfns's schema (${plural(violations.length, 'violation')}):\n` +
-        shown.map((v) => `  - ${v}`).join('\n') +
-        (more > 0 ? `\n  … and ${more} more` : ''),
-    );
+    super(`the ${document} does not match Dfns's schema ${listViolations(violations)}`);
     this.violations = violations;
   }
+}
+
+/** "(2 violations):" and a line for each, the first MAX_REPORTED_VIOLATIONS of them, then how many more. */
+export function listViolations(violations: readonly string[]): string {
+  const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS);
+  const more = violations.length - shown.length;
+  return (
+    `(${plural(violations.length, 'violation')}):\n` + shown.map((v) => `  - ${v}`).join('\n') + (more > 0 ? `\n  … and ${more} more` : '')
+  );
 }
 
 /** What a schema adds to the generic wording. */
