@@ -26,6 +26,7 @@ import { HASH_WORKER_MIN_BYTES, sha256Hex } from '../src/file/checksum.ts';
 import { generateCredential } from '../test/helpers/credentials.ts';
 import { makeOnchainOutput } from '../test/helpers/output-generators.ts';
 import { startDfnsSandbox } from '../test/sandbox/dfns-sandbox.ts';
+import { ORG_ID, STORE_ID } from '../test/sandbox/ids.ts';
 import {
   buildAction,
   buildFloor,
@@ -54,8 +55,6 @@ const DIST_ENTRY = join(DIST, 'index.js');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'onchain-sign-output.json');
 /** The fleet-output document of the cold start's second row. */
 const FLEET_FIXTURE = join(ROOT, 'test', 'fixtures', 'genesis-output.json');
-const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
-const ORG_ID = 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7';
 /** Peak RSS target: 6 × the file size + 100 MB. */
 const RSS_ALLOWANCE = 100e6;
 const TARGETS = { cold: 1.3, connections: 1, largeTime: 4, rssFactor: 6 };

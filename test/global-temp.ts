@@ -2,7 +2,8 @@
  * Vitest's global setup: every temporary file and folder the tests make (theirs, the action's
  * runs', the stand-ins') goes into one folder, which is removed when the run ends, whatever
  * happened in between. TMPDIR is set before the test workers start, so os.tmpdir() and every
- * child process they spawn use it.
+ * child process they spawn use it: those that inherit the environment, and the action's runs,
+ * whose environment runnerEnv (helpers/action-runner.ts) builds afresh and passes TMPDIR in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,27 +1,18 @@
 /**
  * The Dfns sandbox's seven input endpoints (`POST /key-stores/{storeId}/<operation>/input`):
  * user-action signed like any change, strict about the documented request bodies, answered
- * with a real zip archive. A minimal client written here (node:crypto, fetch) goes through the
- * happy path for every operation, then breaks one rule at a time.
+ * with a real zip archive. A minimal client (sandbox-client.ts) goes through the happy path for
+ * every operation, then breaks one rule at a time.
  */
-import { createPrivateKey, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listZip, readZipEntry } from '../../src/file/zip.ts';
-import { generateCredential, type TestCredential } from '../helpers/credentials.ts';
-import {
-  INPUT_ARCHIVE_ENTRIES,
-  OPERATIONS,
-  PERMISSIONS,
-  startDfnsSandbox,
-  type DfnsSandbox,
-  type Operation,
-} from '../sandbox/dfns-sandbox.ts';
-import { toAnswer, type Answer, type DfnsError } from './answers.ts';
+import type { TestCredential } from '../helpers/credentials.ts';
+import { OPERATIONS, type DfnsSandbox, type Operation } from '../sandbox/dfns-sandbox.ts';
+import { STORE_ID } from '../sandbox/ids.ts';
+import { expectRefusal, expectSocketClosed } from './answers.ts';
+import { ODD_STORE_ID, PERMISSION_NAMES, sandboxClient, startSession } from './sandbox-client.ts';
 
 const USER_AGENT = 'sandbox-inputs-test/1.0.0';
-const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
-/** encodeURIComponent changes the space, the slash and the α. */
-const ODD_STORE_ID = 'ks-01 test/α';
 
 /** A valid body per operation, every optional field given. */
 const BODIES: Record<Operation, Record<string, unknown>> = {
@@ -55,54 +46,18 @@ let credential: TestCredential;
 let token: string;
 
 beforeEach(async () => {
-  sandbox = await startDfnsSandbox();
-  credential = generateCredential('ed25519');
-  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
-  sandbox.addKeyStore(STORE_ID);
-  sandbox.addKeyStore(ODD_STORE_ID);
-  token = sandbox.issueToken();
+  ({ sandbox, credential, token } = await startSession());
 });
 
 afterEach(() => sandbox.close());
 
 // ---------------------------------------------------------------------------------------
-// A minimal Dfns client
+// A minimal Dfns client (sandbox-client.ts), and what is particular to inputs
 // ---------------------------------------------------------------------------------------
 
+const { call, userActionFor } = sandboxClient(USER_AGENT, () => ({ sandbox, credential, token }));
+
 const inputPath = (storeId: string, operation: Operation): string => `/key-stores/${encodeURIComponent(storeId)}/${operation}/input`;
-
-async function post(path: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Answer> {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT, ...headers },
-    body,
-    ...(signal ? { signal } : {}),
-  });
-  return toAnswer(res);
-}
-
-/** init + sign + action: a user action token for (method, path, payload). */
-async function userActionFor(payload: string, path: string, method = 'POST'): Promise<string> {
-  const init = await post(
-    '/auth/action/init',
-    JSON.stringify({ userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: path, userActionServerKind: 'Api' }),
-    { 'content-type': 'application/json' },
-  );
-  expect(init.status, init.text).toBe(200);
-  const { challenge, challengeIdentifier } = init.json as { challenge: string; challengeIdentifier: string };
-  const clientData = Buffer.from(JSON.stringify({ type: 'key.get', challenge }));
-  const signature = sign(undefined, clientData, createPrivateKey(credential.privateKeyPem));
-  const credentialAssertion = {
-    credId: credential.credentialId,
-    clientData: clientData.toString('base64url'),
-    signature: signature.toString('base64url'),
-  };
-  const action = await post('/auth/action', JSON.stringify({ challengeIdentifier, firstFactor: { kind: 'Key', credentialAssertion } }), {
-    'content-type': 'application/json',
-  });
-  expect(action.status, action.text).toBe(200);
-  return (action.json as { userAction: string }).userAction;
-}
 
 interface InputOptions {
   storeId?: string;
@@ -134,19 +89,8 @@ async function createInput(options: InputOptions = {}) {
   const headers: Record<string, string> = {};
   if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
   if (userAction !== null) headers['x-dfns-useraction'] = userAction;
-  const answer = await post(requestPath, body, headers);
+  const answer = await call(requestPath, { body, headers });
   return { answer, userAction, body, requestPath };
-}
-
-function expectRefusal(answer: Answer, status: number, message: string): DfnsError {
-  expect(answer.status, answer.text).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/json');
-  const { error } = answer.json as { error: DfnsError };
-  expect(error.id).toMatch(/^\d{19}$/);
-  expect(error.status).toBe(status);
-  expect(error.message).toBe(message);
-  expect(error.details).toBeTypeOf('object');
-  return error;
 }
 
 /** Every entry of a zip, read with the action's own strict reader: name → text. */
@@ -174,33 +118,11 @@ function without(operation: Operation, ...fields: string[]): Record<string, unkn
   return body;
 }
 
-/** What `promise` rejected with; fails the test if it resolved. */
-function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => expect.fail(`expected a rejection, got ${String(value)}`),
-    (error: unknown) => error,
-  );
-}
-
 // ---------------------------------------------------------------------------------------
 // Happy paths
 // ---------------------------------------------------------------------------------------
 
 describe('creating an input', () => {
-  const expectedEntries: Record<Operation, string[]> = {
-    'onchain-sign': ['input/input.json', 'input-annex/keys.jsonl'],
-    'proof-of-control': ['input/input.json', 'input-annex/wrapped-keystore.jsonl'],
-    genesis: ['input/input.json'],
-    clone: ['input/input.json'],
-    'add-mac-user': ['input/input.json'],
-    'add-provisioner': ['input/input.json'],
-    'key-harvest': ['input/input.json'],
-  };
-
-  it('documents the entries of each archive', () => {
-    expect(INPUT_ARCHIVE_ENTRIES).toEqual(expectedEntries);
-  });
-
   it.each(OPERATIONS)('%s: 200 application/zip, a real zip of deflated entries, recorded', async (operation) => {
     const started = Date.now();
     const { answer, userAction, body, requestPath } = await createInput({ operation });
@@ -210,8 +132,11 @@ describe('creating an input', () => {
     expect(answer.headers.get('content-length')).toBe(String(answer.bytes.length));
     expect(answer.bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 3, 4]));
     const entries = unzip(answer.bytes);
-    expect([...entries.keys()]).toEqual(expectedEntries[operation]);
-    expect([...entries.values()].map((entry) => entry.method)).toEqual(expectedEntries[operation].map(() => 8));
+    // the document, then the annex Dfns documents for onchain-sign and proof-of-control only
+    const annex = { 'onchain-sign': ['input-annex/keys.jsonl'], 'proof-of-control': ['input-annex/wrapped-keystore.jsonl'] }[operation as string];
+    const names = ['input/input.json', ...(annex ?? [])];
+    expect([...entries.keys()]).toEqual(names);
+    expect([...entries.values()].map((entry) => entry.method)).toEqual(names.map(() => 8));
 
     const document = JSON.parse(entries.get('input/input.json')!.text);
     expect(document).toEqual({
@@ -318,7 +243,7 @@ describe('creating an input', () => {
   });
 
   it('is not an input: another operation, another method', async () => {
-    const unknown = await post('/key-stores/ks-1/sign/input', '{}', { 'content-type': 'application/json' });
+    const unknown = await call('/key-stores/ks-1/sign/input', { json: {} });
     expectRefusal(unknown, 404, 'no route for POST /key-stores/ks-1/sign/input');
     const get = await fetch(`${sandbox.url}${inputPath(STORE_ID, 'genesis')}`, { headers: { authorization: `Bearer ${token}` } });
     expect(get.status).toBe(404);
@@ -423,7 +348,7 @@ describe('key store and permission', () => {
 
   it.each(OPERATIONS)('%s: refuses a store without the permission (403 naming its current name)', async (operation) => {
     sandbox.addKeyStore('ks-none', { operations: [] });
-    expectRefusal((await createInput({ storeId: 'ks-none', operation })).answer, 403, `missing permission ${PERMISSIONS[operation]}`);
+    expectRefusal((await createInput({ storeId: 'ks-none', operation })).answer, 403, `missing permission ${PERMISSION_NAMES[operation]}`);
   });
 
   it('one permission covers an operation input and output; other operations stay refused', async () => {
@@ -476,7 +401,7 @@ describe('user action', () => {
   it('lets a user action token be used once', async () => {
     const { answer, userAction, body, requestPath } = await createInput({ operation: 'genesis' });
     expect(answer.status, answer.text).toBe(200);
-    const again = await post(requestPath, body, { 'content-type': 'application/json', 'x-dfns-useraction': userAction! });
+    const again = await call(requestPath, { body, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction! } });
     expectRefusal(again, 403, 'user action token invalid or already used');
     expect(sandbox.inputs.map((input) => [input.accepted, input.status])).toEqual([
       [true, 200],
@@ -488,7 +413,7 @@ describe('user action', () => {
     const { answer, userAction, body, requestPath } = await createInput({ storeId: 'ks-later', operation: 'clone' });
     expectRefusal(answer, 404, 'key store not found');
     sandbox.addKeyStore('ks-later');
-    const again = await post(requestPath, body, { 'content-type': 'application/json', 'x-dfns-useraction': userAction! });
+    const again = await call(requestPath, { body, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction! } });
     expectRefusal(again, 403, 'user action token invalid or already used');
   });
 
@@ -533,7 +458,7 @@ describe('faults on input', () => {
     expect(sandbox.inputs[0]).toMatchObject({ accepted: false, error: 'fault: status 503', fault: 'status 503', status: 503 });
     expect(sandbox.inputs[0]!.archive).toBeUndefined();
     expect(sandbox.requests.at(-1)).toMatchObject({ call: 'input', status: 503, fault: 'status' });
-    const again = await post(requestPath, body, { 'content-type': 'application/json', 'x-dfns-useraction': userAction! });
+    const again = await call(requestPath, { body, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction! } });
     expectRefusal(again, 403, 'user action token invalid or already used');
   });
 
@@ -556,9 +481,7 @@ describe('faults on input', () => {
 
   it('reset with process: the input is created but not answered', async () => {
     sandbox.injectFault('input', { kind: 'reset', process: true });
-    const error = await rejectionOf(createInput({ operation: 'genesis' }));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error).toMatchObject({ message: 'fetch failed', cause: { code: 'UND_ERR_SOCKET' } });
+    await expectSocketClosed(createInput({ operation: 'genesis' }), 'fetch failed');
     expect(sandbox.inputs[0]).toMatchObject({ accepted: true, status: null, fault: 'reset' });
   });
 
@@ -579,8 +502,7 @@ describe('faults on input', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
     expect(Number(res.headers.get('content-length'))).toBe(sandbox.inputs[0]!.archive!.length + 64);
-    const error = await rejectionOf(res.arrayBuffer());
-    expect(error).toMatchObject({ message: 'terminated', cause: { code: 'UND_ERR_SOCKET' } });
+    await expectSocketClosed(res.arrayBuffer(), 'terminated');
   });
 
   it('wrong-shape and malformed-json: 200 with JSON (or not even) instead of a zip', async () => {
@@ -612,7 +534,7 @@ describe('faults on input', () => {
     const userAction = await userActionFor(body, path);
     sandbox.injectFault('input', { kind: 'status', status: 503 });
     sandbox.setBodyLimit(16);
-    const limited = await post(path, body, { 'content-type': 'application/json', 'x-dfns-useraction': userAction });
+    const limited = await call(path, { body, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction } });
     expect(limited.status).toBe(413);
     expect(limited.json).toEqual({ error: { id: expect.stringMatching(/^\d{19}$/), status: 413, message: 'request entity too large' } });
     expect(sandbox.inputs[0]).toMatchObject({
@@ -623,7 +545,7 @@ describe('faults on input', () => {
     });
     sandbox.setBodyLimit(undefined);
     // the fault was given back for the next request that gets through
-    const faulted = await post(path, body, { 'content-type': 'application/json', 'x-dfns-useraction': userAction });
+    const faulted = await call(path, { body, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction } });
     expectRefusal(faulted, 503, 'service unavailable');
     expect(sandbox.inputs.map((input) => [input.status, input.error])).toEqual([
       [413, `request entity too large: ${Buffer.byteLength(body)} bytes, over the gateway limit of 16`],

@@ -2,12 +2,13 @@
  * Taking the output from a workflow artifact: the real @actions/artifact client inside
  * dist/index.js, against loopback stand-ins of GitHub's results service, REST API and blob store.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '../github/github-stand-in.ts';
-import { failureMessage, makeWorkspace } from '../helpers/action-runner.ts';
-import { fixtureText, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
+import { failureMessage } from '../helpers/action-runner.ts';
+import { fixtureText, onlyOne, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -31,17 +32,22 @@ beforeEach(async () => {
   return () => standIn.close();
 });
 
-/** Runs with the stand-in's environment; `event` becomes GITHUB_EVENT_PATH's content. */
+/**
+ * Runs with the stand-in's environment (in a fresh workspace, removed with the run's folders
+ * when the test ends); `event` becomes GITHUB_EVENT_PATH's content, in a folder of its own,
+ * removed likewise.
+ */
 async function runWithArtifact(inputs: Record<string, string>, options: { env?: Record<string, string>; event?: unknown } = {}) {
-  const workspace = makeWorkspace();
   const env: Record<string, string> = { ...github.env(), ...options.env };
   if (options.event !== undefined) {
-    const eventPath = join(workspace, '..', `event-${Date.now()}-${Math.random()}.json`);
+    const eventDir = mkdtempSync(join(tmpdir(), 'dfns-action-event-'));
+    onTestFinished(() => rmSync(eventDir, { recursive: true, force: true }));
+    const eventPath = join(eventDir, 'event.json');
     writeFileSync(eventPath, JSON.stringify(options.event));
     Object.assign(env, { GITHUB_EVENT_NAME: 'workflow_run', GITHUB_EVENT_PATH: eventPath });
   }
   e2e.secrets.push(github.githubToken);
-  return e2e.submit({ workspace, env, inputs: { 'github-token': github.githubToken, ...inputs } });
+  return e2e.submit({ env, inputs: { 'github-token': github.githubToken, ...inputs } });
 }
 
 const workflowRun = (id: number, repository: string, head = repository) => ({
@@ -65,7 +71,7 @@ describe('an artifact of the current run', () => {
     expect(run.outputs['file']).toMatch(/dfns-keystore-artifact-[^/]+\/keystore-output\.json$/);
     expect(run.outputs['file']!.startsWith(run.runnerTemp)).toBe(true);
     expect(run.stdout).toContain(`Artifact "fleet-output" (id ${id}) from run 5000 of acme/keystore-ops (this run): digest sha256:${sha256(zip)} verified`);
-    expect(Buffer.from(e2e.sandbox.submissions.at(-1)!.filePart).toString('utf8')).toBe(onchain);
+    expect(Buffer.from(onlyOne(run.seen.submissions, 'submission').filePart).toString('utf8')).toBe(onchain);
     // The current run is read through the results service, not the REST API.
     expect(github.requests.some((r) => r.path.includes('ListArtifacts'))).toBe(true);
   });
@@ -81,13 +87,12 @@ describe('an artifact of the current run', () => {
 
   it('fails on a digest mismatch, before any call to Dfns', async () => {
     github.addCurrentRunArtifact({ name: 'tampered', zip: artifactZip({ 'o.json': onchain }), digest: `sha256:${'0'.repeat(64)}` });
-    const before = e2e.sandbox.requests.length;
     const run = await runWithArtifact({ 'artifact-name': 'tampered' });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
       /^artifact \d+ \("tampered"\) does not match its digest sha256:0{64}: what was downloaded is not what was uploaded\. Nothing was submitted; re-run the upload$/,
     );
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
   });
 
   it('warns when the artifact has no digest to verify', async () => {
@@ -145,7 +150,7 @@ describe('an artifact of the current run', () => {
     const run = await runWithArtifact({ 'artifact-name': 'archive' });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['checksum']).toBe(sha256(archive));
-    expect(Buffer.compare(e2e.sandbox.submissions.at(-1)!.filePart, Buffer.from(archive))).toBe(0);
+    expect(Buffer.compare(onlyOne(run.seen.submissions, 'submission').filePart, Buffer.from(archive))).toBe(0);
   });
 
   it('never writes artifact entries named with ".." outside the download directory', async () => {

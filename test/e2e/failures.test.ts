@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failureMessage } from '../helpers/action-runner.ts';
-import { fixtureText, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
+import { expectRefusedLocally, fixtureText, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -22,15 +22,11 @@ beforeEach(() => e2e.sandbox.clearFaults());
  * submitted (on a line of its own after a list); returns the message without that sentence.
  */
 async function refusedLocally(files: Record<string, string | Uint8Array>, inputs: Record<string, string>): Promise<string> {
-  const before = e2e.sandbox.requests.length;
-  const run = await e2e.submit({ files, inputs });
-  expect(run.exitCode).toBe(1);
-  expect(e2e.sandbox.requests.length, 'no request may reach Dfns').toBe(before);
-  expect(run.outputs['status']).toBe('failed');
-  expect(run.stderr).toBe('');
-  const message = failureMessage(run);
-  expect(message).toMatch(/(\. |\.\n|\n)Nothing was submitted\.$/);
-  return message.replace(/(\. |\n)Nothing was submitted\.$/, '').replace(/\.\nNothing was submitted\.$/, '.');
+  const message = expectRefusedLocally(await e2e.submit({ files, inputs }));
+  // ". Nothing was submitted." after a sentence, "\nNothing was submitted." after a list.
+  const nothingSubmitted = /(\. |\n)Nothing was submitted\.$/;
+  expect(message).toMatch(nothingSubmitted);
+  return message.replace(nothingSubmitted, '');
 }
 
 describe('locating the file', () => {
@@ -228,12 +224,11 @@ describe('Dfns refusals', () => {
 
   it('quotes an answer of the wrong shape', async () => {
     e2e.sandbox.injectFault('action', { kind: 'wrong-shape' });
-    const submissionsBefore = e2e.sandbox.submissions.length;
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json' } });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
       /^unexpected answer from Dfns while signing the user action \(POST \/auth\/action\) \(HTTP 200\): it does not have the documented shape \(userAction: .+\); it answered: "\{.*\}"\. Nothing was submitted\.$/,
     );
-    expect(e2e.sandbox.submissions.slice(submissionsBefore), 'nothing was submitted').toEqual([]);
+    expect(run.seen.submissions, 'nothing was submitted').toEqual([]);
   });
 });

@@ -13,6 +13,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS } from '../../src/dfns/retry.ts';
 import type { Fault, FaultableCall } from '../sandbox/dfns-sandbox.ts';
+import { receiptOf } from '../helpers/action-runner.ts';
 import { fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import {
   NOTHING_SUBMITTED,
@@ -85,8 +86,7 @@ function expectUnknown(r: FaultRun, message: string | RegExp, accepted: 0 | 1): 
   else expect(r.message).toMatch(message);
   expect(r.message!.endsWith(` ${UNKNOWN_ADVICE}`)).toBe(true);
   expect(r.run.annotations.find((a) => a.level === 'error')?.title).toBe('Submission outcome unknown');
-  const receipt = JSON.parse(r.run.receiptText!) as { outcome: string; status: string; message: string };
-  expect(receipt).toMatchObject({ outcome: 'unknown', status: 'unknown', message: r.message });
+  expect(receiptOf(r.run)).toMatchObject({ outcome: 'unknown', status: 'unknown', message: r.message });
   expect(r.calls.submit, 'a submission that may have been processed is never sent again').toBe(1);
   expect(r.accepted).toBe(accepted);
 }

@@ -5,19 +5,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { listZip } from '../../src/file/zip.ts';
 import { startGitHubStandIn } from '../github/github-stand-in.ts';
-import { failureMessage, type ActionRun } from '../helpers/action-runner.ts';
-import { sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import { failureMessage, receiptOf } from '../helpers/action-runner.ts';
+import { expectRefusedLocally, onlyOne, sha256, startE2E, STORE_ID, type E2E, type E2ERun } from '../helpers/e2e.ts';
+import { INPUT_ARCHIVE_ENTRIES } from '../sandbox/dfns-sandbox.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E('p256');
 });
 afterAll(() => e2e.close());
-
-const receiptOf = (run: ActionRun): any => JSON.parse(readFileSync(run.outputs['receipt-path']!, 'utf8'));
+// No fault a test injected, and its run did not take, is left for the next test.
+beforeEach(() => e2e.sandbox.clearFaults());
 
 const BODIES = {
   'onchain-sign': {},
@@ -29,16 +30,6 @@ const BODIES = {
   'key-harvest': { kind: 'KeyHarvest', hsmTargetSerial: 'HSM-0042', macTargetSerial: 'MAC-0007', macTargetUsername: 'operator', numSecp256k1: 4 },
 } as const;
 
-const ENTRIES: Record<keyof typeof BODIES, string[]> = {
-  'onchain-sign': ['input/input.json', 'input-annex/keys.jsonl'],
-  'proof-of-control': ['input/input.json', 'input-annex/wrapped-keystore.jsonl'],
-  genesis: ['input/input.json'],
-  clone: ['input/input.json'],
-  'add-mac-user': ['input/input.json'],
-  'add-provisioner': ['input/input.json'],
-  'key-harvest': ['input/input.json'],
-};
-
 describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operation) => {
   it('creates the input: the archive checked, written and described, the body signed as sent', async () => {
     const body = JSON.stringify(BODIES[operation], null, 2);
@@ -46,7 +37,8 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
 
-    const recorded = e2e.sandbox.inputs.at(-1)!;
+    expect(run.seen.requests.map((r) => r.call)).toEqual(['init', 'action', 'input']);
+    const recorded = onlyOne(run.seen.inputs, 'input request');
     expect(recorded).toMatchObject({ accepted: true, operation, storeId: STORE_ID, path: `/key-stores/${STORE_ID}/${operation}/input` });
     // Sent compact: that exact text was the signed payload (the sandbox refuses any other).
     expect(recorded.body).toBe(JSON.stringify(BODIES[operation]));
@@ -54,13 +46,17 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
     const archivePath = join(run.runnerTemp, `dfns-${operation}-input-${STORE_ID}.zip`);
     const written = readFileSync(archivePath);
     expect(Buffer.compare(written, recorded.archive!)).toBe(0);
-    expect(listZip(written).map((e) => e.name)).toEqual(ENTRIES[operation]);
+    const entries = listZip(written).map((e) => e.name);
+    expect(entries).toEqual(INPUT_ARCHIVE_ENTRIES[operation]);
+    // By name too, not only from the sandbox's table: the document first, and onchain-sign's annex.
+    expect(entries[0]).toBe('input/input.json');
+    if (operation === 'onchain-sign') expect(entries).toEqual(['input/input.json', 'input-annex/keys.jsonl']);
     expect(run.outputs).toEqual({
       status: 'created',
       path: archivePath,
       checksum: sha256(written),
       size: String(written.byteLength),
-      entries: JSON.stringify(ENTRIES[operation]),
+      entries: JSON.stringify(INPUT_ARCHIVE_ENTRIES[operation]),
       'receipt-path': expect.stringMatching(/dfns-keystore-input-receipt-4242-1-\d+\.json$/),
     });
 
@@ -74,7 +70,7 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
       message: null,
       dryRun: false,
       body: BODIES[operation],
-      archive: { path: archivePath, size: written.byteLength, sha256: sha256(written), entries: ENTRIES[operation] },
+      archive: { path: archivePath, size: written.byteLength, sha256: sha256(written), entries: INPUT_ARCHIVE_ENTRIES[operation] },
       artifact: null,
       request: { operation, operationFrom: 'input', storeId: STORE_ID, endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/input`, credentialId: e2e.credential.credentialId },
       answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', attempts: 1 },
@@ -122,15 +118,11 @@ describe('where the archive goes', () => {
 });
 
 /** Runs, expects a refusal before any call, returns the message. */
-async function refused(inputs: Record<string, string>, title: string): Promise<{ message: string; run: ActionRun }> {
-  const before = e2e.sandbox.requests.length;
+async function refused(inputs: Record<string, string>, title: string): Promise<{ message: string; run: E2ERun }> {
   const run = await e2e.createInput({ inputs });
-  expect(run.exitCode).toBe(1);
-  expect(e2e.sandbox.requests.length, 'no request may reach Dfns').toBe(before);
-  expect(run.outputs['status']).toBe('failed');
-  expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.title)).toEqual([title]);
+  const message = expectRefusedLocally(run, { title });
   expect(receiptOf(run)).toMatchObject({ kind: 'input', outcome: 'failed', archive: null });
-  return { message: failureMessage(run), run };
+  return { message, run };
 }
 
 describe('refused before any call', () => {
@@ -181,13 +173,12 @@ describe('refused before any call', () => {
   });
 
   it('a path where the archive cannot be written', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.createInput({
       files: { 'out/input.zip/.keep': '' },
       inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, path: 'out/input.zip' },
     });
     expect(run.exitCode).toBe(1);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.annotations.find((a) => a.level === 'error')).toEqual({
       level: 'error',
       title: 'Archive not writable',
@@ -196,12 +187,11 @@ describe('refused before any call', () => {
   });
 
   it('a dry run checks everything and sends nothing', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.createInput({
       inputs: { operation: 'clone', 'store-id': STORE_ID, request: JSON.stringify(BODIES.clone), 'dry-run': 'true', 'dfns-token': '', 'dfns-private-key': '' },
     });
     expect(run.exitCode).toBe(0);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toEqual({ status: 'dry-run', 'receipt-path': expect.any(String) });
     expect(run.stdout).toContain(
       `Dry run: nothing was sent. Creating the input would POST ${JSON.stringify(BODIES.clone)} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/clone/input, ` +
@@ -219,7 +209,6 @@ describe('an answer that is not an input archive', () => {
   ])('%s: described, nothing written, the outcome unknown', async (_, answer, type, described) => {
     e2e.sandbox.setInputAnswer(answer);
     onTestFinished(() => e2e.sandbox.resetInputAnswer());
-    const before = e2e.sandbox.inputs.length;
     const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('unknown');
@@ -234,17 +223,16 @@ describe('an answer that is not an input archive', () => {
         're-running this workflow: re-running could create a second input.',
     });
     // Dfns took the request: the answer, not the request, was wrong.
-    expect(e2e.sandbox.inputs.slice(before).map((i) => i.accepted)).toEqual([true]);
+    expect(run.seen.inputs.map((i) => i.accepted)).toEqual([true]);
   });
 });
 
 describe('creating an input is a change: the retry policy of a submission', () => {
   it('retries a 503 from a fresh challenge, and creates the input once', async () => {
     e2e.sandbox.injectFault('input', { kind: 'status', status: 503, headers: { 'retry-after': '0' } });
-    const before = e2e.sandbox.inputs.length;
     const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
     expect(run.exitCode).toBe(0);
-    const made = e2e.sandbox.inputs.slice(before);
+    const made = run.seen.inputs;
     expect(made.map((i) => i.accepted)).toEqual([false, true]);
     expect(made[0]!.userActionToken).not.toBe(made[1]!.userActionToken);
     expect(run.annotations).toContainEqual(
@@ -259,10 +247,9 @@ describe('creating an input is a change: the retry policy of a submission', () =
 
   it('never retries a 500 once sent: the outcome is unknown', async () => {
     e2e.sandbox.injectFault('input', { kind: 'status', status: 500, process: true });
-    const before = e2e.sandbox.inputs.length;
     const run = await e2e.createInput({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: JSON.stringify(BODIES.genesis) } });
     expect(run.exitCode).toBe(1);
-    expect(e2e.sandbox.inputs.slice(before).map((i) => i.accepted)).toEqual([true]);
+    expect(run.seen.inputs.map((i) => i.accepted)).toEqual([true]);
     expect(run.outputs['status']).toBe('unknown');
     expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
       'Dfns answered 500 while creating the input archive: internal server error (Dfns error id N). Dfns may have created the input ' +
@@ -280,11 +267,9 @@ describe('creating an input is a change: the retry policy of a submission', () =
     ],
   ])('never retries %s: the outcome is unknown, nothing is written', async (_, fault, inputs, message) => {
     e2e.sandbox.injectFault('input', fault);
-    onTestFinished(() => e2e.sandbox.clearFaults());
-    const before = e2e.sandbox.requests.filter((r) => r.call === 'input').length;
     const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs } });
     expect(run.exitCode).toBe(1);
-    expect(e2e.sandbox.requests.filter((r) => r.call === 'input').length).toBe(before + 1);
+    expect(run.seen.requests.map((r) => r.call), 'the input request is sent once').toEqual(['init', 'action', 'input']);
     expect(run.outputs['status']).toBe('unknown');
     expect(run.outputs['path']).toBeUndefined();
     expect(run.annotations.find((a) => a.level === 'error')?.title).toBe('Input outcome unknown');

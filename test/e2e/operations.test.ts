@@ -4,8 +4,8 @@
  * file whose operation cannot be told, or does not match the `operation` input, before any call.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { failureMessage, type ActionRun } from '../helpers/action-runner.ts';
-import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import { failureMessage, receiptOf } from '../helpers/action-runner.ts';
+import { expectRefusedLocally, fixtureText, onlyOne, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 import { FLEET_ANSWER_MESSAGES, GATEWAY_TOO_LARGE_MESSAGE } from '../sandbox/dfns-sandbox.ts';
 
@@ -14,8 +14,6 @@ beforeAll(async () => {
   e2e = await startE2E('ed25519');
 });
 afterAll(() => e2e.close());
-
-const receiptOf = (run: ActionRun) => JSON.parse(run.receiptText ?? 'null') as Record<string, any>;
 
 /** A fixture with its `outputs` replaced. */
 function withOutputs(fixture: string, outputs: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
@@ -44,7 +42,8 @@ describe.each([
     expect(run.outputs['dfns-message']).toBe(message ?? undefined);
     expect(run.stdout).toContain(`Operation: ${operation} (taken from the file's entries)`);
 
-    const submission = e2e.sandbox.submissions.at(-1)!;
+    expect(run.seen.requests.map((r) => r.call)).toEqual(['init', 'action', 'submit']);
+    const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission).toMatchObject({ accepted: true, operation, path: `/key-stores/${STORE_ID}/${operation}/output` });
     expect(submission.filePart.toString('utf8')).toBe(text);
 
@@ -76,7 +75,7 @@ describe('fleet outputs', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ operation: 'genesis', status: 'success', checksum: sha256(zip), 'dfns-message': FLEET_ANSWER_MESSAGES.genesis });
     expect(run.stdout).toContain('Fleet output: genesis.zip (archive entry "ceremony/fleet-output.json")');
-    const submission = e2e.sandbox.submissions.at(-1)!;
+    const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission).toMatchObject({ accepted: true, operation: 'genesis' });
     expect(Buffer.compare(submission.filePart, Buffer.from(zip))).toBe(0);
     expect(submission.dataPart).toBe(`{"outputJson":${genesis.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(zip)}"}`);
@@ -84,13 +83,12 @@ describe('fleet outputs', () => {
   });
 
   it('names the operation in a dry run too, without any call', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({
       files: { 'out.json': fixtureText('key-harvest-output.json') },
       inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-token': '', 'dfns-credential-id': '', 'dfns-private-key': '' },
     });
     expect(run.exitCode).toBe(0);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toMatchObject({ operation: 'key-harvest', status: 'dry-run' });
     expect(run.summary).toContain('### 🧪 Dry run (`key-harvest`): the output is valid; nothing was submitted to Dfns');
   });
@@ -103,20 +101,16 @@ describe('fleet outputs', () => {
     );
     const run = await e2e.submit({ files: { 'out.json': empty }, inputs: { path: 'out.json', 'store-id': STORE_ID } });
     expect(run.exitCode).toBe(0);
-    expect(e2e.sandbox.submissions.at(-1)).toMatchObject({ accepted: true, operation: 'clone', storeId: STORE_ID });
+    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, operation: 'clone', storeId: STORE_ID });
   });
 });
 
 /** Runs, expects failure before any network call, returns the message; `operation` is the output expected, if any. */
 async function refusedLocally(files: Record<string, string>, inputs: Record<string, string>, title?: string, operation?: string): Promise<string> {
-  const before = e2e.sandbox.requests.length;
   const run = await e2e.submit({ files, inputs });
-  expect(run.exitCode).toBe(1);
-  expect(e2e.sandbox.requests.length, 'no request may reach Dfns').toBe(before);
-  expect(run.outputs['status']).toBe('failed');
+  const message = expectRefusedLocally(run, title === undefined ? {} : { title });
   expect(run.outputs['operation'], 'the operation output').toBe(operation);
-  if (title) expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.title)).toEqual([title]);
-  return failureMessage(run);
+  return message;
 }
 
 describe('an operation the file does not tell, refused before any call', () => {
@@ -172,7 +166,7 @@ describe('an "operation" input the file allows', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ operation: 'proof-of-control', status: 'success', 'outputs-count': '0' });
     expect(run.stdout).toContain('Operation: proof-of-control (given by the "operation" input)');
-    expect(e2e.sandbox.submissions.at(-1)).toMatchObject({ accepted: true, operation: 'proof-of-control' });
+    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, operation: 'proof-of-control' });
     expect(receiptOf(run).request).toMatchObject({ operation: 'proof-of-control', operationFrom: 'input' });
   });
 
@@ -216,14 +210,12 @@ describe('a request too large for Dfns (413 from a gateway)', () => {
     e2e.sandbox.setBodyLimit(call === 'init' ? fileBytes : Math.round(fileBytes * 1.6));
     // No limit for the next test, whatever happens in this one.
     onTestFinished(() => e2e.sandbox.setBodyLimit(undefined));
-    const before = e2e.sandbox.requests.length;
-    const submissionsBefore = e2e.sandbox.submissions.length;
     const run = await e2e.submit({ files: { 'out.json': text }, inputs: { path: 'out.json' } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
-    const requests = e2e.sandbox.requests.slice(before);
+    const { requests } = run.seen;
     expect(requests.map((r) => `${r.call} ${r.status}`)).toEqual(call === 'init' ? ['init 413'] : ['init 200', 'action 200', 'submit 413']);
-    expect(e2e.sandbox.submissions.slice(submissionsBefore).map((s) => s.accepted)).toEqual(call === 'init' ? [] : [false]);
+    expect(run.seen.submissions.map((s) => s.accepted)).toEqual(call === 'init' ? [] : [false]);
     const requestBytes = Number(requests.at(-1)!.headers['content-length']);
     expect(requestBytes).toBeGreaterThan(fileBytes);
     expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(

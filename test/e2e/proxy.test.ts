@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Fault, FaultableCall } from '../sandbox/dfns-sandbox.ts';
+import { receiptOf } from '../helpers/action-runner.ts';
 import { startConnectProxy, type ConnectProxy, type ProxyRecord } from '../helpers/connect-proxy.ts';
 import { fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import { NOTHING_SUBMITTED, observeRun, START_MARGIN_MS, UNKNOWN_ADVICE, type ObservedRun } from '../helpers/observed-run.ts';
@@ -201,7 +202,7 @@ describe('HTTPS_PROXY: https is tunnelled with CONNECT', () => {
     expect(r.message).toMatch(new RegExp(`^network error while submitting the output: .+\\. ${UNKNOWN_ADVICE.replace(/[.()]/g, '\\$&')}$`));
     expect(r.accepted).toBe(1);
     expect(r.calls.submit).toBe(1);
-    expect(JSON.parse(r.run.receiptText!)).toMatchObject({ outcome: 'unknown', status: 'unknown' });
+    expect(receiptOf(r.run)).toMatchObject({ outcome: 'unknown', status: 'unknown' });
   });
 });
 

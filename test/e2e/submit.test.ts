@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { makeOnchainOutput } from '../helpers/output-generators.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
-import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import { fixtureText, onlyOne, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import type { KeyKind, PemFormat } from '../helpers/credentials.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -73,7 +73,7 @@ describe('file shapes and operations', () => {
     expect(run.outputs['checksum']).toBe(sha256(zip));
     expect(run.outputs['status']).toBe('success');
     expect(run.stdout).toContain('(archive entry "output/keystore-output.json")');
-    const submission = e2e.sandbox.submissions.at(-1)!;
+    const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission.accepted).toBe(true);
     expect(Buffer.compare(submission.filePart, Buffer.from(zip))).toBe(0);
     expect(submission.dataPart).toBe(`{"outputJson":${onchain.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(zip)}"}`);
@@ -90,7 +90,7 @@ describe('file shapes and operations', () => {
     expect(run.stdout).toContain(
       availableParallelism() > 1 ? '::debug::SHA-256 computed in a worker thread' : '::debug::SHA-256 computed inline',
     );
-    const submission = e2e.sandbox.submissions.at(-1)!;
+    const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission.accepted).toBe(true);
     expect(Buffer.compare(submission.filePart, Buffer.from(large))).toBe(0);
     expect(submission.dataPart).toBe(`{"outputJson":${large.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(large)}"}`);
@@ -100,7 +100,7 @@ describe('file shapes and operations', () => {
     const run = await e2e.submit({ files: { 'poc.json': poc }, inputs: { path: 'poc.json', operation: 'proof-of-control' } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ operation: 'proof-of-control', status: 'success', 'outputs-count': '1', 'output-status': 'success' });
-    const submission = e2e.sandbox.submissions.at(-1)!;
+    const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission).toMatchObject({ accepted: true, operation: 'proof-of-control' });
     expect(submission.path).toBe(`/key-stores/${STORE_ID}/proof-of-control/output`);
   });
@@ -120,7 +120,7 @@ describe('file shapes and operations', () => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'store-id': storeId } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['store-id']).toBe(storeId);
-    expect(e2e.sandbox.submissions.at(-1)).toMatchObject({ accepted: true, storeId, path: `/key-stores/${encodeURIComponent(storeId)}/onchain-sign/output` });
+    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, storeId, path: `/key-stores/${encodeURIComponent(storeId)}/onchain-sign/output` });
     // The input wins over the output's keystore_id, with a warning that names both.
     expect(run.annotations).toContainEqual({
       level: 'warning',
@@ -130,13 +130,12 @@ describe('file shapes and operations', () => {
   });
 
   it('dry-run validates and reports what it would submit, without any network call or credentials', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({
       files: { 'out.json': onchain },
       inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-token': '', 'dfns-private-key': '', 'dfns-credential-id': '' },
     });
     expect(run.exitCode).toBe(0);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toMatchObject({ status: 'dry-run', checksum: sha256(onchain), 'store-id': STORE_ID });
     expect(run.stdout).toContain(
       `Dry run: nothing was sent. A submission would POST to ${e2e.sandbox.url}/key-stores/${STORE_ID}/onchain-sign/output: ` +
@@ -146,14 +145,13 @@ describe('file shapes and operations', () => {
   });
 
   it('dry-run still checks credentials when they are given: an unreadable key fails the step as an invalid input, before any call', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({
       files: { 'out.json': onchain },
       inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-private-key': 'garbage-not-a-key' },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('failed');
-    expect(e2e.sandbox.requests.length, 'no request may reach Dfns').toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([
       {
         level: 'error',

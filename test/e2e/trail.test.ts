@@ -4,13 +4,13 @@
  * unusable artifact); the warnings, the pin, the requests and who and what in both; and the
  * checks and messages a first run meets.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '../github/github-stand-in.ts';
-import { failureMessage, type ActionRun } from '../helpers/action-runner.ts';
+import { failureMessage, receiptOf } from '../helpers/action-runner.ts';
 import { fixtureText, ORG_ID, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -20,11 +20,6 @@ beforeAll(async () => {
   e2e = await startE2E('ed25519');
 });
 afterAll(() => e2e.close());
-
-const receiptOf = (run: ActionRun): any => {
-  expect(run.outputs['receipt-path'], 'the receipt-path output').toBeDefined();
-  return JSON.parse(readFileSync(run.outputs['receipt-path']!, 'utf8'));
-};
 
 describe('a run that ends early still leaves a status, a summary and a receipt', () => {
   it.each([
@@ -46,10 +41,9 @@ describe('a run that ends early still leaves a status, a summary and a receipt',
         'without submitting. Nothing was submitted.',
     ],
   ])('%s', async (_, inputs, message) => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', ...inputs } });
     expect(run.exitCode).toBe(1);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toEqual({ status: 'failed', 'receipt-path': expect.stringMatching(/dfns-keystore-output-receipt-4242-1-\d+\.json$/) });
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([{ level: 'error', title: 'Invalid input', message }]);
     expect(run.summary).toContain('### ❌ Output not submitted');
@@ -112,12 +106,12 @@ describe('the receipt: where it goes', () => {
   });
 
   it('fails the step before any call when receipt-path cannot be written', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({ files: { 'out.json': onchain, 'audit/receipt.json/.keep': '' }, inputs: { path: 'out.json', 'receipt-path': 'audit/receipt.json' } });
     expect(run.exitCode).toBe(1);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs['status']).toBe('failed');
     expect(run.outputs['receipt-path']).toBeUndefined();
+    expect(run.receiptText, 'no receipt').toBeUndefined();
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([
       {
         level: 'error',
@@ -225,10 +219,9 @@ describe('the receipt as an artifact', () => {
 
 describe('a first run without surprises', () => {
   it('refuses a credential id that is not of the cr- form, before any call, without echoing it', async () => {
-    const before = e2e.sandbox.requests.length;
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dfns-credential-id': 'my-service-account' } });
     expect(run.exitCode).toBe(1);
-    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(failureMessage(run)).toBe(
       'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
         '(cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got 18 characters not starting with "cr-" (not shown, in case it is a misplaced secret). Nothing was submitted.',
@@ -242,10 +235,9 @@ describe('a first run without surprises', () => {
     try {
       const preload = join(dir, 'node-20.mjs');
       writeFileSync(preload, "Object.defineProperty(process, 'version', { value: 'v20.20.2' });\n");
-      const before = e2e.sandbox.requests.length;
       const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' }, env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } });
       expect(run.exitCode).toBe(1);
-      expect(e2e.sandbox.requests.length).toBe(before);
+      expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
       expect(run.stdout).toBe(
         '::error title=Node 24 required::This action needs Node 24 or later (action.yml says runs.using: node24); it was started with Node v20.20.2. ' +
           'Run it with "uses:" on a runner that provides node24, not with node directly. Nothing was submitted.\n',

@@ -90,6 +90,9 @@ export function runnerEnv(step: {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? step.runnerTemp,
+    // The temporary folder of the process that starts the step (in the tests, the test run's
+    // folder that test/global-temp.ts sets up and removes), so that os.tmpdir() of the action is in it.
+    TMPDIR: tmpdir(),
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: step.workspace,
@@ -214,6 +217,21 @@ export function parseAnnotations(stdout: string): Annotation[] {
     annotations.push(annotation);
   }
   return annotations;
+}
+
+/**
+ * The receipt the run wrote, parsed from `run.receiptText`; fails, saying so, when the run wrote
+ * none (a test that expects none asserts `run.receiptText` is undefined).
+ */
+export function receiptOf(run: ActionRun): any {
+  if (run.receiptText === undefined) {
+    const path = run.outputs['receipt-path'];
+    throw new Error(
+      `the run wrote no receipt (${path === undefined ? 'no receipt-path output' : `nothing at its receipt-path output, ${path}`}); ` +
+        `exit code ${run.exitCode}, stdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
+    );
+  }
+  return JSON.parse(run.receiptText);
 }
 
 /** The one `::error::` annotation a failed run must print. */

@@ -6,19 +6,83 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
-import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
-import { runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
+import {
+  startDfnsSandbox,
+  type DfnsSandbox,
+  type RecordedInput,
+  type RecordedRequest,
+  type RecordedSubmission,
+} from '../sandbox/dfns-sandbox.ts';
+import { ORG_ID, STORE_ID } from '../sandbox/ids.ts';
+import { failureMessage, runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
 import { expectNoSecrets } from './secrets.ts';
 
-export const STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
-/** The organisation of the fixtures: the sandbox serves it, so that a run has no organisation warning. */
-export const ORG_ID = 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7';
+/**
+ * The fixtures' key store, and their organisation: the sandbox serves it, so that a run has no
+ * organisation warning (both defined in test/sandbox/ids.ts).
+ */
+export { ORG_ID, STORE_ID };
 /** A service account token's life in these runs: weeks, as usual, so that no "expires soon" warning is printed. */
 export const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 
 export const fixtureText = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What the sandbox saw during one run, in order of arrival. */
+export interface SandboxSeen {
+  requests: RecordedRequest[];
+  submissions: RecordedSubmission[];
+  inputs: RecordedInput[];
+  /** The protocol problems of those submissions (see `DfnsSandbox.protocolProblems`). */
+  protocolProblems: string[];
+}
+
+/** A run through `E2E`, with what the sandbox saw while it ran. */
+export interface E2ERun extends ActionRun {
+  seen: SandboxSeen;
+}
+
+/**
+ * Marks where the sandbox's records stand now; the function returned gives what it recorded
+ * since (the one place a run's share of the records is taken; tests of a file run one at a time).
+ */
+export function watchSandbox(sandbox: DfnsSandbox): () => SandboxSeen {
+  const mark = {
+    requests: sandbox.requests.length,
+    submissions: sandbox.submissions.length,
+    inputs: sandbox.inputs.length,
+    protocolProblems: sandbox.protocolProblems.length,
+  };
+  return () => ({
+    requests: sandbox.requests.slice(mark.requests),
+    submissions: sandbox.submissions.slice(mark.submissions),
+    inputs: sandbox.inputs.slice(mark.inputs),
+    protocolProblems: sandbox.protocolProblems.slice(mark.protocolProblems),
+  });
+}
+
+/** The one item of `items`, which must hold exactly one (e.g. the submission a run made). */
+export function onlyOne<T>(items: readonly T[], what: string): T {
+  expect(items, `exactly one ${what}`).toHaveLength(1);
+  return items[0]!;
+}
+
+/**
+ * Checks a run refused before any call: exit code 1, no request reached the sandbox, the
+ * `status` output (default `failed`), nothing on stderr, one `::error::` line (with `title`, if
+ * given). Returns its message.
+ */
+export function expectRefusedLocally(run: E2ERun, expected: { title?: string; status?: string } = {}): string {
+  expect(run.exitCode).toBe(1);
+  expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
+  expect(run.outputs['status'], 'the status output').toBe(expected.status ?? 'failed');
+  expect(run.stderr).toBe('');
+  const errors = run.annotations.filter((a) => a.level === 'error');
+  expect(errors, 'one ::error:: line').toHaveLength(1);
+  if (expected.title !== undefined) expect(errors.map((a) => a.title)).toEqual([expected.title]);
+  return failureMessage(run);
+}
 
 export interface E2E {
   sandbox: DfnsSandbox;
@@ -29,11 +93,12 @@ export interface E2E {
   /**
    * Runs the action with the credential's inputs (overridable), scans what it produced for
    * secrets, and checks that the sandbox saw no protocol problem (entries sent to an endpoint they
-   * do not belong to), unless `protocolProblems` says which are expected.
+   * do not belong to), unless `protocolProblems` says which are expected. The run comes with
+   * what the sandbox saw while it ran (`seen`).
    */
-  submit(options?: RunOptions & { protocolProblems?: string[] }): Promise<ActionRun>;
+  submit(options?: RunOptions & { protocolProblems?: string[] }): Promise<E2ERun>;
   /** Runs the input action (input/action.yml) likewise, with the credential's inputs. */
-  createInput(options?: Omit<RunOptions, 'action'>): Promise<ActionRun>;
+  createInput(options?: Omit<RunOptions, 'action'>): Promise<E2ERun>;
   close(): Promise<void>;
 }
 
@@ -45,8 +110,11 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
   const token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
   const secrets = [token, credential.privateKeyPem, RUNNER_GITHUB_TOKEN];
 
-  /** Runs an action with the credential's inputs (overridable), and scans what it produced for every secret. */
-  async function runScanned(options: RunOptions): Promise<ActionRun> {
+  /**
+   * Runs an action with the credential's inputs (overridable), notes what the sandbox saw
+   * meanwhile, and scans what it produced for every secret.
+   */
+  async function runScanned(options: RunOptions): Promise<E2ERun> {
     const inputs = {
       'dfns-api-url': sandbox.url,
       'dfns-token': token,
@@ -58,7 +126,8 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
       const value = inputs[name as keyof typeof inputs];
       if (value && !secrets.includes(value)) secrets.push(value);
     }
-    const run = await runAction({ ...options, inputs });
+    const seenSince = watchSandbox(sandbox);
+    const run = Object.assign(await runAction({ ...options, inputs }), { seen: seenSince() });
     // The run's folders go when the test ends (the test may still read them until then).
     onTestFinished(() => run.cleanup());
     const userActionTokens = [...sandbox.submissions, ...sandbox.inputs].map((s) => s.userActionToken).filter((t): t is string => !!t);
@@ -72,9 +141,8 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
     token,
     secrets,
     async submit(options = {}) {
-      const problemsBefore = sandbox.protocolProblems.length;
       const run = await runScanned({ ...options, action: 'output' });
-      expect(sandbox.protocolProblems.slice(problemsBefore), 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
+      expect(run.seen.protocolProblems, 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
       return run;
     },
     createInput: (options = {}) => runScanned({ ...options, action: 'input' }),

@@ -6,8 +6,8 @@
  */
 import { expect } from 'vitest';
 import type { RecordedSubmission, SandboxCall } from '../sandbox/dfns-sandbox.ts';
-import { failureMessage, type ActionRun, type RunOptions } from './action-runner.ts';
-import type { E2E } from './e2e.ts';
+import { failureMessage, type RunOptions } from './action-runner.ts';
+import type { E2E, E2ERun } from './e2e.ts';
 
 export const NOTHING_SUBMITTED = 'Nothing was submitted.';
 export const UNKNOWN_ADVICE =
@@ -19,7 +19,8 @@ export const START_MARGIN_MS = 1_500;
 export const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
 
 export interface ObservedRun {
-  run: ActionRun;
+  /** The run, with what the sandbox saw during it (`run.seen`). */
+  run: E2ERun;
   /** The `::error::` line, undefined when the step succeeded. */
   message: string | undefined;
   /** Submissions the sandbox recorded during this run, and how many it accepted. */
@@ -33,15 +34,12 @@ export interface ObservedRun {
 }
 
 export async function observeRun(e2e: E2E, options: RunOptions): Promise<ObservedRun> {
-  const { sandbox } = e2e;
-  const requestsBefore = sandbox.requests.length;
-  const submissionsBefore = sandbox.submissions.length;
   const started = Date.now();
   const run = await e2e.submit(options);
   const ms = Date.now() - started;
-  const submissions = sandbox.submissions.slice(submissionsBefore);
+  const { submissions } = run.seen;
   const calls: Record<SandboxCall, number> = { init: 0, action: 0, submit: 0, input: 0, other: 0 };
-  for (const request of sandbox.requests.slice(requestsBefore)) calls[request.call] += 1;
+  for (const request of run.seen.requests) calls[request.call] += 1;
   const errors = run.annotations.filter((a) => a.level === 'error');
   const observed: ObservedRun = {
     run,

@@ -10,6 +10,7 @@
  * `objectFrom`), so they survive JSON.stringify: JSON.parse of the text gives the same value.
  */
 import fc from 'fast-check';
+import { ORG_ID, STORE_ID } from '../sandbox/ids.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -65,7 +66,7 @@ export const anyTextArb = (maxLength = 16): fc.Arbitrary<string> => fc.string({ 
 /** A non-empty string: ids, messages, codes. */
 export const nonEmptyTextArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: awkwardCharArb, minLength: 1, maxLength: 16 }),
-  fc.constantFrom('or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7', 'KEY_NOT_FOUND', ' ', '\u0000', '\ud800', '0', 'null'),
+  fc.constantFrom(ORG_ID, 'KEY_NOT_FOUND', ' ', '\u0000', '\ud800', '0', 'null'),
 );
 
 /** Keys that trip naive code: prototype members, the schema's own names, empty, unicode, look-alike paths. */
@@ -127,10 +128,6 @@ const assemble = ([declared, more, reversed]: readonly [Record<string, Json>, Re
   return objectFrom([...entries, ...more]);
 };
 
-/** A looseObject value: the declared fields, then extras, in a shuffled order. */
-const looseObjectArb = (fields: { [key: string]: fc.Arbitrary<Json> }, extras = true): fc.Arbitrary<JsonObject> =>
-  fc.tuple(fc.record(fields), extras ? extrasArb(Object.keys(fields)) : fc.constant([]), fc.boolean()).map(assemble);
-
 interface OpenObjectSpec {
   required: { [key: string]: fc.Arbitrary<Json> };
   /** Fields each present or not. */
@@ -140,12 +137,15 @@ interface OpenObjectSpec {
   extraKeys?: fc.Arbitrary<string>;
 }
 
-/** An open object with required and optional fields, then extras: looseObjectArb with optional fields. */
+/** An open object (a zod looseObject) with required and optional fields, then extras, the declared ones reversed or not. */
 const openObjectArb = ({ required, optional = {}, extras = true, extraKeys = keyArb }: OpenObjectSpec): fc.Arbitrary<JsonObject> => {
   const declared = [...Object.keys(required), ...Object.keys(optional)];
   const fields = fc.record({ ...required, ...optional }, { requiredKeys: Object.keys(required) }) as fc.Arbitrary<Record<string, Json>>;
   return fc.tuple(fields, extras ? extrasArb(declared, 3, extraKeys) : fc.constant([]), fc.boolean()).map(assemble);
 };
+
+/** A looseObject value with required fields only: the declared fields, then extras (unless `extras` is false). */
+const looseObjectArb = (fields: OpenObjectSpec['required'], extras = true): fc.Arbitrary<JsonObject> => openObjectArb({ required: fields, extras });
 
 // ---------------------------------------------------------------------------------------------
 // Valid documents
@@ -222,17 +222,17 @@ export const keystoreOutputArb = (options: OutputArbOptions = {}): fc.Arbitrary<
 // One schema for the five fleet ceremonies (test/sandbox/fleet-output-schema.yaml): every
 // object is open, strings have no minimum length, numbers are any JSON number.
 
-export const FLEET_KINDS = ['genesis-registration', 'clone-registration', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
-export type FleetKind = (typeof FLEET_KINDS)[number];
+const FLEET_KINDS = ['genesis-registration', 'clone-registration', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
+type FleetKind = (typeof FLEET_KINDS)[number];
 
 /** Any string, empty included (fleet strings have no minLength), sometimes a realistic one. */
-export const fleetTextArb: fc.Arbitrary<string> = fc.oneof(
+const fleetTextArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: anyTextArb(16) },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', 'HSM-0042', 'MAC-0007', 'standard', '23519876', 'operator-1', `04${'ab'.repeat(64)}`) },
 );
 
 /** Any JSON number: integers, fractions, negatives, the extremes of a double. */
-export const jsonNumberArb: fc.Arbitrary<number> = fc.oneof(
+const jsonNumberArb: fc.Arbitrary<number> = fc.oneof(
   fc.integer(),
   fc.nat(64),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -273,7 +273,7 @@ const fleetObjectArb = (required: OpenObjectSpec['required'], optional: OpenObje
 /** `hsm_sealed`: any JSON value, null included (the SDK's `unknown | null`). */
 const hsmSealedArb: fc.Arbitrary<Json> = fc.oneof(fc.constant(null), jsonValueArb);
 
-export const genesisKeyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
+const genesisKeyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
   'ed25519-start': jsonNumberArb,
   ed25519: jsonNumberArb,
   error: fc.option(fleetTextArb, { nil: null }),
@@ -281,7 +281,7 @@ export const genesisKeyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
   secp256k1: jsonNumberArb,
 });
 
-export const genesisRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+const genesisRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   {
     type: fc.constant('genesis-registration'),
     hsm_serial: fleetTextArb,
@@ -294,7 +294,7 @@ export const genesisRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   { ceremony_mode: fleetTextArb, hsm_sealed: hsmSealedArb },
 );
 
-export const cloneRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+const cloneRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   {
     type: fc.constant('clone-registration'),
     hsm_target_serial: fleetTextArb,
@@ -305,7 +305,7 @@ export const cloneRegistrationArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   { ceremony_mode: fleetTextArb, hsm_sealed: hsmSealedArb },
 );
 
-export const addMacUserArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+const addMacUserArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   {
     type: fc.constant('add-mac-user'),
     hsm_target_serial: fleetTextArb,
@@ -316,7 +316,7 @@ export const addMacUserArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   { ceremony_mode: fleetTextArb, mac_username: fleetTextArb, hsm_sealed: hsmSealedArb },
 );
 
-export const addProvisionerArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
+const addProvisionerArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   {
     type: fc.constant('add-provisioner'),
     provisioner_label: fleetTextArb,
@@ -326,7 +326,7 @@ export const addProvisionerArb: fc.Arbitrary<JsonObject> = fleetObjectArb(
   { ceremony_mode: fleetTextArb },
 );
 
-export const keyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
+const keyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
   type: fc.constant('key-harvest'),
   hsm_target_serial: fleetTextArb,
   mac_target_serial: fleetTextArb,
@@ -335,7 +335,7 @@ export const keyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
 });
 
 /** The value of `success` of each kind. */
-export const FLEET_SUCCESS_ARBS: Readonly<Record<FleetKind, fc.Arbitrary<JsonObject>>> = {
+const FLEET_SUCCESS_ARBS: Readonly<Record<FleetKind, fc.Arbitrary<JsonObject>>> = {
   'genesis-registration': genesisRegistrationArb,
   'clone-registration': cloneRegistrationArb,
   'add-mac-user': addMacUserArb,
@@ -344,13 +344,13 @@ export const FLEET_SUCCESS_ARBS: Readonly<Record<FleetKind, fc.Arbitrary<JsonObj
 };
 
 /** A `success` value of any of the five kinds. */
-export const fleetSuccessArb: fc.Arbitrary<JsonObject> = fc.oneof(...FLEET_KINDS.map((kind) => FLEET_SUCCESS_ARBS[kind]));
+const fleetSuccessArb: fc.Arbitrary<JsonObject> = fc.oneof(...FLEET_KINDS.map((kind) => FLEET_SUCCESS_ARBS[kind]));
 
 /** An outputs entry: `{success}`, open to extra fields. */
-export const fleetEntryArb: fc.Arbitrary<JsonObject> = fleetObjectArb({ success: fleetSuccessArb });
+const fleetEntryArb: fc.Arbitrary<JsonObject> = fleetObjectArb({ success: fleetSuccessArb });
 
 /** `governance`: any object (`additionalProperties: {}`). */
-export const governanceArb: fc.Arbitrary<JsonObject> = fc.oneof(
+const governanceArb: fc.Arbitrary<JsonObject> = fc.oneof(
   mapArb(jsonValueArb, 4),
   fc.record({ provisioners_required: fc.nat(5), provisioners_total: fc.nat(9), operational_users: fc.nat(3) }),
 );
@@ -395,7 +395,7 @@ export const KEYSTORE_CONTAINERS: readonly Path[] = [
 ];
 
 /** The fleet schema's objects (`provisioners` is a genesis success's record of strings). */
-export const FLEET_CONTAINERS: readonly Path[] = [
+const FLEET_CONTAINERS: readonly Path[] = [
   [],
   ['outputs'],
   ['outputs', '*'],
@@ -508,7 +508,7 @@ export const replacementArb: fc.Arbitrary<Json> = fc.oneof(
 );
 
 /** Values to put in a fleet output: other types, near-miss enums, numbers as text, valid parts misplaced. */
-export const fleetReplacementArb: fc.Arbitrary<Json> = fc.oneof(
+const fleetReplacementArb: fc.Arbitrary<Json> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.constantFrom<Json>(
@@ -736,9 +736,9 @@ export function makeOnchainOutput(n: number, opts: OnchainOutputOptions = {}): s
   const doc = {
     type: 'keystore-output',
     version: 1,
-    org_id: 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7',
+    org_id: ORG_ID,
     fleet_id: 'fl-6v0lr-c1o3e-8q1e6r3d2b9m7k4a',
-    keystore_id: 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m',
+    keystore_id: STORE_ID,
     group_id: 'gr-4h8k2-p0s9d-7f6g5h4j3k2l1m0n',
     status: opts.status ?? 'success',
     outputs,

@@ -3,42 +3,45 @@
  * input action's pipeline, refusals and reports. The same code as dist/input/, without a child
  * process (the end-to-end tests run that).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { parseInputActionInputs } from '../../src/input/inputs.ts';
-import { runInputAction } from '../../src/input/run.ts';
+import { INPUT_WORDS, runInputAction } from '../../src/input/run.ts';
 import type { RunEnv } from '../../src/action/io.ts';
 import { describeBytes } from '../../src/dfns/create-input.ts';
+import { BACKOFF_BASE_MS } from '../../src/dfns/retry.ts';
 import { listZip } from '../../src/file/zip.ts';
-import { generateCredential } from '../helpers/credentials.ts';
-import { ORG_ID, sha256, STORE_ID, TOKEN_LIFETIME_SECONDS } from '../helpers/e2e.ts';
+import { makeWorkspace } from '../helpers/action-runner.ts';
+import { onlyOne, sha256, startE2E, STORE_ID, watchSandbox, type E2E } from '../helpers/e2e.ts';
 import { RecordingIO } from '../helpers/recording-io.ts';
 import { expectNoSecrets } from '../helpers/secrets.ts';
-import { GATEWAY_TOO_LARGE_MESSAGE, startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+import { GATEWAY_TOO_LARGE_MESSAGE, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+import { runnerInputs } from '../helpers/runner-inputs.ts';
 
+let e2e: E2E;
 let sandbox: DfnsSandbox;
-let token: string;
-const credential = generateCredential('ed25519');
 let workspace: string;
 let sleeps: number[];
 
 beforeAll(async () => {
-  sandbox = await startDfnsSandbox({ orgId: ORG_ID });
-  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
-  sandbox.addKeyStore(STORE_ID);
-  token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
+  e2e = await startE2E('ed25519');
+  sandbox = e2e.sandbox;
 });
-afterAll(() => sandbox.close());
+afterAll(() => e2e.close());
 beforeEach(() => {
   sleeps = [];
-  workspace = mkdtempSync(join(tmpdir(), 'dfns-input-run-'));
+  workspace = makeWorkspace();
 });
 afterEach(() => {
   sandbox.clearFaults();
   rmSync(workspace, { recursive: true, force: true });
 });
+
+/** A regular expression matching `text` literally. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The .zip files in the workspace (where the archive goes by default: RUNNER_TEMP is the workspace here). */
+const zipsWritten = (): string[] => readdirSync(workspace).filter((name) => name.endsWith('.zip'));
 
 function env(): RunEnv {
   return {
@@ -52,28 +55,35 @@ function env(): RunEnv {
   };
 }
 
+/** Runs the input action with the sandbox's credentials (and input/action.yml's defaults), and checks that no secret shows. */
 async function go(given: Record<string, string>, io = new RecordingIO()) {
-  const raw: Record<string, string> = {
+  const raw = runnerInputs('input', {
     'store-id': STORE_ID,
     'dfns-api-url': sandbox.url,
-    'dfns-token': token,
-    'dfns-credential-id': credential.credentialId,
-    'dfns-private-key': credential.privateKeyPem,
+    'dfns-token': e2e.token,
+    'dfns-credential-id': e2e.credential.credentialId,
+    'dfns-private-key': e2e.credential.privateKeyPem,
     ...given,
-  };
-  const result = await runInputAction((name) => raw[name] ?? '', env(), io);
+  });
+  const result = await runInputAction(raw, env(), io);
   const receipt = result.receiptPath ? (JSON.parse(readFileSync(result.receiptPath, 'utf8')) as Record<string, any>) : undefined;
   const userActions = sandbox.inputs.map((i) => i.userActionToken).filter(Boolean);
-  expectNoSecrets({ output: io.text, receipt: JSON.stringify(receipt ?? {}) }, [token, credential.privateKeyPem, ...userActions]);
+  expectNoSecrets({ output: io.text, receipt: JSON.stringify(receipt ?? {}) }, [...e2e.secrets, ...userActions]);
   return { result, io, receipt };
 }
 
 describe('runInputAction()', () => {
   it('creates the input: the archive written, described and reported', async () => {
+    const seen = watchSandbox(sandbox);
     const { result, io, receipt } = await go({ operation: 'proof-of-control', request: '{"walletIds": ["wa-1", "wa-2"]}' });
     expect(result).toMatchObject({ outcome: 'created', status: 'created' });
     const path = join(workspace, `dfns-proof-of-control-input-${STORE_ID}.zip`);
     const archive = readFileSync(path);
+    // One input request, and the file holds exactly the archive the sandbox answered.
+    const recorded = onlyOne(seen().inputs, 'input request');
+    expect(recorded).toMatchObject({ accepted: true, operation: 'proof-of-control', storeId: STORE_ID, body: '{"walletIds":["wa-1","wa-2"]}' });
+    expect(recorded.archive).toBeInstanceOf(Buffer);
+    expect(archive.equals(recorded.archive!), 'the archive written is the one the sandbox answered').toBe(true);
     expect(listZip(archive).map((e) => e.name)).toEqual(['input/input.json', 'input-annex/wrapped-keystore.jsonl']);
     expect(io.outputs).toEqual({
       status: 'created',
@@ -83,7 +93,6 @@ describe('runInputAction()', () => {
       entries: '["input/input.json","input-annex/wrapped-keystore.jsonl"]',
       'receipt-path': result.receiptPath,
     });
-    expect(sandbox.inputs.at(-1)).toMatchObject({ accepted: true, body: '{"walletIds":["wa-1","wa-2"]}' });
     expect(receipt).toMatchObject({ kind: 'input', body: { walletIds: ['wa-1', 'wa-2'] }, archive: { path, sha256: sha256(archive) } });
     expect(io.summary).toContain('| Entries | `input/input.json`, `input-annex/wrapped-keystore.jsonl` |');
   });
@@ -94,6 +103,20 @@ describe('runInputAction()', () => {
     const { result, receipt } = await go({ operation: 'onchain-sign' });
     expect(result.outcome).toBe('created');
     expect(sleeps).toHaveLength(1);
+    // Full jitter over the first attempt's ceiling: from half the base to the base.
+    expect(sleeps[0]).toBeGreaterThanOrEqual(BACKOFF_BASE_MS / 2);
+    expect(sleeps[0]).toBeLessThanOrEqual(BACKOFF_BASE_MS);
+    expect(receipt!['warnings']).toEqual([
+      {
+        title: 'Dfns call retried',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Dfns create attempt 1 of 3 failed: Dfns answered 503 while creating the input archive: service unavailable \\(Dfns error id \\d+\\)\\. ` +
+              `No input was created: retrying from a fresh challenge in ${literal((sleeps[0]! / 1000).toFixed(1))} s\\.$`,
+          ),
+        ),
+      },
+    ]);
     expect(sandbox.inputs.slice(before).map((i) => i.accepted)).toEqual([false, true]);
     expect(receipt!['requests'].map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
       'init 200', 'action 200', 'create 503', 'init 200', 'action 200', 'create 200',
@@ -111,21 +134,43 @@ describe('runInputAction()', () => {
         'No archive was answered: create it again once the request is approved in Dfns',
     );
     expect(receipt).toMatchObject({ outcome: 'pending-approval', archive: null, answer: { httpStatus: 202, dfnsStatus: 'pending-approval' } });
+    expect(io.outputs).toEqual({ status: 'pending-approval', 'receipt-path': result.receiptPath });
+    expect(zipsWritten()).toEqual([]);
   });
 
   it('refuses an answer that is not a zip, writing nothing', async () => {
     sandbox.setInputAnswer({ status: 200, body: 'PK\u0003\u0004 but not a zip', contentType: 'application/zip' });
     onTestFinished(() => sandbox.resetInputAnswer());
-    const { result } = await go({ operation: 'onchain-sign' });
+    const { result, io } = await go({ operation: 'onchain-sign' });
     expect(result).toMatchObject({ outcome: 'unknown', failure: { title: 'Input outcome unknown' } });
-    expect(result.failure!.message).toMatch(/^unexpected answer from Dfns while creating the input archive \(HTTP 200\): the zip archive cannot be read: /);
+    expect(result.failure!.message).toMatch(
+      /^unexpected answer from Dfns while creating the input archive \(HTTP 200\): the zip archive cannot be read: .+\. Dfns may have created the input \(and started a fleet operation\)\. Check the key store in Dfns before re-running this workflow: re-running could create a second input\.$/,
+    );
+    expect(result.failure!.message.endsWith(` ${INPUT_WORDS.unknownAdvice}`)).toBe(true);
+    expect(io.outputs).toEqual({ status: 'unknown', 'receipt-path': result.receiptPath });
     expect(() => readFileSync(join(workspace, `dfns-onchain-sign-input-${STORE_ID}.zip`))).toThrow(/ENOENT/);
+    expect(zipsWritten()).toEqual([]);
   });
 
   it('warns when the archive cannot be uploaded, and stays created', async () => {
+    // No runtime token: the upload fails, as it would outside a runner, whatever this process's environment.
+    vi.stubEnv('ACTIONS_RUNTIME_TOKEN', '');
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
     const { result, io, receipt } = await go({ operation: 'onchain-sign', 'artifact-name': 'fleet-input' });
     expect(result.outcome).toBe('created');
-    expect(io.lines.some((l) => l.startsWith('warning [Input archive not uploaded]: could not upload the input archive as artifact "fleet-input": '))).toBe(true);
+    const path = join(workspace, `dfns-onchain-sign-input-${STORE_ID}.zip`);
+    expect(io.outputs['path']).toBe(path);
+    expect(io.outputs).not.toHaveProperty('artifact-id');
+    const warnings = io.lines.filter((l) => l.startsWith('warning ['));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        '^warning \\[Input archive not uploaded\\]: could not upload the input archive as artifact "fleet-input": .+' +
+          `\\. The input WAS created: do not re-run this workflow for it; the archive is at ${literal(path)} \\(the "path" output\\) for a later step to keep$`,
+      ),
+    );
     expect(receipt!['warnings'].map((w: { title: string }) => w.title)).toEqual(['Input archive not uploaded']);
     expect(receipt!['artifact']).toBeNull();
   });
@@ -147,6 +192,7 @@ describe('runInputAction()', () => {
     expect(path.result.failure!.message).toMatch(/^cannot write the input archive to .+blocker\/input\.zip \("path"\): EEXIST: .+\. No input was created\.$/);
     const receipt = await go({ operation: 'onchain-sign', 'receipt-path': 'blocker/receipt.json' });
     expect(receipt.result.failure).toMatchObject({ outcome: 'failed', title: 'Receipt not written' });
+    expect(receipt.result.failure!.message).toMatch(/^cannot write the receipt to .+blocker\/receipt\.json \("receipt-path"\): EEXIST: .+\. No input was created\.$/);
     expect(sandbox.requests.length).toBe(before);
   });
 
@@ -169,15 +215,18 @@ describe('runInputAction()', () => {
     const before = sandbox.requests.length;
     const { result, io } = await go({ operation: 'key-harvest', request: '{"kind":"KeyHarvest","hsmTargetSerial":"H","macTargetSerial":"M","macTargetUsername":"u"}', 'dry-run': 'true' });
     expect(result.outcome).toBe('dry-run');
-    expect(io.lines).toContain(`Service account key: Ed25519, credential ${credential.credentialId}`);
+    expect(io.lines).toContain(`Service account key: Ed25519, credential ${e2e.credential.credentialId}`);
     expect(sandbox.requests.length).toBe(before);
   });
 });
 
 describe('parseInputActionInputs', () => {
-  const raw = (given: Record<string, string>) => (name: string) => given[name] ?? '';
-  it('reads the inputs, with the documented defaults', () => {
-    expect(parseInputActionInputs(raw({ operation: 'clone', 'store-id': 'ks-1', 'dry-run': 'true' }))).toEqual({
+  /** The inputs as the runner gives them: input/action.yml's defaults for those not given; an undeclared one is a mistake. */
+  const raw = (given: Record<string, string>) => runnerInputs('input', given);
+  const credentials = { 'dfns-token': 'tok', 'dfns-credential-id': 'cr-1', 'dfns-private-key': 'pem' };
+
+  it('reads the inputs, with the documented defaults of input/action.yml', () => {
+    expect(parseInputActionInputs(raw({ operation: 'clone', 'store-id': 'ks-1', ...credentials }))).toEqual({
       operation: 'clone',
       storeId: 'ks-1',
       request: '{}',
@@ -185,9 +234,23 @@ describe('parseInputActionInputs', () => {
       artifactName: undefined,
       apiUrl: new URL('https://api.dfns.io'),
       timeoutSeconds: 60,
+      dryRun: false,
+      credentials: { token: 'tok', credentialId: 'cr-1', privateKey: 'pem' },
+    });
+  });
+
+  it('reads a dry run without credentials', () => {
+    expect(parseInputActionInputs(raw({ operation: 'clone', 'store-id': 'ks-1', 'dry-run': 'true' }))).toMatchObject({
       dryRun: true,
       credentials: {},
     });
+  });
+
+  it('notices an input that input/action.yml does not declare', () => {
+    expect(() => raw({ operation: 'clone', 'store-id': 'ks-1', 'expected-checksum': 'sha256:ab' })).toThrow(
+      'test passes input "expected-checksum", which action.yml does not declare',
+    );
+    expect(() => raw({ operation: 'clone', 'store-id': 'ks-1' })('github-token')).toThrow(/reads input "github-token", which .+input\/action\.yml does not declare$/);
   });
 });
 

@@ -3,38 +3,34 @@
  * policy end to end (fresh challenge per submission attempt, Retry-After, no retry where Dfns
  * may have processed it), and the reporting paths. The same code as dist/, without a child process.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { run, type RunEnv } from '../../src/action/run.ts';
+import { BACKOFF_BASE_MS } from '../../src/dfns/retry.ts';
+import { makeWorkspace } from '../helpers/action-runner.ts';
 import { RecordingIO } from '../helpers/recording-io.ts';
-import { generateCredential } from '../helpers/credentials.ts';
-import { fixtureText, ORG_ID, STORE_ID, TOKEN_LIFETIME_SECONDS } from '../helpers/e2e.ts';
+import { fixtureText, startE2E, type E2E } from '../helpers/e2e.ts';
 import { expectNoSecrets } from '../helpers/secrets.ts';
-import { startDfnsSandbox, type DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+import type { DfnsSandbox } from '../sandbox/dfns-sandbox.ts';
+import { runnerInputs } from '../helpers/runner-inputs.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
 
-
+let e2e: E2E;
 let sandbox: DfnsSandbox;
-let token: string;
-const credential = generateCredential('p256', 'sec1');
 let workspace: string;
 let sleeps: number[];
 
 beforeAll(async () => {
-  sandbox = await startDfnsSandbox({ orgId: ORG_ID });
-  sandbox.registerCredential(credential.credentialId, credential.publicKeyPem);
-  sandbox.addKeyStore(STORE_ID);
-  token = sandbox.issueToken({ expiresInSeconds: TOKEN_LIFETIME_SECONDS });
+  e2e = await startE2E('p256', 'sec1');
+  sandbox = e2e.sandbox;
 });
-afterAll(() => sandbox.close());
+afterAll(() => e2e.close());
 beforeEach(() => {
   sandbox.clearFaults();
   sleeps = [];
-  workspace = mkdtempSync(join(tmpdir(), 'dfns-run-'));
-  writeFileSync(join(workspace, 'out.json'), onchain);
+  workspace = makeWorkspace({ 'out.json': onchain });
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
@@ -50,18 +46,19 @@ function env(overrides: { runnerTemp?: string } = {}): RunEnv {
   };
 }
 
+/** Runs the action with the sandbox's credentials (and action.yml's defaults), and checks that no secret shows. */
 async function go(given: Record<string, string> = {}, io = new RecordingIO(), place: { runnerTemp?: string } = {}) {
-  const raw: Record<string, string> = {
+  const raw = runnerInputs('output', {
     path: 'out.json',
     'dfns-api-url': sandbox.url,
-    'dfns-token': token,
-    'dfns-credential-id': credential.credentialId,
-    'dfns-private-key': credential.privateKeyPem,
+    'dfns-token': e2e.token,
+    'dfns-credential-id': e2e.credential.credentialId,
+    'dfns-private-key': e2e.credential.privateKeyPem,
     ...given,
-  };
-  const result = await run((name) => raw[name] ?? '', env(place), io);
+  });
+  const result = await run(raw, env(place), io);
   const userActions = sandbox.submissions.map((s) => s.userActionToken).filter(Boolean);
-  expectNoSecrets({ output: io.text, receipt: result.receiptPath ? readFileSync(result.receiptPath, 'utf8') : '' }, [token, credential.privateKeyPem, ...userActions]);
+  expectNoSecrets({ output: io.text, receipt: result.receiptPath ? readFileSync(result.receiptPath, 'utf8') : '' }, [...e2e.secrets, ...userActions]);
   return { result, io };
 }
 
@@ -74,21 +71,44 @@ describe('run() against the sandbox', () => {
     expect(result).toMatchObject({ outcome: 'submitted', status: 'success' });
     expect(accepted()).toBe(before + 1);
     expect(io.secrets).toContain(sandbox.submissions.at(-1)!.userActionToken);
+    expect(result.receiptPath).toBeDefined();
+    expect(io.outputs['receipt-path']).toBe(result.receiptPath);
     const receipt = JSON.parse(readFileSync(result.receiptPath!, 'utf8'));
     expect(receipt.github.runUrl).toBe('https://github.com/acme/ops/actions/runs/1/attempts/2');
     expect(io.summary).toContain('[https://github.com/acme/ops/actions/runs/1/attempts/2]');
   });
 
-  it('retries init on 503 with backoff, then submits once', async () => {
+  it('retries init on 503 with backoff, then submits once, recording every request and the attempts', async () => {
     sandbox.injectFault('init', { kind: 'status', status: 503 }, 2);
     const before = accepted();
     const { result, io } = await go();
     expect(result.outcome).toBe('submitted');
+    // Full jitter: attempt n waits from half its ceiling (the base, doubling) to the ceiling.
     expect(sleeps).toHaveLength(2);
-    expect(sleeps[0]).toBeGreaterThanOrEqual(250);
-    expect(sleeps[1]).toBeGreaterThanOrEqual(500);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(BACKOFF_BASE_MS / 2);
+    expect(sleeps[0]).toBeLessThanOrEqual(BACKOFF_BASE_MS);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(BACKOFF_BASE_MS);
+    expect(sleeps[1]).toBeLessThanOrEqual(2 * BACKOFF_BASE_MS);
     expect(io.lines.filter((l) => l.startsWith('warning [') && l.includes('Dfns init attempt'))).toHaveLength(2);
     expect(accepted()).toBe(before + 1);
+    const receipt = JSON.parse(readFileSync(result.receiptPath!, 'utf8'));
+    expect(receipt.requests.map((r: { call: string; attempt: number; httpStatus: number }) => `${r.call} ${r.attempt} ${r.httpStatus}`)).toEqual([
+      'init 1 503',
+      'init 2 503',
+      'init 3 200',
+      'action 1 200',
+      'submit 1 200',
+    ]);
+    expect(receipt.answer).toMatchObject({ httpStatus: 200, attempts: 1 });
+    expect(receipt.warnings).toEqual([1, 2].map((n) => ({
+      title: 'Dfns call retried',
+      message: expect.stringMatching(
+        new RegExp(
+          `^Dfns init attempt ${n} of 4 failed: Dfns answered 503 while creating the user action challenge \\(POST /auth/action/init\\): ` +
+            `service unavailable \\(Dfns error id \\d+\\)\\. Retrying in ${(sleeps[n - 1]! / 1000).toFixed(1).replace('.', '\\.')} s\\.$`,
+        ),
+      ),
+    })));
   });
 
   it('retries a 429 submission from a fresh challenge, honouring Retry-After', async () => {
@@ -172,25 +192,6 @@ describe('run() against the sandbox', () => {
     expect(io.lines.some((l) => /^warning \[Receipt not written\]: could not write the receipt to .+: EEXIST: file already exists, mkdir '.+not-a-folder'\. The job summary holds the same facts$/.test(l))).toBe(true);
   });
 
-  it('records every request and the attempts: two 503 answers to the challenge, then a success', async () => {
-    sandbox.injectFault('init', { kind: 'status', status: 503 }, 2);
-    const { result } = await go();
-    expect(result.outcome).toBe('submitted');
-    const receipt = JSON.parse(readFileSync(result.receiptPath!, 'utf8'));
-    expect(receipt.requests.map((r: { call: string; attempt: number; httpStatus: number }) => `${r.call} ${r.attempt} ${r.httpStatus}`)).toEqual([
-      'init 1 503',
-      'init 2 503',
-      'init 3 200',
-      'action 1 200',
-      'submit 1 200',
-    ]);
-    expect(receipt.answer).toMatchObject({ httpStatus: 200, attempts: 1 });
-    expect(receipt.warnings).toEqual([1, 2].map((n) => ({
-      title: 'Dfns call retried',
-      message: expect.stringMatching(new RegExp(`^Dfns init attempt ${n} of 4 failed: Dfns answered 503 while creating the user action challenge .+ Retrying in \\d+\\.\\d s\\.$`)),
-    })));
-  });
-
   it('records the attempts of a submission retried after a 429, and of one that failed for good', async () => {
     sandbox.injectFault('submit', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, 1);
     const retried = JSON.parse(readFileSync((await go()).result.receiptPath!, 'utf8'));
@@ -204,8 +205,11 @@ describe('run() against the sandbox', () => {
       'submit 200',
     ]);
     sandbox.injectFault('submit', { kind: 'status', status: 503, headers: { 'retry-after': '0' } }, Infinity);
-    const failed = JSON.parse(readFileSync((await go()).result.receiptPath!, 'utf8'));
-    sandbox.clearFaults();
+    onTestFinished(() => sandbox.clearFaults());
+    const failedRun = (await go()).result;
+    expect(failedRun).toMatchObject({ outcome: 'failed', status: 'failed' });
+    expect(failedRun.failure?.message).toMatch(/^Dfns answered 503 while submitting the output: service unavailable \(Dfns error id \d+\)\. Nothing was submitted\.$/);
+    const failed = JSON.parse(readFileSync(failedRun.receiptPath!, 'utf8'));
     expect(failed).toMatchObject({ outcome: 'failed', answer: { call: 'submit', httpStatus: 503, attempts: 3 } });
   });
 

@@ -10,11 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ChangeRecord, StorePermissions } from './change.ts';
 import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
 import { randomDfnsId } from './ids.ts';
 import { buildInputArchive, checkInput, describeInput, INPUT_PATH, type InputAnswer, type RecordedInput } from './input.ts';
 import { verifyJwt, signJwt } from './jwt.ts';
-import { parseHeaderParams } from './multipart.ts';
+import { parseHeaderParams, type MultipartError, type MultipartPart } from './multipart.ts';
 import {
   checkSubmission,
   defaultAnswerBody,
@@ -27,8 +28,9 @@ import {
 import { UserActionSigning } from './user-action.ts';
 
 export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission } from './submission.ts';
-export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS, PERMISSIONS } from './submission.ts';
-export type { InputAnswer, InputDocument, RecordedInput } from './input.ts';
+export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS } from './submission.ts';
+export { PERMISSIONS } from './change.ts';
+export type { InputAnswer, RecordedInput } from './input.ts';
 export { INPUT_ARCHIVE_ENTRIES, INPUT_DOCUMENT_ENTRY } from './input.ts';
 
 /** `submit`: an output submission; `input`: the creation of an input archive. */
@@ -165,8 +167,13 @@ function classify(method: string, rawPath: string): SandboxCall {
   return INPUT_PATH.test(rawPath) ? 'input' : 'other';
 }
 
-/** What submissions and inputs have in common: the record of a user-action-signed change. */
-type ChangeRecord = Pick<RecordedSubmission, 'accepted' | 'error' | 'fault' | 'status' | 'userActionToken'>;
+/**
+ * The change a submission or input request makes, recorded (and already listed in
+ * `submissions` or `inputs`); a submission with its multipart body, read best effort.
+ */
+type Change =
+  | { kind: 'submit'; record: RecordedSubmission; parts: MultipartPart[] | MultipartError }
+  | { kind: 'input'; record: RecordedInput };
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -230,6 +237,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const submissionAnswers = new Map<Operation, Reply>(OPERATIONS.map((operation) => [operation, defaultAnswer(operation)]));
   let bodyLimit: number | undefined;
   let connections = 0;
+  const permissions: StorePermissions = (storeId) => stores.get(storeId);
 
   /** 401 unless a valid, unexpired bearer token of this organisation; 400 without a User-Agent. */
   function authenticate(req: IncomingMessage): void {
@@ -242,55 +250,79 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     if (!req.headers['user-agent']?.trim()) refuse(400, 'a non-empty User-Agent header is required');
   }
 
+  /**
+   * The answer to a change that passed every check: accepted when it is a success (below
+   * 300), otherwise refused with `configured answer <status>`.
+   */
+  function answerChange(record: ChangeRecord, reply: Reply): Reply {
+    record.accepted = reply.status < 300;
+    if (!record.accepted) record.error = `configured answer ${reply.status}`;
+    return reply;
+  }
+
   /** An input request that passed every check: its archive, or the answer configured in its place. */
   function answerInput(record: RecordedInput, request: unknown): Reply {
     const configured = inputAnswers.get(record.operation);
-    if (configured) {
-      record.accepted = configured.status < 300;
-      if (!record.accepted) record.error = `configured answer ${configured.status}`;
-      return configured;
-    }
+    if (configured) return answerChange(record, configured);
     const groupId = randomDfnsId('gr');
-    const { archive } = buildInputArchive(record.operation, { orgId, storeId: record.storeId, groupId }, request);
-    record.accepted = true;
     record.groupId = groupId;
-    record.archive = archive;
-    return {
+    record.archive = buildInputArchive(record.operation, { orgId, storeId: record.storeId, groupId }, request);
+    return answerChange(record, {
       status: 200,
-      body: archive,
+      body: record.archive,
       headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${record.operation}-input.zip"` },
-    };
+    });
   }
 
-  /** Normal handling of one request. For a submission or an input, fills in its record as it goes. */
-  function handle(
+  /** Records the change a submission or input request makes, in `submissions` or `inputs`; undefined for any other call. */
+  function recordChange(
     call: SandboxCall,
-    req: IncomingMessage,
+    rawPath: string,
+    headers: { contentType: string | undefined; userAction: string | undefined },
     body: Buffer,
-    submission?: ReturnType<typeof describeSubmission>,
-    input?: RecordedInput,
-  ): Reply {
+  ): Change | undefined {
+    if (call === 'submit') {
+      const { storeId, operation } = changeTarget(SUBMIT_PATH, rawPath);
+      const { record, parts } = describeSubmission(rawPath, operation, storeId, headers, body);
+      submissions.push(record);
+      return { kind: 'submit', record, parts };
+    }
+    if (call === 'input') {
+      const { storeId, operation } = changeTarget(INPUT_PATH, rawPath);
+      const record = describeInput(rawPath, operation, storeId, headers.userAction, body);
+      inputs.push(record);
+      return { kind: 'input', record };
+    }
+    return undefined;
+  }
+
+  /** A request that makes no change: user action signing, or no route. */
+  function handleCall(call: SandboxCall, req: IncomingMessage, body: Buffer): Reply {
+    if (call !== 'init' && call !== 'action') refuse(404, `no route for ${req.method} ${req.url}`);
+    authenticate(req);
+    const parsed = parseJsonBody(req, body);
+    return jsonReply(200, call === 'init' ? signing.init(parsed) : signing.complete(parsed));
+  }
+
+  /** A submission or an input: every check, in order, filling in its record as it goes. */
+  function handleChange(change: Change, req: IncomingMessage, body: Buffer): Reply {
+    authenticate(req);
+    const intent = signing.consume(req.headers['x-dfns-useraction'] as string | undefined);
+    if (change.kind === 'input') {
+      const request = checkInput(change.record, intent, req.headers['content-type'], body, permissions);
+      return answerInput(change.record, request);
+    }
+    checkSubmission(change.record, change.parts, intent, permissions);
+    return answerChange(change.record, submissionAnswers.get(change.record.operation)!);
+  }
+
+  /** Normal handling of one request; a refusal is answered Dfns-shaped and, for a change, recorded as its error. */
+  function handle(call: SandboxCall, req: IncomingMessage, body: Buffer, change: Change | undefined): Reply {
     try {
-      if (call === 'other') refuse(404, `no route for ${req.method} ${req.url}`);
-      authenticate(req);
-      if (call === 'init') return jsonReply(200, signing.init(parseJsonBody(req, body)));
-      if (call === 'action') return jsonReply(200, signing.complete(parseJsonBody(req, body)));
-      if (call === 'input') {
-        const intent = signing.consume(req.headers['x-dfns-useraction'] as string | undefined);
-        const request = checkInput(input!, intent, req.headers['content-type'], body, (storeId) => stores.get(storeId));
-        return answerInput(input!, request);
-      }
-      const { record, parts } = submission!;
-      const intent = signing.consume(req.headers['x-dfns-useraction'] as string | undefined);
-      checkSubmission(record, parts, intent, (storeId) => stores.get(storeId));
-      const answer = submissionAnswers.get(record.operation)!;
-      record.accepted = answer.status < 300;
-      if (!record.accepted) record.error = `configured answer ${answer.status}`;
-      return answer;
+      return change ? handleChange(change, req, body) : handleCall(call, req, body);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      if (submission) submission.record.error = error.message;
-      if (input) input.error = error.message;
+      if (change) change.record.error = error.message;
       return errorReply(error.status, error.message, error.details);
     }
   }
@@ -375,59 +407,35 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
         if (fault) giveBackFault(call, fault);
         delete record.fault;
         const reply = jsonReply(413, { error: { id: errorId(), status: 413, message: GATEWAY_TOO_LARGE_MESSAGE } });
-        const why = `${GATEWAY_TOO_LARGE_MESSAGE}: ${body.tooLarge} bytes, over the gateway limit of ${limit}`;
-        if (call === 'submit') {
-          const { storeId, operation } = changeTarget(SUBMIT_PATH, rawPath);
-          const { record: refused } = describeSubmission(rawPath, operation, storeId, headers, Buffer.alloc(0));
-          refused.error = why;
-          submissions.push(refused);
-          return send(res, record, reply, refused);
-        }
-        if (call === 'input') {
-          const { storeId, operation } = changeTarget(INPUT_PATH, rawPath);
-          const refused = describeInput(rawPath, operation, storeId, headers.userAction, Buffer.alloc(0));
-          refused.error = why;
-          inputs.push(refused);
-          return send(res, record, reply, refused);
-        }
-        return send(res, record, reply);
+        const refused = recordChange(call, rawPath, headers, Buffer.alloc(0))?.record;
+        if (refused) refused.error = `${GATEWAY_TOO_LARGE_MESSAGE}: ${body.tooLarge} bytes, over the gateway limit of ${limit}`;
+        return send(res, record, reply, refused);
       }
       return send(res, record, errorReply(413, 'request body too large'));
     }
 
-    let submission: ReturnType<typeof describeSubmission> | undefined;
-    let input: RecordedInput | undefined;
-    if (call === 'submit') {
-      const { storeId, operation } = changeTarget(SUBMIT_PATH, rawPath);
-      submission = describeSubmission(rawPath, operation, storeId, headers, body);
-      submissions.push(submission.record);
-    }
-    if (call === 'input') {
-      const { storeId, operation } = changeTarget(INPUT_PATH, rawPath);
-      input = describeInput(rawPath, operation, storeId, headers.userAction, body);
-      inputs.push(input);
-    }
+    const change = recordChange(call, rawPath, headers, body);
     /** The record of the change this request makes, if it is one (a submission or an input). */
-    const change: ChangeRecord | undefined = submission?.record ?? input;
-    if (fault && change) change.fault = describeFault(fault);
-    const handleNow = () => handle(call, req, body, submission, input);
+    const changeRecord = change?.record;
+    if (fault && changeRecord) changeRecord.fault = describeFault(fault);
+    const handleNow = () => handle(call, req, body, change);
 
-    if (!fault) return send(res, record, handleNow(), change);
+    if (!fault) return send(res, record, handleNow(), changeRecord);
 
     /** The fault answers without handling: the change is refused, its token spent. */
     const skip = (why: string) => {
-      if (!change) return;
-      change.accepted = false;
-      change.error = `fault: ${why}`;
-      signing.burn(change.userActionToken || undefined);
+      if (!changeRecord) return;
+      changeRecord.accepted = false;
+      changeRecord.error = `fault: ${why}`;
+      signing.burn(changeRecord.userActionToken || undefined);
     };
 
     if (fault.kind === 'delay') {
       const early = fault.process ? handleNow() : undefined;
       await sleep(fault.ms);
-      if (early) return send(res, record, early, change);
+      if (early) return send(res, record, early, changeRecord);
       if (req.socket.destroyed) return skip(`${describeFault(fault)} (the client gave up)`);
-      return send(res, record, handleNow(), change);
+      return send(res, record, handleNow(), changeRecord);
     }
 
     const processed = fault.process ? handleNow() : undefined;
@@ -439,7 +447,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
           typeof body === 'string'
             ? { status, body, headers: { 'content-type': 'text/plain', ...fault.headers } }
             : jsonReply(status, body ?? dfnsErrorBody(status, (STATUS_CODES[status] ?? 'error').toLowerCase()), fault.headers);
-        return send(res, record, reply, change);
+        return send(res, record, reply, changeRecord);
       }
       case 'reset':
         options.log?.(`${method} ${rawTarget} -> reset (fault)`);
@@ -453,17 +461,17 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
         const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
         res.writeHead(reply.status, { ...reply.headers, 'content-length': String(bytes.length + 64) });
         record.status = reply.status;
-        if (change) change.status = reply.status;
+        if (changeRecord) changeRecord.status = reply.status;
         options.log?.(`${method} ${rawTarget} -> ${reply.status} (fault truncated-body)`);
         res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => req.socket.end());
         return;
       }
       case 'malformed-json': {
         const reply = { status: 200, body: '{"status":', headers: { 'content-type': 'application/json' } };
-        return send(res, record, reply, change);
+        return send(res, record, reply, changeRecord);
       }
       case 'wrong-shape':
-        return send(res, record, jsonReply(200, fault.body ?? { unexpected: true }), change);
+        return send(res, record, jsonReply(200, fault.body ?? { unexpected: true }), changeRecord);
     }
   }
 

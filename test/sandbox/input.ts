@@ -8,9 +8,10 @@
 import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { makeZip } from '../helpers/zip-writer.ts';
+import { checkIntent, checkPermission, parseStrictJson, type ChangeRecord, type StorePermissions } from './change.ts';
 import { refuse } from './errors.ts';
 import { parseHeaderParams } from './multipart.ts';
-import { isFleetOperation, OPERATIONS, PERMISSIONS, type Operation, type StorePermissions } from './submission.ts';
+import { isFleetOperation, OPERATIONS, type Operation } from './submission.ts';
 import type { SignedIntent } from './user-action.ts';
 
 /** Raw path of an input request: the store id segment stays percent-encoded. */
@@ -59,7 +60,7 @@ function body<Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 /** The request body each operation documents (dfns/API.md, "The inputs"). */
-export const INPUT_BODY_SCHEMAS: Readonly<Record<Operation, z.ZodType>> = {
+const INPUT_BODY_SCHEMAS: Readonly<Record<Operation, z.ZodType>> = {
   'onchain-sign': body({}),
   'proof-of-control': body({
     walletIds: z
@@ -104,13 +105,8 @@ function fieldPath(path: readonly PropertyKey[]): string {
  * The body checked against `operation`'s documented request body: the parsed body, or a 400
  * `invalid request body: <field>: <problem>; …` (`details.issues`: `[{path, message}]`).
  */
-export function parseInputBody(operation: Operation, bytes: Buffer): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    refuse(400, 'invalid request body: not valid JSON');
-  }
+function parseInputBody(operation: Operation, bytes: Buffer): unknown {
+  const parsed = parseStrictJson(bytes, 'invalid request body: not valid JSON');
   const result = INPUT_BODY_SCHEMAS[operation].safeParse(parsed);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ path: fieldPath(issue.path), message: issue.message }));
@@ -123,24 +119,9 @@ export function parseInputBody(operation: Operation, bytes: Buffer): unknown {
 // ---------------------------------------------------------------------------------------
 
 /** What the sandbox saw of one input request, refused or not. */
-export interface RecordedInput {
-  /** The store id, percent-decoded from the path. */
-  storeId: string;
-  operation: Operation;
-  /** The raw request path (percent-encoding as sent). */
-  path: string;
+export interface RecordedInput extends ChangeRecord {
   /** The request body, as UTF-8 text ('' when empty). */
   body: string;
-  /** The `X-DFNS-USERACTION` header ('' when absent). */
-  userActionToken: string;
-  /** Passed every check and was answered (or would have been) with the archive or a configured 2xx answer. */
-  accepted: boolean;
-  /** Why it was refused: the error message, `configured answer <status>`, or `fault: …` when a fault answered instead. */
-  error?: string;
-  /** The fault injected on this request, if any (it may have been processed too). */
-  fault?: string;
-  /** Status answered; null when none was (reset, hang) or not yet. */
-  status: number | null;
   /** The `group_id` of the input created (set once accepted with the archive answer). */
   groupId?: string;
   /**
@@ -183,20 +164,12 @@ export function checkInput(
   body: Buffer,
   permissions: StorePermissions,
 ): unknown {
-  if (intent.method !== 'POST') refuse(403, `user action was signed for method ${intent.method}, not POST`);
-  if (intent.path !== record.path) {
-    refuse(403, `user action was signed for path ${intent.path}, not ${record.path}`, {
-      signedPath: intent.path,
-      requestPath: record.path,
-    });
-  }
+  checkIntent(intent, record);
   if (!Buffer.from(intent.payload, 'utf8').equals(body)) refuse(403, 'user action payload does not match the request body');
   if (!contentType || parseHeaderParams(contentType).value !== 'application/json') {
     refuse(400, 'content-type must be application/json');
   }
-  const allowed = permissions(record.storeId);
-  if (!allowed) refuse(404, 'key store not found');
-  if (!allowed.has(record.operation)) refuse(403, `missing permission ${PERMISSIONS[record.operation]}`);
+  checkPermission(record, permissions);
   return parseInputBody(record.operation, body);
 }
 
@@ -205,7 +178,7 @@ export function checkInput(
 // ---------------------------------------------------------------------------------------
 
 /** `input/input.json`: the sandbox's own rendering (Dfns does not document its fields). */
-export interface InputDocument {
+interface InputDocument {
   /** `keystore-input` for onchain-sign and proof-of-control, `fleet-input` for the five fleet operations. */
   type: 'keystore-input' | 'fleet-input';
   version: 1;
@@ -257,8 +230,7 @@ export function buildInputArchive(
   operation: Operation,
   ids: { orgId: string; storeId: string; groupId: string },
   request: unknown,
-  createdAt = new Date(),
-): { archive: Buffer; document: InputDocument } {
+): Buffer {
   const document: InputDocument = {
     type: isFleetOperation(operation) ? 'fleet-input' : 'keystore-input',
     version: 1,
@@ -266,7 +238,7 @@ export function buildInputArchive(
     org_id: ids.orgId,
     keystore_id: ids.storeId,
     group_id: ids.groupId,
-    created_at: createdAt.toISOString(),
+    created_at: new Date().toISOString(),
     request,
   };
   const [documentEntry, annexEntry] = INPUT_ARCHIVE_ENTRIES[operation];
@@ -274,7 +246,7 @@ export function buildInputArchive(
   const annexData = annex(operation, request);
   if (annexEntry !== undefined && annexData !== undefined) entries.push({ name: annexEntry, data: annexData, method: 8 });
   const zip = makeZip(entries);
-  return { archive: Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), document };
+  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
 }
 
 /** What `setInputAnswer` configures: an answer in place of the archive. */

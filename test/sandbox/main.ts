@@ -16,17 +16,14 @@
 import { parseArgs } from 'node:util';
 import { generateCredential, KEY_KINDS, type KeyKind } from '../helpers/credentials.ts';
 import { startDfnsSandbox } from './dfns-sandbox.ts';
-
-/** The ids the sample outputs in test/fixtures use. */
-const FIXTURE_STORE_ID = 'ks-01jz3m9q8x7w6v5t4s3r2p1n0m';
-const FIXTURE_ORG_ID = 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7';
+import { ORG_ID, STORE_ID } from './ids.ts';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     'key-kind': { type: 'string', default: 'ed25519' },
-    'store-id': { type: 'string', default: FIXTURE_STORE_ID },
-    'org-id': { type: 'string', default: FIXTURE_ORG_ID },
+    'store-id': { type: 'string', default: STORE_ID },
+    'org-id': { type: 'string', default: ORG_ID },
     'token-ttl': { type: 'string', default: '3600' },
     quiet: { type: 'boolean', default: false },
   },

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { checkIntent, checkPermission, parseStrictJson, type ChangeRecord, type StorePermissions } from './change.ts';
 import { refuse } from './errors.ts';
 import { FLEET_OUTPUT_JSON_SCHEMA } from './fleet-output-schema.ts';
 import { MultipartError, parseMultipart, type MultipartPart } from './multipart.ts';
@@ -26,20 +27,6 @@ export type Operation = KeystoreOperation | FleetOperation;
 export function isFleetOperation(operation: Operation): operation is FleetOperation {
   return (FLEET_OPERATIONS as readonly Operation[]).includes(operation);
 }
-
-/**
- * The permission each operation needs on the key store, by its CURRENT name (Dfns renamed them
- * on 2026-08-14, API 1.993.1); a refusal names it: `missing permission <name>`.
- */
-export const PERMISSIONS: Record<Operation, string> = {
-  'onchain-sign': 'KeyStores:Instructions:Keys:Sign',
-  'proof-of-control': 'KeyStores:Instructions:Keys:ProveControl',
-  genesis: 'KeyStores:Instructions:Fleets:Create',
-  clone: 'KeyStores:Instructions:Fleets:Clone',
-  'add-mac-user': 'KeyStores:Instructions:Fleets:Users:Add',
-  'add-provisioner': 'KeyStores:Instructions:Fleets:Provisioners:Add',
-  'key-harvest': 'KeyStores:Instructions:Fleets:Keys:Harvest',
-};
 
 /**
  * The `message` of the sandbox's 200 answer to a fleet submission that passes every check.
@@ -78,10 +65,10 @@ const FLEET_ENTRY_KINDS: Readonly<Record<string, FleetOperation>> = {
   'key-harvest': 'key-harvest',
 };
 /** The operation each outputs entry kind belongs to. */
-export const ENTRY_KIND_OPERATIONS: Readonly<Record<string, Operation>> = { ...KEYSTORE_ENTRY_KINDS, ...FLEET_ENTRY_KINDS };
+const ENTRY_KIND_OPERATIONS: Readonly<Record<string, Operation>> = { ...KEYSTORE_ENTRY_KINDS, ...FLEET_ENTRY_KINDS };
 
 /** At most this many entry problems are listed per submission, then one count line. */
-export const MAX_ENTRY_PROBLEMS = 20;
+const MAX_ENTRY_PROBLEMS = 20;
 
 // One ajv per schema: the keystore schema is transcribed, the fleet one is loaded from YAML.
 const keystoreAjv = new Ajv({ allErrors: true, strict: false });
@@ -123,7 +110,7 @@ function entryKind(entry: unknown): string | undefined {
  * known kind that belongs to another operation (the first MAX_ENTRY_PROBLEMS, then a count).
  * Unknown or missing kinds are left to the schema. Empty when nothing is out of place.
  */
-export function protocolProblemsOf(operation: Operation, outputJson: unknown): string[] {
+function protocolProblemsOf(operation: Operation, outputJson: unknown): string[] {
   if (!isObject(outputJson)) return [];
   const problems: string[] = [];
   const expected = isFleetOperation(operation) ? DOCUMENT_TYPES.fleet : DOCUMENT_TYPES.keystore;
@@ -155,12 +142,7 @@ export function protocolProblemsOf(operation: Operation, outputJson: unknown): s
 }
 
 /** What the sandbox saw of one submission, refused or not. */
-export interface RecordedSubmission {
-  /** The store id, percent-decoded from the path. */
-  storeId: string;
-  operation: Operation;
-  /** The raw request path (percent-encoding as sent). */
-  path: string;
+export interface RecordedSubmission extends ChangeRecord {
   /** The `data` part, exactly ('' when absent or unparsable). */
   dataPart: string;
   /** The `file` part's bytes (empty when absent). */
@@ -173,16 +155,6 @@ export interface RecordedSubmission {
   outputJson: unknown;
   /** `data.fileChecksum` ('' when absent). */
   fileChecksum: string;
-  /** The `X-DFNS-USERACTION` header ('' when absent). */
-  userActionToken: string;
-  /** Passed every check and was answered (or would have been) with the configured 2xx answer. */
-  accepted: boolean;
-  /** Why it was refused: the error message, or `fault: …` when a fault answered instead. */
-  error?: string;
-  /** The fault injected on this request, if any (it may have been processed too). */
-  fault?: string;
-  /** Status answered; null when none was (reset, hang) or not yet. */
-  status: number | null;
   /**
    * What of `outputJson` belongs to another endpoint (see `protocolProblemsOf`), recorded
    * whatever the answer: Dfns's own behaviour is undocumented, tests assert on this. Empty when fine.
@@ -258,11 +230,6 @@ function requireParts(parts: MultipartPart[] | MultipartError): { data: Multipar
   return { data, file };
 }
 
-export interface StorePermissions {
-  /** Operations the service account may perform on the store, or undefined for an unknown store. */
-  (storeId: string): ReadonlySet<Operation> | undefined;
-}
-
 /**
  * Runs every check after the bearer token and the user action token (whose intent is given).
  * Returns normally when Dfns would accept the submission; otherwise throws a `Refusal`.
@@ -273,28 +240,15 @@ export function checkSubmission(
   intent: SignedIntent,
   permissions: StorePermissions,
 ): void {
-  if (intent.method !== 'POST') refuse(403, `user action was signed for method ${intent.method}, not POST`);
-  if (intent.path !== record.path) {
-    refuse(403, `user action was signed for path ${intent.path}, not ${record.path}`, {
-      signedPath: intent.path,
-      requestPath: record.path,
-    });
-  }
+  checkIntent(intent, record);
   const { data, file } = requireParts(parts);
   if (!Buffer.from(intent.payload, 'utf8').equals(data.data)) {
     refuse(403, 'user action payload does not match the request body (the "data" part)');
   }
 
-  const allowed = permissions(record.storeId);
-  if (!allowed) refuse(404, 'key store not found');
-  if (!allowed.has(record.operation)) refuse(403, `missing permission ${PERMISSIONS[record.operation]}`);
+  checkPermission(record, permissions);
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data.data));
-  } catch {
-    refuse(400, 'the "data" part is not valid JSON');
-  }
+  const parsed = parseStrictJson(data.data, 'the "data" part is not valid JSON');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) refuse(400, '"data" must be a JSON object');
   const keys = Object.keys(parsed).sort();
   if (keys.length !== 2 || keys[0] !== 'fileChecksum' || keys[1] !== 'outputJson') {

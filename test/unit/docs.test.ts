@@ -32,7 +32,7 @@ const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace
 describe.each([
   ['action.yml', 'output', '## Inputs', '## Outputs'],
   ['input/action.yml', 'input', '### Inputs of the input action', '### Outputs of the input action'],
-] as const)('README and %s', (_, which, inputsHeading, outputsHeading) => {
+] as const)('README and %s', (file, which, inputsHeading, outputsHeading) => {
   const action = readActionYml(which);
 
   it('lists exactly the inputs, with their defaults and whether required', () => {
@@ -53,7 +53,8 @@ describe.each([
     expect(table(outputsHeading).map(([name]) => unquote(name!))).toEqual(Object.keys(action.outputs));
   });
 
-  it('describes every input and output in action.yml', () => {
+  // Of the action.yml alone: the README's descriptions are not compared.
+  it(`${file} describes each of its inputs and outputs, in more than 10 characters`, () => {
     for (const [name, spec] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) {
       expect(spec.description.length, name).toBeGreaterThan(10);
     }
@@ -82,7 +83,7 @@ describe('README figures', () => {
 });
 
 describe('version', () => {
-  it('is the same in src/version.ts and package.json', () => {
+  it('is the same in src/base/version.ts and package.json', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(ACTION_VERSION).toBe(pkg.version);
   });

@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateOutput } from '../../src/schemas/documents.ts';
 import { validateFleetOutput } from '../../src/schemas/fleet-output.ts';
 import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/schemas/violations.ts';
-import { ROOT } from '../helpers/action-runner.ts';
+import { fixtureText } from '../helpers/e2e.ts';
 
 const FIXTURES = ['genesis', 'clone', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', `${name}-output.json`), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> => JSON.parse(fixtureText(`${name}-output.json`)) as Record<string, unknown>;
 
 /** The error `validate` throws for `doc`, or undefined when it is valid. */
 function schemaError(doc: unknown, validate: (value: unknown) => unknown = validateFleetOutput): SchemaError | undefined {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_API_URL, InputError, parseInputs, type Inputs } from '../../src/action/inputs.ts';
-import { readActionYml } from '../helpers/action-runner.ts';
+import { runnerInputs } from '../helpers/runner-inputs.ts';
 
 /** Raw inputs as the runner gives them: every declared input, with its action.yml default. */
-function raw(given: Record<string, string>): (name: string) => string {
-  const declared = readActionYml().inputs;
-  return (name) => {
-    if (!(name in declared)) throw new Error(`the action reads input "${name}", which action.yml does not declare`);
-    return given[name] ?? declared[name]?.default ?? '';
-  };
-}
+const raw = (given: Record<string, string>): ((name: string) => string) => runnerInputs('output', given);
 
 const credentials = { 'dfns-token': 'tok', 'dfns-credential-id': 'cr-1', 'dfns-private-key': 'pem' };
 const parse = (given: Record<string, string>): Inputs => parseInputs(raw({ path: 'out.json', ...credentials, ...given }));

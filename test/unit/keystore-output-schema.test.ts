@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
 import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/schemas/violations.ts';
-import { ROOT } from '../helpers/action-runner.ts';
+import { fixtureText } from '../helpers/e2e.ts';
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> => JSON.parse(fixtureText(name)) as Record<string, unknown>;
 
 /** The violations reported for `doc`, or [] when it is valid. */
 function violations(doc: unknown): readonly string[] {

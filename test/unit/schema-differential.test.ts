@@ -5,14 +5,12 @@
  * keystore output (both entry types) and the fleet output (the five registration kinds). Any
  * disagreement is a bug in ours.
  *
- * Every test stands alone (it passes by itself with `-t`, and in any order): each counts and
- * checks its own documents, and the totals are computed from the tests' fixed sizes.
+ * Every test stands alone (it passes by itself with `-t`, and in any order). The budget checks
+ * check the configured sizes (the runs of the generated documents), not what the tests did.
  *
  * ajv 8's defaults follow JSON Schema here: `unicodeRegExp` is on (patterns are ECMA-262 with
  * the `u` flag) and `minLength` counts code points; the schema uses no `format`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +33,7 @@ import {
   type Json,
   type JsonObject,
 } from '../helpers/output-generators.ts';
+import { fixtureText } from '../helpers/e2e.ts';
 import { FLEET_OUTPUT_JSON_SCHEMA } from '../sandbox/fleet-output-schema.ts';
 import { OUTPUT_JSON_SCHEMA } from '../sandbox/output-schema.ts';
 
@@ -247,7 +246,7 @@ const TABLE: Array<[string, () => unknown, boolean]> = [
   ['a deep extra value', edit((d) => (d['deep'] = JSON.parse('['.repeat(200) + ']'.repeat(200)))), true],
 ];
 
-/** Fixed sizes of the keystore tests: each test checks its own, the total is computed from them. */
+/** Runs of the keystore tests of generated documents: the configured budget. */
 const KEYSTORE_VALID_RUNS = 600;
 const KEYSTORE_MUTATION_RUNS = 2_000;
 /** The ajv keywords the keystore mutations must have broken, each at least once. */
@@ -261,18 +260,15 @@ describe('the official JSON schema and our zod schema agree', () => {
   });
 
   it('on generated valid documents, which ours keeps whole (extra fields included)', () => {
-    let valid = 0;
     fc.assert(
       fc.property(keystoreOutputArb(), (generated) => {
         const doc = asParsed(generated);
         expect(agree(doc, () => 'a generated valid document')).toBe(true);
         // Same content, whatever the key order: extra fields, and `__proto__` keys, are kept.
         expect(canonical(validateKeystoreOutput(doc))).toBe(canonical(doc));
-        valid++;
       }),
       { numRuns: KEYSTORE_VALID_RUNS },
     );
-    expect(valid).toBe(KEYSTORE_VALID_RUNS);
   });
 
   it('on mutations of generated documents, mostly invalid', () => {
@@ -294,7 +290,6 @@ describe('the official JSON schema and our zod schema agree', () => {
       }),
       { numRuns: KEYSTORE_MUTATION_RUNS },
     );
-    expect(mutated).toBe(KEYSTORE_MUTATION_RUNS);
     // Most mutations break a rule: the test cannot pass by generating only valid documents.
     expect(mutatedInvalid / mutated).toBeGreaterThan(0.6);
     // And every kind of rule was broken somewhere.
@@ -314,13 +309,9 @@ describe('the official JSON schema and our zod schema agree', () => {
     expect(agree(doc, () => 'makeOnchainOutput(5000), one bad signature')).toBe(false);
   });
 
-  it('in at least 2,000 documents in all', () => {
-    // Each test above checks exactly its share (the named table, the runs it asserts it made).
-    const total = TABLE.length + KEYSTORE_VALID_RUNS + KEYSTORE_MUTATION_RUNS;
-    expect(total).toBeGreaterThanOrEqual(2_000);
-    console.log(
-      `keystore schema differential: ${total} documents (${TABLE.length} named, ${KEYSTORE_VALID_RUNS} valid, ${KEYSTORE_MUTATION_RUNS} mutated)`,
-    );
+  it('the configured budget is at least 2,000 generated keystore documents, valid and invalid', () => {
+    // A check of the configured runs above, not of what the tests did (the named table comes on top).
+    expect(KEYSTORE_VALID_RUNS + KEYSTORE_MUTATION_RUNS).toBeGreaterThanOrEqual(2_000);
   });
 });
 
@@ -328,8 +319,7 @@ describe('the official JSON schema and our zod schema agree', () => {
 // Fleet outputs
 
 const FLEET_FIXTURES = ['genesis', 'clone', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
-const fleetFixture = (name: string): Doc =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', `${name}-output.json`), 'utf8')) as Doc;
+const fleetFixture = (name: string): Doc => JSON.parse(fixtureText(`${name}-output.json`)) as Doc;
 
 /** A valid fleet output holding the five kinds (the fixtures' entries), optional fields and extra fields. */
 function fleetSample(): Doc {
@@ -615,7 +605,7 @@ const FLEET_TABLE: Row[] = [
   }), true],
 ];
 
-/** Fixed sizes of the fleet tests: each test checks its own, the total is computed from them. */
+/** Runs of the fleet tests of generated documents: the configured budget. */
 const FLEET_VALID_RUNS = 500;
 const FLEET_MUTATION_RUNS = 1_500;
 /** ajv keywords the fleet mutations must have broken, each at least once (the five-way oneOf reports `oneOf`). */
@@ -656,18 +646,15 @@ describe('the official fleet-output JSON schema and our zod schema agree', () =>
   });
 
   it('on generated valid documents, which ours keeps whole (extra fields included)', () => {
-    let valid = 0;
     fc.assert(
       fc.property(fleetOutputArb(), (generated) => {
         const doc = asParsed(generated);
         expect(agreeOn(FLEET, doc, () => 'a generated valid fleet document')).toBe(true);
         // Same content, whatever the key order: extra fields, and `__proto__` keys, are kept.
         expect(canonical(validateFleetOutput(doc))).toBe(canonical(doc));
-        valid++;
       }),
       { numRuns: FLEET_VALID_RUNS },
     );
-    expect(valid).toBe(FLEET_VALID_RUNS);
   });
 
   it('on mutations of generated documents, mostly invalid', () => {
@@ -691,7 +678,6 @@ describe('the official fleet-output JSON schema and our zod schema agree', () =>
       }),
       { numRuns: FLEET_MUTATION_RUNS },
     );
-    expect(mutated).toBe(FLEET_MUTATION_RUNS);
     // Most mutations break a rule: the test cannot pass by generating only valid documents.
     expect(mutatedInvalid / mutated).toBeGreaterThan(0.6);
     for (const keyword of FLEET_KEYWORDS) expect(keywordsBroken, `no mutation broke a "${keyword}" rule`).toContain(keyword);
@@ -702,10 +688,8 @@ describe('the official fleet-output JSON schema and our zod schema agree', () =>
     );
   });
 
-  it('in at least 1,000 fleet documents in all', () => {
-    // Each test above checks exactly its share (the named table, the runs it asserts it made).
-    const total = FLEET_TABLE.length + FLEET_VALID_RUNS + FLEET_MUTATION_RUNS;
-    expect(total).toBeGreaterThanOrEqual(1_000);
-    console.log(`fleet schema differential: ${total} documents (${FLEET_TABLE.length} named, ${FLEET_VALID_RUNS} valid, ${FLEET_MUTATION_RUNS} mutated)`);
+  it('the configured budget is at least 1,000 generated fleet documents, valid and invalid', () => {
+    // A check of the configured runs above, not of what the tests did (the named table comes on top).
+    expect(FLEET_VALID_RUNS + FLEET_MUTATION_RUNS).toBeGreaterThanOrEqual(1_000);
   });
 });
