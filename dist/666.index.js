@@ -141,6 +141,8 @@ var violations = __webpack_require__(69518);
 var zod = __webpack_require__(59894);
 // EXTERNAL MODULE: ./src/base/safe-text.ts
 var safe_text = __webpack_require__(15870);
+// EXTERNAL MODULE: ./src/base/secrets.ts
+var secrets = __webpack_require__(75460);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var errors = __webpack_require__(31142);
 // EXTERNAL MODULE: external "node:stream"
@@ -149,6 +151,8 @@ var external_node_stream_ = __webpack_require__(57075);
 var undici = __webpack_require__(46752);
 // EXTERNAL MODULE: ./src/base/errors.ts
 var base_errors = __webpack_require__(34758);
+// EXTERNAL MODULE: ./src/base/units.ts
+var units = __webpack_require__(19182);
 ;// CONCATENATED MODULE: ./src/dfns/http.ts
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
@@ -163,12 +167,16 @@ var base_errors = __webpack_require__(34758);
 
 
 
+
+
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
 const CONNECT_TIMEOUT_MS = 10_000;
 const HEADERS_TIMEOUT_MS = 30_000;
 const BODY_TIMEOUT_MS = 30_000;
 /** Answers larger than this are cut (Dfns answers are small JSON documents). */
 const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Bytes of an answer past its cap that are read (and dropped) to say how large it was. */
+const MAX_COUNTED_BEYOND_CAP = 16 * 1024 * 1024;
 /** Error codes of a TLS certificate the runner does not trust. */
 const CERTIFICATE_CODES = new Set([
     'ERR_TLS_CERT_ALTNAME_INVALID',
@@ -256,13 +264,13 @@ class DfnsTransport {
                 this.#abandoned = true;
             });
             headersReceived = true;
-            const { bytes, truncated } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
+            const { bytes, truncated, seen } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
             // undici returns the socket to its pool one macrotask after the body ends; waiting for it
             // lets the next call reuse this connection instead of opening a second one.
             await new Promise((resolve) => setImmediate(resolve));
             record(answer.statusCode, null);
             const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated };
+            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen };
         }
         catch (error) {
             const sent = progress.started;
@@ -287,19 +295,24 @@ class DfnsTransport {
             await this.#dispatcher.close();
     }
 }
-/** The body's bytes up to `cap`; past it the rest is not read, and `truncated` says so. */
+/**
+ * The body's bytes up to `cap`; past it the rest is counted and dropped (up to
+ * MAX_COUNTED_BEYOND_CAP more, then no longer read), and `truncated` says so.
+ */
 async function readCapped(body, cap) {
     const chunks = [];
-    let size = 0;
+    let seen = 0;
     for await (const chunk of body) {
-        size += chunk.byteLength;
-        if (size > cap) {
+        seen += chunk.byteLength;
+        if (seen <= cap)
+            chunks.push(chunk);
+        else if (seen > cap + MAX_COUNTED_BEYOND_CAP) {
             body.destroy();
-            return { bytes: Buffer.concat(chunks), truncated: true };
+            break;
         }
-        chunks.push(chunk);
     }
-    return { bytes: Buffer.concat(chunks), truncated: false };
+    const kept = Buffer.concat(chunks);
+    return { bytes: kept, truncated: seen > cap, seen };
 }
 /** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
 function untilAborted(promise, signal, onAbandon) {
@@ -359,7 +372,7 @@ const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
  */
 function describeNetworkError(error, headersReceived, apiUrl) {
     const code = errorCode(error);
-    const message = (0,base_errors/* messageOf */.b)(error);
+    const message = (0,safe_text/* safeText */.Hk)((0,base_errors/* messageOf */.b)(error), 300);
     // undici's words for a proxy that would not open the tunnel.
     const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
     if (tunnel) {
@@ -380,6 +393,11 @@ function describeNetworkError(error, headersReceived, apiUrl) {
     }
     const stage = headersReceived ? ' while reading the answer' : '';
     return { detail: `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`, final: false };
+}
+/** "3.2 MiB (3355443 bytes), over the 1 MiB", or "over 17 MiB, over the 1 MiB" when the count stopped: how large a cut answer was. */
+function describeOversize(answer, cap) {
+    const counted = answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${(0,units/* mib */.jO)(cap + MAX_COUNTED_BEYOND_CAP)}` : (0,units/* size */.Ej)(answer.bodyBytesSeen);
+    return `${counted}, over the ${(0,units/* mib */.jO)(cap)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/dfns/retry.ts
@@ -473,6 +491,7 @@ async function withRetries(call, maxAttempts, context, attempt) {
 
 
 
+
 const nonEmpty = () => zod/* string */.Yj().check(zod/* minLength */.Bp(1, { error: 'must not be empty' }));
 const ChallengeAnswer = zod/* looseObject */._H({
     challenge: nonEmpty(),
@@ -516,13 +535,14 @@ async function signedChange(req, change) {
                 req.progress.attempts = attempt;
             const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init, change.fileBytes));
             const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
-            req.setSecret(userAction);
+            // Masked in the log, and taken out of every text by the gate: a server may echo it.
+            (0,secrets/* keepSecret */.gz)(userAction, req.setSecret);
             return { ...(await change.send(transport, userAction)), attempts: attempt };
         });
     }
     catch (error) {
         // The stack, with undici's own error beneath, for a run with debug logging.
-        req.log.debug(`Dfns call failed: ${stackOf(error)}`);
+        req.log.debug(`Dfns call failed: ${(0,safe_text/* safeLines */.Bv)(stackOf(error))}`);
         throw error;
     }
     finally {
@@ -582,6 +602,9 @@ function expectOk(call, req, answer, sizes) {
     });
 }
 function parseAnswer(call, answer, schema) {
+    if (answer.truncated) {
+        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `the answer is ${describeOversize(answer, MAX_ANSWER_BYTES)}, the most a Dfns answer is read`, answer.bodyText);
+    }
     let json;
     try {
         json = JSON.parse(answer.bodyText);

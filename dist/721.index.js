@@ -6,17 +6,18 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   fetchArtifact: () => (/* binding */ fetchArtifact)
+/* harmony export */   fetchArtifact: () => (/* binding */ fetchArtifact),
+/* harmony export */   nE: () => (/* binding */ ArtifactError)
 /* harmony export */ });
-/* unused harmony exports ArtifactError, MAX_LISTED_ARTIFACTS, resolveArtifactSource, isGhes */
+/* unused harmony exports MAX_LISTED_ARTIFACTS, resolveArtifactSource, isGhes */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15870);
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(34758);
-/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(70680);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15870);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(34758);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(70680);
 /**
  * Takes the output file from a workflow artifact: of the current run (through the Actions
  * results service), or of another run (through the REST API with a token), by default the run
@@ -31,7 +32,7 @@ export const modules = {
 
 
 
-class ArtifactError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class ArtifactError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .l {
     name = 'ArtifactError';
     title = 'Artifact not usable';
 }
@@ -66,13 +67,13 @@ function resolveArtifactSource(inputs, context, log) {
         const head = event.workflow_run.head_repository?.full_name;
         if (head !== undefined && head !== event.workflow_run.repository.full_name) {
             if (!inputs.allowForkArtifacts) {
-                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(head)}, not from ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(repository)}. ` +
+                throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}, not from ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(repository)}. ` +
                     'Anyone can open a pull request from a fork, so its artifacts are untrusted input: submitting them to Dfns ' +
                     "with this repository's service account would let a stranger choose what is submitted. " +
                     'If every submission is reviewed before this step (e.g. by an environment with required reviewers), set ' +
                     '"allow-fork-artifacts: true".');
             }
-            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
+            log.warning(`the artifact comes from run ${runId}, started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}; allowed by "allow-fork-artifacts"`, 'Artifact from a fork');
         }
     }
     return { repository, runId, current: repository === context.repository && runId === context.runId, fromEvent };
@@ -85,7 +86,7 @@ function readWorkflowRunEvent(eventPath) {
         json = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, 'utf8'));
     }
     catch (error) {
-        throw new ArtifactError(`could not read the workflow_run event (${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error)}); pass "run-id"`);
+        throw new ArtifactError(`could not read the workflow_run event (${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .b)(error)}); pass "run-id"`);
     }
     const parsed = WorkflowRunEvent.safeParse(json);
     if (!parsed.success)
@@ -99,20 +100,20 @@ function isGhes(serverUrl) {
 }
 async function fetchArtifact(inputs, context, log) {
     if (isGhes(context.serverUrl)) {
-        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
+        throw new ArtifactError(`"artifact-name" is not supported on GitHub Enterprise Server (${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(context.serverUrl)}): @actions/artifact does not support it. ` +
             'Download the artifact in a step before this one (actions/download-artifact) and pass its file in "path" instead');
     }
     const source = resolveArtifactSource(inputs, context, log);
     const [owner, repo] = source.repository.split('/');
     if (!owner || !repo)
-        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(source.repository)}"`);
+        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
     if (!source.current && !inputs.githubToken) {
-        throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${permissionHint(source)}`);
+        throw new ArtifactError(`reading run ${source.runId} of ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)} needs "github-token". ${permissionHint(source)}`);
     }
     const findBy = source.current
         ? undefined
         : { token: inputs.githubToken ?? '', workflowRunId: source.runId, repositoryOwner: owner, repositoryName: repo };
-    const where = `run ${source.runId} of ${source.repository}${source.current ? ' (this run)' : ''}`;
+    const where = `run ${source.runId} of ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}${source.current ? ' (this run)' : ''}`;
     const { DefaultArtifactClient } = await __webpack_require__.e(/* import() */ 584).then(__webpack_require__.bind(__webpack_require__, 20584));
     const client = new DefaultArtifactClient();
     const listed = await wrap(`listing the artifacts of ${where}`, source, () => client.listArtifacts(findBy ? { findBy } : {}));
@@ -120,31 +121,31 @@ async function fetchArtifact(inputs, context, log) {
     const artifact = named[0];
     if (!artifact) {
         const names = [...new Set(listed.artifacts.map((a) => a.name))];
-        throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
+        throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
             (names.length === 0
                 ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
-                : `the run has: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_5__/* .listNames */ .Z)(names, MAX_LISTED_ARTIFACTS)}. `) +
+                : `the run has: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_4__/* .listNames */ .Z)(names, MAX_LISTED_ARTIFACTS)}. `) +
             permissionHint(source));
     }
     if (named.length > 1) {
-        log.info(`${named.length} artifacts are named "${artifact.name}" in ${where}; using the newest, id ${artifact.id}`);
+        log.info(`${named.length} artifacts are named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}" in ${where}; using the newest, id ${artifact.id}`);
     }
     const downloadPath = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(context.runnerTemp, 'dfns-keystore-artifact-'));
     const digest = artifact.digest || undefined;
-    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, source, () => client.downloadArtifact(artifact.id, {
+    const result = await wrap(`downloading artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") from ${where}`, source, () => client.downloadArtifact(artifact.id, {
         path: downloadPath,
         ...(digest ? { expectedHash: digest } : {}),
         ...(findBy ? { findBy } : {}),
     }));
     if (digest && result.digestMismatch) {
-        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(digest)}: ` +
+        throw new ArtifactError(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest)}: ` +
             'what was downloaded is not what was uploaded. Nothing was submitted; re-run the upload');
     }
     if (digest) {
-        log.info(`Artifact "${artifact.name}" (id ${artifact.id}) from ${where}: digest ${digest} verified`);
+        log.info(`Artifact "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}" (id ${artifact.id}) from ${where}: digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest, 100)} verified`);
     }
     else {
-        log.warning(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
+        log.warning(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") has no digest, so its download could not be verified ` +
             '(artifacts uploaded with actions/upload-artifact v4 or later carry one)', 'Artifact not verified');
     }
     return { name: artifact.name, id: artifact.id, digest, repository: source.repository, runId: source.runId, downloadPath };
@@ -154,7 +155,7 @@ async function wrap(what, source, fn) {
         return await fn();
     }
     catch (error) {
-        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error), 300)}. ${permissionHint(source)}`, { cause: error });
+        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .b)(error), 300)}. ${permissionHint(source)}`, { cause: error });
     }
 }
 

@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/base/errors.ts
 var errors = __webpack_require__(34758);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __webpack_require__(15870);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 ;// CONCATENATED MODULE: ./src/github/upload.ts
@@ -31,15 +33,16 @@ async function uploadFile(name, path, retentionDays) {
 /** Uploads the receipt as an artifact of the current run; a failure is a warning, never a failed step. */
 
 
+
 /** `retentionDays` undefined: the repository's default. */
 async function uploadReceipt(name, receiptPath, retentionDays, log) {
     try {
         const { id, file } = await uploadFile(name, receiptPath, retentionDays);
-        log.info(`Receipt uploaded as artifact "${name}" (id ${id ?? 'unknown'}, file ${file}${retentionDays === undefined ? '' : `, kept ${retentionDays} days`})`);
+        log.info(`Receipt uploaded as artifact "${(0,safe_text/* safeText */.Hk)(name)}" (id ${id ?? 'unknown'}, file ${(0,safe_text/* safeText */.Hk)(file)}${retentionDays === undefined ? '' : `, kept ${retentionDays} days`})`);
     }
     catch (error) {
         // The change has happened: failing the step now would invite a re-run, and a second one.
-        log.warning(`could not upload the receipt as artifact "${name}": ${(0,errors/* messageOf */.b)(error)}. The receipt is still at receipt-path for a later step`, 'Receipt not uploaded');
+        log.warning(`could not upload the receipt as artifact "${(0,safe_text/* safeText */.Hk)(name)}": ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}. The receipt is still at receipt-path for a later step`, 'Receipt not uploaded');
     }
 }
 

@@ -28387,7 +28387,14 @@ class ActionError extends Error {
     }
     /** Whether the run stopped before the output was sent to Dfns: the message then says "Nothing was submitted." */
     get nothingSubmitted() {
-        return this.outcome === 'failed';
+        return this.outcome === 'failed' && !this.changeMade;
+    }
+    /**
+     * The change was made at Dfns, and the message says what became of it (an input created whose
+     * archive could not be kept): the message is not followed by the generic sentence of its outcome.
+     */
+    get changeMade() {
+        return false;
     }
 }
 /** The message of anything thrown, Error or not. */
@@ -28425,16 +28432,25 @@ function listNames(names, max, maxChars) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bv: () => (/* binding */ safeLines),
 /* harmony export */   Hk: () => (/* binding */ safeText),
 /* harmony export */   OO: () => (/* binding */ safeQuoted),
-/* harmony export */   pB: () => (/* binding */ formatJsonPath)
+/* harmony export */   pB: () => (/* binding */ formatJsonPath),
+/* harmony export */   ud: () => (/* binding */ hasUnshowableChars)
 /* harmony export */ });
-/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS */
+/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS, safeJsonValue */
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75460);
 /**
- * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
- * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
- * terminal escape sequences, and its length is bounded.
+ * The one gate for text from outside (what Dfns answers, file and artifact names, archive entry
+ * names, JSON keys, step input values) on its way to a log line, an annotation, the job summary,
+ * a step output or the receipt. In this order:
+ * 1. the run's secrets are taken out (secrets.ts), before anything can cut the text;
+ * 2. nothing left can break the line, hide text, reorder text (bidi controls), smuggle terminal
+ *    escape sequences or start a workflow command (`::` first, `##[` anywhere): such characters are
+ *    escaped;
+ * 3. the length is bounded, saying how much was left out.
  */
+
 /** Default number of characters of untrusted text shown before truncating. */
 const SAFE_TEXT_MAX_CHARS = 200;
 /** Characters of one key shown inside a formatted JSON path. */
@@ -28449,12 +28465,23 @@ const PATH_END_SEGMENTS = 8;
  */
 const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** The characters the gate escapes, the backslash aside: what a name must not hold to be shown as it is. */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/u;
 /**
- * Escapes `s` for a log line: `\` as `\\`, characters up to U+00FF as `\xNN`, others as `\uNNNN`
- * (an astral format character as its two UTF-16 halves). Text over `max` characters (code
- * points of the input) is cut, ending in `… (N more characters)`.
+ * Whether `s` holds a character that cannot be shown as it is (a control or format character, a
+ * line or paragraph separator, a space other than U+0020, a lone surrogate): the gate would escape
+ * it. Names the run gives back as outputs (file paths, archive entries) must hold none.
  */
-function safeText(s, max = SAFE_TEXT_MAX_CHARS) {
+function hasUnshowableChars(s) {
+    return UNSHOWABLE.test(s);
+}
+/**
+ * The gate: `text` without the run's secrets, escaped for a log line (`\` as `\\`, characters up
+ * to U+00FF as `\xNN`, others as `\uNNNN`, an astral format character as its two UTF-16 halves),
+ * and cut after `max` characters (code points), ending in `… (N more characters)`.
+ */
+function safeText(text, max = SAFE_TEXT_MAX_CHARS) {
+    const s = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactSecrets */ .fp)(text);
     let shown = s;
     let cut = 0;
     if (s.length > max) {
@@ -28470,8 +28497,16 @@ function safeText(s, max = SAFE_TEXT_MAX_CHARS) {
                 cut++;
         }
     }
-    const escaped = shown.replace(UNSAFE, escapeChar);
+    const escaped = defuseCommands(shown.replace(UNSAFE, escapeChar));
     return cut > 0 ? `${escaped}… (${cut} more character${cut === 1 ? '' : 's'})` : escaped;
+}
+/**
+ * A runner reads a log line as a workflow command when it starts with `::` (after blank space),
+ * or when it holds `##[` anywhere (the older form): both are escaped, so that no text from outside
+ * can start one, wherever it lands in a line.
+ */
+function defuseCommands(text) {
+    return text.replace(/^(\s*)::/, '$1\\x3A:').replaceAll('##[', '#\\x23[');
 }
 function escapeChar(ch) {
     if (ch === '\\')
@@ -28519,6 +28554,102 @@ function formatJsonPath(path) {
     }
     return out;
 }
+/** A parsed JSON value with each of its strings (keys too) through the gate: a step input's body, as the receipt keeps it. */
+function safeJsonValue(value, max = SAFE_TEXT_MAX_CHARS) {
+    if (typeof value === 'string')
+        return safeText(value, max);
+    if (Array.isArray(value))
+        return value.map((item) => safeJsonValue(item, max));
+    if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [safeText(key, max), safeJsonValue(item, max)]));
+    }
+    return value;
+}
+/** A multi-line text (an error's stack, for the debug log) through the gate line by line: its line breaks kept, its lines bounded. */
+function safeLines(text, maxLines = 50, maxChars = 500) {
+    const lines = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactSecrets */ .fp)(text).split('\n');
+    const shown = lines.slice(0, maxLines).map((line) => safeText(line, maxChars));
+    return lines.length > maxLines ? [...shown, `… (${lines.length - maxLines} more lines)`].join('\n') : shown.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 75460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   fp: () => (/* binding */ redactSecrets),
+/* harmony export */   gz: () => (/* binding */ keepSecret)
+/* harmony export */ });
+/* unused harmony exports MIN_SECRET_CHARS, REDACTED, MIN_SECRET_EDGE_CHARS, registerSecret */
+/**
+ * The secrets of this run, which the gate (safe-text.ts) takes out of every text before anything
+ * else is done to it: the Dfns token, each form of the private key, the GitHub token, and every
+ * user action token Dfns issues. A run registers them as it learns them (keepSecret), so that a
+ * server that echoes one back, whole or cut, never gets it into a log line, an output, the job
+ * summary or the receipt. The runner's own masking only hides whole values in the log.
+ */
+/** Shorter values are not taken out of texts: they would match by chance (no real secret is this short). */
+const MIN_SECRET_CHARS = 8;
+/** What a secret is replaced with, as the runner's masking shows it. */
+const REDACTED = '***';
+/**
+ * A text that ends with at least this many characters of a secret's start (or starts with its
+ * end) was cut through the secret, upstream (an answer read up to a cap, say): that part goes too.
+ */
+const MIN_SECRET_EDGE_CHARS = 12;
+const secrets = new Set();
+/** Longest first, so that a secret holding another (a PEM holding its lines) goes whole. */
+let ordered = [];
+/** Registers a secret of the run: from now on the gate takes it out of every text. */
+function registerSecret(value) {
+    const secret = value.trim();
+    if (secret.length < MIN_SECRET_CHARS || secrets.has(secret))
+        return;
+    secrets.add(secret);
+    ordered = [...secrets].sort((a, b) => b.length - a.length);
+}
+/** Registers a secret and masks it in the runner's log (`mask` is core.setSecret, or a test's recorder). */
+function keepSecret(value, mask) {
+    registerSecret(value);
+    mask(value);
+}
+/**
+ * `text` with every registered secret replaced by `***`, and a secret's start at the end of the
+ * text (or its end at the start) too. The first step of the gate: nothing cuts a text before this.
+ */
+function redactSecrets(text) {
+    let out = text;
+    for (const secret of ordered) {
+        if (out.includes(secret))
+            out = out.replaceAll(secret, REDACTED);
+        out = redactEdges(out, secret);
+    }
+    return out;
+}
+/** A secret cut by whoever cut the text before it reached the gate: its start ending the text, or its end starting it. */
+function redactEdges(text, secret) {
+    let out = text;
+    const head = secret.slice(0, MIN_SECRET_EDGE_CHARS);
+    // The text's tail that is a start of the secret: found by where the secret's first characters occur near the end.
+    for (let at = out.indexOf(head, Math.max(0, out.length - secret.length)); at !== -1; at = out.indexOf(head, at + 1)) {
+        if (secret.startsWith(out.slice(at))) {
+            out = `${out.slice(0, at)}${REDACTED}`;
+            break;
+        }
+    }
+    const tail = secret.slice(-MIN_SECRET_EDGE_CHARS);
+    const limit = Math.min(out.length, secret.length);
+    for (let end = out.lastIndexOf(tail, limit - MIN_SECRET_EDGE_CHARS); end !== -1; end = end === 0 ? -1 : out.lastIndexOf(tail, end - 1)) {
+        const stop = end + MIN_SECRET_EDGE_CHARS;
+        if (secret.endsWith(out.slice(0, stop))) {
+            out = `${REDACTED}${out.slice(stop)}`;
+            break;
+        }
+    }
+    return out;
+}
 
 
 /***/ }),
@@ -28563,11 +28694,11 @@ function byteCount(bytes) {
 /* harmony export */   cE: () => (/* binding */ DfnsProtocolError),
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
-/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY */
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(34758);
+/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY, MAX_ERROR_ID_CHARS */
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(34758);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
 /* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
 /* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(19182);
 /**
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
@@ -28590,6 +28721,8 @@ const CALL_LABELS = {
 };
 /** How much of an unexpected answer is quoted in a message. */
 const MAX_QUOTED_BODY = 300;
+/** Characters of a Dfns error id kept (Dfns's are about 20 digits). */
+const MAX_ERROR_ID_CHARS = 100;
 /** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
 const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
     error: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
@@ -28601,7 +28734,7 @@ const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObjec
 /** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
 const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 /** Dfns answered with an error status. */
-class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsApiError';
     title = 'Dfns refused the request';
     call;
@@ -28613,16 +28746,18 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
     summary;
     constructor(args) {
         const parsed = parseErrorBody(args.bodyText);
-        const reason = parsed.message ?? (args.statusText || 'no message');
-        const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
+        // Dfns's words through the gate: an error body may echo the request's headers.
+        const dfnsMessage = parsed.message === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.message, MAX_QUOTED_BODY);
+        const errorId = parsed.id === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.id, MAX_ERROR_ID_CHARS);
+        const reason = dfnsMessage ?? (args.statusText ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(args.statusText, 100) : 'no message');
+        const id = errorId ? ` (Dfns error id ${errorId})` : '';
         const hint = hintFor(args);
-        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
-            (hint ? `. ${hint}` : ''));
+        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${id}` + (hint ? `. ${hint}` : ''));
         this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
         this.call = args.call;
         this.status = args.status;
-        this.dfnsMessage = parsed.message;
-        this.errorId = parsed.id;
+        this.dfnsMessage = dfnsMessage;
+        this.errorId = errorId;
         this.retryAfterMs = args.retryAfterMs;
     }
     get outcome() {
@@ -28642,7 +28777,7 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
     }
 }
 /** Dfns answered, but not in the documented shape. */
-class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsProtocolError';
     title = 'Unexpected answer from Dfns';
     call;
@@ -28660,7 +28795,7 @@ class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .
     }
 }
 /** The network failed; `sent` says whether the request may have reached Dfns. */
-class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsNetworkError';
     title = 'Dfns not reachable';
     call;
@@ -28678,7 +28813,7 @@ class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .A
     }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */
-class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsDeadlineError';
     title = 'Dfns not reachable';
     call;
@@ -28696,7 +28831,7 @@ class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .
 function quoteBody(bodyText) {
     if (bodyText.trim() === '')
         return '(an empty body)';
-    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
 }
 function parseErrorBody(bodyText) {
     let json;
@@ -28735,7 +28870,7 @@ function hintFor({ call, status, operation, storeId, sizes }) {
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
             return isChange(call)
-                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
             // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
@@ -30308,6 +30443,96 @@ if (isHashWorker()) {
 
 /***/ }),
 
+/***/ 79922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   fg: () => (/* binding */ isGlob),
+/* harmony export */   of: () => (/* binding */ showable),
+/* harmony export */   pM: () => (/* binding */ locateFile)
+/* harmony export */ });
+/* unused harmony exports MAX_LISTED_MATCHES, LocateError */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(34758);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(70680);
+/**
+ * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
+ * or a glob that must match exactly one file.
+ */
+
+
+
+
+
+/** How many matches an error lists before "and N more". */
+const MAX_LISTED_MATCHES = 20;
+class LocateError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .l {
+    name = 'LocateError';
+    title;
+    constructor(message, title = 'Output file not found') {
+        super(message);
+        this.title = title;
+    }
+}
+const GLOB_CHARS = /[*?[\]{}]/;
+/** Whether `path` is a glob (it holds *, ?, [, ], { or }). */
+function isGlob(path) {
+    return GLOB_CHARS.test(path);
+}
+/** `what` names the base for messages, e.g. "the workspace" or 'the artifact "fleet-output"'. */
+function locateFile(pattern, baseDir, what = 'the workspace') {
+    return showable(find(pattern, baseDir, what));
+}
+/**
+ * The file, if its name can be shown as it is: it is given back as the `file` output and named in
+ * the log. A name with a line break, a control or an invisible character is refused (a hostile
+ * name could otherwise start a workflow command of its own, or hide what it is).
+ */
+function showable(located) {
+    if (!(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .hasUnshowableChars */ .ud)(located.path))
+        return located;
+    throw new LocateError(`the file "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(located.displayPath)}" has a name with line breaks, control or invisible characters (shown escaped), ` +
+        'which the action does not take: rename it', 'Unsafe file name');
+}
+function find(pattern, baseDir, what) {
+    const where = `${what} (${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(baseDir, 500)})`;
+    if (!isGlob(pattern)) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(baseDir, pattern);
+        const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path, { throwIfNoEntry: false });
+        if (!stat)
+            throw new LocateError(`no file at "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(pattern)}": searched ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(pattern) ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(path, 500) : where}`);
+        if (stat.isDirectory()) {
+            throw new LocateError(`"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(pattern)}" is a directory: give the output file's path, or a glob such as "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(pattern)}/*.json"`, 'Not a file');
+        }
+        if (!stat.isFile())
+            throw new LocateError(`"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(pattern)}" is not a regular file`, 'Not a file');
+        return { path, displayPath: display(path, baseDir) };
+    }
+    const matches = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.globSync)(pattern, { cwd: baseDir })
+        .map((m) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(baseDir, m))
+        .filter((m) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(m, { throwIfNoEntry: false })?.isFile() === true)
+        .sort();
+    if (matches.length === 1 && matches[0] !== undefined) {
+        return { path: matches[0], displayPath: display(matches[0], baseDir) };
+    }
+    if (matches.length === 0) {
+        throw new LocateError(`no file matches the glob "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(pattern)}": searched ${where}`);
+    }
+    throw new LocateError(`the glob "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
+        `Matches: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .listNames */ .Z)(matches.map((m) => display(m, baseDir)), MAX_LISTED_MATCHES)}`, 'Glob matches several files');
+}
+function display(path, baseDir) {
+    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(baseDir, path);
+    return rel && !rel.startsWith('..') && !(0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel) ? rel : path;
+}
+
+
+/***/ }),
+
 /***/ 59749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30877,11 +31102,9 @@ function parseOutputFile(bytes, displayPath) {
     if (!(0,zip/* isZip */.K0)(bytes))
         return { bytes, shape: 'json', ...parseOutput(bytes, name) };
     const entries = withContext(name, () => (0,zip/* listZip */.oV)(bytes));
-    const unsafe = entries.filter((e) => e.unsafeName);
-    if (unsafe.length > 0) {
-        throw new OutputFileError(`${name}: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ` +
-            `${listEntries(unsafe)}; refusing it`);
-    }
+    const refused = (0,zip/* describeRefusedEntries */.Sg)(entries);
+    if (refused !== undefined)
+        throw new OutputFileError(`${name}: the archive holds ${refused}; refusing it`);
     const where = (entry) => `${name} (entry "${entry.displayName}")`;
     const { candidate, result } = pickOutput(entries.filter(isJsonCandidate), 
     // readZipEntry's own messages name the entry; errors in its content get the entry added.
@@ -30963,20 +31186,23 @@ function withContext(where, fn) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K0: () => (/* binding */ isZip),
+/* harmony export */   Sg: () => (/* binding */ describeRefusedEntries),
 /* harmony export */   g7: () => (/* binding */ readZipEntry),
 /* harmony export */   oV: () => (/* binding */ listZip)
 /* harmony export */ });
-/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE, ZIP_EOCD_SEARCH_BYTES, ZipError */
+/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE, ZIP_EOCD_SEARCH_BYTES, ZipError, entryProblem, MAX_LISTED_REFUSED_ENTRIES */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
-/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(19182);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(19182);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(70680);
 /**
  * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
  * file must not mean two things to two readers: every byte must belong to exactly one entry,
  * local headers must agree with the central directory, names must be unique and unambiguous.
  * Only stored and deflated entries are read, through node:zlib with a hard output cap.
  */
+
 
 
 
@@ -30991,6 +31217,46 @@ const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
 const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
 class ZipError extends Error {
     name = 'ZipError';
+}
+/** How a message names the entries of each problem. */
+const PROBLEM_LABELS = {
+    'unsafe-name': 'entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character)',
+    symlink: 'symbolic links',
+    'not-a-file': 'entries that are not regular files (by their external attributes: devices, pipes, sockets)',
+    'folder-with-data': 'folder entries that hold data',
+};
+/**
+ * Why an entry is refused, or undefined. Only regular files (and empty folder entries) with safe,
+ * relative names are taken: an archive is carried to machines that extract it, where a link or a
+ * name like "../x" would reach outside its folder.
+ */
+function entryProblem(entry) {
+    if (entry.unsafeName)
+        return 'unsafe-name';
+    if (entry.kind === 'symlink')
+        return 'symlink';
+    if (entry.kind === 'other')
+        return 'not-a-file';
+    if (entry.kind === 'directory' && entry.uncompressedSize > 0)
+        return 'folder-with-data';
+    return undefined;
+}
+/** How many refused entries a message lists, of each problem. */
+const MAX_LISTED_REFUSED_ENTRIES = 20;
+/**
+ * What is refused in `entries`, grouped by problem (`entries with unsafe names (…): "../x", "/y";
+ * symbolic links: "l"`), or undefined when nothing is.
+ */
+function describeRefusedEntries(entries) {
+    const groups = new Map();
+    for (const entry of entries) {
+        const problem = entryProblem(entry);
+        if (problem !== undefined)
+            groups.set(problem, [...(groups.get(problem) ?? []), entry.displayName]);
+    }
+    if (groups.size === 0)
+        return undefined;
+    return [...groups].map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .listFirst */ .r)(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`).join('; ');
 }
 const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
 const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
@@ -31072,7 +31338,7 @@ function readZipEntry(bytes, entry) {
         throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
     }
     if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .jO)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
+        throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .mib */ .jO)(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
     }
     if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
         throw new ZipError(`${where} looks like a zip bomb: ${compressedSize} bytes declared to expand to ${uncompressedSize} ` +
@@ -31136,13 +31402,14 @@ function readCentralRecord(reader, p) {
     const name = decodeName(nameBytes, flags);
     const record = {
         name,
-        displayName: (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(name),
+        displayName: (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(name),
         method,
         compressedSize: reader.u32(p + 20),
         uncompressedSize: reader.u32(p + 24),
         crc32: reader.u32(p + 16),
         encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
         isDirectory: name.endsWith('/'),
+        kind: entryKind(name, reader.u16(p + 4) >>> 8, reader.u32(p + 38)),
         localHeaderOffset: reader.u32(p + 42),
         unsafeName: isUnsafeName(name),
         flags,
@@ -31177,7 +31444,7 @@ function checkNamesAndTotal(records) {
     if (total > ZIP_MAX_TOTAL_UNCOMPRESSED) {
         const largest = records.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
         throw new ZipError(`the archive's entries declare ${total} bytes uncompressed in total, ` +
-            `over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_1__/* .mib */ .jO)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
+            `over the limit of ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .mib */ .jO)(ZIP_MAX_TOTAL_UNCOMPRESSED)} ` +
             `(largest: entry "${largest.displayName}", ${largest.uncompressedSize} bytes)`);
     }
 }
@@ -31278,14 +31545,24 @@ function decodeName(bytes, flags) {
         return utf8.decode(bytes);
     }
     catch {
-        throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(cp437.join(''))}")`);
+        throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(cp437.join(''))}")`);
     }
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 function isUnsafeName(name) {
     const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
-    return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
+    return name === '' || absolute || name.includes('\\') || (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .hasUnshowableChars */ .ud)(name) || name.split('/').includes('..');
+}
+/** Hosts whose external attributes carry a Unix mode in their upper 16 bits: Unix, and OS X. */
+const UNIX_HOSTS = new Set([3, 19]);
+const [S_IFMT, S_IFREG, S_IFDIR, S_IFLNK] = [0o170000, 0o100000, 0o040000, 0o120000];
+const MSDOS_DIRECTORY = 0x10;
+function entryKind(name, host, external) {
+    const named = name.endsWith('/') ? 'directory' : 'file';
+    const mode = UNIX_HOSTS.has(host) ? (external >>> 16) & S_IFMT : 0;
+    const given = mode === 0 ? ((external & MSDOS_DIRECTORY) !== 0 ? 'directory' : named) : mode === S_IFREG ? 'file' : mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : 'other';
+    if (given === 'symlink' || given === 'other')
+        return given;
+    return given === named ? given : 'other';
 }
 function sameBytes(a, b) {
     return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
@@ -31317,6 +31594,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: entryKinds
 
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
 // EXTERNAL MODULE: ./src/schemas/violations.ts
@@ -31436,8 +31715,6 @@ function protoIssues(value) {
     return issues;
 }
 
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __nccwpck_require__(15870);
 ;// CONCATENATED MODULE: ./src/schemas/keystore-output.ts
 /**
  * The `keystore-output` document (onchain-sign and proof-of-control), transcribed rule for rule
@@ -31542,6 +31819,7 @@ const WORDING = {
 
 
 
+
 /** How messages name each document. */
 const DOCUMENT_LABELS = {
     'keystore-output': 'keystore output',
@@ -31579,7 +31857,7 @@ function countOutputs(output) {
 }
 /** "2 onchain-sign-v1, 1 proof-of-control-v1"; "none" when there are no entries. */
 function describeKinds(byKind) {
-    const parts = Object.entries(byKind).map(([kind, n]) => `${n} ${kind}`);
+    const parts = Object.entries(byKind).map(([kind, n]) => `${n} ${(0,safe_text/* safeText */.Hk)(kind, 60)}`);
     return parts.length === 0 ? 'none' : parts.join(', ');
 }
 /** "2 outputs (2 onchain-sign-v1; 1 success, 1 fail)", "1 output (1 genesis-registration)", "0 outputs". */
@@ -31601,7 +31879,9 @@ function warnOnFleetFailure(output, counts, log) {
 function failedOutputs(output) {
     if (output.type !== 'keystore-output')
         return [];
-    return Object.entries(output.outputs).flatMap(([key, entry]) => 'fail' in entry.result ? [{ key, code: entry.result.fail.code, message: entry.result.fail.message }] : []);
+    return Object.entries(output.outputs).flatMap(([key, entry]) => 'fail' in entry.result
+        ? [{ key: (0,safe_text/* safeText */.Hk)(key), code: (0,safe_text/* safeText */.Hk)(entry.result.fail.code), message: (0,safe_text/* safeText */.Hk)(entry.result.fail.message, 500) }]
+        : []);
 }
 
 
@@ -31823,6 +32103,13 @@ function issueText(issue, wording) {
         }
         case 'custom':
             return issue.input === undefined ? 'is required' : `${issue.message}, got ${describeValue(issue.input)}`;
+        case 'too_big':
+        case 'too_small':
+            // z.int() refuses whole numbers beyond ±(2^53 − 1): JSON.parse has already rounded them.
+            if (issue.origin === 'int') {
+                return `is ${issue.code === 'too_big' ? 'above' : 'below'} ${issue.code === 'too_big' ? '' : '-'}${Number.MAX_SAFE_INTEGER} (2^53 - 1): a whole number this large does not survive being read as a JSON number, so it cannot be sent as written`;
+            }
+            return issue.message;
         default:
             return issue.message;
     }
@@ -42429,12 +42716,14 @@ var __webpack_exports__ = {};
  */
 /** The Node major version of `runs.using: node24`. */
 const REQUIRED_NODE_MAJOR = 24;
+/** The annotation's title (a test keeps it equal to the version above). */
+const NODE_TITLE = 'Node 24 required';
 /** The `::error` line for a Node `version` too old, or undefined when it is recent enough. */
 function nodeVersionError(version) {
     const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0);
     if (major >= REQUIRED_NODE_MAJOR)
         return undefined;
-    return (`::error title=Node ${REQUIRED_NODE_MAJOR} required::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
+    return (`::error title=${NODE_TITLE}::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
         `(action.yml says runs.using: node${REQUIRED_NODE_MAJOR}); it was started with Node ${version}. ` +
         `Run it with "uses:" on a runner that provides node${REQUIRED_NODE_MAJOR}, not with node directly. Nothing was submitted.`);
 }
@@ -42452,10 +42741,225 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var src_core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
+// EXTERNAL MODULE: ./src/base/secrets.ts
+var secrets = __nccwpck_require__(75460);
 // EXTERNAL MODULE: ./src/base/errors.ts
 var errors = __nccwpck_require__(34758);
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+/**
+ * What a run ended in, the `status` output it maps to, and what a user reads of the error that
+ * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
+ * the message gets what it must say about the submission.
+ */
+
+/** Outcomes after which the step succeeds. */
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
+function statusFor(outcome) {
+    return outcome === 'submitted' ? 'success' : outcome;
+}
+/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
+const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
+const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
+const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+    're-running could submit the output a second time.';
+const NOTHING_SUBMITTED = 'Nothing was submitted.';
+/**
+ * The outcome, title and message of whatever ended a run. A run that stopped before sending the
+ * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
+ * submission may have reached Dfns says to check before re-running.
+ */
+function classifyFailure(error, words) {
+    const message = (0,errors/* messageOf */.b)(error);
+    if (!(error instanceof errors/* ActionError */.l))
+        return { outcome: 'failed', message, title: words.defaultTitle };
+    const { outcome } = error;
+    if (error.changeMade)
+        return { outcome, message, title: error.title };
+    if (outcome === 'unknown')
+        return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
+    return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
+}
+const OUTPUT_WORDS = {
+    nothingDone: NOTHING_SUBMITTED,
+    unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
+    defaultTitle: DEFAULT_FAILURE_TITLE,
+    unknownTitle: UNKNOWN_OUTCOME_TITLE,
+};
+/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
+function addSentence(message, sentence) {
+    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
+        return message;
+    if (message.includes('\n'))
+        return `${message}\n${sentence}`;
+    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/runner-context.ts
+/**
+ * What the runner tells a step through its environment: the workspace, the temporary folder,
+ * and the run (for artifacts and for the receipt). Pure: the environment is passed in.
+ */
+
+function readRunnerContext(env, fallbacks) {
+    const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    const runId = wholeNumber(env['GITHUB_RUN_ID'], 0);
+    const eventName = env['GITHUB_EVENT_NAME'] ?? '';
+    return {
+        workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
+        run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
+        // As the receipt and the summary show them: through the gate (a workflow's name is free text).
+        github: {
+            serverUrl: (0,safe_text/* safeText */.Hk)(serverUrl),
+            repository: (0,safe_text/* safeText */.Hk)(repository),
+            workflow: (0,safe_text/* safeText */.Hk)(env['GITHUB_WORKFLOW'] ?? ''),
+            job: (0,safe_text/* safeText */.Hk)(env['GITHUB_JOB'] ?? ''),
+            runId,
+            runAttempt: wholeNumber(env['GITHUB_RUN_ATTEMPT'], 1),
+            event: (0,safe_text/* safeText */.Hk)(eventName),
+            actor: (0,safe_text/* safeText */.Hk)(env['GITHUB_ACTOR'] ?? ''),
+            sha: (0,safe_text/* safeText */.Hk)(env['GITHUB_SHA'] ?? ''),
+            ref: (0,safe_text/* safeText */.Hk)(env['GITHUB_REF'] ?? ''),
+        },
+    };
+}
+/** A positive whole number from the environment, else `fallback`. */
+function wholeNumber(value, fallback) {
+    return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : fallback;
+}
+
+;// CONCATENATED MODULE: ./src/action/entry.ts
+/**
+ * What both actions' entry points do, wired to @actions/core: read the runner's environment, run
+ * (which masks the secret step inputs before it reads anything else), and turn the result into
+ * the step's exit code.
+ */
+
+
+
+
+
+
+
+const io = {
+    info: (message) => src_core/* info */.pq(message),
+    warning: (message, title) => src_core/* warning */.$e(message, title === undefined ? {} : { title }),
+    debug: (message) => src_core/* debug */.Yz(message),
+    error: (message, title) => src_core/* error */.z3(message, title === undefined ? {} : { title }),
+    setOutput: (name, value) => src_core/* setOutput */.uH(name, value),
+    setSecret: (value) => src_core/* setSecret */.Pq(value),
+    writeSummary,
+};
+/**
+ * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
+ * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
+ * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
+ */
+function writeSummary(markdown) {
+    const path = process.env['GITHUB_STEP_SUMMARY'];
+    try {
+        if (path) {
+            (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+            (0,external_node_fs_.appendFileSync)(path, `${markdown}${external_node_os_.EOL}`, { encoding: 'utf8' });
+            return Promise.resolve();
+        }
+    }
+    catch {
+        // the toolkit says why below
+    }
+    return src_core/* summary */.z.addRaw(markdown, true).write().then(() => undefined);
+}
+function fail(message, title) {
+    io.error((0,secrets/* redactSecrets */.fp)(message), title);
+    process.exitCode = 1;
+}
+/** Runs an action; whatever is thrown ends in one clear line, the stack only when the run is debugged. */
+function startAction(run, words) {
+    main(run).catch((error) => {
+        const failure = classifyFailure(error, words);
+        fail(failure.message, failure.title);
+        if (error instanceof Error && error.stack)
+            src_core/* debug */.Yz((0,safe_text/* safeLines */.Bv)(error.stack));
+    });
+}
+async function main(run) {
+    // The run masks its secret inputs, and registers them with the gate, before it reads anything else.
+    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
+    const result = await run((name) => src_core/* getInput */.V4(name), context, io);
+    if (result.failure !== undefined)
+        fail(result.failure.message, result.failure.title);
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/dfns/data-part.ts
+/**
+ * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
+ * also the signed `userActionPayload`. `outputJson` is the file's own text, so nothing is
+ * re-serialized and no field is lost.
+ *
+ * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
+ * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
+ * A JSON string cannot hold a raw line break, so every one in the text is insignificant white
+ * space and the value is unchanged.
+ *
+ * The part is never built as one string: it is produced a slice at a time from the decoded
+ * text, which the run holds anyway, each time a request body is written. A whole copy (and its
+ * JSON-escaped copy for the init request) would be several times the file's size on top of it.
+ */
+/** UTF-16 units of the text per slice. */
+const SLICE_CHARS = 1024 * 1024;
+class DataPart {
+    byteLength;
+    #jsonText;
+    #head = '{"outputJson":';
+    #tail;
+    #sliceChars;
+    constructor(jsonText, checksum, sliceChars = SLICE_CHARS) {
+        this.#jsonText = jsonText;
+        this.#sliceChars = sliceChars;
+        this.#tail = `,"fileChecksum":"${checksum}"}`;
+        // A CR or an LF becomes a space (one byte for one), a CRLF one space (one byte for two).
+        let crlf = 0;
+        for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2))
+            crlf++;
+        this.byteLength = Buffer.byteLength(this.#head) + Buffer.byteLength(jsonText) - crlf + Buffer.byteLength(this.#tail);
+    }
+    *slices() {
+        yield this.#head;
+        yield* foldedSlices(this.#jsonText, this.#sliceChars);
+        yield this.#tail;
+    }
+    /** The whole part as one string: for tests and small outputs only. */
+    toString() {
+        return [...this.slices()].join('');
+    }
+}
+/** The text's slices with their line breaks folded to spaces (a CRLF to one). */
+function* foldedSlices(text, sliceChars) {
+    for (const slice of sliceText(text, sliceChars))
+        yield /[\r\n]/.test(slice) ? slice.replace(/\r\n?|\n/g, ' ') : slice;
+}
+/**
+ * `text` in slices of about `sliceChars` UTF-16 units, never cut between the two halves of a
+ * surrogate pair (each half would be encoded, or escaped, on its own) nor inside a CRLF (which
+ * would become two spaces instead of one).
+ */
+function* sliceText(text, sliceChars = SLICE_CHARS) {
+    for (let start = 0; start < text.length;) {
+        let end = Math.min(start + sliceChars, text.length);
+        const last = text.charCodeAt(end - 1);
+        if (end < text.length && ((last >= 0xd800 && last <= 0xdbff) || (last === 0x0d && text.charCodeAt(end) === 0x0a)))
+            end++;
+        yield text.slice(start, end);
+        start = end;
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/dfns/credentials.ts
 /**
  * The service account's private key: accepted in the forms secrets hold it, checked to be a
@@ -42578,218 +43082,6 @@ function describeAndWrap(key) {
     throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
 }
 
-;// CONCATENATED MODULE: ./src/report/outcome.ts
-/**
- * What a run ended in, the `status` output it maps to, and what a user reads of the error that
- * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
- * the message gets what it must say about the submission.
- */
-
-/** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
-function statusFor(outcome) {
-    return outcome === 'submitted' ? 'success' : outcome;
-}
-/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
-const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
-const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
-const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-    're-running could submit the output a second time.';
-const NOTHING_SUBMITTED = 'Nothing was submitted.';
-/**
- * The outcome, title and message of whatever ended a run. A run that stopped before sending the
- * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
- * submission may have reached Dfns says to check before re-running.
- */
-function classifyFailure(error, words) {
-    const message = (0,errors/* messageOf */.b)(error);
-    if (!(error instanceof errors/* ActionError */.l))
-        return { outcome: 'failed', message, title: words.defaultTitle };
-    const { outcome } = error;
-    if (outcome === 'unknown')
-        return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
-    return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
-}
-const OUTPUT_WORDS = {
-    nothingDone: NOTHING_SUBMITTED,
-    unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
-    defaultTitle: DEFAULT_FAILURE_TITLE,
-    unknownTitle: UNKNOWN_OUTCOME_TITLE,
-};
-/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
-function addSentence(message, sentence) {
-    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
-        return message;
-    if (message.includes('\n'))
-        return `${message}\n${sentence}`;
-    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
-}
-
-;// CONCATENATED MODULE: ./src/action/runner-context.ts
-function readRunnerContext(env, fallbacks) {
-    const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
-    const repository = env['GITHUB_REPOSITORY'] ?? '';
-    const runId = wholeNumber(env['GITHUB_RUN_ID'], 0);
-    const eventName = env['GITHUB_EVENT_NAME'] ?? '';
-    return {
-        workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
-        run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
-        github: {
-            serverUrl,
-            repository,
-            workflow: env['GITHUB_WORKFLOW'] ?? '',
-            job: env['GITHUB_JOB'] ?? '',
-            runId,
-            runAttempt: wholeNumber(env['GITHUB_RUN_ATTEMPT'], 1),
-            event: eventName,
-            actor: env['GITHUB_ACTOR'] ?? '',
-            sha: env['GITHUB_SHA'] ?? '',
-            ref: env['GITHUB_REF'] ?? '',
-        },
-    };
-}
-/** A positive whole number from the environment, else `fallback`. */
-function wholeNumber(value, fallback) {
-    return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : fallback;
-}
-
-;// CONCATENATED MODULE: ./src/action/entry.ts
-/**
- * What both actions' entry points do, wired to @actions/core: mask the secrets before anything
- * is read, read the runner's environment, run, and turn the result into the step's exit code.
- */
-
-
-
-
-
-
-const io = {
-    info: (message) => src_core/* info */.pq(message),
-    warning: (message, title) => src_core/* warning */.$e(message, title === undefined ? {} : { title }),
-    debug: (message) => src_core/* debug */.Yz(message),
-    error: (message, title) => src_core/* error */.z3(message, title === undefined ? {} : { title }),
-    setOutput: (name, value) => src_core/* setOutput */.uH(name, value),
-    setSecret: (value) => src_core/* setSecret */.Pq(value),
-    writeSummary,
-};
-/**
- * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
- * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
- * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
- */
-function writeSummary(markdown) {
-    const path = process.env['GITHUB_STEP_SUMMARY'];
-    try {
-        if (path) {
-            (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
-            (0,external_node_fs_.appendFileSync)(path, `${markdown}${external_node_os_.EOL}`, { encoding: 'utf8' });
-            return Promise.resolve();
-        }
-    }
-    catch {
-        // the toolkit says why below
-    }
-    return src_core/* summary */.z.addRaw(markdown, true).write().then(() => undefined);
-}
-function fail(message, title) {
-    io.error(message, title);
-    process.exitCode = 1;
-}
-/** Runs an action; whatever is thrown ends in one clear line, the stack only when the run is debugged. */
-function startAction(run, words) {
-    main(run).catch((error) => {
-        const failure = classifyFailure(error, words);
-        fail(failure.message, failure.title);
-        if (error instanceof Error && error.stack)
-            src_core/* debug */.Yz(error.stack);
-    });
-}
-async function main(run) {
-    // Masked before anything is read, parsed or logged.
-    const token = src_core/* getInput */.V4('dfns-token');
-    if (token)
-        src_core/* setSecret */.Pq(token);
-    const privateKey = src_core/* getInput */.V4('dfns-private-key');
-    if (privateKey)
-        privateKeySecretForms(privateKey).forEach((form) => src_core/* setSecret */.Pq(form));
-    const githubToken = src_core/* getInput */.V4('github-token');
-    if (githubToken)
-        src_core/* setSecret */.Pq(githubToken);
-    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
-    const result = await run((name) => src_core/* getInput */.V4(name), context, io);
-    if (result.failure !== undefined)
-        fail(result.failure.message, result.failure.title);
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __nccwpck_require__(15870);
-;// CONCATENATED MODULE: ./src/dfns/data-part.ts
-/**
- * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
- * also the signed `userActionPayload`. `outputJson` is the file's own text, so nothing is
- * re-serialized and no field is lost.
- *
- * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
- * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
- * A JSON string cannot hold a raw line break, so every one in the text is insignificant white
- * space and the value is unchanged.
- *
- * The part is never built as one string: it is produced a slice at a time from the decoded
- * text, which the run holds anyway, each time a request body is written. A whole copy (and its
- * JSON-escaped copy for the init request) would be several times the file's size on top of it.
- */
-/** UTF-16 units of the text per slice. */
-const SLICE_CHARS = 1024 * 1024;
-class DataPart {
-    byteLength;
-    #jsonText;
-    #head = '{"outputJson":';
-    #tail;
-    #sliceChars;
-    constructor(jsonText, checksum, sliceChars = SLICE_CHARS) {
-        this.#jsonText = jsonText;
-        this.#sliceChars = sliceChars;
-        this.#tail = `,"fileChecksum":"${checksum}"}`;
-        // A CR or an LF becomes a space (one byte for one), a CRLF one space (one byte for two).
-        let crlf = 0;
-        for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2))
-            crlf++;
-        this.byteLength = Buffer.byteLength(this.#head) + Buffer.byteLength(jsonText) - crlf + Buffer.byteLength(this.#tail);
-    }
-    *slices() {
-        yield this.#head;
-        yield* foldedSlices(this.#jsonText, this.#sliceChars);
-        yield this.#tail;
-    }
-    /** The whole part as one string: for tests and small outputs only. */
-    toString() {
-        return [...this.slices()].join('');
-    }
-}
-/** The text's slices with their line breaks folded to spaces (a CRLF to one). */
-function* foldedSlices(text, sliceChars) {
-    for (const slice of sliceText(text, sliceChars))
-        yield /[\r\n]/.test(slice) ? slice.replace(/\r\n?|\n/g, ' ') : slice;
-}
-/**
- * `text` in slices of about `sliceChars` UTF-16 units, never cut between the two halves of a
- * surrogate pair (each half would be encoded, or escaped, on its own) nor inside a CRLF (which
- * would become two spaces instead of one).
- */
-function* sliceText(text, sliceChars = SLICE_CHARS) {
-    for (let start = 0; start < text.length;) {
-        let end = Math.min(start + sliceChars, text.length);
-        const last = text.charCodeAt(end - 1);
-        if (end < text.length && ((last >= 0xd800 && last <= 0xdbff) || (last === 0x0d && text.charCodeAt(end) === 0x0a)))
-            end++;
-        yield text.slice(start, end);
-        start = end;
-    }
-}
-
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
 ;// CONCATENATED MODULE: ./src/dfns/token.ts
@@ -42859,6 +43151,194 @@ function checkToken(token, outputOrgId, log, now = Date.now()) {
 var output_file = __nccwpck_require__(59749);
 // EXTERNAL MODULE: ./src/file/zip.ts
 var zip = __nccwpck_require__(43641);
+// EXTERNAL MODULE: ./src/file/locate.ts
+var locate = __nccwpck_require__(79922);
+;// CONCATENATED MODULE: ./src/file/write-target.ts
+/**
+ * The files a run writes (the receipt, an input archive): checked before any network call by
+ * doing what the write will do, then written whole, and never over a file the run did not write.
+ *
+ * - Folders are made by a walk of our own, one level at a time, which always ends (Node's
+ *   recursive mkdir loops for ever under /proc).
+ * - What already stands at the target decides: nothing, or a regular file the caller may replace
+ *   (a receipt of this action). A device, a FIFO, a socket, a folder or a symbolic link is
+ *   refused, and so is any other file.
+ * - The check writes a probe beside the target with the same temporary name, and places it the
+ *   way the write will (a rename, or a link that never replaces), then removes it: what the file
+ *   system refuses (a read-only mount, /proc, /sys, a folder without write access, root or not)
+ *   is found before any call, not after.
+ * - The write goes to a temporary file beside the target, which is then renamed over it (a file
+ *   that may be replaced) or linked to it (when nothing may be replaced: the link fails if a file
+ *   appeared meanwhile). A reader never sees half a file.
+ */
+
+
+
+
+
+/** Characters of a path shown in a message. */
+const PATH_MAX_CHARS = 500;
+/** The target cannot be written; the message says why, and what to do. */
+class TargetError extends Error {
+    name = 'TargetError';
+}
+/** Checks before any call that `path` can be written as writeTarget will write it. Throws TargetError. */
+function prepareTarget(path, rules) {
+    const replace = makeFoldersAndCheck(path, rules);
+    const probe = temporaryName(path);
+    const placed = temporaryName(path);
+    try {
+        (0,external_node_fs_.writeFileSync)(probe, '', { flag: 'wx' });
+        place(probe, placed, replace);
+    }
+    catch (error) {
+        throw new TargetError(`a file cannot be written in ${shown((0,external_node_path_.dirname)(path))}: ${fsReason(error)}`, { cause: error });
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(probe, { force: true });
+        (0,external_node_fs_.rmSync)(placed, { force: true });
+    }
+}
+/** Writes `bytes` whole at `path`. Throws TargetError. */
+function writeTarget(path, bytes, rules) {
+    const replace = makeFoldersAndCheck(path, rules);
+    const temporary = temporaryName(path);
+    try {
+        (0,external_node_fs_.writeFileSync)(temporary, bytes, { flag: 'wx' });
+        place(temporary, path, replace);
+    }
+    catch (error) {
+        throw new TargetError(`the file could not be written: ${fsReason(error)}`, { cause: error });
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(temporary, { force: true });
+    }
+}
+/** Whether two paths name the same file: the same place, or (when both exist) the same inode. */
+function isSameFile(a, b) {
+    if ((0,external_node_path_.resolve)(a) === (0,external_node_path_.resolve)(b))
+        return true;
+    const [sa, sb] = [(0,external_node_fs_.statSync)(a, { throwIfNoEntry: false }), (0,external_node_fs_.statSync)(b, { throwIfNoEntry: false })];
+    if (sa && sb)
+        return sa.dev === sb.dev && sa.ino === sb.ino;
+    return canonical(a) === canonical(b);
+}
+/** A path for a message: through the gate, bounded. */
+function shown(path) {
+    return (0,safe_text/* safeText */.Hk)(path, PATH_MAX_CHARS);
+}
+/** Makes the target's folders and checks what stands at it; true when it is a file that may be replaced. */
+function makeFoldersAndCheck(path, rules) {
+    makeFolders((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)));
+    const existing = (0,external_node_fs_.lstatSync)(path, { throwIfNoEntry: false });
+    if (existing === undefined)
+        return false;
+    if (!existing.isFile())
+        throw new TargetError(`${describeNonFile(path, existing)} is there, and the action only writes regular files: give the path of a new file`);
+    if (rules.mayReplace?.(path))
+        return true;
+    throw new TargetError(`a file already exists there, which this run did not write; ${rules.existingFile}`);
+}
+function describeNonFile(path, stat) {
+    if (stat.isSymbolicLink())
+        return 'a symbolic link';
+    if (stat.isDirectory())
+        return 'a folder';
+    if (stat.isCharacterDevice() || stat.isBlockDevice())
+        return `a device (${shown((0,external_node_path_.basename)(path))})`;
+    if (stat.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (stat.isSocket())
+        return 'a socket';
+    return 'something other than a regular file';
+}
+/**
+ * Makes `dir` and its missing parents, one level at a time, from the deepest that exists: a walk
+ * that always ends, and says which folder could not be made.
+ */
+function makeFolders(dir) {
+    const missing = [];
+    for (let at = dir;; at = (0,external_node_path_.dirname)(at)) {
+        let stat;
+        try {
+            stat = (0,external_node_fs_.statSync)(at, { throwIfNoEntry: false });
+        }
+        catch (error) {
+            throw new TargetError(`the folder ${shown(at)} cannot be examined: ${fsReason(error)}`, { cause: error });
+        }
+        if (stat) {
+            if (!stat.isDirectory())
+                throw new TargetError(`${shown(at)} is not a folder`);
+            break;
+        }
+        missing.push(at);
+        if ((0,external_node_path_.dirname)(at) === at)
+            break;
+    }
+    for (const folder of missing.reverse()) {
+        try {
+            (0,external_node_fs_.mkdirSync)(folder);
+        }
+        catch (error) {
+            if (error.code === 'EEXIST' && (0,external_node_fs_.statSync)(folder, { throwIfNoEntry: false })?.isDirectory())
+                continue;
+            throw new TargetError(`the folder ${shown(folder)} cannot be created: ${fsReason(error)}`, { cause: error });
+        }
+    }
+}
+/**
+ * Puts the written temporary file at `path`: renamed over it when it may be replaced, else linked
+ * (which fails when a file is there) or, where the file system has no links, copied exclusively.
+ */
+function place(temporary, path, replace) {
+    if (replace) {
+        (0,external_node_fs_.renameSync)(temporary, path);
+        return;
+    }
+    try {
+        (0,external_node_fs_.linkSync)(temporary, path);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+            throw error;
+        (0,external_node_fs_.copyFileSync)(temporary, path, external_node_fs_.constants.COPYFILE_EXCL);
+    }
+}
+function temporaryName(path) {
+    return `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+}
+function canonical(path) {
+    const absolute = (0,external_node_path_.resolve)(path);
+    try {
+        return (0,external_node_path_.join)((0,external_node_fs_.realpathSync)((0,external_node_path_.dirname)(absolute)), (0,external_node_path_.basename)(absolute));
+    }
+    catch {
+        return absolute;
+    }
+}
+/** What the file system said, without the path it quotes (the message names the path itself, through the gate). */
+function fsReason(error) {
+    const { code, syscall } = error;
+    if (typeof code !== 'string')
+        return (0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300);
+    const reason = FS_REASONS[code] ?? code;
+    return `${reason} (${code}${typeof syscall === 'string' ? ` on ${syscall}` : ''})`;
+}
+const FS_REASONS = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a file appeared there meanwhile',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is exceeded',
+    ENAMETOOLONG: 'the name is too long',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many symbolic links',
+};
+
 ;// CONCATENATED MODULE: ./src/base/version.ts
 /** Kept equal to package.json's version by a test. */
 const ACTION_NAME = 'dfns-keystore-output-action';
@@ -42867,35 +43347,6 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var dfns_errors = __nccwpck_require__(31142);
-;// CONCATENATED MODULE: ./src/file/write-file.ts
-/** Writing a file whole or not at all, its folders created: a reader never sees half of it. */
-
-
-
-/** Writes `bytes` to a temporary file beside `path`, then renames it over `path`. */
-function writeFileWhole(path, bytes) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-    try {
-        (0,external_node_fs_.writeFileSync)(temporary, bytes, { flag: 'wx' });
-        (0,external_node_fs_.renameSync)(temporary, path);
-    }
-    catch (error) {
-        (0,external_node_fs_.rmSync)(temporary, { force: true });
-        throw error;
-    }
-}
-/** Creates the folders of `path` and checks that a file can be written there; throws what the file system says. */
-function checkWritable(path) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    const existing = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
-    if (existing?.isDirectory())
-        throw new Error('it is a directory');
-    (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(path), external_node_fs_.constants.W_OK);
-    if (existing)
-        (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.W_OK);
-}
-
 ;// CONCATENATED MODULE: ./src/report/receipt.ts
 /**
  * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
@@ -42903,6 +43354,11 @@ function checkWritable(path) {
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
+
+
+
+
+
 
 
 
@@ -42919,16 +43375,18 @@ class ReceiptError extends errors/* ActionError */.l {
     title = 'Receipt not written';
 }
 /**
- * The receipt's target from the raw inputs; it never throws, so that a run whose inputs are wrong
+ * The receipt's target from the raw step inputs; it never throws, so that a run whose inputs are wrong
  * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
 function receiptTarget(raw, place, prefix) {
+    // A `receipt-path` that cannot be shown as it is fails the input checks; the receipt then goes to the default place.
+    const given = raw.path !== '' && !(0,safe_text/* hasUnshowableChars */.ud)(raw.path);
     return {
-        path: raw.path
+        path: given
             ? (0,external_node_path_.resolve)(place.workspace, raw.path)
             : (0,external_node_path_.join)(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
-        explicit: raw.path !== '',
+        explicit: given,
         artifactName: raw.artifactName || undefined,
         retentionDays: retentionDaysOf(raw.retentionDays),
     };
@@ -42938,24 +43396,61 @@ function retentionDaysOf(value) {
     const days = /^\d+$/.test(value) ? Number(value) : undefined;
     return days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined;
 }
+/** A receipt replaces only a receipt of one of this repository's actions (an earlier run's, say). */
+const RECEIPT_RULES = {
+    mayReplace: isReceiptOfThisAction,
+    existingFile: 'a receipt replaces only an earlier receipt of this action: give the path of a new file, or remove that one first',
+};
+/** Files larger than this are not read to see whether they are a receipt (receipts are a few kilobytes). */
+const MAX_RECEIPT_BYTES_READ = 16 * 1024 * 1024;
+/** What identifies a receipt of this repository's actions, of any version so far. */
+const ReceiptHead = zod/* looseObject */._H({
+    receiptVersion: zod/* int */.Wh().check(zod/* positive */.yj()),
+    action: zod/* looseObject */._H({ name: zod/* string */.Yj().check(zod/* regex */.yG(new RegExp(`^${ACTION_NAME}(/[a-z-]+)?$`))) }),
+});
+/** Whether the regular file at `path` is a receipt written by one of this repository's actions. */
+function isReceiptOfThisAction(path) {
+    try {
+        if ((0,external_node_fs_.statSync)(path).size > MAX_RECEIPT_BYTES_READ)
+            return false;
+        return ReceiptHead.safeParse(JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'))).success;
+    }
+    catch {
+        return false;
+    }
+}
 /**
- * Makes sure the receipt can be written before anything is sent: creates its folders and checks
- * that they (and the file, if it exists) are writable. Throws ReceiptError.
+ * Makes sure the receipt can be written before anything is sent: its folders made, nothing there
+ * that it may not replace, and a probe written and placed as the receipt will be. Throws ReceiptError.
  */
 function prepareReceiptTarget(target) {
     try {
-        checkWritable(target.path);
+        prepareTarget(target.path, RECEIPT_RULES);
     }
     catch (error) {
-        throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
+        throw new ReceiptError(`cannot write the receipt to ${shown(target.path)} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
     }
 }
-/** Writes the receipt whole, its folders created. Throws what the file system throws. */
+/**
+ * Refuses a `receipt-path` that names a file the run reads or writes itself (`what`: "the output
+ * file being submitted", say): the receipt would replace it. Throws ReceiptError.
+ */
+function checkReceiptIsNot(target, path, what) {
+    if (!target.explicit || !isSameFile(target.path, path))
+        return;
+    throw new ReceiptError(`"receipt-path" (${shown(target.path)}) is ${what}: the receipt would replace it. Give the receipt a path of its own`);
+}
+/** Writes the receipt whole, its folders made, secrets taken out once more. Throws TargetError. */
 function writeReceipt(path, receipt) {
-    writeFileWhole(path, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
+    writeTarget(path, Buffer.from(`${(0,secrets/* redactSecrets */.fp)(JSON.stringify(receipt, null, 2))}\n`, 'utf8'), RECEIPT_RULES);
 }
 
 ;// CONCATENATED MODULE: ./src/report/facts.ts
+/**
+ * What a run learns, as it learns it: the receipt and the job summary are made of these facts.
+ * They start empty (`null`: not known) and are filled by the pipeline; a run that fails early
+ * leaves the rest `null`.
+ */
 
 
 
@@ -42976,21 +43471,6 @@ function newFacts() {
 }
 function newInputFacts() {
     return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
-}
-/** `log` with every warning also recorded, title and message, for the receipt and the summary. */
-function recordingWarnings(log, facts) {
-    const warning = (message, title) => {
-        facts.warnings.push({ title: title ?? 'Warning', message });
-        log.warning(message, title);
-    };
-    return new Proxy(log, {
-        get(target, property) {
-            if (property === 'warning')
-                return warning;
-            const value = Reflect.get(target, property, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-        },
-    });
 }
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 function answerFromError(error, attempts) {
@@ -43088,7 +43568,22 @@ function chooseOperation(requested, type, byKind, log) {
     return { operation: requested, from: 'input' };
 }
 
+;// CONCATENATED MODULE: ./src/schemas/dfns-id.ts
+/**
+ * A Dfns id (a key store's `ks-…`, a group's `gr-…`) is one path segment of URL-safe characters:
+ * checked before it goes into a request's path, so that `..`, `.` or a `/` can never send a
+ * request (and its signature) to another endpoint than the one the run means.
+ */
+/** Letters, digits, `-` and `_`, starting with a letter or digit: Dfns's ids, and nothing a path treats specially. */
+const DFNS_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+function isDfnsId(value) {
+    return DFNS_ID.test(value);
+}
+/** What a message says an id must be. */
+const DFNS_ID_RULE = 'one to 128 letters, digits, "-" and "_", starting with a letter or digit';
+
 ;// CONCATENATED MODULE: ./src/schemas/store-id.ts
+
 
 
 /** No key store to submit to: the output names none and no input does. */
@@ -43096,12 +43591,17 @@ class StoreIdError extends errors/* ActionError */.l {
     name = 'StoreIdError';
     title = 'Key store not determined';
 }
+/** `input`: the `store-id` step input, already checked to be a Dfns id. */
 function resolveStoreId(input, output, log) {
     const fromFile = output.keystore_id;
     if (input === undefined) {
         // A fleet output's keystore_id may be empty (its schema sets no minimum length).
         if (fromFile === '') {
             throw new StoreIdError('the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to');
+        }
+        if (!isDfnsId(fromFile)) {
+            throw new StoreIdError(`the output's keystore_id (${(0,safe_text/* safeQuoted */.OO)(fromFile, 80)}) is not a Dfns key store id (${DFNS_ID_RULE}), so it cannot name ` +
+                'the key store in the request: set "store-id" to the key store the output belongs to');
         }
         return fromFile;
     }
@@ -43120,6 +43620,7 @@ var external_node_net_ = __nccwpck_require__(77030);
  * names the input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
  * credentials, the receipt's retention.
  */
+
 
 
 
@@ -43154,6 +43655,18 @@ function parseCredentials(get) {
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
 function withoutUndefined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+/** A Dfns id (`what`: "the key store id (ks-…)", say): one path segment, refused otherwise before any call. */
+function parseDfnsId(name, value, what) {
+    if (isDfnsId(value))
+        return value;
+    throw new InputError(`input "${name}" must be ${what}: ${DFNS_ID_RULE}; got "${shorten(value)}"`);
+}
+/** A path the run writes to and gives back as an output: refused when it holds characters that cannot be shown as they are. */
+function checkPathInput(name, value) {
+    if (!(0,safe_text/* hasUnshowableChars */.ud)(value))
+        return;
+    throw new InputError(`input "${name}" holds line breaks, control or invisible characters ("${shorten(value)}"): give a plain path`);
 }
 function checkRetentionDays(value) {
     if (value === '' || retentionDaysOf(value) !== undefined)
@@ -43239,7 +43752,7 @@ function parseInputs(raw) {
     const optional = (name) => get(name) || undefined;
     const common = {
         path: get('path'),
-        storeId: optional('store-id'),
+        storeId: optionalId(get('store-id')),
         operation: parseOperation(get('operation')),
         apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
         expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
@@ -43247,8 +43760,9 @@ function parseInputs(raw) {
         artifact: parseArtifactInputs(get),
         failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
     };
-    // Used from the raw value (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
+    // Used from the raw values (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
     checkRetentionDays(get('receipt-retention-days'));
+    checkPathInput('receipt-path', get('receipt-path'));
     if (!common.path && !common.artifact) {
         throw new InputError('input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
     }
@@ -43280,6 +43794,9 @@ function parseArtifactInputs(get) {
         allowForkArtifacts,
     };
 }
+function optionalId(value) {
+    return value === '' ? undefined : parseDfnsId('store-id', value, 'a Dfns key store id (ks-…)');
+}
 function parseOperation(value) {
     if (value === '')
         return undefined;
@@ -43300,6 +43817,28 @@ function parseExpectedChecksum(value) {
 
 ;// CONCATENATED MODULE: ./src/action/io.ts
 
+
+/**
+ * `io` with the run's secrets taken out of everything that leaves through it once more (a log
+ * line, an annotation, an output, the job summary), whatever the text is made of, and every
+ * warning also told to `onWarning` (the receipt records them). Text from outside has been through
+ * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
+ */
+function guardedIO(io, onWarning) {
+    return {
+        info: (message) => io.info((0,secrets/* redactSecrets */.fp)(message)),
+        debug: (message) => io.debug((0,secrets/* redactSecrets */.fp)(message)),
+        warning: (message, title) => {
+            const clean = (0,secrets/* redactSecrets */.fp)(message);
+            onWarning(clean, title);
+            io.warning(clean, title);
+        },
+        error: (message, title) => io.error((0,secrets/* redactSecrets */.fp)(message), title),
+        setOutput: (name, value) => io.setOutput(name, (0,secrets/* redactSecrets */.fp)(value)),
+        setSecret: (value) => io.setSecret(value),
+        writeSummary: (markdown) => io.writeSummary((0,secrets/* redactSecrets */.fp)(markdown)),
+    };
+}
 /** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
 function changeRequest(inputs, key, target, env, io, facts) {
     return {
@@ -43322,16 +43861,27 @@ function changeRequest(inputs, key, target, env, io, facts) {
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /** Markdown for the job summary, from text that may come from the file or from Dfns: nothing in it can inject. */
-/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
+/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, no links, bounded. */
 function md(text, max = 300) {
     const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-    return cut
+    return unlinked(cut
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
         .replace(/[\r\n\u2028\u2029]+/g, ' ')
-        .replace(/\p{Cc}|\p{Cf}/gu, '');
+        .replace(/\p{Cc}|\p{Cf}/gu, ''));
+}
+/**
+ * GitHub turns bare URLs (`https://…`), `www.` addresses and e-mail addresses in text into links:
+ * a zero-width space where they would start keeps them text, so that nothing Dfns or a file says
+ * becomes a link in the summary. (Inline code is never linked.)
+ */
+function unlinked(text) {
+    return text
+        .replace(/:\/\//g, ':/&#8203;/')
+        .replace(/\b(www)\./gi, '$1&#8203;.')
+        .replace(/@/g, '&#8203;@');
 }
 /** Inline code for identifiers, digests and names; backticks inside are dropped. */
 function code(text, max = 200) {
@@ -43425,7 +43975,9 @@ function buildSummary(receipt, failedOutputs = []) {
     if (receipt.kind === 'input' && receipt.artifact) {
         rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
     }
-    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`]);
+    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], 
+    // The run's own address (the runner's values, through the gate): the one link of the summary.
+    ['Workflow run', `[${github.runUrl.replace(/[\\[\]]/g, '\\$&')}](${github.runUrl})`]);
     lines.push(...factTable(rows));
     if (receipt.warnings.length > 0) {
         lines.push(`#### Warnings (${receipt.warnings.length})`, '');
@@ -43489,16 +44041,18 @@ function describeRequests(requests) {
 
 
 
+
+
 async function leaveTrail(receipt, failed, target, io) {
     const trail = {};
     try {
         writeReceipt(target.path, receipt);
         trail.receiptPath = target.path;
         io.setOutput('receipt-path', target.path);
-        io.info(`Receipt written to ${target.path}`);
+        io.info(`Receipt written to ${shown(target.path)}`);
     }
     catch (error) {
-        const reason = `could not write the receipt to ${target.path}: ${(0,errors/* messageOf */.b)(error)}`;
+        const reason = `could not write the receipt to ${shown(target.path)}: ${(0,errors/* messageOf */.b)(error)}`;
         if (!target.explicit) {
             io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
         }
@@ -43522,7 +44076,7 @@ async function leaveTrail(receipt, failed, target, io) {
         await io.writeSummary(buildSummary(receipt, failed));
     }
     catch (error) {
-        io.warning(`could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`, 'Job summary not written');
+        io.warning(`could not write the job summary: ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}`, 'Job summary not written');
     }
     return trail;
 }
@@ -43537,16 +44091,23 @@ async function leaveTrail(receipt, failed, target, io) {
 
 
 
+
+
+
 async function runWithTrail(raw, env, baseIO, pipeline) {
     const { facts } = pipeline;
-    const io = recordingWarnings(baseIO, facts);
+    keepSecrets(raw, pipeline.secretInputs, baseIO);
+    const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
     // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
     const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, pipeline.receiptPrefix);
     let ending;
     try {
         const inputs = pipeline.inputs(raw);
-        if (target.explicit)
+        if (target.explicit) {
+            for (const file of pipeline.files?.(inputs) ?? [])
+                checkReceiptIsNot(target, file.path, file.what);
             prepareReceiptTarget(target);
+        }
         ending = await pipeline.work(inputs, io);
     }
     catch (error) {
@@ -43562,59 +44123,18 @@ async function runWithTrail(raw, env, baseIO, pipeline) {
     const failure = ending.failure ?? trail.failure;
     return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
 }
-
-;// CONCATENATED MODULE: ./src/file/locate.ts
-/**
- * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
- * or a glob that must match exactly one file.
- */
-
-
-
-
-
-/** How many matches an error lists before "and N more". */
-const MAX_LISTED_MATCHES = 20;
-class LocateError extends errors/* ActionError */.l {
-    name = 'LocateError';
-    title;
-    constructor(message, title = 'Output file not found') {
-        super(message);
-        this.title = title;
+/** Masks each secret step input in the log and registers it with the gate, before anything is read or logged. */
+function keepSecrets(raw, names, io) {
+    const mask = (value) => io.setSecret(value);
+    for (const name of names) {
+        const value = raw(name);
+        if (!value.trim())
+            continue;
+        if (name === 'dfns-private-key')
+            privateKeySecretForms(value).forEach((form) => (0,secrets/* keepSecret */.gz)(form, mask));
+        else
+            (0,secrets/* keepSecret */.gz)(value.trim(), mask);
     }
-}
-const GLOB_CHARS = /[*?[\]{}]/;
-/** `what` names the base for messages, e.g. "the workspace" or 'the artifact "fleet-output"'. */
-function locateFile(pattern, baseDir, what = 'the workspace') {
-    const where = `${what} (${baseDir})`;
-    if (!GLOB_CHARS.test(pattern)) {
-        const path = (0,external_node_path_.resolve)(baseDir, pattern);
-        const stat = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
-        if (!stat)
-            throw new LocateError(`no file at "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${(0,external_node_path_.isAbsolute)(pattern) ? path : where}`);
-        if (stat.isDirectory()) {
-            throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is a directory: give the output file's path, or a glob such as "${(0,safe_text/* safeText */.Hk)(pattern)}/*.json"`, 'Not a file');
-        }
-        if (!stat.isFile())
-            throw new LocateError(`"${(0,safe_text/* safeText */.Hk)(pattern)}" is not a regular file`, 'Not a file');
-        return { path, displayPath: display(path, baseDir) };
-    }
-    const matches = (0,external_node_fs_.globSync)(pattern, { cwd: baseDir })
-        .map((m) => (0,external_node_path_.resolve)(baseDir, m))
-        .filter((m) => (0,external_node_fs_.statSync)(m, { throwIfNoEntry: false })?.isFile() === true)
-        .sort();
-    if (matches.length === 1 && matches[0] !== undefined) {
-        return { path: matches[0], displayPath: display(matches[0], baseDir) };
-    }
-    if (matches.length === 0) {
-        throw new LocateError(`no file matches the glob "${(0,safe_text/* safeText */.Hk)(pattern)}": searched ${where}`);
-    }
-    throw new LocateError(`the glob "${(0,safe_text/* safeText */.Hk)(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
-        `Matches: ${(0,lists/* listNames */.Z)(matches.map((m) => display(m, baseDir)), MAX_LISTED_MATCHES)}`, 'Glob matches several files');
-}
-function display(path, baseDir) {
-    const rel = (0,external_node_path_.relative)(baseDir, path);
-    return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
 }
 
 ;// CONCATENATED MODULE: ./src/action/source.ts
@@ -43623,18 +44143,20 @@ function display(path, baseDir) {
 /** The file named by `path` in the workspace, or taken from the artifact; `onArtifact` hears of the artifact used. */
 async function obtainFile(source, place, io, onArtifact) {
     if (!source.artifact) {
-        const located = locateFile(source.path, place.workspace);
+        const located = (0,locate/* locateFile */.pM)(source.path, place.workspace);
         return { located, fileOutput: located.displayPath };
     }
     const { fetchArtifact } = await __nccwpck_require__.e(/* import() */ 721).then(__nccwpck_require__.bind(__nccwpck_require__, 49721));
     const artifact = await fetchArtifact(source.artifact, place.run, io);
     io.setOutput('artifact-id', String(artifact.id));
-    io.setOutput('artifact-digest', artifact.digest ?? '');
+    // What GitHub's API answered, through the gate.
+    const digest = artifact.digest === undefined ? null : (0,safe_text/* safeText */.Hk)(artifact.digest, 100);
+    io.setOutput('artifact-digest', digest ?? '');
     io.setOutput('run-id', String(artifact.runId));
-    onArtifact({ name: artifact.name, id: artifact.id, digest: artifact.digest ?? null, repository: artifact.repository, runId: artifact.runId });
+    onArtifact({ name: (0,safe_text/* safeText */.Hk)(artifact.name), id: artifact.id, digest, repository: (0,safe_text/* safeText */.Hk)(artifact.repository), runId: artifact.runId });
     const label = `the artifact "${(0,safe_text/* safeText */.Hk)(artifact.name)}"`;
     if (source.path) {
-        const located = locateFile(source.path, artifact.downloadPath, label);
+        const located = (0,locate/* locateFile */.pM)(source.path, artifact.downloadPath, label);
         return { located, fileOutput: located.path };
     }
     const { findOutputIn } = await __nccwpck_require__.e(/* import() */ 879).then(__nccwpck_require__.bind(__nccwpck_require__, 58879));
@@ -43668,10 +44190,15 @@ async function obtainFile(source, place, io, onArtifact) {
 
 
 
+
+
+/** Characters of Dfns's message kept (the `dfns-message` output, the receipt, the summary). */
+const MAX_DFNS_MESSAGE_CHARS = 1000;
 function run(raw, env, baseIO) {
     const facts = newFacts();
     return runWithTrail(raw, env, baseIO, {
         facts,
+        secretInputs: ['dfns-token', 'dfns-private-key', 'github-token'],
         receiptPrefix: 'dfns-keystore-output-receipt',
         words: OUTPUT_WORDS,
         inputs(raw) {
@@ -43679,6 +44206,9 @@ function run(raw, env, baseIO) {
             noteInputs(facts, inputs);
             return inputs;
         },
+        // A file named in the workspace; a glob's match, or an artifact's file, is found later (and a
+        // receipt-path that names an existing file other than a receipt is refused anyway).
+        files: (inputs) => inputs.artifact || (0,locate/* isGlob */.fg)(inputs.path) ? [] : [{ path: (0,external_node_path_.resolve)(env.workspace, inputs.path), what: 'the output file being submitted' }],
         async work(inputs, io) {
             const outcome = await run_submit(inputs, env, io, facts);
             if (outcome !== 'partial' || !inputs.failOnPartial)
@@ -43714,6 +44244,7 @@ async function run_submit(inputs, env, io, facts) {
     // The file: located (or taken from an artifact), read once; those bytes are hashed, parsed and sent.
     const source = await obtainFile(inputs, env, io, (artifact) => (facts.artifact = artifact));
     const { located } = source;
+    // Names that cannot be shown as they are were refused (file/locate.ts): the path is given back as it is.
     output('file', source.fileOutput);
     const bytes = source.parsed?.bytes ?? (0,output_file/* readFileOnce */.ih)(located.path, located.displayPath);
     // A large file is hashed in a worker thread while this thread parses and validates it.
@@ -43731,8 +44262,8 @@ async function run_submit(inputs, env, io, facts) {
     io.debug(`SHA-256 computed ${digest.hashedIn === 'worker' ? 'in a worker thread' : digest.hashedIn}`);
     output('checksum', checksum);
     facts.file = {
-        name: located.displayPath,
-        path: source.fileOutput,
+        name: (0,safe_text/* safeText */.Hk)(located.displayPath, PATH_MAX_CHARS),
+        path: (0,safe_text/* safeText */.Hk)(source.fileOutput, PATH_MAX_CHARS),
         size: bytes.byteLength,
         sha256: checksum,
         // A file that could not be read still has the shape the reader took it for.
@@ -43748,10 +44279,10 @@ async function run_submit(inputs, env, io, facts) {
     const counts = (0,documents/* countOutputs */.wo)(file.output);
     facts.output = {
         type: file.output.type,
-        org_id: file.output.org_id,
-        fleet_id: file.output.fleet_id,
-        keystore_id: file.output.keystore_id,
-        group_id: file.output.group_id,
+        org_id: (0,safe_text/* safeText */.Hk)(file.output.org_id),
+        fleet_id: (0,safe_text/* safeText */.Hk)(file.output.fleet_id),
+        keystore_id: (0,safe_text/* safeText */.Hk)(file.output.keystore_id),
+        group_id: (0,safe_text/* safeText */.Hk)(file.output.group_id),
         status: file.output.status,
         counts,
     };
@@ -43781,7 +44312,7 @@ async function run_submit(inputs, env, io, facts) {
         if (inputs.credentials.privateKey !== undefined)
             loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
         io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
-            `store ${storeId}, operation ${operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+            `store ${storeId}, operation ${operation}, file ${(0,safe_text/* safeText */.Hk)(located.displayPath, PATH_MAX_CHARS)} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
             `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${(0,documents/* describeCounts */.wv)(counts, file.output.type)}.`);
         return 'dry-run';
     }
@@ -43802,13 +44333,13 @@ async function run_submit(inputs, env, io, facts) {
         call: 'submit',
         httpStatus: answer.httpStatus,
         dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
-        dfnsMessage: answer.kind === 'answered' ? answer.message : null,
+        dfnsMessage: answer.kind === 'answered' && answer.message !== null ? (0,safe_text/* safeText */.Hk)(answer.message, MAX_DFNS_MESSAGE_CHARS) : null,
         errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
         errorId: null,
         attempts: answer.attempts,
     };
-    if (answer.kind === 'answered' && answer.message !== null)
-        output('dfns-message', answer.message);
+    if (facts.answer.dfnsMessage !== null)
+        output('dfns-message', facts.answer.dfnsMessage);
     return reportAnswer(io, answer);
 }
 function reportAnswer(io, answer) {
@@ -43824,7 +44355,7 @@ function reportAnswer(io, answer) {
 function describeFile(io, displayPath, file, checksum, counts) {
     const o = file.output;
     const label = documents/* DOCUMENT_LABELS */.qN[o.type];
-    io.info(`${label.charAt(0).toUpperCase()}${label.slice(1)}: ${displayPath}${file.entryName ? ` (archive entry "${(0,safe_text/* safeText */.Hk)(file.entryName)}")` : ''}, ` +
+    io.info(`${label.charAt(0).toUpperCase()}${label.slice(1)}: ${(0,safe_text/* safeText */.Hk)(displayPath, PATH_MAX_CHARS)}${file.entryName ? ` (archive entry "${(0,safe_text/* safeText */.Hk)(file.entryName)}")` : ''}, ` +
         `${file.bytes.byteLength} bytes, SHA-256 ${checksum}`);
     io.info(`  org ${(0,safe_text/* safeText */.Hk)(o.org_id)}, fleet ${(0,safe_text/* safeText */.Hk)(o.fleet_id)}, key store ${(0,safe_text/* safeText */.Hk)(o.keystore_id)}, ` +
         `group ${(0,safe_text/* safeText */.Hk)(o.group_id)}, status ${o.status}, ${(0,documents/* describeCounts */.wv)(counts, o.type)}`);

@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   createInput: () => (/* binding */ createInput)
 });
 
-// UNUSED EXPORTS: MAX_INPUT_ARCHIVE_BYTES, describeBytes
+// UNUSED EXPORTS: MAX_INPUT_ARCHIVE_BYTES, RefusedArchiveError, describeBytes
 
 // EXTERNAL MODULE: ./src/base/safe-text.ts
 var safe_text = __webpack_require__(15870);
@@ -19,6 +19,8 @@ var safe_text = __webpack_require__(15870);
 var units = __webpack_require__(19182);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(38522);
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __webpack_require__(70680);
 ;// CONCATENATED MODULE: ./src/file/zip.ts
 /**
  * Reads an output archive (a zip) in memory, never extracting it. Strict, because one audited
@@ -26,6 +28,7 @@ var external_node_zlib_ = __webpack_require__(38522);
  * local headers must agree with the central directory, names must be unique and unambiguous.
  * Only stored and deflated entries are read, through node:zlib with a hard output cap.
  */
+
 
 
 
@@ -40,6 +43,46 @@ const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
 const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
 class ZipError extends Error {
     name = 'ZipError';
+}
+/** How a message names the entries of each problem. */
+const PROBLEM_LABELS = {
+    'unsafe-name': 'entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character)',
+    symlink: 'symbolic links',
+    'not-a-file': 'entries that are not regular files (by their external attributes: devices, pipes, sockets)',
+    'folder-with-data': 'folder entries that hold data',
+};
+/**
+ * Why an entry is refused, or undefined. Only regular files (and empty folder entries) with safe,
+ * relative names are taken: an archive is carried to machines that extract it, where a link or a
+ * name like "../x" would reach outside its folder.
+ */
+function entryProblem(entry) {
+    if (entry.unsafeName)
+        return 'unsafe-name';
+    if (entry.kind === 'symlink')
+        return 'symlink';
+    if (entry.kind === 'other')
+        return 'not-a-file';
+    if (entry.kind === 'directory' && entry.uncompressedSize > 0)
+        return 'folder-with-data';
+    return undefined;
+}
+/** How many refused entries a message lists, of each problem. */
+const MAX_LISTED_REFUSED_ENTRIES = 20;
+/**
+ * What is refused in `entries`, grouped by problem (`entries with unsafe names (…): "../x", "/y";
+ * symbolic links: "l"`), or undefined when nothing is.
+ */
+function describeRefusedEntries(entries) {
+    const groups = new Map();
+    for (const entry of entries) {
+        const problem = entryProblem(entry);
+        if (problem !== undefined)
+            groups.set(problem, [...(groups.get(problem) ?? []), entry.displayName]);
+    }
+    if (groups.size === 0)
+        return undefined;
+    return [...groups].map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${(0,lists/* listFirst */.r)(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`).join('; ');
 }
 const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
 const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
@@ -192,6 +235,7 @@ function readCentralRecord(reader, p) {
         crc32: reader.u32(p + 16),
         encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
         isDirectory: name.endsWith('/'),
+        kind: entryKind(name, reader.u16(p + 4) >>> 8, reader.u32(p + 38)),
         localHeaderOffset: reader.u32(p + 42),
         unsafeName: isUnsafeName(name),
         flags,
@@ -330,11 +374,21 @@ function decodeName(bytes, flags) {
         throw new ZipError(`an entry name flagged as UTF-8 is not valid UTF-8 (as CP437: "${(0,safe_text/* safeText */.Hk)(cp437.join(''))}")`);
     }
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 function isUnsafeName(name) {
     const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
-    return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
+    return name === '' || absolute || name.includes('\\') || (0,safe_text/* hasUnshowableChars */.ud)(name) || name.split('/').includes('..');
+}
+/** Hosts whose external attributes carry a Unix mode in their upper 16 bits: Unix, and OS X. */
+const UNIX_HOSTS = new Set([3, 19]);
+const [S_IFMT, S_IFREG, S_IFDIR, S_IFLNK] = [0o170000, 0o100000, 0o040000, 0o120000];
+const MSDOS_DIRECTORY = 0x10;
+function entryKind(name, host, external) {
+    const named = name.endsWith('/') ? 'directory' : 'file';
+    const mode = UNIX_HOSTS.has(host) ? (external >>> 16) & S_IFMT : 0;
+    const given = mode === 0 ? ((external & MSDOS_DIRECTORY) !== 0 ? 'directory' : named) : mode === S_IFREG ? 'file' : mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : 'other';
+    if (given === 'symlink' || given === 'other')
+        return given;
+    return given === named ? given : 'other';
 }
 function sameBytes(a, b) {
     return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
@@ -350,10 +404,265 @@ function hex32(n) {
 var operations = __webpack_require__(44820);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var errors = __webpack_require__(31142);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(46752);
+// EXTERNAL MODULE: ./src/base/errors.ts
+var base_errors = __webpack_require__(34758);
+;// CONCATENATED MODULE: ./src/dfns/http.ts
+/**
+ * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
+ * overall deadline, proxies from the environment, and one kept-alive connection for all calls.
+ *
+ * Whether a failed request may have reached Dfns is decided by watching it, not by guessing
+ * from error codes: a request fails "not sent" only when no byte of it was handed to a socket
+ * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
+ * as sent, because Dfns may have received it.
+ */
+
+
+
+
+
+
+/** Per-call limits; each is further capped by what is left of the overall deadline. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+const BODY_TIMEOUT_MS = 30_000;
+/** Answers larger than this are cut (Dfns answers are small JSON documents). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Bytes of an answer past its cap that are read (and dropped) to say how large it was. */
+const MAX_COUNTED_BEYOND_CAP = 16 * 1024 * 1024;
+/** Error codes of a TLS certificate the runner does not trust. */
+const CERTIFICATE_CODES = new Set([
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+class DfnsTransport {
+    #options;
+    #dispatcher;
+    /** A call was given up while undici still held it: closing must not wait for it. */
+    #abandoned = false;
+    /** Requests made so far, by call. */
+    #attempts = {};
+    constructor(options) {
+        this.#options = options;
+        // Honours https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY and no_proxy / NO_PROXY; without
+        // them a plain agent. Through a proxy, https is tunnelled with CONNECT.
+        this.#dispatcher = new undici/* EnvHttpProxyAgent */.J2({
+            connections: 1,
+            pipelining: 1,
+            keepAliveTimeout: 30_000,
+            connect: { timeout: CONNECT_TIMEOUT_MS },
+            // The connections a proxy agent opens (to the proxy, and TLS through the tunnel).
+            connectTimeout: CONNECT_TIMEOUT_MS,
+        });
+    }
+    get deadline() {
+        return this.#options.deadline;
+    }
+    /**
+     * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
+     * Throws DfnsNetworkError or DfnsDeadlineError.
+     */
+    async post(call, path, body, extraHeaders = {}, answerOptions = {}) {
+        const remaining = this.#options.deadline - Date.now();
+        if (remaining <= 0)
+            throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, false);
+        const started = Date.now();
+        const attempt = (this.#attempts[call] = (this.#attempts[call] ?? 0) + 1);
+        const record = (httpStatus, networkError) => this.#options.onRequest?.({
+            call,
+            attempt,
+            at: new Date(started).toISOString(),
+            durationMs: Date.now() - started,
+            httpStatus,
+            networkError,
+        });
+        const headers = {
+            authorization: `Bearer ${this.#options.token}`,
+            'user-agent': this.#options.userAgent,
+            accept: answerOptions.accept ?? 'application/json',
+            ...extraHeaders,
+        };
+        let payload;
+        if (typeof body === 'string') {
+            headers['content-type'] = 'application/json';
+            payload = body;
+        }
+        else {
+            headers['content-type'] = body.contentType;
+            headers['content-length'] = String(body.byteLength);
+            // A fresh stream for each attempt, which encodes (or hands over) one chunk at a time.
+            payload = external_node_stream_.Readable.from(body.chunks(), { objectMode: false });
+        }
+        // The deadline. undici only notices an aborted signal once the request has a connection, so
+        // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(), remaining);
+        const signal = deadline.signal;
+        const progress = { started: false };
+        let headersReceived = false;
+        try {
+            const answer = await untilAborted((0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
+                method: 'POST',
+                headers,
+                body: payload,
+                dispatcher: this.#dispatcher.compose(trackProgress(progress)),
+                headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
+                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+                signal,
+            }), signal, () => {
+                this.#abandoned = true;
+            });
+            headersReceived = true;
+            const { bytes, truncated, seen } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
+            // undici returns the socket to its pool one macrotask after the body ends; waiting for it
+            // lets the next call reuse this connection instead of opening a second one.
+            await new Promise((resolve) => setImmediate(resolve));
+            record(answer.statusCode, null);
+            const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
+            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen };
+        }
+        catch (error) {
+            const sent = progress.started;
+            // A per-call timeout that fires with the deadline is the deadline.
+            if (signal.aborted || Date.now() >= this.#options.deadline) {
+                record(null, `the timeout-seconds deadline (${this.#options.timeoutSeconds} s) ran out`);
+                throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
+            }
+            const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
+            record(null, detail);
+            throw new errors/* DfnsNetworkError */.QH(call, sent, detail, { cause: error, final });
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    async close() {
+        // close() waits for requests in flight; one given up at the deadline may never end.
+        if (this.#abandoned)
+            await this.#dispatcher.destroy();
+        else
+            await this.#dispatcher.close();
+    }
+}
+/**
+ * The body's bytes up to `cap`; past it the rest is counted and dropped (up to
+ * MAX_COUNTED_BEYOND_CAP more, then no longer read), and `truncated` says so.
+ */
+async function readCapped(body, cap) {
+    const chunks = [];
+    let seen = 0;
+    for await (const chunk of body) {
+        seen += chunk.byteLength;
+        if (seen <= cap)
+            chunks.push(chunk);
+        else if (seen > cap + MAX_COUNTED_BEYOND_CAP) {
+            body.destroy();
+            break;
+        }
+    }
+    const kept = Buffer.concat(chunks);
+    return { bytes: kept, truncated: seen > cap, seen };
+}
+/** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
+function untilAborted(promise, signal, onAbandon) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => {
+            onAbandon();
+            reject(new Error('internal: the deadline ran out before undici gave up'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+/**
+ * An interceptor that records when the request starts being written: undici calls
+ * onRequestStart right before it writes the request line, and not at all when the connection,
+ * the proxy tunnel or the TLS handshake failed first. A request aborted at that point (the
+ * deadline ran out while connecting) is not written either.
+ */
+function trackProgress(progress) {
+    return (dispatch) => (options, handler) => dispatch(options, {
+        onRequestStart(controller, context) {
+            handler.onRequestStart?.(controller, context);
+            if (!controller.aborted)
+                progress.started = true;
+        },
+        onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+        onResponseStart: (controller, statusCode, headers, statusMessage) => handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+        onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+        onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+        onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+        onBodySent: (chunk) => handler.onBodySent?.(chunk),
+        onRequestSent: () => handler.onRequestSent?.(),
+    });
+}
+function errorCode(error) {
+    let current = error;
+    for (let i = 0; i < 5 && current instanceof Error; i++) {
+        const code = current.code;
+        if (typeof code === 'string' && code !== 'UND_ERR_SOCKET')
+            return code;
+        current = current.cause;
+    }
+    return typeof error.code === 'string' ? error.code : undefined;
+}
+/** Proxy answers to CONNECT that repeating the request cannot change: refused, or credentials wanted. */
+const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
+/**
+ * What the log says of a network failure, and whether it is `final`: a configuration problem
+ * (a certificate the runner does not trust, a proxy that refuses the tunnel or wants credentials)
+ * that repeating the request cannot fix, so it is not retried.
+ */
+function describeNetworkError(error, headersReceived, apiUrl) {
+    const code = errorCode(error);
+    const message = (0,safe_text/* safeText */.Hk)((0,base_errors/* messageOf */.b)(error), 300);
+    // undici's words for a proxy that would not open the tunnel.
+    const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
+    if (tunnel) {
+        const status = tunnel[1];
+        return {
+            detail: `the proxy answered ${status} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
+                (status === '407' ? 'it wants credentials: put them in the proxy URL (http://user:password@proxy:port); ' : '') +
+                'check HTTPS_PROXY (or https_proxy) and NO_PROXY',
+            final: FINAL_TUNNEL_STATUSES.has(status),
+        };
+    }
+    if (code !== undefined && CERTIFICATE_CODES.has(code)) {
+        return {
+            detail: `${message}${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
+                'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate',
+            final: true,
+        };
+    }
+    const stage = headersReceived ? ' while reading the answer' : '';
+    return { detail: `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`, final: false };
+}
+/** "3.2 MiB (3355443 bytes), over the 1 MiB", or "over 17 MiB, over the 1 MiB" when the count stopped: how large a cut answer was. */
+function describeOversize(answer, cap) {
+    const counted = answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${(0,units/* mib */.jO)(cap + MAX_COUNTED_BEYOND_CAP)}` : (0,units/* size */.Ej)(answer.bodyBytesSeen);
+    return `${counted}, over the ${(0,units/* mib */.jO)(cap)}`;
+}
+
 // EXTERNAL MODULE: ./src/schemas/violations.ts
 var violations = __webpack_require__(69518);
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __webpack_require__(59894);
+// EXTERNAL MODULE: ./src/base/secrets.ts
+var secrets = __webpack_require__(75460);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./src/dfns/body.ts
@@ -476,245 +785,6 @@ function escapeName(name) {
     return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(46752);
-// EXTERNAL MODULE: ./src/base/errors.ts
-var base_errors = __webpack_require__(34758);
-;// CONCATENATED MODULE: ./src/dfns/http.ts
-/**
- * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
- * overall deadline, proxies from the environment, and one kept-alive connection for all calls.
- *
- * Whether a failed request may have reached Dfns is decided by watching it, not by guessing
- * from error codes: a request fails "not sent" only when no byte of it was handed to a socket
- * (the connection, the proxy tunnel or the TLS handshake failed first). Anything later counts
- * as sent, because Dfns may have received it.
- */
-
-
-
-
-/** Per-call limits; each is further capped by what is left of the overall deadline. */
-const CONNECT_TIMEOUT_MS = 10_000;
-const HEADERS_TIMEOUT_MS = 30_000;
-const BODY_TIMEOUT_MS = 30_000;
-/** Answers larger than this are cut (Dfns answers are small JSON documents). */
-const MAX_ANSWER_BYTES = 1024 * 1024;
-/** Error codes of a TLS certificate the runner does not trust. */
-const CERTIFICATE_CODES = new Set([
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'CERT_HAS_EXPIRED',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-]);
-class DfnsTransport {
-    #options;
-    #dispatcher;
-    /** A call was given up while undici still held it: closing must not wait for it. */
-    #abandoned = false;
-    /** Requests made so far, by call. */
-    #attempts = {};
-    constructor(options) {
-        this.#options = options;
-        // Honours https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY and no_proxy / NO_PROXY; without
-        // them a plain agent. Through a proxy, https is tunnelled with CONNECT.
-        this.#dispatcher = new undici/* EnvHttpProxyAgent */.J2({
-            connections: 1,
-            pipelining: 1,
-            keepAliveTimeout: 30_000,
-            connect: { timeout: CONNECT_TIMEOUT_MS },
-            // The connections a proxy agent opens (to the proxy, and TLS through the tunnel).
-            connectTimeout: CONNECT_TIMEOUT_MS,
-        });
-    }
-    get deadline() {
-        return this.#options.deadline;
-    }
-    /**
-     * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
-     * Throws DfnsNetworkError or DfnsDeadlineError.
-     */
-    async post(call, path, body, extraHeaders = {}, answerOptions = {}) {
-        const remaining = this.#options.deadline - Date.now();
-        if (remaining <= 0)
-            throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, false);
-        const started = Date.now();
-        const attempt = (this.#attempts[call] = (this.#attempts[call] ?? 0) + 1);
-        const record = (httpStatus, networkError) => this.#options.onRequest?.({
-            call,
-            attempt,
-            at: new Date(started).toISOString(),
-            durationMs: Date.now() - started,
-            httpStatus,
-            networkError,
-        });
-        const headers = {
-            authorization: `Bearer ${this.#options.token}`,
-            'user-agent': this.#options.userAgent,
-            accept: answerOptions.accept ?? 'application/json',
-            ...extraHeaders,
-        };
-        let payload;
-        if (typeof body === 'string') {
-            headers['content-type'] = 'application/json';
-            payload = body;
-        }
-        else {
-            headers['content-type'] = body.contentType;
-            headers['content-length'] = String(body.byteLength);
-            // A fresh stream for each attempt, which encodes (or hands over) one chunk at a time.
-            payload = external_node_stream_.Readable.from(body.chunks(), { objectMode: false });
-        }
-        // The deadline. undici only notices an aborted signal once the request has a connection, so
-        // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
-        const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(), remaining);
-        const signal = deadline.signal;
-        const progress = { started: false };
-        let headersReceived = false;
-        try {
-            const answer = await untilAborted((0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
-                method: 'POST',
-                headers,
-                body: payload,
-                dispatcher: this.#dispatcher.compose(trackProgress(progress)),
-                headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
-                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
-                signal,
-            }), signal, () => {
-                this.#abandoned = true;
-            });
-            headersReceived = true;
-            const { bytes, truncated } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
-            // undici returns the socket to its pool one macrotask after the body ends; waiting for it
-            // lets the next call reuse this connection instead of opening a second one.
-            await new Promise((resolve) => setImmediate(resolve));
-            record(answer.statusCode, null);
-            const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated };
-        }
-        catch (error) {
-            const sent = progress.started;
-            // A per-call timeout that fires with the deadline is the deadline.
-            if (signal.aborted || Date.now() >= this.#options.deadline) {
-                record(null, `the timeout-seconds deadline (${this.#options.timeoutSeconds} s) ran out`);
-                throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
-            }
-            const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
-            record(null, detail);
-            throw new errors/* DfnsNetworkError */.QH(call, sent, detail, { cause: error, final });
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    async close() {
-        // close() waits for requests in flight; one given up at the deadline may never end.
-        if (this.#abandoned)
-            await this.#dispatcher.destroy();
-        else
-            await this.#dispatcher.close();
-    }
-}
-/** The body's bytes up to `cap`; past it the rest is not read, and `truncated` says so. */
-async function readCapped(body, cap) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.byteLength;
-        if (size > cap) {
-            body.destroy();
-            return { bytes: Buffer.concat(chunks), truncated: true };
-        }
-        chunks.push(chunk);
-    }
-    return { bytes: Buffer.concat(chunks), truncated: false };
-}
-/** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
-function untilAborted(promise, signal, onAbandon) {
-    return new Promise((resolve, reject) => {
-        const onAbort = () => {
-            onAbandon();
-            reject(new Error('internal: the deadline ran out before undici gave up'));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((value) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
-/**
- * An interceptor that records when the request starts being written: undici calls
- * onRequestStart right before it writes the request line, and not at all when the connection,
- * the proxy tunnel or the TLS handshake failed first. A request aborted at that point (the
- * deadline ran out while connecting) is not written either.
- */
-function trackProgress(progress) {
-    return (dispatch) => (options, handler) => dispatch(options, {
-        onRequestStart(controller, context) {
-            handler.onRequestStart?.(controller, context);
-            if (!controller.aborted)
-                progress.started = true;
-        },
-        onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
-        onResponseStart: (controller, statusCode, headers, statusMessage) => handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
-        onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
-        onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
-        onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
-        onBodySent: (chunk) => handler.onBodySent?.(chunk),
-        onRequestSent: () => handler.onRequestSent?.(),
-    });
-}
-function errorCode(error) {
-    let current = error;
-    for (let i = 0; i < 5 && current instanceof Error; i++) {
-        const code = current.code;
-        if (typeof code === 'string' && code !== 'UND_ERR_SOCKET')
-            return code;
-        current = current.cause;
-    }
-    return typeof error.code === 'string' ? error.code : undefined;
-}
-/** Proxy answers to CONNECT that repeating the request cannot change: refused, or credentials wanted. */
-const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
-/**
- * What the log says of a network failure, and whether it is `final`: a configuration problem
- * (a certificate the runner does not trust, a proxy that refuses the tunnel or wants credentials)
- * that repeating the request cannot fix, so it is not retried.
- */
-function describeNetworkError(error, headersReceived, apiUrl) {
-    const code = errorCode(error);
-    const message = (0,base_errors/* messageOf */.b)(error);
-    // undici's words for a proxy that would not open the tunnel.
-    const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
-    if (tunnel) {
-        const status = tunnel[1];
-        return {
-            detail: `the proxy answered ${status} to CONNECT ${apiUrl.host} instead of opening a tunnel; ` +
-                (status === '407' ? 'it wants credentials: put them in the proxy URL (http://user:password@proxy:port); ' : '') +
-                'check HTTPS_PROXY (or https_proxy) and NO_PROXY',
-            final: FINAL_TUNNEL_STATUSES.has(status),
-        };
-    }
-    if (code !== undefined && CERTIFICATE_CODES.has(code)) {
-        return {
-            detail: `${message}${message.includes(code) ? '' : ` (${code})`}: the TLS certificate presented for ${apiUrl.host} is not trusted. ` +
-                'Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate',
-            final: true,
-        };
-    }
-    const stage = headersReceived ? ' while reading the answer' : '';
-    return { detail: `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`, final: false };
-}
-
 ;// CONCATENATED MODULE: ./src/dfns/retry.ts
 /**
  * The retry policy, in one place.
@@ -806,6 +876,7 @@ async function withRetries(call, maxAttempts, context, attempt) {
 
 
 
+
 const nonEmpty = () => zod/* string */.Yj().check(zod/* minLength */.Bp(1, { error: 'must not be empty' }));
 const ChallengeAnswer = zod/* looseObject */._H({
     challenge: nonEmpty(),
@@ -849,13 +920,14 @@ async function signedChange(req, change) {
                 req.progress.attempts = attempt;
             const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init, change.fileBytes));
             const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
-            req.setSecret(userAction);
+            // Masked in the log, and taken out of every text by the gate: a server may echo it.
+            (0,secrets/* keepSecret */.gz)(userAction, req.setSecret);
             return { ...(await change.send(transport, userAction)), attempts: attempt };
         });
     }
     catch (error) {
         // The stack, with undici's own error beneath, for a run with debug logging.
-        req.log.debug(`Dfns call failed: ${stackOf(error)}`);
+        req.log.debug(`Dfns call failed: ${(0,safe_text/* safeLines */.Bv)(stackOf(error))}`);
         throw error;
     }
     finally {
@@ -915,6 +987,9 @@ function expectOk(call, req, answer, sizes) {
     });
 }
 function parseAnswer(call, answer, schema) {
+    if (answer.truncated) {
+        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `the answer is ${describeOversize(answer, MAX_ANSWER_BYTES)}, the most a Dfns answer is read`, answer.bodyText);
+    }
     let json;
     try {
         json = JSON.parse(answer.bodyText);
@@ -982,6 +1057,8 @@ function stackOf(error) {
 
 
 
+
+
 /** The largest input archive read. */
 const MAX_INPUT_ARCHIVE_BYTES = 256 * 1024 * 1024;
 /** Bytes of an answer that is not a zip shown in the message. */
@@ -1004,7 +1081,21 @@ function createInput(req) {
         },
     });
 }
-/** The archive and its entry names, when the answer is a readable zip. Throws DfnsProtocolError. */
+/**
+ * Dfns created the input (so its fleet operation is open at Dfns), but the archive it answered
+ * breaks the rules every archive the action handles is held to: it is not written anywhere.
+ */
+class RefusedArchiveError extends base_errors/* ActionError */.l {
+    name = 'RefusedArchiveError';
+    title = 'Archive refused';
+    get outcome() {
+        return 'unknown';
+    }
+    get changeMade() {
+        return true;
+    }
+}
+/** The archive and its entry names, when the answer is a readable zip that follows the rules. Throws DfnsProtocolError or RefusedArchiveError. */
 function readArchive(answer) {
     const bytes = answer.bodyBytes;
     const contentType = header(answer, 'content-type');
@@ -1012,19 +1103,31 @@ function readArchive(answer) {
         throw new errors/* DfnsProtocolError */.cE('create', answer.status, problem, { described: describeBytes(bytes, answer.truncated) });
     };
     if (answer.truncated)
-        fail(`the answer is larger than ${(0,units/* mib */.jO)(MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
+        fail(`the answer is ${describeOversize(answer, MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
     if (!isZip(bytes))
         fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${(0,safe_text/* safeText */.Hk)(contentType, 100)}"` : 'none'}, ${(0,units/* size */.Ej)(bytes.byteLength)})`);
+    let entries;
     try {
-        const entries = listZip(bytes);
+        entries = listZip(bytes);
         for (const entry of entries)
-            if (!entry.isDirectory)
+            if (entry.kind === 'file')
                 readZipEntry(bytes, entry);
-        return { archive: bytes, entries: entries.map((e) => e.name) };
     }
     catch (error) {
         return fail(`the zip archive cannot be read: ${(0,base_errors/* messageOf */.b)(error)}`);
     }
+    const refused = describeRefusedEntries(entries);
+    if (refused !== undefined)
+        throw refuse(`it holds ${refused}`);
+    if (!entries.some((entry) => entry.kind === 'file')) {
+        throw refuse(`it holds no file${entries.length === 0 ? '' : ` (only folders: ${(0,lists/* listFirst */.r)(entries, 10, (e) => `"${e.displayName}"`)})`}`);
+    }
+    return { archive: bytes, entries: entries.map((e) => e.name) };
+}
+function refuse(why) {
+    return new RefusedArchiveError(`Dfns created the input (its fleet operation is now open at Dfns), but the archive it answered is refused, and nothing was ` +
+        `written: ${why}. An archive is carried to the fleet's machines, which extract it: only regular files with plain relative ` +
+        'names are accepted. Do not re-run this workflow for it: report the archive to Dfns support');
 }
 function header(answer, name) {
     const value = answer.headers[name];

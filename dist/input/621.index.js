@@ -8,20 +8,22 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   uploadReceipt: () => (/* binding */ uploadReceipt)
 /* harmony export */ });
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(34758);
-/* harmony import */ var _upload_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(28158);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(34758);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(15870);
+/* harmony import */ var _upload_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(28158);
 /** Uploads the receipt as an artifact of the current run; a failure is a warning, never a failed step. */
+
 
 
 /** `retentionDays` undefined: the repository's default. */
 async function uploadReceipt(name, receiptPath, retentionDays, log) {
     try {
-        const { id, file } = await (0,_upload_js__WEBPACK_IMPORTED_MODULE_0__.uploadFile)(name, receiptPath, retentionDays);
-        log.info(`Receipt uploaded as artifact "${name}" (id ${id ?? 'unknown'}, file ${file}${retentionDays === undefined ? '' : `, kept ${retentionDays} days`})`);
+        const { id, file } = await (0,_upload_js__WEBPACK_IMPORTED_MODULE_1__.uploadFile)(name, receiptPath, retentionDays);
+        log.info(`Receipt uploaded as artifact "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(name)}" (id ${id ?? 'unknown'}, file ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(file)}${retentionDays === undefined ? '' : `, kept ${retentionDays} days`})`);
     }
     catch (error) {
         // The change has happened: failing the step now would invite a re-run, and a second one.
-        log.warning(`could not upload the receipt as artifact "${name}": ${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .b)(error)}. The receipt is still at receipt-path for a later step`, 'Receipt not uploaded');
+        log.warning(`could not upload the receipt as artifact "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(name)}": ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .b)(error), 300)}. The receipt is still at receipt-path for a later step`, 'Receipt not uploaded');
     }
 }
 

@@ -28387,7 +28387,14 @@ class ActionError extends Error {
     }
     /** Whether the run stopped before the output was sent to Dfns: the message then says "Nothing was submitted." */
     get nothingSubmitted() {
-        return this.outcome === 'failed';
+        return this.outcome === 'failed' && !this.changeMade;
+    }
+    /**
+     * The change was made at Dfns, and the message says what became of it (an input created whose
+     * archive could not be kept): the message is not followed by the generic sentence of its outcome.
+     */
+    get changeMade() {
+        return false;
     }
 }
 /** The message of anything thrown, Error or not. */
@@ -28425,16 +28432,26 @@ function listNames(names, max, maxChars) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bv: () => (/* binding */ safeLines),
 /* harmony export */   Hk: () => (/* binding */ safeText),
 /* harmony export */   OO: () => (/* binding */ safeQuoted),
-/* harmony export */   pB: () => (/* binding */ formatJsonPath)
+/* harmony export */   nk: () => (/* binding */ safeJsonValue),
+/* harmony export */   pB: () => (/* binding */ formatJsonPath),
+/* harmony export */   ud: () => (/* binding */ hasUnshowableChars)
 /* harmony export */ });
 /* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS */
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75460);
 /**
- * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
- * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
- * terminal escape sequences, and its length is bounded.
+ * The one gate for text from outside (what Dfns answers, file and artifact names, archive entry
+ * names, JSON keys, step input values) on its way to a log line, an annotation, the job summary,
+ * a step output or the receipt. In this order:
+ * 1. the run's secrets are taken out (secrets.ts), before anything can cut the text;
+ * 2. nothing left can break the line, hide text, reorder text (bidi controls), smuggle terminal
+ *    escape sequences or start a workflow command (`::` first, `##[` anywhere): such characters are
+ *    escaped;
+ * 3. the length is bounded, saying how much was left out.
  */
+
 /** Default number of characters of untrusted text shown before truncating. */
 const SAFE_TEXT_MAX_CHARS = 200;
 /** Characters of one key shown inside a formatted JSON path. */
@@ -28449,12 +28466,23 @@ const PATH_END_SEGMENTS = 8;
  */
 const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** The characters the gate escapes, the backslash aside: what a name must not hold to be shown as it is. */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/u;
 /**
- * Escapes `s` for a log line: `\` as `\\`, characters up to U+00FF as `\xNN`, others as `\uNNNN`
- * (an astral format character as its two UTF-16 halves). Text over `max` characters (code
- * points of the input) is cut, ending in `… (N more characters)`.
+ * Whether `s` holds a character that cannot be shown as it is (a control or format character, a
+ * line or paragraph separator, a space other than U+0020, a lone surrogate): the gate would escape
+ * it. Names the run gives back as outputs (file paths, archive entries) must hold none.
  */
-function safeText(s, max = SAFE_TEXT_MAX_CHARS) {
+function hasUnshowableChars(s) {
+    return UNSHOWABLE.test(s);
+}
+/**
+ * The gate: `text` without the run's secrets, escaped for a log line (`\` as `\\`, characters up
+ * to U+00FF as `\xNN`, others as `\uNNNN`, an astral format character as its two UTF-16 halves),
+ * and cut after `max` characters (code points), ending in `… (N more characters)`.
+ */
+function safeText(text, max = SAFE_TEXT_MAX_CHARS) {
+    const s = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactSecrets */ .fp)(text);
     let shown = s;
     let cut = 0;
     if (s.length > max) {
@@ -28470,8 +28498,16 @@ function safeText(s, max = SAFE_TEXT_MAX_CHARS) {
                 cut++;
         }
     }
-    const escaped = shown.replace(UNSAFE, escapeChar);
+    const escaped = defuseCommands(shown.replace(UNSAFE, escapeChar));
     return cut > 0 ? `${escaped}… (${cut} more character${cut === 1 ? '' : 's'})` : escaped;
+}
+/**
+ * A runner reads a log line as a workflow command when it starts with `::` (after blank space),
+ * or when it holds `##[` anywhere (the older form): both are escaped, so that no text from outside
+ * can start one, wherever it lands in a line.
+ */
+function defuseCommands(text) {
+    return text.replace(/^(\s*)::/, '$1\\x3A:').replaceAll('##[', '#\\x23[');
 }
 function escapeChar(ch) {
     if (ch === '\\')
@@ -28519,6 +28555,102 @@ function formatJsonPath(path) {
     }
     return out;
 }
+/** A parsed JSON value with each of its strings (keys too) through the gate: a step input's body, as the receipt keeps it. */
+function safeJsonValue(value, max = SAFE_TEXT_MAX_CHARS) {
+    if (typeof value === 'string')
+        return safeText(value, max);
+    if (Array.isArray(value))
+        return value.map((item) => safeJsonValue(item, max));
+    if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [safeText(key, max), safeJsonValue(item, max)]));
+    }
+    return value;
+}
+/** A multi-line text (an error's stack, for the debug log) through the gate line by line: its line breaks kept, its lines bounded. */
+function safeLines(text, maxLines = 50, maxChars = 500) {
+    const lines = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactSecrets */ .fp)(text).split('\n');
+    const shown = lines.slice(0, maxLines).map((line) => safeText(line, maxChars));
+    return lines.length > maxLines ? [...shown, `… (${lines.length - maxLines} more lines)`].join('\n') : shown.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 75460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   fp: () => (/* binding */ redactSecrets),
+/* harmony export */   gz: () => (/* binding */ keepSecret)
+/* harmony export */ });
+/* unused harmony exports MIN_SECRET_CHARS, REDACTED, MIN_SECRET_EDGE_CHARS, registerSecret */
+/**
+ * The secrets of this run, which the gate (safe-text.ts) takes out of every text before anything
+ * else is done to it: the Dfns token, each form of the private key, the GitHub token, and every
+ * user action token Dfns issues. A run registers them as it learns them (keepSecret), so that a
+ * server that echoes one back, whole or cut, never gets it into a log line, an output, the job
+ * summary or the receipt. The runner's own masking only hides whole values in the log.
+ */
+/** Shorter values are not taken out of texts: they would match by chance (no real secret is this short). */
+const MIN_SECRET_CHARS = 8;
+/** What a secret is replaced with, as the runner's masking shows it. */
+const REDACTED = '***';
+/**
+ * A text that ends with at least this many characters of a secret's start (or starts with its
+ * end) was cut through the secret, upstream (an answer read up to a cap, say): that part goes too.
+ */
+const MIN_SECRET_EDGE_CHARS = 12;
+const secrets = new Set();
+/** Longest first, so that a secret holding another (a PEM holding its lines) goes whole. */
+let ordered = [];
+/** Registers a secret of the run: from now on the gate takes it out of every text. */
+function registerSecret(value) {
+    const secret = value.trim();
+    if (secret.length < MIN_SECRET_CHARS || secrets.has(secret))
+        return;
+    secrets.add(secret);
+    ordered = [...secrets].sort((a, b) => b.length - a.length);
+}
+/** Registers a secret and masks it in the runner's log (`mask` is core.setSecret, or a test's recorder). */
+function keepSecret(value, mask) {
+    registerSecret(value);
+    mask(value);
+}
+/**
+ * `text` with every registered secret replaced by `***`, and a secret's start at the end of the
+ * text (or its end at the start) too. The first step of the gate: nothing cuts a text before this.
+ */
+function redactSecrets(text) {
+    let out = text;
+    for (const secret of ordered) {
+        if (out.includes(secret))
+            out = out.replaceAll(secret, REDACTED);
+        out = redactEdges(out, secret);
+    }
+    return out;
+}
+/** A secret cut by whoever cut the text before it reached the gate: its start ending the text, or its end starting it. */
+function redactEdges(text, secret) {
+    let out = text;
+    const head = secret.slice(0, MIN_SECRET_EDGE_CHARS);
+    // The text's tail that is a start of the secret: found by where the secret's first characters occur near the end.
+    for (let at = out.indexOf(head, Math.max(0, out.length - secret.length)); at !== -1; at = out.indexOf(head, at + 1)) {
+        if (secret.startsWith(out.slice(at))) {
+            out = `${out.slice(0, at)}${REDACTED}`;
+            break;
+        }
+    }
+    const tail = secret.slice(-MIN_SECRET_EDGE_CHARS);
+    const limit = Math.min(out.length, secret.length);
+    for (let end = out.lastIndexOf(tail, limit - MIN_SECRET_EDGE_CHARS); end !== -1; end = end === 0 ? -1 : out.lastIndexOf(tail, end - 1)) {
+        const stop = end + MIN_SECRET_EDGE_CHARS;
+        if (secret.endsWith(out.slice(0, stop))) {
+            out = `${REDACTED}${out.slice(stop)}`;
+            break;
+        }
+    }
+    return out;
+}
 
 
 /***/ }),
@@ -28563,11 +28695,11 @@ function byteCount(bytes) {
 /* harmony export */   cE: () => (/* binding */ DfnsProtocolError),
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
-/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY */
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(34758);
+/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY, MAX_ERROR_ID_CHARS */
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(34758);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
 /* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
 /* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(19182);
 /**
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
@@ -28590,6 +28722,8 @@ const CALL_LABELS = {
 };
 /** How much of an unexpected answer is quoted in a message. */
 const MAX_QUOTED_BODY = 300;
+/** Characters of a Dfns error id kept (Dfns's are about 20 digits). */
+const MAX_ERROR_ID_CHARS = 100;
 /** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
 const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
     error: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H({
@@ -28601,7 +28735,7 @@ const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObjec
 /** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
 const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 /** Dfns answered with an error status. */
-class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsApiError';
     title = 'Dfns refused the request';
     call;
@@ -28613,16 +28747,18 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
     summary;
     constructor(args) {
         const parsed = parseErrorBody(args.bodyText);
-        const reason = parsed.message ?? (args.statusText || 'no message');
-        const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
+        // Dfns's words through the gate: an error body may echo the request's headers.
+        const dfnsMessage = parsed.message === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.message, MAX_QUOTED_BODY);
+        const errorId = parsed.id === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.id, MAX_ERROR_ID_CHARS);
+        const reason = dfnsMessage ?? (args.statusText ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(args.statusText, 100) : 'no message');
+        const id = errorId ? ` (Dfns error id ${errorId})` : '';
         const hint = hintFor(args);
-        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(reason, MAX_QUOTED_BODY)}${id}` +
-            (hint ? `. ${hint}` : ''));
+        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${id}` + (hint ? `. ${hint}` : ''));
         this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
         this.call = args.call;
         this.status = args.status;
-        this.dfnsMessage = parsed.message;
-        this.errorId = parsed.id;
+        this.dfnsMessage = dfnsMessage;
+        this.errorId = errorId;
         this.retryAfterMs = args.retryAfterMs;
     }
     get outcome() {
@@ -28642,7 +28778,7 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .Actio
     }
 }
 /** Dfns answered, but not in the documented shape. */
-class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsProtocolError';
     title = 'Unexpected answer from Dfns';
     call;
@@ -28660,7 +28796,7 @@ class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .
     }
 }
 /** The network failed; `sent` says whether the request may have reached Dfns. */
-class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsNetworkError';
     title = 'Dfns not reachable';
     call;
@@ -28678,7 +28814,7 @@ class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .A
     }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */
-class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
+class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
     name = 'DfnsDeadlineError';
     title = 'Dfns not reachable';
     call;
@@ -28696,7 +28832,7 @@ class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .
 function quoteBody(bodyText) {
     if (bodyText.trim() === '')
         return '(an empty body)';
-    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
 }
 function parseErrorBody(bodyText) {
     let json;
@@ -28735,7 +28871,7 @@ function hintFor({ call, status, operation, storeId, sizes }) {
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
             return isChange(call)
-                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
             // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
@@ -28972,6 +29108,13 @@ function issueText(issue, wording) {
         }
         case 'custom':
             return issue.input === undefined ? 'is required' : `${issue.message}, got ${describeValue(issue.input)}`;
+        case 'too_big':
+        case 'too_small':
+            // z.int() refuses whole numbers beyond ±(2^53 − 1): JSON.parse has already rounded them.
+            if (issue.origin === 'int') {
+                return `is ${issue.code === 'too_big' ? 'above' : 'below'} ${issue.code === 'too_big' ? '' : '-'}${Number.MAX_SAFE_INTEGER} (2^53 - 1): a whole number this large does not survive being read as a JSON number, so it cannot be sent as written`;
+            }
+            return issue.message;
         default:
             return issue.message;
     }
@@ -29036,6 +29179,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ai: () => (/* reexport */ schemas_number),
   lq: () => (/* reexport */ optional),
   Fs: () => (/* reexport */ pipe),
+  yj: () => (/* reexport */ _positive),
   g1: () => (/* reexport */ record),
   yG: () => (/* reexport */ _regex),
   re: () => (/* reexport */ strictObject),
@@ -29045,7 +29189,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   L5: () => (/* reexport */ unknown)
 });
 
-// UNUSED EXPORTS: nullable, positive
+// UNUSED EXPORTS: nullable
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -33960,9 +34104,9 @@ function _lte(value, params) {
 
 // @__NO_SIDE_EFFECTS__
 function _gt(value, params) {
-    return new checks.$ZodCheckGreaterThan({
+    return new $ZodCheckGreaterThan({
         check: "greater_than",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
         value,
         inclusive: false,
     });
@@ -39578,12 +39722,14 @@ var __webpack_exports__ = {};
  */
 /** The Node major version of `runs.using: node24`. */
 const REQUIRED_NODE_MAJOR = 24;
+/** The annotation's title (a test keeps it equal to the version above). */
+const NODE_TITLE = 'Node 24 required';
 /** The `::error` line for a Node `version` too old, or undefined when it is recent enough. */
 function nodeVersionError(version) {
     const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0);
     if (major >= REQUIRED_NODE_MAJOR)
         return undefined;
-    return (`::error title=Node ${REQUIRED_NODE_MAJOR} required::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
+    return (`::error title=${NODE_TITLE}::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
         `(action.yml says runs.using: node${REQUIRED_NODE_MAJOR}); it was started with Node ${version}. ` +
         `Run it with "uses:" on a runner that provides node${REQUIRED_NODE_MAJOR}, not with node directly. Nothing was submitted.`);
 }
@@ -41130,6 +41276,209 @@ if (isHashWorker()) {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var input_core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __nccwpck_require__(15870);
+// EXTERNAL MODULE: ./src/base/secrets.ts
+var secrets = __nccwpck_require__(75460);
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+/**
+ * What a run ended in, the `status` output it maps to, and what a user reads of the error that
+ * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
+ * the message gets what it must say about the submission.
+ */
+
+/** Outcomes after which the step succeeds. */
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
+function statusFor(outcome) {
+    return outcome === 'submitted' ? 'success' : outcome;
+}
+/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
+const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
+const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
+const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
+    're-running could submit the output a second time.';
+const NOTHING_SUBMITTED = 'Nothing was submitted.';
+/**
+ * The outcome, title and message of whatever ended a run. A run that stopped before sending the
+ * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
+ * submission may have reached Dfns says to check before re-running.
+ */
+function classifyFailure(error, words) {
+    const message = (0,errors/* messageOf */.b)(error);
+    if (!(error instanceof errors/* ActionError */.l))
+        return { outcome: 'failed', message, title: words.defaultTitle };
+    const { outcome } = error;
+    if (error.changeMade)
+        return { outcome, message, title: error.title };
+    if (outcome === 'unknown')
+        return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
+    return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
+}
+const OUTPUT_WORDS = {
+    nothingDone: NOTHING_SUBMITTED,
+    unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
+    defaultTitle: DEFAULT_FAILURE_TITLE,
+    unknownTitle: UNKNOWN_OUTCOME_TITLE,
+};
+/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
+function addSentence(message, sentence) {
+    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
+        return message;
+    if (message.includes('\n'))
+        return `${message}\n${sentence}`;
+    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/runner-context.ts
+/**
+ * What the runner tells a step through its environment: the workspace, the temporary folder,
+ * and the run (for artifacts and for the receipt). Pure: the environment is passed in.
+ */
+
+function readRunnerContext(env, fallbacks) {
+    const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    const runId = wholeNumber(env['GITHUB_RUN_ID'], 0);
+    const eventName = env['GITHUB_EVENT_NAME'] ?? '';
+    return {
+        workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
+        run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
+        // As the receipt and the summary show them: through the gate (a workflow's name is free text).
+        github: {
+            serverUrl: (0,safe_text/* safeText */.Hk)(serverUrl),
+            repository: (0,safe_text/* safeText */.Hk)(repository),
+            workflow: (0,safe_text/* safeText */.Hk)(env['GITHUB_WORKFLOW'] ?? ''),
+            job: (0,safe_text/* safeText */.Hk)(env['GITHUB_JOB'] ?? ''),
+            runId,
+            runAttempt: wholeNumber(env['GITHUB_RUN_ATTEMPT'], 1),
+            event: (0,safe_text/* safeText */.Hk)(eventName),
+            actor: (0,safe_text/* safeText */.Hk)(env['GITHUB_ACTOR'] ?? ''),
+            sha: (0,safe_text/* safeText */.Hk)(env['GITHUB_SHA'] ?? ''),
+            ref: (0,safe_text/* safeText */.Hk)(env['GITHUB_REF'] ?? ''),
+        },
+    };
+}
+/** A positive whole number from the environment, else `fallback`. */
+function wholeNumber(value, fallback) {
+    return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : fallback;
+}
+
+;// CONCATENATED MODULE: ./src/action/entry.ts
+/**
+ * What both actions' entry points do, wired to @actions/core: read the runner's environment, run
+ * (which masks the secret step inputs before it reads anything else), and turn the result into
+ * the step's exit code.
+ */
+
+
+
+
+
+
+
+const io = {
+    info: (message) => input_core/* info */.pq(message),
+    warning: (message, title) => input_core/* warning */.$e(message, title === undefined ? {} : { title }),
+    debug: (message) => input_core/* debug */.Yz(message),
+    error: (message, title) => input_core/* error */.z3(message, title === undefined ? {} : { title }),
+    setOutput: (name, value) => input_core/* setOutput */.uH(name, value),
+    setSecret: (value) => input_core/* setSecret */.Pq(value),
+    writeSummary,
+};
+/**
+ * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
+ * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
+ * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
+ */
+function writeSummary(markdown) {
+    const path = process.env['GITHUB_STEP_SUMMARY'];
+    try {
+        if (path) {
+            (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+            (0,external_node_fs_.appendFileSync)(path, `${markdown}${external_node_os_.EOL}`, { encoding: 'utf8' });
+            return Promise.resolve();
+        }
+    }
+    catch {
+        // the toolkit says why below
+    }
+    return input_core/* summary */.z.addRaw(markdown, true).write().then(() => undefined);
+}
+function fail(message, title) {
+    io.error((0,secrets/* redactSecrets */.fp)(message), title);
+    process.exitCode = 1;
+}
+/** Runs an action; whatever is thrown ends in one clear line, the stack only when the run is debugged. */
+function startAction(run, words) {
+    main(run).catch((error) => {
+        const failure = classifyFailure(error, words);
+        fail(failure.message, failure.title);
+        if (error instanceof Error && error.stack)
+            input_core/* debug */.Yz((0,safe_text/* safeLines */.Bv)(error.stack));
+    });
+}
+async function main(run) {
+    // The run masks its secret inputs, and registers them with the gate, before it reads anything else.
+    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
+    const result = await run((name) => input_core/* getInput */.V4(name), context, io);
+    if (result.failure !== undefined)
+        fail(result.failure.message, result.failure.title);
+}
+
+// EXTERNAL MODULE: ./src/base/units.ts
+var units = __nccwpck_require__(19182);
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __nccwpck_require__(70680);
+;// CONCATENATED MODULE: ./src/base/version.ts
+/** Kept equal to package.json's version by a test. */
+const ACTION_NAME = 'dfns-keystore-output-action';
+const ACTION_VERSION = '0.1.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+
+;// CONCATENATED MODULE: ./src/action/io.ts
+
+
+/**
+ * `io` with the run's secrets taken out of everything that leaves through it once more (a log
+ * line, an annotation, an output, the job summary), whatever the text is made of, and every
+ * warning also told to `onWarning` (the receipt records them). Text from outside has been through
+ * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
+ */
+function guardedIO(io, onWarning) {
+    return {
+        info: (message) => io.info((0,secrets/* redactSecrets */.fp)(message)),
+        debug: (message) => io.debug((0,secrets/* redactSecrets */.fp)(message)),
+        warning: (message, title) => {
+            const clean = (0,secrets/* redactSecrets */.fp)(message);
+            onWarning(clean, title);
+            io.warning(clean, title);
+        },
+        error: (message, title) => io.error((0,secrets/* redactSecrets */.fp)(message), title),
+        setOutput: (name, value) => io.setOutput(name, (0,secrets/* redactSecrets */.fp)(value)),
+        setSecret: (value) => io.setSecret(value),
+        writeSummary: (markdown) => io.writeSummary((0,secrets/* redactSecrets */.fp)(markdown)),
+    };
+}
+/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
+function changeRequest(inputs, key, target, env, io, facts) {
+    return {
+        apiUrl: inputs.apiUrl,
+        token: inputs.credentials.token,
+        credentialId: inputs.credentials.credentialId,
+        key,
+        storeId: target.storeId,
+        operation: target.operation,
+        timeoutSeconds: inputs.timeoutSeconds,
+        deadline: target.started + inputs.timeoutSeconds * 1000,
+        userAgent: USER_AGENT,
+        setSecret: (v) => io.setSecret(v),
+        log: io,
+        onRequest: (record) => facts.requests.push(record),
+        progress: facts.progress,
+        ...(env.sleep ? { sleep: env.sleep } : {}),
+    };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/dfns/credentials.ts
@@ -41254,186 +41603,8 @@ function describeAndWrap(key) {
     throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
 }
 
-;// CONCATENATED MODULE: ./src/report/outcome.ts
-/**
- * What a run ended in, the `status` output it maps to, and what a user reads of the error that
- * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
- * the message gets what it must say about the submission.
- */
-
-/** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
-function statusFor(outcome) {
-    return outcome === 'submitted' ? 'success' : outcome;
-}
-/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
-const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
-const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
-const UNKNOWN_OUTCOME_ADVICE = 'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-    're-running could submit the output a second time.';
-const NOTHING_SUBMITTED = 'Nothing was submitted.';
-/**
- * The outcome, title and message of whatever ended a run. A run that stopped before sending the
- * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
- * submission may have reached Dfns says to check before re-running.
- */
-function classifyFailure(error, words) {
-    const message = (0,errors/* messageOf */.b)(error);
-    if (!(error instanceof errors/* ActionError */.l))
-        return { outcome: 'failed', message, title: words.defaultTitle };
-    const { outcome } = error;
-    if (outcome === 'unknown')
-        return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
-    return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
-}
-const OUTPUT_WORDS = {
-    nothingDone: NOTHING_SUBMITTED,
-    unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
-    defaultTitle: DEFAULT_FAILURE_TITLE,
-    unknownTitle: UNKNOWN_OUTCOME_TITLE,
-};
-/** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
-function addSentence(message, sentence) {
-    if (message.toLowerCase().includes(sentence.toLowerCase().replace(/\.$/, '')))
-        return message;
-    if (message.includes('\n'))
-        return `${message}\n${sentence}`;
-    return `${message}${message.endsWith('.') ? '' : '.'} ${sentence}`;
-}
-
-;// CONCATENATED MODULE: ./src/action/runner-context.ts
-function readRunnerContext(env, fallbacks) {
-    const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
-    const repository = env['GITHUB_REPOSITORY'] ?? '';
-    const runId = wholeNumber(env['GITHUB_RUN_ID'], 0);
-    const eventName = env['GITHUB_EVENT_NAME'] ?? '';
-    return {
-        workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
-        run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
-        github: {
-            serverUrl,
-            repository,
-            workflow: env['GITHUB_WORKFLOW'] ?? '',
-            job: env['GITHUB_JOB'] ?? '',
-            runId,
-            runAttempt: wholeNumber(env['GITHUB_RUN_ATTEMPT'], 1),
-            event: eventName,
-            actor: env['GITHUB_ACTOR'] ?? '',
-            sha: env['GITHUB_SHA'] ?? '',
-            ref: env['GITHUB_REF'] ?? '',
-        },
-    };
-}
-/** A positive whole number from the environment, else `fallback`. */
-function wholeNumber(value, fallback) {
-    return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : fallback;
-}
-
-;// CONCATENATED MODULE: ./src/action/entry.ts
-/**
- * What both actions' entry points do, wired to @actions/core: mask the secrets before anything
- * is read, read the runner's environment, run, and turn the result into the step's exit code.
- */
-
-
-
-
-
-
-const io = {
-    info: (message) => input_core/* info */.pq(message),
-    warning: (message, title) => input_core/* warning */.$e(message, title === undefined ? {} : { title }),
-    debug: (message) => input_core/* debug */.Yz(message),
-    error: (message, title) => input_core/* error */.z3(message, title === undefined ? {} : { title }),
-    setOutput: (name, value) => input_core/* setOutput */.uH(name, value),
-    setSecret: (value) => input_core/* setSecret */.Pq(value),
-    writeSummary,
-};
-/**
- * core.summary.addRaw(markdown, true).write(), synchronously when the file is there: the first
- * asynchronous file operation starts libuv's thread pool, about 2 ms of a run that needs it for
- * nothing else. Otherwise the toolkit writes it, with its own checks and messages.
- */
-function writeSummary(markdown) {
-    const path = process.env['GITHUB_STEP_SUMMARY'];
-    try {
-        if (path) {
-            (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
-            (0,external_node_fs_.appendFileSync)(path, `${markdown}${external_node_os_.EOL}`, { encoding: 'utf8' });
-            return Promise.resolve();
-        }
-    }
-    catch {
-        // the toolkit says why below
-    }
-    return input_core/* summary */.z.addRaw(markdown, true).write().then(() => undefined);
-}
-function fail(message, title) {
-    io.error(message, title);
-    process.exitCode = 1;
-}
-/** Runs an action; whatever is thrown ends in one clear line, the stack only when the run is debugged. */
-function startAction(run, words) {
-    main(run).catch((error) => {
-        const failure = classifyFailure(error, words);
-        fail(failure.message, failure.title);
-        if (error instanceof Error && error.stack)
-            input_core/* debug */.Yz(error.stack);
-    });
-}
-async function main(run) {
-    // Masked before anything is read, parsed or logged.
-    const token = input_core/* getInput */.V4('dfns-token');
-    if (token)
-        input_core/* setSecret */.Pq(token);
-    const privateKey = input_core/* getInput */.V4('dfns-private-key');
-    if (privateKey)
-        privateKeySecretForms(privateKey).forEach((form) => input_core/* setSecret */.Pq(form));
-    const githubToken = input_core/* getInput */.V4('github-token');
-    if (githubToken)
-        input_core/* setSecret */.Pq(githubToken);
-    const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: (0,external_node_os_.tmpdir)() });
-    const result = await run((name) => input_core/* getInput */.V4(name), context, io);
-    if (result.failure !== undefined)
-        fail(result.failure.message, result.failure.title);
-}
-
-// EXTERNAL MODULE: ./src/base/units.ts
-var units = __nccwpck_require__(19182);
-// EXTERNAL MODULE: ./src/base/lists.ts
-var lists = __nccwpck_require__(70680);
-;// CONCATENATED MODULE: ./src/base/version.ts
-/** Kept equal to package.json's version by a test. */
-const ACTION_NAME = 'dfns-keystore-output-action';
-const ACTION_VERSION = '0.1.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
-
-;// CONCATENATED MODULE: ./src/action/io.ts
-
-/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
-function changeRequest(inputs, key, target, env, io, facts) {
-    return {
-        apiUrl: inputs.apiUrl,
-        token: inputs.credentials.token,
-        credentialId: inputs.credentials.credentialId,
-        key,
-        storeId: target.storeId,
-        operation: target.operation,
-        timeoutSeconds: inputs.timeoutSeconds,
-        deadline: target.started + inputs.timeoutSeconds * 1000,
-        userAgent: USER_AGENT,
-        setSecret: (v) => io.setSecret(v),
-        log: io,
-        onRequest: (record) => facts.requests.push(record),
-        progress: facts.progress,
-        ...(env.sleep ? { sleep: env.sleep } : {}),
-    };
-}
-
 // EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
 var zod = __nccwpck_require__(59894);
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __nccwpck_require__(15870);
 ;// CONCATENATED MODULE: ./src/dfns/token.ts
 /**
  * Checks that need no network call, made before the first one: the token's expiry and
@@ -41501,34 +41672,191 @@ function checkToken(token, outputOrgId, log, now = Date.now()) {
 var dfns_errors = __nccwpck_require__(31142);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/file/write-file.ts
-/** Writing a file whole or not at all, its folders created: a reader never sees half of it. */
+;// CONCATENATED MODULE: ./src/file/write-target.ts
+/**
+ * The files a run writes (the receipt, an input archive): checked before any network call by
+ * doing what the write will do, then written whole, and never over a file the run did not write.
+ *
+ * - Folders are made by a walk of our own, one level at a time, which always ends (Node's
+ *   recursive mkdir loops for ever under /proc).
+ * - What already stands at the target decides: nothing, or a regular file the caller may replace
+ *   (a receipt of this action). A device, a FIFO, a socket, a folder or a symbolic link is
+ *   refused, and so is any other file.
+ * - The check writes a probe beside the target with the same temporary name, and places it the
+ *   way the write will (a rename, or a link that never replaces), then removes it: what the file
+ *   system refuses (a read-only mount, /proc, /sys, a folder without write access, root or not)
+ *   is found before any call, not after.
+ * - The write goes to a temporary file beside the target, which is then renamed over it (a file
+ *   that may be replaced) or linked to it (when nothing may be replaced: the link fails if a file
+ *   appeared meanwhile). A reader never sees half a file.
+ */
 
 
 
-/** Writes `bytes` to a temporary file beside `path`, then renames it over `path`. */
-function writeFileWhole(path, bytes) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+
+
+/** Characters of a path shown in a message. */
+const PATH_MAX_CHARS = 500;
+/** The target cannot be written; the message says why, and what to do. */
+class TargetError extends Error {
+    name = 'TargetError';
+}
+/** Checks before any call that `path` can be written as writeTarget will write it. Throws TargetError. */
+function prepareTarget(path, rules) {
+    const replace = makeFoldersAndCheck(path, rules);
+    const probe = temporaryName(path);
+    const placed = temporaryName(path);
     try {
-        (0,external_node_fs_.writeFileSync)(temporary, bytes, { flag: 'wx' });
-        (0,external_node_fs_.renameSync)(temporary, path);
+        (0,external_node_fs_.writeFileSync)(probe, '', { flag: 'wx' });
+        place(probe, placed, replace);
     }
     catch (error) {
-        (0,external_node_fs_.rmSync)(temporary, { force: true });
-        throw error;
+        throw new TargetError(`a file cannot be written in ${shown((0,external_node_path_.dirname)(path))}: ${fsReason(error)}`, { cause: error });
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(probe, { force: true });
+        (0,external_node_fs_.rmSync)(placed, { force: true });
     }
 }
-/** Creates the folders of `path` and checks that a file can be written there; throws what the file system says. */
-function checkWritable(path) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    const existing = (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false });
-    if (existing?.isDirectory())
-        throw new Error('it is a directory');
-    (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)(path), external_node_fs_.constants.W_OK);
-    if (existing)
-        (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.W_OK);
+/** Writes `bytes` whole at `path`. Throws TargetError. */
+function writeTarget(path, bytes, rules) {
+    const replace = makeFoldersAndCheck(path, rules);
+    const temporary = temporaryName(path);
+    try {
+        (0,external_node_fs_.writeFileSync)(temporary, bytes, { flag: 'wx' });
+        place(temporary, path, replace);
+    }
+    catch (error) {
+        throw new TargetError(`the file could not be written: ${fsReason(error)}`, { cause: error });
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(temporary, { force: true });
+    }
 }
+/** Whether two paths name the same file: the same place, or (when both exist) the same inode. */
+function isSameFile(a, b) {
+    if ((0,external_node_path_.resolve)(a) === (0,external_node_path_.resolve)(b))
+        return true;
+    const [sa, sb] = [(0,external_node_fs_.statSync)(a, { throwIfNoEntry: false }), (0,external_node_fs_.statSync)(b, { throwIfNoEntry: false })];
+    if (sa && sb)
+        return sa.dev === sb.dev && sa.ino === sb.ino;
+    return canonical(a) === canonical(b);
+}
+/** A path for a message: through the gate, bounded. */
+function shown(path) {
+    return (0,safe_text/* safeText */.Hk)(path, PATH_MAX_CHARS);
+}
+/** Makes the target's folders and checks what stands at it; true when it is a file that may be replaced. */
+function makeFoldersAndCheck(path, rules) {
+    makeFolders((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)));
+    const existing = (0,external_node_fs_.lstatSync)(path, { throwIfNoEntry: false });
+    if (existing === undefined)
+        return false;
+    if (!existing.isFile())
+        throw new TargetError(`${describeNonFile(path, existing)} is there, and the action only writes regular files: give the path of a new file`);
+    if (rules.mayReplace?.(path))
+        return true;
+    throw new TargetError(`a file already exists there, which this run did not write; ${rules.existingFile}`);
+}
+function describeNonFile(path, stat) {
+    if (stat.isSymbolicLink())
+        return 'a symbolic link';
+    if (stat.isDirectory())
+        return 'a folder';
+    if (stat.isCharacterDevice() || stat.isBlockDevice())
+        return `a device (${shown((0,external_node_path_.basename)(path))})`;
+    if (stat.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (stat.isSocket())
+        return 'a socket';
+    return 'something other than a regular file';
+}
+/**
+ * Makes `dir` and its missing parents, one level at a time, from the deepest that exists: a walk
+ * that always ends, and says which folder could not be made.
+ */
+function makeFolders(dir) {
+    const missing = [];
+    for (let at = dir;; at = (0,external_node_path_.dirname)(at)) {
+        let stat;
+        try {
+            stat = (0,external_node_fs_.statSync)(at, { throwIfNoEntry: false });
+        }
+        catch (error) {
+            throw new TargetError(`the folder ${shown(at)} cannot be examined: ${fsReason(error)}`, { cause: error });
+        }
+        if (stat) {
+            if (!stat.isDirectory())
+                throw new TargetError(`${shown(at)} is not a folder`);
+            break;
+        }
+        missing.push(at);
+        if ((0,external_node_path_.dirname)(at) === at)
+            break;
+    }
+    for (const folder of missing.reverse()) {
+        try {
+            (0,external_node_fs_.mkdirSync)(folder);
+        }
+        catch (error) {
+            if (error.code === 'EEXIST' && (0,external_node_fs_.statSync)(folder, { throwIfNoEntry: false })?.isDirectory())
+                continue;
+            throw new TargetError(`the folder ${shown(folder)} cannot be created: ${fsReason(error)}`, { cause: error });
+        }
+    }
+}
+/**
+ * Puts the written temporary file at `path`: renamed over it when it may be replaced, else linked
+ * (which fails when a file is there) or, where the file system has no links, copied exclusively.
+ */
+function place(temporary, path, replace) {
+    if (replace) {
+        (0,external_node_fs_.renameSync)(temporary, path);
+        return;
+    }
+    try {
+        (0,external_node_fs_.linkSync)(temporary, path);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+            throw error;
+        (0,external_node_fs_.copyFileSync)(temporary, path, external_node_fs_.constants.COPYFILE_EXCL);
+    }
+}
+function temporaryName(path) {
+    return `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+}
+function canonical(path) {
+    const absolute = (0,external_node_path_.resolve)(path);
+    try {
+        return (0,external_node_path_.join)((0,external_node_fs_.realpathSync)((0,external_node_path_.dirname)(absolute)), (0,external_node_path_.basename)(absolute));
+    }
+    catch {
+        return absolute;
+    }
+}
+/** What the file system said, without the path it quotes (the message names the path itself, through the gate). */
+function fsReason(error) {
+    const { code, syscall } = error;
+    if (typeof code !== 'string')
+        return (0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300);
+    const reason = FS_REASONS[code] ?? code;
+    return `${reason} (${code}${typeof syscall === 'string' ? ` on ${syscall}` : ''})`;
+}
+const FS_REASONS = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a file appeared there meanwhile',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is exceeded',
+    ENAMETOOLONG: 'the name is too long',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many symbolic links',
+};
 
 ;// CONCATENATED MODULE: ./src/report/receipt.ts
 /**
@@ -41537,6 +41865,11 @@ function checkWritable(path) {
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
+
+
+
+
+
 
 
 
@@ -41553,16 +41886,18 @@ class ReceiptError extends errors/* ActionError */.l {
     title = 'Receipt not written';
 }
 /**
- * The receipt's target from the raw inputs; it never throws, so that a run whose inputs are wrong
+ * The receipt's target from the raw step inputs; it never throws, so that a run whose inputs are wrong
  * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
 function receiptTarget(raw, place, prefix) {
+    // A `receipt-path` that cannot be shown as it is fails the input checks; the receipt then goes to the default place.
+    const given = raw.path !== '' && !(0,safe_text/* hasUnshowableChars */.ud)(raw.path);
     return {
-        path: raw.path
+        path: given
             ? (0,external_node_path_.resolve)(place.workspace, raw.path)
             : (0,external_node_path_.join)(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
-        explicit: raw.path !== '',
+        explicit: given,
         artifactName: raw.artifactName || undefined,
         retentionDays: retentionDaysOf(raw.retentionDays),
     };
@@ -41572,24 +41907,61 @@ function retentionDaysOf(value) {
     const days = /^\d+$/.test(value) ? Number(value) : undefined;
     return days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined;
 }
+/** A receipt replaces only a receipt of one of this repository's actions (an earlier run's, say). */
+const RECEIPT_RULES = {
+    mayReplace: isReceiptOfThisAction,
+    existingFile: 'a receipt replaces only an earlier receipt of this action: give the path of a new file, or remove that one first',
+};
+/** Files larger than this are not read to see whether they are a receipt (receipts are a few kilobytes). */
+const MAX_RECEIPT_BYTES_READ = 16 * 1024 * 1024;
+/** What identifies a receipt of this repository's actions, of any version so far. */
+const ReceiptHead = zod/* looseObject */._H({
+    receiptVersion: zod/* int */.Wh().check(zod/* positive */.yj()),
+    action: zod/* looseObject */._H({ name: zod/* string */.Yj().check(zod/* regex */.yG(new RegExp(`^${ACTION_NAME}(/[a-z-]+)?$`))) }),
+});
+/** Whether the regular file at `path` is a receipt written by one of this repository's actions. */
+function isReceiptOfThisAction(path) {
+    try {
+        if ((0,external_node_fs_.statSync)(path).size > MAX_RECEIPT_BYTES_READ)
+            return false;
+        return ReceiptHead.safeParse(JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'))).success;
+    }
+    catch {
+        return false;
+    }
+}
 /**
- * Makes sure the receipt can be written before anything is sent: creates its folders and checks
- * that they (and the file, if it exists) are writable. Throws ReceiptError.
+ * Makes sure the receipt can be written before anything is sent: its folders made, nothing there
+ * that it may not replace, and a probe written and placed as the receipt will be. Throws ReceiptError.
  */
 function prepareReceiptTarget(target) {
     try {
-        checkWritable(target.path);
+        prepareTarget(target.path, RECEIPT_RULES);
     }
     catch (error) {
-        throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
+        throw new ReceiptError(`cannot write the receipt to ${shown(target.path)} ("receipt-path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
     }
 }
-/** Writes the receipt whole, its folders created. Throws what the file system throws. */
+/**
+ * Refuses a `receipt-path` that names a file the run reads or writes itself (`what`: "the output
+ * file being submitted", say): the receipt would replace it. Throws ReceiptError.
+ */
+function checkReceiptIsNot(target, path, what) {
+    if (!target.explicit || !isSameFile(target.path, path))
+        return;
+    throw new ReceiptError(`"receipt-path" (${shown(target.path)}) is ${what}: the receipt would replace it. Give the receipt a path of its own`);
+}
+/** Writes the receipt whole, its folders made, secrets taken out once more. Throws TargetError. */
 function writeReceipt(path, receipt) {
-    writeFileWhole(path, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
+    writeTarget(path, Buffer.from(`${(0,secrets/* redactSecrets */.fp)(JSON.stringify(receipt, null, 2))}\n`, 'utf8'), RECEIPT_RULES);
 }
 
 ;// CONCATENATED MODULE: ./src/report/facts.ts
+/**
+ * What a run learns, as it learns it: the receipt and the job summary are made of these facts.
+ * They start empty (`null`: not known) and are filled by the pipeline; a run that fails early
+ * leaves the rest `null`.
+ */
 
 
 
@@ -41610,21 +41982,6 @@ function newFacts() {
 }
 function newInputFacts() {
     return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
-}
-/** `log` with every warning also recorded, title and message, for the receipt and the summary. */
-function recordingWarnings(log, facts) {
-    const warning = (message, title) => {
-        facts.warnings.push({ title: title ?? 'Warning', message });
-        log.warning(message, title);
-    };
-    return new Proxy(log, {
-        get(target, property) {
-            if (property === 'warning')
-                return warning;
-            const value = Reflect.get(target, property, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-        },
-    });
 }
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 function answerFromError(error, attempts) {
@@ -41890,6 +42247,7 @@ const WORDING = {
 
 
 
+
 /** How messages name each document. */
 const DOCUMENT_LABELS = {
     'keystore-output': 'keystore output',
@@ -41927,7 +42285,7 @@ function countOutputs(output) {
 }
 /** "2 onchain-sign-v1, 1 proof-of-control-v1"; "none" when there are no entries. */
 function describeKinds(byKind) {
-    const parts = Object.entries(byKind).map(([kind, n]) => `${n} ${kind}`);
+    const parts = Object.entries(byKind).map(([kind, n]) => `${n} ${(0,safe_text/* safeText */.Hk)(kind, 60)}`);
     return parts.length === 0 ? 'none' : parts.join(', ');
 }
 /** "2 outputs (2 onchain-sign-v1; 1 success, 1 fail)", "1 output (1 genesis-registration)", "0 outputs". */
@@ -41949,21 +42307,34 @@ function warnOnFleetFailure(output, counts, log) {
 function failedOutputs(output) {
     if (output.type !== 'keystore-output')
         return [];
-    return Object.entries(output.outputs).flatMap(([key, entry]) => 'fail' in entry.result ? [{ key, code: entry.result.fail.code, message: entry.result.fail.message }] : []);
+    return Object.entries(output.outputs).flatMap(([key, entry]) => 'fail' in entry.result
+        ? [{ key: safeText(key), code: safeText(entry.result.fail.code), message: safeText(entry.result.fail.message, 500) }]
+        : []);
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /** Markdown for the job summary, from text that may come from the file or from Dfns: nothing in it can inject. */
-/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, bounded. */
+/** Text for a Markdown table cell: no HTML, no pipes, no line breaks, no links, bounded. */
 function md(text, max = 300) {
     const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-    return cut
+    return unlinked(cut
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
         .replace(/[\r\n\u2028\u2029]+/g, ' ')
-        .replace(/\p{Cc}|\p{Cf}/gu, '');
+        .replace(/\p{Cc}|\p{Cf}/gu, ''));
+}
+/**
+ * GitHub turns bare URLs (`https://…`), `www.` addresses and e-mail addresses in text into links:
+ * a zero-width space where they would start keeps them text, so that nothing Dfns or a file says
+ * becomes a link in the summary. (Inline code is never linked.)
+ */
+function unlinked(text) {
+    return text
+        .replace(/:\/\//g, ':/&#8203;/')
+        .replace(/\b(www)\./gi, '$1&#8203;.')
+        .replace(/@/g, '&#8203;@');
 }
 /** Inline code for identifiers, digests and names; backticks inside are dropped. */
 function code(text, max = 200) {
@@ -42053,7 +42424,9 @@ function buildSummary(receipt, failedOutputs = []) {
     if (receipt.kind === 'input' && receipt.artifact) {
         rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
     }
-    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`]);
+    rows.push(['Commit', github.sha ? code(github.sha) : 'unknown'], ['Actor', github.actor ? code(github.actor) : 'unknown'], ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`], 
+    // The run's own address (the runner's values, through the gate): the one link of the summary.
+    ['Workflow run', `[${github.runUrl.replace(/[\\[\]]/g, '\\$&')}](${github.runUrl})`]);
     lines.push(...factTable(rows));
     if (receipt.warnings.length > 0) {
         lines.push(`#### Warnings (${receipt.warnings.length})`, '');
@@ -42117,16 +42490,18 @@ function describeRequests(requests) {
 
 
 
+
+
 async function leaveTrail(receipt, failed, target, io) {
     const trail = {};
     try {
         writeReceipt(target.path, receipt);
         trail.receiptPath = target.path;
         io.setOutput('receipt-path', target.path);
-        io.info(`Receipt written to ${target.path}`);
+        io.info(`Receipt written to ${shown(target.path)}`);
     }
     catch (error) {
-        const reason = `could not write the receipt to ${target.path}: ${(0,errors/* messageOf */.b)(error)}`;
+        const reason = `could not write the receipt to ${shown(target.path)}: ${(0,errors/* messageOf */.b)(error)}`;
         if (!target.explicit) {
             io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
         }
@@ -42150,7 +42525,7 @@ async function leaveTrail(receipt, failed, target, io) {
         await io.writeSummary(buildSummary(receipt, failed));
     }
     catch (error) {
-        io.warning(`could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`, 'Job summary not written');
+        io.warning(`could not write the job summary: ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}`, 'Job summary not written');
     }
     return trail;
 }
@@ -42165,16 +42540,23 @@ async function leaveTrail(receipt, failed, target, io) {
 
 
 
+
+
+
 async function runWithTrail(raw, env, baseIO, pipeline) {
     const { facts } = pipeline;
-    const io = recordingWarnings(baseIO, facts);
+    keepSecrets(raw, pipeline.secretInputs, baseIO);
+    const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
     // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
     const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, pipeline.receiptPrefix);
     let ending;
     try {
         const inputs = pipeline.inputs(raw);
-        if (target.explicit)
+        if (target.explicit) {
+            for (const file of pipeline.files?.(inputs) ?? [])
+                checkReceiptIsNot(target, file.path, file.what);
             prepareReceiptTarget(target);
+        }
         ending = await pipeline.work(inputs, io);
     }
     catch (error) {
@@ -42190,17 +42572,34 @@ async function runWithTrail(raw, env, baseIO, pipeline) {
     const failure = ending.failure ?? trail.failure;
     return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
 }
+/** Masks each secret step input in the log and registers it with the gate, before anything is read or logged. */
+function keepSecrets(raw, names, io) {
+    const mask = (value) => io.setSecret(value);
+    for (const name of names) {
+        const value = raw(name);
+        if (!value.trim())
+            continue;
+        if (name === 'dfns-private-key')
+            privateKeySecretForms(value).forEach((form) => (0,secrets/* keepSecret */.gz)(form, mask));
+        else
+            (0,secrets/* keepSecret */.gz)(value.trim(), mask);
+    }
+}
 
 // EXTERNAL MODULE: ./src/schemas/operations.ts
 var operations = __nccwpck_require__(44820);
 ;// CONCATENATED MODULE: ./src/input/archive.ts
 /**
- * Where the input archive goes: checked writable before Dfns is asked (so that an input is never
- * created for nothing), then written whole.
+ * Where the input archive goes: checked before Dfns is asked (so that an input is never created
+ * for nothing) by doing what the write will do, then written whole, never over an existing file.
  */
 
 
 
+/** An archive never replaces a file: the run did not write it. */
+const ARCHIVE_RULES = {
+    existingFile: 'the input archive never replaces a file: remove it, or give "path" the name of a new file',
+};
 /** The archive cannot be written where `path` says; found before any call. */
 class ArchivePathError extends errors/* ActionError */.l {
     name = 'ArchivePathError';
@@ -42213,38 +42612,57 @@ class ArchiveWriteError extends errors/* ActionError */.l {
     get outcome() {
         return 'unknown';
     }
+    get changeMade() {
+        return true;
+    }
 }
 /** `path` relative to the workspace, or `dfns-<operation>-input-<store>.zip` under RUNNER_TEMP. */
 function archivePath(path, operation, storeId, place) {
     if (path !== undefined)
         return (0,external_node_path_.resolve)(place.workspace, path);
-    return (0,external_node_path_.join)(place.runnerTemp, `dfns-${operation}-input-${storeId.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`);
+    return (0,external_node_path_.join)(place.runnerTemp, `dfns-${operation}-input-${storeId}.zip`);
 }
 function checkArchivePath(path) {
     try {
-        checkWritable(path);
+        prepareTarget(path, ARCHIVE_RULES);
     }
     catch (error) {
-        throw new ArchivePathError(`cannot write the input archive to ${path} ("path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
+        throw new ArchivePathError(`cannot write the input archive to ${shown(path)} ("path"): ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
     }
 }
 function writeArchive(path, bytes) {
     try {
-        writeFileWhole(path, bytes);
+        writeTarget(path, bytes, ARCHIVE_RULES);
     }
     catch (error) {
-        throw new ArchiveWriteError(`Dfns created the input archive, but it could not be written to ${path}: ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
+        throw new ArchiveWriteError(`Dfns created the input, but its archive could not be written to ${shown(path)}: ${(0,errors/* messageOf */.b)(error)}. ` +
+            'The input exists at Dfns and its fleet operation is open: do not re-run this workflow for it', { cause: error });
     }
 }
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
+;// CONCATENATED MODULE: ./src/schemas/dfns-id.ts
+/**
+ * A Dfns id (a key store's `ks-…`, a group's `gr-…`) is one path segment of URL-safe characters:
+ * checked before it goes into a request's path, so that `..`, `.` or a `/` can never send a
+ * request (and its signature) to another endpoint than the one the run means.
+ */
+/** Letters, digits, `-` and `_`, starting with a letter or digit: Dfns's ids, and nothing a path treats specially. */
+const DFNS_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+function isDfnsId(value) {
+    return DFNS_ID.test(value);
+}
+/** What a message says an id must be. */
+const DFNS_ID_RULE = 'one to 128 letters, digits, "-" and "_", starting with a letter or digit';
+
 ;// CONCATENATED MODULE: ./src/action/input-values.ts
 /**
  * The input values both actions share, each parsed from its raw string with a message that
  * names the input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
  * credentials, the receipt's retention.
  */
+
 
 
 
@@ -42279,6 +42697,18 @@ function parseCredentials(get) {
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
 function withoutUndefined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+/** A Dfns id (`what`: "the key store id (ks-…)", say): one path segment, refused otherwise before any call. */
+function parseDfnsId(name, value, what) {
+    if (isDfnsId(value))
+        return value;
+    throw new InputError(`input "${name}" must be ${what}: ${DFNS_ID_RULE}; got "${shorten(value)}"`);
+}
+/** A path the run writes to and gives back as an output: refused when it holds characters that cannot be shown as they are. */
+function checkPathInput(name, value) {
+    if (!(0,safe_text/* hasUnshowableChars */.ud)(value))
+        return;
+    throw new InputError(`input "${name}" holds line breaks, control or invisible characters ("${shorten(value)}"): give a plain path`);
 }
 function checkRetentionDays(value) {
     if (value === '' || retentionDaysOf(value) !== undefined)
@@ -42372,9 +42802,10 @@ function parseInputActionInputs(raw) {
             ? `input "operation" is required: the operation to create the input for, one of ${operations/* OPERATIONS */.xb.join(', ')}`
             : `input "operation" must be one of ${operations/* OPERATIONS */.xb.join(', ')}; got "${shorten(operation)}"`);
     }
-    const storeId = get('store-id');
-    if (storeId === '')
+    const storeIdValue = get('store-id');
+    if (storeIdValue === '')
         throw new InputError('input "store-id" is required: the id of the key store (ks-…) to create the input for');
+    const storeId = parseDfnsId('store-id', storeIdValue, 'a Dfns key store id (ks-…)');
     const common = {
         operation,
         storeId,
@@ -42385,6 +42816,8 @@ function parseInputActionInputs(raw) {
         timeoutSeconds: parseTimeout(get('timeout-seconds')),
     };
     checkRetentionDays(get('receipt-retention-days'));
+    checkPathInput('receipt-path', get('receipt-path'));
+    checkPathInput('path', get('path'));
     return { ...common, ...parseCredentials(get) };
 }
 
@@ -42861,7 +43294,8 @@ function fromEngine(text, error) {
 
 
 const serial = () => zod/* string */.Yj().check(zod/* minLength */.Bp(1, { error: 'must not be empty' }));
-const count = () => zod/* int */.Wh({ error: 'expected a whole number' }).check(zod/* nonnegative */.Zn({ error: 'must not be negative' }));
+/** A whole number, in the range JSON numbers carry exactly (violations.ts words a number beyond it). */
+const count = () => zod/* int */.Wh().check(zod/* nonnegative */.Zn({ error: 'must not be negative' }));
 /** Built on first use: a run sends one operation's body. */
 function buildBodies() {
     return {
@@ -42958,8 +43392,12 @@ function parseRequestBody(operation, text) {
 
 
 
+
+
 /** Archive entries the log names before "and N more" (the `entries` output and the receipt hold all). */
 const MAX_LOGGED_ENTRIES = 20;
+/** Characters of the request body shown in the log (the receipt keeps it whole). */
+const MAX_LOGGED_BODY_CHARS = 2000;
 /** What the input action's failures say of its change. */
 const INPUT_WORDS = {
     nothingDone: 'No input was created.',
@@ -42972,6 +43410,7 @@ function runInputAction(raw, env, baseIO) {
     const facts = newInputFacts();
     return runWithTrail(raw, env, baseIO, {
         facts,
+        secretInputs: ['dfns-token', 'dfns-private-key'],
         receiptPrefix: 'dfns-keystore-input-receipt',
         words: INPUT_WORDS,
         inputs(raw) {
@@ -42987,8 +43426,13 @@ function runInputAction(raw, env, baseIO) {
             };
             return inputs;
         },
+        files: (inputs) => [{ path: archivePathOf(inputs, env), what: 'the path the input archive is written to ("path")' }],
         work: async (inputs, io) => ({ outcome: await createArchive(inputs, env, io, facts) }),
     });
+}
+/** Where the archive goes: `path`, or a file under RUNNER_TEMP named after the operation and the store. */
+function archivePathOf(inputs, env) {
+    return archivePath(inputs.path, inputs.operation, inputs.storeId, { workspace: env.workspace, runnerTemp: env.run.runnerTemp });
 }
 async function createArchive(inputs, env, io, facts) {
     const started = Date.now();
@@ -42996,22 +43440,23 @@ async function createArchive(inputs, env, io, facts) {
     const endpoint = facts.request.endpoint;
     // Everything that can be known before asking Dfns: the body, where the archive goes, the credentials.
     const body = parseRequestBody(operation, inputs.request);
-    facts.body = body.value;
-    const path = archivePath(inputs.path, operation, storeId, { workspace: env.workspace, runnerTemp: env.run.runnerTemp });
+    facts.body = (0,safe_text/* safeJsonValue */.nk)(body.value);
+    const path = archivePathOf(inputs, env);
     checkArchivePath(path);
     if (inputs.credentials.token !== undefined)
         checkToken(inputs.credentials.token, undefined, io);
     if (inputs.dryRun) {
         if (inputs.credentials.privateKey !== undefined)
             loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
-        io.info(`Dry run: nothing was sent. Creating the input would POST ${body.json} to ${endpoint}, and write the archive to ${path}.`);
+        io.info(`Dry run: nothing was sent. Creating the input would POST ${(0,safe_text/* safeText */.Hk)(body.json, MAX_LOGGED_BODY_CHARS)} to ${endpoint}, ` +
+            `and write the archive to ${shown(path)}.`);
         return 'dry-run';
     }
     const { credentials } = inputs;
     const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
     // Ask Dfns; its answer is the archive.
     const { createInput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(551)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13551));
-    io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${body.json}`);
+    io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${(0,safe_text/* safeText */.Hk)(body.json, MAX_LOGGED_BODY_CHARS)}`);
     const answer = await createInput({ ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts), body: body.json });
     facts.answer = {
         call: 'create',
@@ -43027,12 +43472,12 @@ async function createArchive(inputs, env, io, facts) {
     // The archive: written whole, described, kept.
     writeArchive(path, answer.archive);
     const checksum = (await startSha256(answer.archive)).hex;
-    facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries };
+    facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries.map((name) => (0,safe_text/* safeText */.Hk)(name)) };
     io.setOutput('path', path);
     io.setOutput('checksum', checksum);
     io.setOutput('size', String(answer.archive.byteLength));
-    io.setOutput('entries', JSON.stringify(answer.entries));
-    io.info(`Dfns created the input archive (HTTP ${answer.httpStatus}): ${path}, ${(0,units/* size */.Ej)(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
+    io.setOutput('entries', JSON.stringify(facts.archive.entries));
+    io.info(`Dfns created the input archive (HTTP ${answer.httpStatus}): ${shown(path)}, ${(0,units/* size */.Ej)(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
         `entries ${(0,lists/* listNames */.Z)(answer.entries, MAX_LOGGED_ENTRIES)}`);
     if (inputs.artifactName)
         await uploadArchive(inputs.artifactName, path, io, facts);
@@ -43048,14 +43493,14 @@ async function uploadArchive(name, path, io, facts) {
     try {
         const { uploadFile } = await __nccwpck_require__.e(/* import() */ 158).then(__nccwpck_require__.bind(__nccwpck_require__, 28158));
         const { id } = await uploadFile(name, path, undefined);
-        facts.artifact = { name, id: id ?? null };
+        facts.artifact = { name: (0,safe_text/* safeText */.Hk)(name), id: id ?? null };
         if (id !== undefined)
             io.setOutput('artifact-id', String(id));
-        io.info(`Input archive uploaded as artifact "${name}" (id ${id ?? 'unknown'})`);
+        io.info(`Input archive uploaded as artifact "${(0,safe_text/* safeText */.Hk)(name)}" (id ${id ?? 'unknown'})`);
     }
     catch (error) {
-        io.warning(`could not upload the input archive as artifact "${name}": ${(0,errors/* messageOf */.b)(error)}. The input WAS created: do not re-run ` +
-            `this workflow for it; the archive is at ${path} (the "path" output) for a later step to keep`, 'Input archive not uploaded');
+        io.warning(`could not upload the input archive as artifact "${(0,safe_text/* safeText */.Hk)(name)}": ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}. The input WAS created: do not re-run ` +
+            `this workflow for it; the archive is at ${shown(path)} (the "path" output) for a later step to keep`, 'Input archive not uploaded');
     }
 }
 

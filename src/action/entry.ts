@@ -1,11 +1,13 @@
 /**
- * What both actions' entry points do, wired to @actions/core: mask the secrets before anything
- * is read, read the runner's environment, run, and turn the result into the step's exit code.
+ * What both actions' entry points do, wired to @actions/core: read the runner's environment, run
+ * (which masks the secret step inputs before it reads anything else), and turn the result into
+ * the step's exit code.
  */
 import { accessSync, appendFileSync, constants } from 'node:fs';
 import { EOL, tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { privateKeySecretForms } from '../dfns/credentials.ts';
+import { safeLines } from '../base/safe-text.ts';
+import { redactSecrets } from '../base/secrets.ts';
 import { classifyFailure, type FailureWords } from '../report/outcome.ts';
 import type { RawInputs } from './input-values.ts';
 import type { ActionIO, RunEnv, RunResult } from './io.ts';
@@ -41,7 +43,7 @@ function writeSummary(markdown: string): Promise<void> {
 }
 
 function fail(message: string, title: string): void {
-  io.error(message, title);
+  io.error(redactSecrets(message), title);
   process.exitCode = 1;
 }
 
@@ -52,19 +54,12 @@ export function startAction(run: Run, words: FailureWords): void {
   main(run).catch((error: unknown) => {
     const failure = classifyFailure(error, words);
     fail(failure.message, failure.title);
-    if (error instanceof Error && error.stack) core.debug(error.stack);
+    if (error instanceof Error && error.stack) core.debug(safeLines(error.stack));
   });
 }
 
 async function main(run: Run): Promise<void> {
-  // Masked before anything is read, parsed or logged.
-  const token = core.getInput('dfns-token');
-  if (token) core.setSecret(token);
-  const privateKey = core.getInput('dfns-private-key');
-  if (privateKey) privateKeySecretForms(privateKey).forEach((form) => core.setSecret(form));
-  const githubToken = core.getInput('github-token');
-  if (githubToken) core.setSecret(githubToken);
-
+  // The run masks its secret inputs, and registers them with the gate, before it reads anything else.
   const context = readRunnerContext(process.env, { cwd: process.cwd(), tmpdir: tmpdir() });
   const result = await run((name) => core.getInput(name), context, io);
   if (result.failure !== undefined) fail(result.failure.message, result.failure.title);

@@ -5,7 +5,8 @@
  */
 import { isIP } from 'node:net';
 import { ActionError } from '../base/errors.ts';
-import { safeText } from '../base/safe-text.ts';
+import { hasUnshowableChars, safeText } from '../base/safe-text.ts';
+import { DFNS_ID_RULE, isDfnsId } from '../schemas/dfns-id.ts';
 import { MAX_RETENTION_DAYS, retentionDaysOf } from '../report/receipt.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
@@ -57,6 +58,18 @@ export function parseCredentials(get: (name: string) => string): CredentialInput
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
 function withoutUndefined(values: { [K in keyof Credentials]: string | undefined }): Partial<Credentials> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+/** A Dfns id (`what`: "the key store id (ks-…)", say): one path segment, refused otherwise before any call. */
+export function parseDfnsId(name: string, value: string, what: string): string {
+  if (isDfnsId(value)) return value;
+  throw new InputError(`input "${name}" must be ${what}: ${DFNS_ID_RULE}; got "${shorten(value)}"`);
+}
+
+/** A path the run writes to and gives back as an output: refused when it holds characters that cannot be shown as they are. */
+export function checkPathInput(name: string, value: string): void {
+  if (!hasUnshowableChars(value)) return;
+  throw new InputError(`input "${name}" holds line breaks, control or invisible characters ("${shorten(value)}"): give a plain path`);
 }
 
 export function checkRetentionDays(value: string): void {

@@ -5,12 +5,14 @@
 import type { ArtifactInputs } from '../github/artifact.ts';
 import { isOperation, OPERATIONS, type Operation } from '../schemas/operations.ts';
 import {
+  checkPathInput,
   checkRetentionDays,
   DEFAULT_API_URL,
   InputError,
   parseApiUrl,
   parseBoolean,
   parseCredentials,
+  parseDfnsId,
   parseTimeout,
   shorten,
   type CredentialInputs,
@@ -42,7 +44,7 @@ export function parseInputs(raw: RawInputs): Inputs {
 
   const common: CommonInputs = {
     path: get('path'),
-    storeId: optional('store-id'),
+    storeId: optionalId(get('store-id')),
     operation: parseOperation(get('operation')),
     apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
     expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
@@ -50,8 +52,9 @@ export function parseInputs(raw: RawInputs): Inputs {
     artifact: parseArtifactInputs(get),
     failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
   };
-  // Used from the raw value (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
+  // Used from the raw values (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
   checkRetentionDays(get('receipt-retention-days'));
+  checkPathInput('receipt-path', get('receipt-path'));
 
   if (!common.path && !common.artifact) {
     throw new InputError(
@@ -88,6 +91,10 @@ function parseArtifactInputs(get: (name: string) => string): ArtifactInputs | un
     githubToken: get('github-token') || undefined,
     allowForkArtifacts,
   };
+}
+
+function optionalId(value: string): string | undefined {
+  return value === '' ? undefined : parseDfnsId('store-id', value, 'a Dfns key store id (ks-…)');
 }
 
 function parseOperation(value: string): Operation | undefined {

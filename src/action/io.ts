@@ -1,5 +1,6 @@
 /** What a run of either action needs from its surroundings, what it returns to the entry point, and what it hands the Dfns client. */
 import type { Logger } from '../base/logger.ts';
+import { redactSecrets } from '../base/secrets.ts';
 import { USER_AGENT } from '../base/version.ts';
 import type { ServiceAccountKey } from '../dfns/credentials.ts';
 import type { RequestRecord } from '../dfns/http.ts';
@@ -14,6 +15,28 @@ import type { TrailIO } from '../report/trail.ts';
 export interface ActionIO extends TrailIO, Logger {
   setSecret(value: string): void;
   error(message: string, title?: string): void;
+}
+
+/**
+ * `io` with the run's secrets taken out of everything that leaves through it once more (a log
+ * line, an annotation, an output, the job summary), whatever the text is made of, and every
+ * warning also told to `onWarning` (the receipt records them). Text from outside has been through
+ * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
+ */
+export function guardedIO(io: ActionIO, onWarning: (message: string, title: string | undefined) => void): ActionIO {
+  return {
+    info: (message) => io.info(redactSecrets(message)),
+    debug: (message) => io.debug(redactSecrets(message)),
+    warning: (message, title) => {
+      const clean = redactSecrets(message);
+      onWarning(clean, title);
+      io.warning(clean, title);
+    },
+    error: (message, title) => io.error(redactSecrets(message), title),
+    setOutput: (name, value) => io.setOutput(name, redactSecrets(value)),
+    setSecret: (value) => io.setSecret(value),
+    writeSummary: (markdown) => io.writeSummary(redactSecrets(markdown)),
+  };
 }
 
 export interface RunEnv {

@@ -8,13 +8,15 @@
 
 /** The Node major version of `runs.using: node24`. */
 export const REQUIRED_NODE_MAJOR = 24;
+/** The annotation's title (a test keeps it equal to the version above). */
+export const NODE_TITLE = 'Node 24 required';
 
 /** The `::error` line for a Node `version` too old, or undefined when it is recent enough. */
 export function nodeVersionError(version: string): string | undefined {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0);
   if (major >= REQUIRED_NODE_MAJOR) return undefined;
   return (
-    `::error title=Node ${REQUIRED_NODE_MAJOR} required::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
+    `::error title=${NODE_TITLE}::This action needs Node ${REQUIRED_NODE_MAJOR} or later ` +
     `(action.yml says runs.using: node${REQUIRED_NODE_MAJOR}); it was started with Node ${version}. ` +
     `Run it with "uses:" on a runner that provides node${REQUIRED_NODE_MAJOR}, not with node directly. Nothing was submitted.`
   );

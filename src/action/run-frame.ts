@@ -3,13 +3,15 @@
  * every warning recorded, every error turned into an outcome, and then, whatever ended the run,
  * `status`, the receipt and the job summary. A pipeline brings its facts, its inputs and its work.
  */
-import { answerFromError, buildReceipt, recordingWarnings, type RunFacts } from '../report/facts.ts';
+import { keepSecret } from '../base/secrets.ts';
+import { privateKeySecretForms } from '../dfns/credentials.ts';
+import { answerFromError, buildReceipt, type RunFacts } from '../report/facts.ts';
 import { classifyFailure, statusFor, type Failure, type FailureWords, type Outcome } from '../report/outcome.ts';
-import { prepareReceiptTarget, receiptTarget } from '../report/receipt.ts';
+import { checkReceiptIsNot, prepareReceiptTarget, receiptTarget } from '../report/receipt.ts';
 import { leaveTrail } from '../report/trail.ts';
 import type { FailedOutput } from '../schemas/documents.ts';
 import type { RawInputs } from './input-values.ts';
-import type { ActionIO, RunEnv, RunResult } from './io.ts';
+import { guardedIO, type ActionIO, type RunEnv, type RunResult } from './io.ts';
 
 /** How a pipeline's work ended: its outcome, and a failure when that outcome fails the step without an error. */
 export interface WorkEnding {
@@ -17,7 +19,12 @@ export interface WorkEnding {
   failure?: Failure;
 }
 
+/** The step inputs that hold secrets. */
+export type SecretInput = 'dfns-token' | 'dfns-private-key' | 'github-token';
+
 export interface Pipeline<I> {
+  /** The action's step inputs that hold secrets: masked, and taken out of every text, before anything else. */
+  secretInputs: readonly SecretInput[];
   /** What the run learns as it goes; the receipt is built from it. */
   facts: RunFacts;
   /** The default receipt's file name starts with this (under RUNNER_TEMP). */
@@ -26,6 +33,11 @@ export interface Pipeline<I> {
   words: FailureWords;
   /** Checks the inputs, and notes in `facts` what they tell. Throws on a wrong value. */
   inputs(raw: RawInputs): I;
+  /**
+   * The files the run reads or writes besides the receipt, as far as the inputs tell (`what`: "the
+   * output file being submitted", say): `receipt-path` may name none of them.
+   */
+  files?(inputs: I): Array<{ path: string; what: string }>;
   /** The work itself, once the inputs are known good and the receipt can be written. */
   work(inputs: I, io: ActionIO): Promise<WorkEnding>;
   /** The fleet's failed entries, for the summary. */
@@ -34,7 +46,8 @@ export interface Pipeline<I> {
 
 export async function runWithTrail<I>(raw: RawInputs, env: RunEnv, baseIO: ActionIO, pipeline: Pipeline<I>): Promise<RunResult> {
   const { facts } = pipeline;
-  const io = recordingWarnings(baseIO, facts);
+  keepSecrets(raw, pipeline.secretInputs, baseIO);
+  const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
   // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
   const target = receiptTarget(
     { path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() },
@@ -44,7 +57,10 @@ export async function runWithTrail<I>(raw: RawInputs, env: RunEnv, baseIO: Actio
   let ending: WorkEnding;
   try {
     const inputs = pipeline.inputs(raw);
-    if (target.explicit) prepareReceiptTarget(target);
+    if (target.explicit) {
+      for (const file of pipeline.files?.(inputs) ?? []) checkReceiptIsNot(target, file.path, file.what);
+      prepareReceiptTarget(target);
+    }
     ending = await pipeline.work(inputs, io);
   } catch (error) {
     const failure = classifyFailure(error, pipeline.words);
@@ -58,4 +74,15 @@ export async function runWithTrail<I>(raw: RawInputs, env: RunEnv, baseIO: Actio
   const trail = await leaveTrail(receipt, pipeline.failed?.() ?? [], target, io);
   const failure = ending.failure ?? trail.failure;
   return { outcome, status, ...(failure ? { failure } : {}), ...(trail.receiptPath ? { receiptPath: trail.receiptPath } : {}) };
+}
+
+/** Masks each secret step input in the log and registers it with the gate, before anything is read or logged. */
+function keepSecrets(raw: RawInputs, names: readonly SecretInput[], io: ActionIO): void {
+  const mask = (value: string): void => io.setSecret(value);
+  for (const name of names) {
+    const value = raw(name);
+    if (!value.trim()) continue;
+    if (name === 'dfns-private-key') privateKeySecretForms(value).forEach((form) => keepSecret(form, mask));
+    else keepSecret(value.trim(), mask);
+  }
 }

@@ -5,7 +5,7 @@
  * point turns that into the step's result. Every run, however it ends, sets `status` and leaves
  * a job summary and a receipt.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import type { SubmitAnswer } from '../dfns/submit-output.ts';
@@ -15,6 +15,8 @@ import { checkToken } from '../dfns/token.ts';
 import { ChecksumMismatchError, startSha256 } from '../file/checksum.ts';
 import { parseOutputFile, readFileOnce, type OutputFile } from '../file/output-file.ts';
 import { isZip } from '../file/zip.ts';
+import { isGlob } from '../file/locate.ts';
+import { PATH_MAX_CHARS } from '../file/write-target.ts';
 import { newFacts, type OutputFacts } from '../report/facts.ts';
 import { OUTPUT_WORDS, type Outcome } from '../report/outcome.ts';
 import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure, type OutputCounts } from '../schemas/documents.ts';
@@ -28,10 +30,14 @@ import { obtainFile } from './source.ts';
 
 export type { ActionIO, RunEnv, RunResult } from './io.ts';
 
+/** Characters of Dfns's message kept (the `dfns-message` output, the receipt, the summary). */
+export const MAX_DFNS_MESSAGE_CHARS = 1000;
+
 export function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunResult> {
   const facts = newFacts();
   return runWithTrail(raw, env, baseIO, {
     facts,
+    secretInputs: ['dfns-token', 'dfns-private-key', 'github-token'],
     receiptPrefix: 'dfns-keystore-output-receipt',
     words: OUTPUT_WORDS,
     inputs(raw) {
@@ -39,6 +45,10 @@ export function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunR
       noteInputs(facts, inputs);
       return inputs;
     },
+    // A file named in the workspace; a glob's match, or an artifact's file, is found later (and a
+    // receipt-path that names an existing file other than a receipt is refused anyway).
+    files: (inputs) =>
+      inputs.artifact || isGlob(inputs.path) ? [] : [{ path: resolve(env.workspace, inputs.path), what: 'the output file being submitted' }],
     async work(inputs, io) {
       const outcome = await submit(inputs, env, io, facts);
       if (outcome !== 'partial' || !inputs.failOnPartial) return { outcome };
@@ -76,6 +86,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
   // The file: located (or taken from an artifact), read once; those bytes are hashed, parsed and sent.
   const source = await obtainFile(inputs, env, io, (artifact) => (facts.artifact = artifact));
   const { located } = source;
+  // Names that cannot be shown as they are were refused (file/locate.ts): the path is given back as it is.
   output('file', source.fileOutput);
   const bytes = source.parsed?.bytes ?? readFileOnce(located.path, located.displayPath);
   // A large file is hashed in a worker thread while this thread parses and validates it.
@@ -92,8 +103,8 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
   io.debug(`SHA-256 computed ${digest.hashedIn === 'worker' ? 'in a worker thread' : digest.hashedIn}`);
   output('checksum', checksum);
   facts.file = {
-    name: located.displayPath,
-    path: source.fileOutput,
+    name: safeText(located.displayPath, PATH_MAX_CHARS),
+    path: safeText(source.fileOutput, PATH_MAX_CHARS),
     size: bytes.byteLength,
     sha256: checksum,
     // A file that could not be read still has the shape the reader took it for.
@@ -108,10 +119,10 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
   const counts = countOutputs(file.output);
   facts.output = {
     type: file.output.type,
-    org_id: file.output.org_id,
-    fleet_id: file.output.fleet_id,
-    keystore_id: file.output.keystore_id,
-    group_id: file.output.group_id,
+    org_id: safeText(file.output.org_id),
+    fleet_id: safeText(file.output.fleet_id),
+    keystore_id: safeText(file.output.keystore_id),
+    group_id: safeText(file.output.group_id),
     status: file.output.status,
     counts,
   };
@@ -142,7 +153,7 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
     if (inputs.credentials.privateKey !== undefined) loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
     io.info(
       `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
-        `store ${storeId}, operation ${operation}, file ${located.displayPath} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+        `store ${storeId}, operation ${operation}, file ${safeText(located.displayPath, PATH_MAX_CHARS)} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
         `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${describeCounts(counts, file.output.type)}.`,
     );
     return 'dry-run';
@@ -165,12 +176,12 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
     call: 'submit',
     httpStatus: answer.httpStatus,
     dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
-    dfnsMessage: answer.kind === 'answered' ? answer.message : null,
+    dfnsMessage: answer.kind === 'answered' && answer.message !== null ? safeText(answer.message, MAX_DFNS_MESSAGE_CHARS) : null,
     errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
     errorId: null,
     attempts: answer.attempts,
   };
-  if (answer.kind === 'answered' && answer.message !== null) output('dfns-message', answer.message);
+  if (facts.answer.dfnsMessage !== null) output('dfns-message', facts.answer.dfnsMessage);
   return reportAnswer(io, answer);
 }
 
@@ -194,7 +205,7 @@ function describeFile(io: Logger, displayPath: string, file: OutputFile, checksu
   const o = file.output;
   const label = DOCUMENT_LABELS[o.type];
   io.info(
-    `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${displayPath}${file.entryName ? ` (archive entry "${safeText(file.entryName)}")` : ''}, ` +
+    `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${safeText(displayPath, PATH_MAX_CHARS)}${file.entryName ? ` (archive entry "${safeText(file.entryName)}")` : ''}, ` +
       `${file.bytes.byteLength} bytes, SHA-256 ${checksum}`,
   );
   io.info(

@@ -2,6 +2,7 @@
  * What the runner tells a step through its environment: the workspace, the temporary folder,
  * and the run (for artifacts and for the receipt). Pure: the environment is passed in.
  */
+import { safeText } from '../base/safe-text.ts';
 import type { RunContext } from '../github/artifact.ts';
 import type { GitHubFacts } from '../report/receipt.ts';
 
@@ -20,17 +21,18 @@ export function readRunnerContext(env: Readonly<Record<string, string | undefine
   return {
     workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
     run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
+    // As the receipt and the summary show them: through the gate (a workflow's name is free text).
     github: {
-      serverUrl,
-      repository,
-      workflow: env['GITHUB_WORKFLOW'] ?? '',
-      job: env['GITHUB_JOB'] ?? '',
+      serverUrl: safeText(serverUrl),
+      repository: safeText(repository),
+      workflow: safeText(env['GITHUB_WORKFLOW'] ?? ''),
+      job: safeText(env['GITHUB_JOB'] ?? ''),
       runId,
       runAttempt: wholeNumber(env['GITHUB_RUN_ATTEMPT'], 1),
-      event: eventName,
-      actor: env['GITHUB_ACTOR'] ?? '',
-      sha: env['GITHUB_SHA'] ?? '',
-      ref: env['GITHUB_REF'] ?? '',
+      event: safeText(eventName),
+      actor: safeText(env['GITHUB_ACTOR'] ?? ''),
+      sha: safeText(env['GITHUB_SHA'] ?? ''),
+      ref: safeText(env['GITHUB_REF'] ?? ''),
     },
   };
 }

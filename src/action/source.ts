@@ -36,9 +36,11 @@ export async function obtainFile(
   const { fetchArtifact } = await import('../github/artifact.ts');
   const artifact = await fetchArtifact(source.artifact, place.run, io);
   io.setOutput('artifact-id', String(artifact.id));
-  io.setOutput('artifact-digest', artifact.digest ?? '');
+  // What GitHub's API answered, through the gate.
+  const digest = artifact.digest === undefined ? null : safeText(artifact.digest, 100);
+  io.setOutput('artifact-digest', digest ?? '');
   io.setOutput('run-id', String(artifact.runId));
-  onArtifact({ name: artifact.name, id: artifact.id, digest: artifact.digest ?? null, repository: artifact.repository, runId: artifact.runId });
+  onArtifact({ name: safeText(artifact.name), id: artifact.id, digest, repository: safeText(artifact.repository), runId: artifact.runId });
   const label = `the artifact "${safeText(artifact.name)}"`;
   if (source.path) {
     const located = locateFile(source.path, artifact.downloadPath, label);

@@ -17,7 +17,15 @@ export abstract class ActionError extends Error {
 
   /** Whether the run stopped before the output was sent to Dfns: the message then says "Nothing was submitted." */
   get nothingSubmitted(): boolean {
-    return this.outcome === 'failed';
+    return this.outcome === 'failed' && !this.changeMade;
+  }
+
+  /**
+   * The change was made at Dfns, and the message says what became of it (an input created whose
+   * archive could not be kept): the message is not followed by the generic sentence of its outcome.
+   */
+  get changeMade(): boolean {
+    return false;
   }
 }
 

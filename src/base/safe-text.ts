@@ -1,8 +1,14 @@
 /**
- * Renders untrusted text (archive entry names, JSON keys, server replies) for a one-line log
- * message: nothing in it can break the line, hide text, reorder text (bidi controls) or smuggle
- * terminal escape sequences, and its length is bounded.
+ * The one gate for text from outside (what Dfns answers, file and artifact names, archive entry
+ * names, JSON keys, step input values) on its way to a log line, an annotation, the job summary,
+ * a step output or the receipt. In this order:
+ * 1. the run's secrets are taken out (secrets.ts), before anything can cut the text;
+ * 2. nothing left can break the line, hide text, reorder text (bidi controls), smuggle terminal
+ *    escape sequences or start a workflow command (`::` first, `##[` anywhere): such characters are
+ *    escaped;
+ * 3. the length is bounded, saying how much was left out.
  */
+import { redactSecrets } from './secrets.ts';
 
 /** Default number of characters of untrusted text shown before truncating. */
 export const SAFE_TEXT_MAX_CHARS = 200;
@@ -19,13 +25,25 @@ export const PATH_END_SEGMENTS = 8;
  */
 const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** The characters the gate escapes, the backslash aside: what a name must not hold to be shown as it is. */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/u;
 
 /**
- * Escapes `s` for a log line: `\` as `\\`, characters up to U+00FF as `\xNN`, others as `\uNNNN`
- * (an astral format character as its two UTF-16 halves). Text over `max` characters (code
- * points of the input) is cut, ending in `… (N more characters)`.
+ * Whether `s` holds a character that cannot be shown as it is (a control or format character, a
+ * line or paragraph separator, a space other than U+0020, a lone surrogate): the gate would escape
+ * it. Names the run gives back as outputs (file paths, archive entries) must hold none.
  */
-export function safeText(s: string, max = SAFE_TEXT_MAX_CHARS): string {
+export function hasUnshowableChars(s: string): boolean {
+  return UNSHOWABLE.test(s);
+}
+
+/**
+ * The gate: `text` without the run's secrets, escaped for a log line (`\` as `\\`, characters up
+ * to U+00FF as `\xNN`, others as `\uNNNN`, an astral format character as its two UTF-16 halves),
+ * and cut after `max` characters (code points), ending in `… (N more characters)`.
+ */
+export function safeText(text: string, max = SAFE_TEXT_MAX_CHARS): string {
+  const s = redactSecrets(text);
   let shown = s;
   let cut = 0;
   if (s.length > max) {
@@ -40,8 +58,17 @@ export function safeText(s: string, max = SAFE_TEXT_MAX_CHARS): string {
       for (let i = end; i < s.length; i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) cut++;
     }
   }
-  const escaped = shown.replace(UNSAFE, escapeChar);
+  const escaped = defuseCommands(shown.replace(UNSAFE, escapeChar));
   return cut > 0 ? `${escaped}… (${cut} more character${cut === 1 ? '' : 's'})` : escaped;
+}
+
+/**
+ * A runner reads a log line as a workflow command when it starts with `::` (after blank space),
+ * or when it holds `##[` anywhere (the older form): both are escaped, so that no text from outside
+ * can start one, wherever it lands in a line.
+ */
+function defuseCommands(text: string): string {
+  return text.replace(/^(\s*)::/, '$1\\x3A:').replaceAll('##[', '#\\x23[');
 }
 
 function escapeChar(ch: string): string {
@@ -87,4 +114,21 @@ export function formatJsonPath(path: ReadonlyArray<string | number>): string {
     else out += `[${safeQuoted(segment, PATH_KEY_MAX_CHARS)}]`;
   }
   return out;
+}
+
+/** A parsed JSON value with each of its strings (keys too) through the gate: a step input's body, as the receipt keeps it. */
+export function safeJsonValue(value: unknown, max = SAFE_TEXT_MAX_CHARS): unknown {
+  if (typeof value === 'string') return safeText(value, max);
+  if (Array.isArray(value)) return value.map((item) => safeJsonValue(item, max));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [safeText(key, max), safeJsonValue(item, max)]));
+  }
+  return value;
+}
+
+/** A multi-line text (an error's stack, for the debug log) through the gate line by line: its line breaks kept, its lines bounded. */
+export function safeLines(text: string, maxLines = 50, maxChars = 500): string {
+  const lines = redactSecrets(text).split('\n');
+  const shown = lines.slice(0, maxLines).map((line) => safeText(line, maxChars));
+  return lines.length > maxLines ? [...shown, `… (${lines.length - maxLines} more lines)`].join('\n') : shown.join('\n');
 }

@@ -5,14 +5,15 @@
  * reader reads whole, every entry's CRC checked; anything else is described, never written.
  */
 import { safeQuoted, safeText } from '../base/safe-text.ts';
-import { mib, size } from '../base/units.ts';
-import { isZip, listZip, readZipEntry } from '../file/zip.ts';
+import { size } from '../base/units.ts';
+import { describeRefusedEntries, isZip, listZip, readZipEntry, type ZipEntry } from '../file/zip.ts';
+import { listFirst } from '../base/lists.ts';
 import { inputPath } from '../schemas/operations.ts';
 import type { SlicedText } from './data-part.ts';
 import { DfnsProtocolError } from './errors.ts';
-import type { HttpAnswer } from './http.ts';
+import { describeOversize, type HttpAnswer } from './http.ts';
 import { describeApproval, expectOk, signedChange, type SignedChangeRequest } from './signed-change.ts';
-import { messageOf } from '../base/errors.ts';
+import { ActionError, messageOf, type FailureOutcome } from '../base/errors.ts';
 
 /** The largest input archive read. */
 export const MAX_INPUT_ARCHIVE_BYTES = 256 * 1024 * 1024;
@@ -47,22 +48,51 @@ export function createInput(req: CreateInputRequest): Promise<InputAnswer> {
   });
 }
 
-/** The archive and its entry names, when the answer is a readable zip. Throws DfnsProtocolError. */
+/**
+ * Dfns created the input (so its fleet operation is open at Dfns), but the archive it answered
+ * breaks the rules every archive the action handles is held to: it is not written anywhere.
+ */
+export class RefusedArchiveError extends ActionError {
+  override name = 'RefusedArchiveError';
+  readonly title = 'Archive refused';
+  override get outcome(): FailureOutcome {
+    return 'unknown';
+  }
+  override get changeMade(): boolean {
+    return true;
+  }
+}
+
+/** The archive and its entry names, when the answer is a readable zip that follows the rules. Throws DfnsProtocolError or RefusedArchiveError. */
 function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[] } {
   const bytes = answer.bodyBytes;
   const contentType = header(answer, 'content-type');
   const fail = (problem: string): never => {
     throw new DfnsProtocolError('create', answer.status, problem, { described: describeBytes(bytes, answer.truncated) });
   };
-  if (answer.truncated) fail(`the answer is larger than ${mib(MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
+  if (answer.truncated) fail(`the answer is ${describeOversize(answer, MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
   if (!isZip(bytes)) fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${safeText(contentType, 100)}"` : 'none'}, ${size(bytes.byteLength)})`);
+  let entries: ZipEntry[];
   try {
-    const entries = listZip(bytes);
-    for (const entry of entries) if (!entry.isDirectory) readZipEntry(bytes, entry);
-    return { archive: bytes, entries: entries.map((e) => e.name) };
+    entries = listZip(bytes);
+    for (const entry of entries) if (entry.kind === 'file') readZipEntry(bytes, entry);
   } catch (error) {
     return fail(`the zip archive cannot be read: ${messageOf(error)}`);
   }
+  const refused = describeRefusedEntries(entries);
+  if (refused !== undefined) throw refuse(`it holds ${refused}`);
+  if (!entries.some((entry) => entry.kind === 'file')) {
+    throw refuse(`it holds no file${entries.length === 0 ? '' : ` (only folders: ${listFirst(entries, 10, (e) => `"${e.displayName}"`)})`}`);
+  }
+  return { archive: bytes, entries: entries.map((e) => e.name) };
+}
+
+function refuse(why: string): RefusedArchiveError {
+  return new RefusedArchiveError(
+    `Dfns created the input (its fleet operation is now open at Dfns), but the archive it answered is refused, and nothing was ` +
+      `written: ${why}. An archive is carried to the fleet's machines, which extract it: only regular files with plain relative ` +
+      'names are accepted. Do not re-run this workflow for it: report the archive to Dfns support',
+  );
 }
 
 function header(answer: HttpAnswer, name: string): string | undefined {

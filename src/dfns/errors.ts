@@ -26,6 +26,8 @@ export const CALL_LABELS: Record<DfnsCall, string> = {
 
 /** How much of an unexpected answer is quoted in a message. */
 export const MAX_QUOTED_BODY = 300;
+/** Characters of a Dfns error id kept (Dfns's are about 20 digits). */
+export const MAX_ERROR_ID_CHARS = 100;
 
 /** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
 const DfnsErrorBody = z.looseObject({
@@ -65,18 +67,18 @@ export class DfnsApiError extends ActionError {
     retryAfterMs?: number | undefined;
   }) {
     const parsed = parseErrorBody(args.bodyText);
-    const reason = parsed.message ?? (args.statusText || 'no message');
-    const id = parsed.id ? ` (Dfns error id ${parsed.id})` : '';
+    // Dfns's words through the gate: an error body may echo the request's headers.
+    const dfnsMessage = parsed.message === undefined ? undefined : safeText(parsed.message, MAX_QUOTED_BODY);
+    const errorId = parsed.id === undefined ? undefined : safeText(parsed.id, MAX_ERROR_ID_CHARS);
+    const reason = dfnsMessage ?? (args.statusText ? safeText(args.statusText, 100) : 'no message');
+    const id = errorId ? ` (Dfns error id ${errorId})` : '';
     const hint = hintFor(args);
-    super(
-      `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${safeText(reason, MAX_QUOTED_BODY)}${id}` +
-        (hint ? `. ${hint}` : ''),
-    );
+    super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${id}` + (hint ? `. ${hint}` : ''));
     this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
     this.call = args.call;
     this.status = args.status;
-    this.dfnsMessage = parsed.message;
-    this.errorId = parsed.id;
+    this.dfnsMessage = dfnsMessage;
+    this.errorId = errorId;
     this.retryAfterMs = args.retryAfterMs;
   }
 

@@ -12,6 +12,8 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { DfnsDeadlineError, DfnsNetworkError, type DfnsCall } from './errors.ts';
 import type { StreamedBody } from './body.ts';
 import { messageOf } from '../base/errors.ts';
+import { safeText } from '../base/safe-text.ts';
+import { mib, size } from '../base/units.ts';
 
 /** Per-call limits; each is further capped by what is left of the overall deadline. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -19,6 +21,8 @@ export const HEADERS_TIMEOUT_MS = 30_000;
 export const BODY_TIMEOUT_MS = 30_000;
 /** Answers larger than this are cut (Dfns answers are small JSON documents). */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Bytes of an answer past its cap that are read (and dropped) to say how large it was. */
+export const MAX_COUNTED_BEYOND_CAP = 16 * 1024 * 1024;
 
 /** Error codes of a TLS certificate the runner does not trust. */
 const CERTIFICATE_CODES = new Set([
@@ -40,6 +44,8 @@ export interface HttpAnswer {
   bodyBytes: Buffer;
   /** The body was longer than the cap, and was cut. */
   truncated: boolean;
+  /** Bytes the body had in all (counted past the cap, up to MAX_COUNTED_BEYOND_CAP more); with `truncated`, at least this many. */
+  bodyBytesSeen: number;
 }
 
 /** How to read an answer: JSON by default, or bytes (an archive) up to a larger cap. */
@@ -171,13 +177,13 @@ export class DfnsTransport {
         },
       );
       headersReceived = true;
-      const { bytes, truncated } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
+      const { bytes, truncated, seen } = await readCapped(answer.body, answerOptions.maxAnswerBytes ?? MAX_ANSWER_BYTES);
       // undici returns the socket to its pool one macrotask after the body ends; waiting for it
       // lets the next call reuse this connection instead of opening a second one.
       await new Promise((resolve) => setImmediate(resolve));
       record(answer.statusCode, null);
       const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated };
+      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen };
     } catch (error) {
       const sent = progress.started;
       // A per-call timeout that fires with the deadline is the deadline.
@@ -200,19 +206,26 @@ export class DfnsTransport {
   }
 }
 
-/** The body's bytes up to `cap`; past it the rest is not read, and `truncated` says so. */
-async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, cap: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+/**
+ * The body's bytes up to `cap`; past it the rest is counted and dropped (up to
+ * MAX_COUNTED_BEYOND_CAP more, then no longer read), and `truncated` says so.
+ */
+async function readCapped(
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  cap: number,
+): Promise<{ bytes: Buffer; truncated: boolean; seen: number }> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
+  let seen = 0;
   for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > cap) {
+    seen += chunk.byteLength;
+    if (seen <= cap) chunks.push(chunk);
+    else if (seen > cap + MAX_COUNTED_BEYOND_CAP) {
       body.destroy();
-      return { bytes: Buffer.concat(chunks), truncated: true };
+      break;
     }
-    chunks.push(chunk);
   }
-  return { bytes: Buffer.concat(chunks), truncated: false };
+  const kept = Buffer.concat(chunks);
+  return { bytes: kept, truncated: seen > cap, seen };
 }
 
 /** Resolves or rejects as `promise` does, or rejects as soon as `signal` aborts. */
@@ -281,7 +294,7 @@ const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
  */
 function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: URL): { detail: string; final: boolean } {
   const code = errorCode(error);
-  const message = messageOf(error);
+  const message = safeText(messageOf(error), 300);
   // undici's words for a proxy that would not open the tunnel.
   const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
   if (tunnel) {
@@ -304,4 +317,10 @@ function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: 
   }
   const stage = headersReceived ? ' while reading the answer' : '';
   return { detail: `${message}${code && !message.includes(code) ? ` (${code})` : ''}${stage}`, final: false };
+}
+
+/** "3.2 MiB (3355443 bytes), over the 1 MiB", or "over 17 MiB, over the 1 MiB" when the count stopped: how large a cut answer was. */
+export function describeOversize(answer: HttpAnswer, cap: number): string {
+  const counted = answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${mib(cap + MAX_COUNTED_BEYOND_CAP)}` : size(answer.bodyBytesSeen);
+  return `${counted}, over the ${mib(cap)}`;
 }

@@ -8,12 +8,13 @@ import { describeIssues } from '../schemas/violations.ts';
 import * as z from '../schemas/zod.ts';
 import type { ServiceAccountKey } from './credentials.ts';
 import type { Logger } from '../base/logger.ts';
-import { safeText } from '../base/safe-text.ts';
+import { safeLines, safeText } from '../base/safe-text.ts';
+import { keepSecret } from '../base/secrets.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type ChangeCall, type DfnsCall } from './errors.ts';
 import type { SlicedText } from './data-part.ts';
 import { initBody, type StreamedBody } from './body.ts';
 import type { Operation } from '../schemas/operations.ts';
-import { DfnsTransport, type HttpAnswer, type RequestRecord } from './http.ts';
+import { describeOversize, DfnsTransport, MAX_ANSWER_BYTES, type HttpAnswer, type RequestRecord } from './http.ts';
 import {
   MAX_CALL_ATTEMPTS,
   MAX_SUBMIT_ATTEMPTS,
@@ -116,12 +117,13 @@ export async function signedChange<T>(req: SignedChangeRequest, change: Change<T
       const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () =>
         signChallenge(transport, req, challenge),
       );
-      req.setSecret(userAction);
+      // Masked in the log, and taken out of every text by the gate: a server may echo it.
+      keepSecret(userAction, req.setSecret);
       return { ...(await change.send(transport, userAction)), attempts: attempt };
     });
   } catch (error) {
     // The stack, with undici's own error beneath, for a run with debug logging.
-    req.log.debug(`Dfns call failed: ${stackOf(error)}`);
+    req.log.debug(`Dfns call failed: ${safeLines(stackOf(error))}`);
     throw error;
   } finally {
     await transport.close();
@@ -194,6 +196,9 @@ export function expectOk(call: DfnsCall, req: SignedChangeRequest, answer: HttpA
 }
 
 export function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodMiniType<T>): T {
+  if (answer.truncated) {
+    throw new DfnsProtocolError(call, answer.status, `the answer is ${describeOversize(answer, MAX_ANSWER_BYTES)}, the most a Dfns answer is read`, answer.bodyText);
+  }
   let json: unknown;
   try {
     json = JSON.parse(answer.bodyText);

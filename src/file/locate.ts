@@ -4,7 +4,7 @@
  */
 import { globSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { safeText } from '../base/safe-text.ts';
+import { hasUnshowableChars, safeText } from '../base/safe-text.ts';
 import { ActionError } from '../base/errors.ts';
 import { listNames } from '../base/lists.ts';
 
@@ -20,7 +20,7 @@ export interface LocatedFile {
 
 export class LocateError extends ActionError {
   override name = 'LocateError';
-  readonly title: 'Output file not found' | 'Glob matches several files' | 'Not a file';
+  readonly title: 'Output file not found' | 'Glob matches several files' | 'Not a file' | 'Unsafe file name';
   constructor(message: string, title: LocateError['title'] = 'Output file not found') {
     super(message);
     this.title = title;
@@ -29,13 +29,36 @@ export class LocateError extends ActionError {
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
+/** Whether `path` is a glob (it holds *, ?, [, ], { or }). */
+export function isGlob(path: string): boolean {
+  return GLOB_CHARS.test(path);
+}
+
 /** `what` names the base for messages, e.g. "the workspace" or 'the artifact "fleet-output"'. */
 export function locateFile(pattern: string, baseDir: string, what = 'the workspace'): LocatedFile {
-  const where = `${what} (${baseDir})`;
-  if (!GLOB_CHARS.test(pattern)) {
+  return showable(find(pattern, baseDir, what));
+}
+
+/**
+ * The file, if its name can be shown as it is: it is given back as the `file` output and named in
+ * the log. A name with a line break, a control or an invisible character is refused (a hostile
+ * name could otherwise start a workflow command of its own, or hide what it is).
+ */
+export function showable(located: LocatedFile): LocatedFile {
+  if (!hasUnshowableChars(located.path)) return located;
+  throw new LocateError(
+    `the file "${safeText(located.displayPath)}" has a name with line breaks, control or invisible characters (shown escaped), ` +
+      'which the action does not take: rename it',
+    'Unsafe file name',
+  );
+}
+
+function find(pattern: string, baseDir: string, what: string): LocatedFile {
+  const where = `${what} (${safeText(baseDir, 500)})`;
+  if (!isGlob(pattern)) {
     const path = resolve(baseDir, pattern);
     const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) throw new LocateError(`no file at "${safeText(pattern)}": searched ${isAbsolute(pattern) ? path : where}`);
+    if (!stat) throw new LocateError(`no file at "${safeText(pattern)}": searched ${isAbsolute(pattern) ? safeText(path, 500) : where}`);
     if (stat.isDirectory()) {
       throw new LocateError(
         `"${safeText(pattern)}" is a directory: give the output file's path, or a glob such as "${safeText(pattern)}/*.json"`,

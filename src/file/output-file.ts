@@ -14,7 +14,7 @@ import { decodeUtf8Strict, parseStrictJson } from './json.ts';
 import { validateOutput, type OfflineSignerOutput } from '../schemas/documents.ts';
 import { safeText } from '../base/safe-text.ts';
 import { mib } from '../base/units.ts';
-import { isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
+import { describeRefusedEntries, isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
 import { ActionError, messageOf } from '../base/errors.ts';
 import { listFirst } from '../base/lists.ts';
 
@@ -82,13 +82,8 @@ export function parseOutputFile(bytes: Uint8Array, displayPath: string): OutputF
   if (!isZip(bytes)) return { bytes, shape: 'json', ...parseOutput(bytes, name) };
 
   const entries = withContext(name, () => listZip(bytes));
-  const unsafe = entries.filter((e) => e.unsafeName);
-  if (unsafe.length > 0) {
-    throw new OutputFileError(
-      `${name}: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ` +
-        `${listEntries(unsafe)}; refusing it`,
-    );
-  }
+  const refused = describeRefusedEntries(entries);
+  if (refused !== undefined) throw new OutputFileError(`${name}: the archive holds ${refused}; refusing it`);
   const where = (entry: ZipEntry): string => `${name} (entry "${entry.displayName}")`;
   const { candidate, result } = pickOutput(
     entries.filter(isJsonCandidate),

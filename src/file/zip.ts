@@ -5,8 +5,9 @@
  * Only stored and deflated entries are read, through node:zlib with a hard output cap.
  */
 import { crc32, inflateRawSync } from 'node:zlib';
-import { safeText } from '../base/safe-text.ts';
+import { hasUnshowableChars, safeText } from '../base/safe-text.ts';
 import { mib } from '../base/units.ts';
+import { listFirst } from '../base/lists.ts';
 
 export const ZIP_MAX_ENTRIES = 1000;
 /** Sum of the entries' declared uncompressed sizes. */
@@ -33,9 +34,55 @@ export interface ZipEntry {
   crc32: number;
   encrypted: boolean;
   isDirectory: boolean;
+  /** What the entry is, by its external attributes (a Unix mode, or the MS-DOS folder bit) and its name. */
+  kind: EntryKind;
   localHeaderOffset: number;
-  /** Absolute, a drive letter, a ".." segment, a backslash, a control character, or empty. */
+  /** Absolute, a drive letter, a ".." segment, a backslash, a control or invisible character, or empty. */
   unsafeName: boolean;
+}
+
+/** `other`: a device, a FIFO or a socket, or a folder whose name does not end in "/" (or the reverse). */
+export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
+
+/** Why an entry is refused in any archive the action reads or writes. */
+export type EntryProblem = 'unsafe-name' | 'symlink' | 'not-a-file' | 'folder-with-data';
+
+/** How a message names the entries of each problem. */
+const PROBLEM_LABELS: Record<EntryProblem, string> = {
+  'unsafe-name': 'entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character)',
+  symlink: 'symbolic links',
+  'not-a-file': 'entries that are not regular files (by their external attributes: devices, pipes, sockets)',
+  'folder-with-data': 'folder entries that hold data',
+};
+
+/**
+ * Why an entry is refused, or undefined. Only regular files (and empty folder entries) with safe,
+ * relative names are taken: an archive is carried to machines that extract it, where a link or a
+ * name like "../x" would reach outside its folder.
+ */
+export function entryProblem(entry: ZipEntry): EntryProblem | undefined {
+  if (entry.unsafeName) return 'unsafe-name';
+  if (entry.kind === 'symlink') return 'symlink';
+  if (entry.kind === 'other') return 'not-a-file';
+  if (entry.kind === 'directory' && entry.uncompressedSize > 0) return 'folder-with-data';
+  return undefined;
+}
+
+/** How many refused entries a message lists, of each problem. */
+export const MAX_LISTED_REFUSED_ENTRIES = 20;
+
+/**
+ * What is refused in `entries`, grouped by problem (`entries with unsafe names (…): "../x", "/y";
+ * symbolic links: "l"`), or undefined when nothing is.
+ */
+export function describeRefusedEntries(entries: readonly ZipEntry[]): string | undefined {
+  const groups = new Map<EntryProblem, string[]>();
+  for (const entry of entries) {
+    const problem = entryProblem(entry);
+    if (problem !== undefined) groups.set(problem, [...(groups.get(problem) ?? []), entry.displayName]);
+  }
+  if (groups.size === 0) return undefined;
+  return [...groups].map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${listFirst(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`).join('; ');
 }
 
 /** An entry with what listZip checks against its local header. */
@@ -211,6 +258,7 @@ function readCentralRecord(reader: Reader, p: number): CentralRecord {
     crc32: reader.u32(p + 16),
     encrypted: (flags & (ENCRYPTED | STRONG_ENCRYPTION)) !== 0 || method === AES_METHOD,
     isDirectory: name.endsWith('/'),
+    kind: entryKind(name, reader.u16(p + 4) >>> 8, reader.u32(p + 38)),
     localHeaderOffset: reader.u32(p + 42),
     unsafeName: isUnsafeName(name),
     flags,
@@ -350,12 +398,22 @@ function decodeName(bytes: Uint8Array, flags: number): string {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
 function isUnsafeName(name: string): boolean {
   const absolute = name.startsWith('/') || /^[A-Za-z]:/.test(name);
-  return name === '' || absolute || name.includes('\\') || CONTROL.test(name) || name.split('/').includes('..');
+  return name === '' || absolute || name.includes('\\') || hasUnshowableChars(name) || name.split('/').includes('..');
+}
+
+/** Hosts whose external attributes carry a Unix mode in their upper 16 bits: Unix, and OS X. */
+const UNIX_HOSTS = new Set([3, 19]);
+const [S_IFMT, S_IFREG, S_IFDIR, S_IFLNK] = [0o170000, 0o100000, 0o040000, 0o120000];
+const MSDOS_DIRECTORY = 0x10;
+
+function entryKind(name: string, host: number, external: number): EntryKind {
+  const named = name.endsWith('/') ? 'directory' : 'file';
+  const mode = UNIX_HOSTS.has(host) ? (external >>> 16) & S_IFMT : 0;
+  const given = mode === 0 ? ((external & MSDOS_DIRECTORY) !== 0 ? 'directory' : named) : mode === S_IFREG ? 'file' : mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : 'other';
+  if (given === 'symlink' || given === 'other') return given;
+  return given === named ? given : 'other';
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

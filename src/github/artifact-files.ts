@@ -5,9 +5,10 @@
 import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseOutputFile, pickOutput, readFileOnce, type OutputFile } from '../file/output-file.ts';
-import type { LocatedFile } from '../file/locate.ts';
+import { showable, type LocatedFile } from '../file/locate.ts';
 import { isZip } from '../file/zip.ts';
 import { listNames } from '../base/lists.ts';
+import { ArtifactError } from './artifact.ts';
 
 /** An artifact with more files than this is not an output's. */
 export const MAX_ARTIFACT_FILES = 1000;
@@ -27,7 +28,7 @@ export function findOutputIn(dir: string, artifactLabel: string): { located: Loc
         `It contains: ${files.length === 0 ? '(no files)' : list(files)}`,
     },
   );
-  return { located: { path: join(dir, candidate), displayPath: candidate }, file: result };
+  return { located: showable({ path: join(dir, candidate), displayPath: candidate }), file: result };
 }
 
 /** Regular files below `dir`, as relative paths, sorted; links are not followed. */
@@ -37,7 +38,7 @@ function listFiles(dir: string): string[] {
     if (!entry.isFile()) continue;
     out.push(relative(dir, join(entry.parentPath, entry.name)));
     if (out.length > MAX_ARTIFACT_FILES) {
-      throw new Error(`the artifact holds more than ${MAX_ARTIFACT_FILES} files; pass "path" to name the output file`);
+      throw new ArtifactError(`the artifact holds more than ${MAX_ARTIFACT_FILES} files; pass "path" to name the output file`);
     }
   }
   return out.sort();

@@ -137,12 +137,12 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
   const [owner, repo] = source.repository.split('/');
   if (!owner || !repo) throw new ArtifactError(`input "repository" must be owner/name, got "${safeText(source.repository)}"`);
   if (!source.current && !inputs.githubToken) {
-    throw new ArtifactError(`reading run ${source.runId} of ${source.repository} needs "github-token". ${permissionHint(source)}`);
+    throw new ArtifactError(`reading run ${source.runId} of ${safeText(source.repository)} needs "github-token". ${permissionHint(source)}`);
   }
   const findBy = source.current
     ? undefined
     : { token: inputs.githubToken ?? '', workflowRunId: source.runId, repositoryOwner: owner, repositoryName: repo };
-  const where = `run ${source.runId} of ${source.repository}${source.current ? ' (this run)' : ''}`;
+  const where = `run ${source.runId} of ${safeText(source.repository)}${source.current ? ' (this run)' : ''}`;
 
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
@@ -160,7 +160,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
     );
   }
   if (named.length > 1) {
-    log.info(`${named.length} artifacts are named "${artifact.name}" in ${where}; using the newest, id ${artifact.id}`);
+    log.info(`${named.length} artifacts are named "${safeText(artifact.name)}" in ${where}; using the newest, id ${artifact.id}`);
   }
 
   const downloadPath = mkdtempSync(join(context.runnerTemp, 'dfns-keystore-artifact-'));
@@ -179,7 +179,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
     );
   }
   if (digest) {
-    log.info(`Artifact "${artifact.name}" (id ${artifact.id}) from ${where}: digest ${digest} verified`);
+    log.info(`Artifact "${safeText(artifact.name)}" (id ${artifact.id}) from ${where}: digest ${safeText(digest, 100)} verified`);
   } else {
     log.warning(
       `artifact ${artifact.id} ("${safeText(artifact.name)}") has no digest, so its download could not be verified ` +

@@ -4,11 +4,13 @@
  */
 import { isOperation, OPERATIONS, type Operation } from '../schemas/operations.ts';
 import {
+  checkPathInput,
   checkRetentionDays,
   DEFAULT_API_URL,
   InputError,
   parseApiUrl,
   parseCredentials,
+  parseDfnsId,
   parseTimeout,
   shorten,
   type CredentialInputs,
@@ -43,8 +45,9 @@ export function parseInputActionInputs(raw: RawInputs): InputActionInputs {
         : `input "operation" must be one of ${OPERATIONS.join(', ')}; got "${shorten(operation)}"`,
     );
   }
-  const storeId = get('store-id');
-  if (storeId === '') throw new InputError('input "store-id" is required: the id of the key store (ks-…) to create the input for');
+  const storeIdValue = get('store-id');
+  if (storeIdValue === '') throw new InputError('input "store-id" is required: the id of the key store (ks-…) to create the input for');
+  const storeId = parseDfnsId('store-id', storeIdValue, 'a Dfns key store id (ks-…)');
   const common: CommonInputs = {
     operation,
     storeId,
@@ -55,5 +58,7 @@ export function parseInputActionInputs(raw: RawInputs): InputActionInputs {
     timeoutSeconds: parseTimeout(get('timeout-seconds')),
   };
   checkRetentionDays(get('receipt-retention-days'));
+  checkPathInput('receipt-path', get('receipt-path'));
+  checkPathInput('path', get('path'));
   return { ...common, ...parseCredentials(get) };
 }

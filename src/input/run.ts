@@ -15,6 +15,8 @@ import { messageOf } from '../base/errors.ts';
 import { newInputFacts, type InputFacts } from '../report/facts.ts';
 import type { FailureWords, Outcome } from '../report/outcome.ts';
 import { runWithTrail } from '../action/run-frame.ts';
+import { safeJsonValue, safeText } from '../base/safe-text.ts';
+import { shown } from '../file/write-target.ts';
 import { inputPath } from '../schemas/operations.ts';
 import { archivePath, checkArchivePath, writeArchive } from './archive.ts';
 import { parseInputActionInputs, type InputActionInputs } from './inputs.ts';
@@ -23,6 +25,8 @@ import type { RawInputs } from '../action/input-values.ts';
 
 /** Archive entries the log names before "and N more" (the `entries` output and the receipt hold all). */
 const MAX_LOGGED_ENTRIES = 20;
+/** Characters of the request body shown in the log (the receipt keeps it whole). */
+const MAX_LOGGED_BODY_CHARS = 2000;
 
 /** What the input action's failures say of its change. */
 export const INPUT_WORDS: FailureWords = {
@@ -38,6 +42,7 @@ export function runInputAction(raw: RawInputs, env: RunEnv, baseIO: ActionIO): P
   const facts = newInputFacts();
   return runWithTrail(raw, env, baseIO, {
     facts,
+    secretInputs: ['dfns-token', 'dfns-private-key'],
     receiptPrefix: 'dfns-keystore-input-receipt',
     words: INPUT_WORDS,
     inputs(raw) {
@@ -53,8 +58,14 @@ export function runInputAction(raw: RawInputs, env: RunEnv, baseIO: ActionIO): P
       };
       return inputs;
     },
+    files: (inputs) => [{ path: archivePathOf(inputs, env), what: 'the path the input archive is written to ("path")' }],
     work: async (inputs, io) => ({ outcome: await createArchive(inputs, env, io, facts) }),
   });
+}
+
+/** Where the archive goes: `path`, or a file under RUNNER_TEMP named after the operation and the store. */
+function archivePathOf(inputs: InputActionInputs, env: RunEnv): string {
+  return archivePath(inputs.path, inputs.operation, inputs.storeId, { workspace: env.workspace, runnerTemp: env.run.runnerTemp });
 }
 
 async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionIO, facts: InputFacts): Promise<Outcome> {
@@ -64,13 +75,16 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
 
   // Everything that can be known before asking Dfns: the body, where the archive goes, the credentials.
   const body = parseRequestBody(operation, inputs.request);
-  facts.body = body.value;
-  const path = archivePath(inputs.path, operation, storeId, { workspace: env.workspace, runnerTemp: env.run.runnerTemp });
+  facts.body = safeJsonValue(body.value);
+  const path = archivePathOf(inputs, env);
   checkArchivePath(path);
   if (inputs.credentials.token !== undefined) checkToken(inputs.credentials.token, undefined, io);
   if (inputs.dryRun) {
     if (inputs.credentials.privateKey !== undefined) loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
-    io.info(`Dry run: nothing was sent. Creating the input would POST ${body.json} to ${endpoint}, and write the archive to ${path}.`);
+    io.info(
+      `Dry run: nothing was sent. Creating the input would POST ${safeText(body.json, MAX_LOGGED_BODY_CHARS)} to ${endpoint}, ` +
+        `and write the archive to ${shown(path)}.`,
+    );
     return 'dry-run';
   }
   const { credentials } = inputs;
@@ -78,7 +92,7 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
 
   // Ask Dfns; its answer is the archive.
   const { createInput } = await import('../dfns/create-input.ts');
-  io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${body.json}`);
+  io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${safeText(body.json, MAX_LOGGED_BODY_CHARS)}`);
   const answer = await createInput({ ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts), body: body.json });
   facts.answer = {
     call: 'create',
@@ -94,13 +108,13 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
   // The archive: written whole, described, kept.
   writeArchive(path, answer.archive);
   const checksum = (await startSha256(answer.archive)).hex;
-  facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries };
+  facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries.map((name) => safeText(name)) };
   io.setOutput('path', path);
   io.setOutput('checksum', checksum);
   io.setOutput('size', String(answer.archive.byteLength));
-  io.setOutput('entries', JSON.stringify(answer.entries));
+  io.setOutput('entries', JSON.stringify(facts.archive.entries));
   io.info(
-    `Dfns created the input archive (HTTP ${answer.httpStatus}): ${path}, ${size(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
+    `Dfns created the input archive (HTTP ${answer.httpStatus}): ${shown(path)}, ${size(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
       `entries ${listNames(answer.entries, MAX_LOGGED_ENTRIES)}`,
   );
   if (inputs.artifactName) await uploadArchive(inputs.artifactName, path, io, facts);
@@ -121,13 +135,13 @@ async function uploadArchive(name: string, path: string, io: ActionIO, facts: In
   try {
     const { uploadFile } = await import('../github/upload.ts');
     const { id } = await uploadFile(name, path, undefined);
-    facts.artifact = { name, id: id ?? null };
+    facts.artifact = { name: safeText(name), id: id ?? null };
     if (id !== undefined) io.setOutput('artifact-id', String(id));
-    io.info(`Input archive uploaded as artifact "${name}" (id ${id ?? 'unknown'})`);
+    io.info(`Input archive uploaded as artifact "${safeText(name)}" (id ${id ?? 'unknown'})`);
   } catch (error) {
     io.warning(
-      `could not upload the input archive as artifact "${name}": ${messageOf(error)}. The input WAS created: do not re-run ` +
-        `this workflow for it; the archive is at ${path} (the "path" output) for a later step to keep`,
+      `could not upload the input archive as artifact "${safeText(name)}": ${safeText(messageOf(error), 300)}. The input WAS created: do not re-run ` +
+        `this workflow for it; the archive is at ${shown(path)} (the "path" output) for a later step to keep`,
       'Input archive not uploaded',
     );
   }

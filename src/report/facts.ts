@@ -3,7 +3,6 @@
  * They start empty (`null`: not known) and are filled by the pipeline; a run that fails early
  * leaves the rest `null`.
  */
-import type { Logger } from '../base/logger.ts';
 import { ACTION_NAME, ACTION_VERSION } from '../base/version.ts';
 import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
@@ -43,21 +42,6 @@ export function newFacts(): OutputFacts {
 
 export function newInputFacts(): InputFacts {
   return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
-}
-
-/** `log` with every warning also recorded, title and message, for the receipt and the summary. */
-export function recordingWarnings<L extends Logger>(log: L, facts: RunFacts): L {
-  const warning = (message: string, title?: string): void => {
-    facts.warnings.push({ title: title ?? 'Warning', message });
-    log.warning(message, title);
-  };
-  return new Proxy(log, {
-    get(target, property) {
-      if (property === 'warning') return warning;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
 
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */

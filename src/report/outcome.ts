@@ -41,6 +41,7 @@ export function classifyFailure(error: unknown, words: FailureWords): Failure {
   const message = messageOf(error);
   if (!(error instanceof ActionError)) return { outcome: 'failed', message, title: words.defaultTitle };
   const { outcome } = error;
+  if (error.changeMade) return { outcome, message, title: error.title };
   if (outcome === 'unknown') return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
   return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
 }

@@ -4,9 +4,14 @@
  * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ActionError, messageOf } from '../base/errors.ts';
-import { checkWritable, writeFileWhole } from '../file/write-file.ts';
+import { hasUnshowableChars } from '../base/safe-text.ts';
+import { redactSecrets } from '../base/secrets.ts';
+import { ACTION_NAME } from '../base/version.ts';
+import { isSameFile, prepareTarget, shown, writeTarget, type TargetRules } from '../file/write-target.ts';
+import * as z from '../schemas/zod.ts';
 import type { DfnsCall } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
 import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../schemas/documents.ts';
@@ -124,7 +129,7 @@ export class ReceiptError extends ActionError {
 }
 
 /**
- * The receipt's target from the raw inputs; it never throws, so that a run whose inputs are wrong
+ * The receipt's target from the raw step inputs; it never throws, so that a run whose inputs are wrong
  * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
@@ -133,11 +138,13 @@ export function receiptTarget(
   place: { workspace: string; runnerTemp: string; runId: number; runAttempt: number },
   prefix: string,
 ): ReceiptTarget {
+  // A `receipt-path` that cannot be shown as it is fails the input checks; the receipt then goes to the default place.
+  const given = raw.path !== '' && !hasUnshowableChars(raw.path);
   return {
-    path: raw.path
+    path: given
       ? resolve(place.workspace, raw.path)
       : join(place.runnerTemp, `${prefix}-${place.runId}-${place.runAttempt}-${Date.now()}.json`),
-    explicit: raw.path !== '',
+    explicit: given,
     artifactName: raw.artifactName || undefined,
     retentionDays: retentionDaysOf(raw.retentionDays),
   };
@@ -149,19 +156,55 @@ export function retentionDaysOf(value: string): number | undefined {
   return days !== undefined && days >= 1 && days <= MAX_RETENTION_DAYS ? days : undefined;
 }
 
-/**
- * Makes sure the receipt can be written before anything is sent: creates its folders and checks
- * that they (and the file, if it exists) are writable. Throws ReceiptError.
- */
-export function prepareReceiptTarget(target: ReceiptTarget): void {
+/** A receipt replaces only a receipt of one of this repository's actions (an earlier run's, say). */
+const RECEIPT_RULES: TargetRules = {
+  mayReplace: isReceiptOfThisAction,
+  existingFile: 'a receipt replaces only an earlier receipt of this action: give the path of a new file, or remove that one first',
+};
+
+/** Files larger than this are not read to see whether they are a receipt (receipts are a few kilobytes). */
+export const MAX_RECEIPT_BYTES_READ = 16 * 1024 * 1024;
+
+/** What identifies a receipt of this repository's actions, of any version so far. */
+const ReceiptHead = z.looseObject({
+  receiptVersion: z.int().check(z.positive()),
+  action: z.looseObject({ name: z.string().check(z.regex(new RegExp(`^${ACTION_NAME}(/[a-z-]+)?$`))) }),
+});
+
+/** Whether the regular file at `path` is a receipt written by one of this repository's actions. */
+export function isReceiptOfThisAction(path: string): boolean {
   try {
-    checkWritable(target.path);
-  } catch (error) {
-    throw new ReceiptError(`cannot write the receipt to ${target.path} ("receipt-path"): ${messageOf(error)}`, { cause: error });
+    if (statSync(path).size > MAX_RECEIPT_BYTES_READ) return false;
+    return ReceiptHead.safeParse(JSON.parse(readFileSync(path, 'utf8'))).success;
+  } catch {
+    return false;
   }
 }
 
-/** Writes the receipt whole, its folders created. Throws what the file system throws. */
+/**
+ * Makes sure the receipt can be written before anything is sent: its folders made, nothing there
+ * that it may not replace, and a probe written and placed as the receipt will be. Throws ReceiptError.
+ */
+export function prepareReceiptTarget(target: ReceiptTarget): void {
+  try {
+    prepareTarget(target.path, RECEIPT_RULES);
+  } catch (error) {
+    throw new ReceiptError(`cannot write the receipt to ${shown(target.path)} ("receipt-path"): ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Refuses a `receipt-path` that names a file the run reads or writes itself (`what`: "the output
+ * file being submitted", say): the receipt would replace it. Throws ReceiptError.
+ */
+export function checkReceiptIsNot(target: ReceiptTarget, path: string, what: string): void {
+  if (!target.explicit || !isSameFile(target.path, path)) return;
+  throw new ReceiptError(
+    `"receipt-path" (${shown(target.path)}) is ${what}: the receipt would replace it. Give the receipt a path of its own`,
+  );
+}
+
+/** Writes the receipt whole, its folders made, secrets taken out once more. Throws TargetError. */
 export function writeReceipt(path: string, receipt: Receipt): void {
-  writeFileWhole(path, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
+  writeTarget(path, Buffer.from(`${redactSecrets(JSON.stringify(receipt, null, 2))}\n`, 'utf8'), RECEIPT_RULES);
 }

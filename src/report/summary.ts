@@ -82,7 +82,8 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     ['Commit', github.sha ? code(github.sha) : 'unknown'],
     ['Actor', github.actor ? code(github.actor) : 'unknown'],
     ['Workflow', `${md(github.workflow || 'unknown')}, job ${code(github.job || 'unknown')}, attempt ${github.runAttempt}`],
-    ['Workflow run', `[${md(github.runUrl)}](${github.runUrl})`],
+    // The run's own address (the runner's values, through the gate): the one link of the summary.
+    ['Workflow run', `[${github.runUrl.replace(/[\\[\]]/g, '\\$&')}](${github.runUrl})`],
   );
   lines.push(...factTable(rows));
 

@@ -4,6 +4,8 @@
  * `receipt-path` said fails the step; at the default place it is a warning.
  */
 import { messageOf } from '../base/errors.ts';
+import { safeText } from '../base/safe-text.ts';
+import { shown } from '../file/write-target.ts';
 import type { Logger } from '../base/logger.ts';
 import type { FailedOutput } from '../schemas/documents.ts';
 import { SUCCESSFUL_OUTCOMES, type Failure } from './outcome.ts';
@@ -28,9 +30,9 @@ export async function leaveTrail(receipt: Receipt, failed: readonly FailedOutput
     writeReceipt(target.path, receipt);
     trail.receiptPath = target.path;
     io.setOutput('receipt-path', target.path);
-    io.info(`Receipt written to ${target.path}`);
+    io.info(`Receipt written to ${shown(target.path)}`);
   } catch (error) {
-    const reason = `could not write the receipt to ${target.path}: ${messageOf(error)}`;
+    const reason = `could not write the receipt to ${shown(target.path)}: ${messageOf(error)}`;
     if (!target.explicit) {
       io.warning(`${reason}. The job summary holds the same facts`, 'Receipt not written');
     } else {
@@ -52,7 +54,7 @@ export async function leaveTrail(receipt: Receipt, failed: readonly FailedOutput
   try {
     await io.writeSummary(buildSummary(receipt, failed));
   } catch (error) {
-    io.warning(`could not write the job summary: ${messageOf(error)}`, 'Job summary not written');
+    io.warning(`could not write the job summary: ${safeText(messageOf(error), 300)}`, 'Job summary not written');
   }
   return trail;
 }

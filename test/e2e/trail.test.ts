@@ -116,7 +116,9 @@ describe('the receipt: where it goes', () => {
       {
         level: 'error',
         title: 'Receipt not written',
-        message: `cannot write the receipt to ${join(run.workspace, 'audit/receipt.json')} ("receipt-path"): it is a directory. Nothing was submitted.`,
+        message:
+          `cannot write the receipt to ${join(run.workspace, 'audit/receipt.json')} ("receipt-path"): a folder is there, and the action only writes regular files: ` +
+          'give the path of a new file. Nothing was submitted.',
       },
     ]);
     expect(run.summary).toContain('### ❌ Output not submitted');

@@ -47,6 +47,12 @@ export function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * The `sig` of every signed URL made in this process: @actions/artifact masks each one it is
+ * given (`::add-mask::`), so a run's log may hold masks of these besides the run's own secrets.
+ */
+export const ISSUED_SIGNATURES = new Set<string>();
+
 export class BlobStorage {
   readonly blobs = new Map<string, StoredBlob>();
   readonly #origin: string;
@@ -77,6 +83,7 @@ export class BlobStorage {
     url.searchParams.set('sp', permissions);
     url.searchParams.set('se', new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'));
     url.searchParams.set('sig', blob.sig);
+    ISSUED_SIGNATURES.add(blob.sig);
     return url.href;
   }
 

@@ -4,7 +4,7 @@
  * default when not given, and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / ... files.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -19,7 +19,7 @@ export const ACTIONS = {
 } as const;
 export type ActionName = keyof typeof ACTIONS;
 /** What `${{ github.token }}` evaluates to in these runs. */
-export const RUNNER_GITHUB_TOKEN = 'ghs_runnerDefaultToken0123456789abcdef';
+export const RUNNER_GITHUB_TOKEN = 'ghs_rUnN3rDefaulTt0kenQ7xW9zKp2LmN4vB8';
 
 interface ActionYml {
   inputs: Record<string, { default?: string; required?: boolean; description: string }>;
@@ -63,6 +63,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Which action runs: the main one (default) or the input action. */
   action?: ActionName;
+  /**
+   * Runs the action as this user (the test process must be root): its workspace, temporary folder
+   * and command files are given to it first, as a runner's are to the runner's user.
+   */
+  user?: { uid: number; gid: number };
 }
 
 export function makeWorkspace(files: Record<string, string | Uint8Array> = {}): string {
@@ -140,13 +145,19 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const action = options.action ?? 'output';
   const env = runnerEnv({ workspace, runnerTemp, commandFiles: files, inputs: options.inputs ?? {}, action });
   Object.assign(env, options.env);
+  const { user } = options;
+  if (user) {
+    for (const dir of [workspace, runnerTemp]) giveTo(dir, user);
+    // The folders above them must let the user through (mkdtemp makes them for the owner only).
+    for (let dir = resolve(workspace, '..'); dir !== resolve(dir, '..'); dir = resolve(dir, '..')) chmodSync(dir, statSync(dir).mode | 0o111);
+  }
 
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
     (resolvePromise) => {
       execFile(
         process.execPath,
         [ACTIONS[action].entry],
-        { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, ...(user ?? {}) },
         (error, out, err) => {
           const exit = error ? (typeof error.code === 'number' ? error.code : null) : 0;
           resolvePromise({ code: exit, stdout: out, stderr: err });
@@ -177,6 +188,12 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       for (const dir of options.workspace === undefined ? [workspace, runnerTemp] : [runnerTemp]) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Gives a folder and everything in it to `user`. */
+function giveTo(dir: string, user: { uid: number; gid: number }): void {
+  chownSync(dir, user.uid, user.gid);
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) lchownSync(join(dir, name), user.uid, user.gid);
 }
 
 /** Parses `name<<DELIM\nvalue\nDELIM` blocks, as the runner does. */

@@ -3,7 +3,7 @@
  * `submit()` that runs dist/index.js against it and checks the run leaked no secret.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import {
@@ -16,7 +16,9 @@ import {
 import { ORG_ID, STORE_ID } from '../sandbox/ids.ts';
 import { failureMessage, runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
-import { expectNoSecrets } from './secrets.ts';
+import { derivedForms, expectNoSecrets } from './secrets.ts';
+import { expectOnlyOwnCommands } from './workflow-commands.ts';
+import { ISSUED_SIGNATURES } from '../github/blob-storage.ts';
 
 /**
  * The fixtures' key store, and their organisation: the sandbox serves it, so that a run has no
@@ -60,6 +62,18 @@ export function watchSandbox(sandbox: DfnsSandbox): () => SandboxSeen {
     inputs: sandbox.inputs.slice(mark.inputs),
     protocolProblems: sandbox.protocolProblems.slice(mark.protocolProblems),
   });
+}
+
+/** Files of at most this size are scanned for secrets after a run (the large ones are the tests' own outputs). */
+const SCANNED_FILE_BYTES = 1024 * 1024;
+
+/** The text of every file under the folders (up to SCANNED_FILE_BYTES each): what a run wrote, for the secret scan. */
+function filesText(...dirs: string[]): string {
+  return dirs
+    .flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)))
+    .filter((path) => statSync(path).size <= SCANNED_FILE_BYTES)
+    .map((path) => readFileSync(path, 'latin1'))
+    .join('\n');
 }
 
 /** The one item of `items`, which must hold exactly one (e.g. the submission a run made). */
@@ -122,7 +136,7 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
       'dfns-private-key': credential.privateKeyPem,
       ...options.inputs,
     };
-    for (const name of ['dfns-token', 'dfns-private-key']) {
+    for (const name of ['dfns-token', 'dfns-private-key', 'github-token']) {
       const value = inputs[name as keyof typeof inputs];
       if (value && !secrets.includes(value)) secrets.push(value);
     }
@@ -130,8 +144,10 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
     const run = Object.assign(await runAction({ ...options, inputs }), { seen: seenSince() });
     // The run's folders go when the test ends (the test may still read them until then).
     onTestFinished(() => run.cleanup());
-    const userActionTokens = [...sandbox.submissions, ...sandbox.inputs].map((s) => s.userActionToken).filter((t): t is string => !!t);
-    expectNoSecrets({ 'the visible output': run.visibleText }, [...secrets, ...userActionTokens]);
+    const runSecrets = [...secrets, ...sandbox.userActionTokens];
+    expectNoSecrets({ 'the visible output': run.visibleText, 'the files in the workspace and RUNNER_TEMP': filesText(run.workspace, run.runnerTemp) }, runSecrets);
+    // The toolkit masks the signed URLs' signatures the GitHub stand-ins issue.
+    expectOnlyOwnCommands(run.stdout, [...runSecrets.flatMap((secret) => [secret, ...derivedForms(secret)]), ...ISSUED_SIGNATURES]);
     return run;
   }
 

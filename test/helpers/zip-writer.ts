@@ -31,6 +31,11 @@ export interface ZipEntrySpec {
   paddingBefore?: number;
   /** The local header offset written in the central directory, instead of the true one. */
   localHeaderOffset?: number;
+  /**
+   * A Unix mode (type and permissions, e.g. 0o120777 for a symbolic link) written in the upper 16
+   * bits of the external attributes, as Info-ZIP does. Default: none (only the MS-DOS folder bit).
+   */
+  unixMode?: number;
 }
 
 export interface ZipOptions {
@@ -100,7 +105,8 @@ export function makeZip(entries: ZipEntrySpec[], opts: ZipOptions = {}): Uint8Ar
     v.setUint32(24, size, true);
     v.setUint16(28, name.byteLength, true);
     v.setUint16(30, extra.byteLength, true);
-    v.setUint32(38, e.name.endsWith('/') ? 0x10 : 0, true); // MS-DOS directory attribute
+    // The Unix mode, if any, then the MS-DOS directory attribute.
+    v.setUint32(38, (((e.unixMode ?? 0) << 16) | (e.name.endsWith('/') ? 0x10 : 0)) >>> 0, true);
     v.setUint32(42, e.localHeaderOffset ?? localOffset, true);
     c.set(name, 46);
     c.set(extra, 46 + name.byteLength);

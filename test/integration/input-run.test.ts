@@ -189,10 +189,14 @@ describe('runInputAction()', () => {
     writeFileSync(join(workspace, 'blocker'), '');
     const path = await go({ operation: 'onchain-sign', path: 'blocker/input.zip' });
     expect(path.result.failure).toMatchObject({ outcome: 'failed', title: 'Archive not writable' });
-    expect(path.result.failure!.message).toMatch(/^cannot write the input archive to .+blocker\/input\.zip \("path"\): EEXIST: .+\. No input was created\.$/);
+    expect(path.result.failure!.message).toBe(
+      `cannot write the input archive to ${join(workspace, 'blocker/input.zip')} ("path"): ${join(workspace, 'blocker')} is not a folder. No input was created.`,
+    );
     const receipt = await go({ operation: 'onchain-sign', 'receipt-path': 'blocker/receipt.json' });
     expect(receipt.result.failure).toMatchObject({ outcome: 'failed', title: 'Receipt not written' });
-    expect(receipt.result.failure!.message).toMatch(/^cannot write the receipt to .+blocker\/receipt\.json \("receipt-path"\): EEXIST: .+\. No input was created\.$/);
+    expect(receipt.result.failure!.message).toBe(
+      `cannot write the receipt to ${join(workspace, 'blocker/receipt.json')} ("receipt-path"): ${join(workspace, 'blocker')} is not a folder. No input was created.`,
+    );
     expect(sandbox.requests.length).toBe(before);
   });
 

@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ChangeRecord, StorePermissions } from './change.ts';
 import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
 import { randomDfnsId } from './ids.ts';
-import { buildInputArchive, checkInput, describeInput, INPUT_PATH, type InputAnswer, type RecordedInput } from './input.ts';
+import { buildInputArchive, checkInput, describeInput, INPUT_PATH, inputArchiveEntries, type InputAnswer, type RecordedInput } from './input.ts';
 import { verifyJwt, signJwt } from './jwt.ts';
 import { parseHeaderParams, type MultipartError, type MultipartPart } from './multipart.ts';
 import {
@@ -26,6 +26,7 @@ import {
   type RecordedSubmission,
 } from './submission.ts';
 import { UserActionSigning } from './user-action.ts';
+import { echoReply, unsafeArchive, type EchoField, type UnsafeArchive } from './hostile.ts';
 
 export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission } from './submission.ts';
 export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS } from './submission.ts';
@@ -57,7 +58,9 @@ export type Fault =
   /** 200 with a JSON body of the wrong shape (default `{"unexpected":true}`). */
   | { kind: 'wrong-shape'; body?: unknown; process?: boolean }
   /** Answers normally after `ms`; `process: true` handles the request on arrival instead of after the delay. */
-  | { kind: 'delay'; ms: number; process?: boolean };
+  | { kind: 'delay'; ms: number; process?: boolean }
+  /** Answers `status` with the request's headers (its token and user action token) echoed in `field` (see hostile.ts). */
+  | { kind: 'echo'; status: number; field: EchoField; process?: boolean };
 
 export interface RecordedRequest {
   call: SandboxCall;
@@ -120,6 +123,12 @@ export interface DfnsSandbox {
   /** Back to the archive answer (200 application/zip), for `operation` only or (without it) for all seven. */
   resetInputAnswer(operation?: Operation): void;
   /**
+   * The unsafe archive mode: an input request that passes every check is created (recorded accepted,
+   * with its group) and answered an archive that breaks the rules in the way `kind` names (see
+   * hostile.ts), for `operation` only or (without it) for all seven; undefined: the normal archive.
+   */
+  setUnsafeArchive(kind: UnsafeArchive | undefined, operation?: Operation): void;
+  /**
    * A gateway body limit, as a cloud gateway in front of Dfns would have (undefined: none but
    * the sandbox's 256 MiB cap). A request of any call whose body is larger is answered 413
    * `{"error":{"id","status":413,"message":"request entity too large"}}` and not processed:
@@ -142,6 +151,8 @@ export interface DfnsSandbox {
   readonly protocolProblems: string[];
   /** TCP connections accepted so far. */
   readonly connections: number;
+  /** Every user action token issued so far (`POST /auth/action`), presented or not. */
+  readonly userActionTokens: readonly string[];
   close(): Promise<void>;
 }
 
@@ -231,6 +242,8 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const inputs: RecordedInput[] = [];
   /** Answers configured in place of the archive; absent: the archive. */
   const inputAnswers = new Map<Operation, Reply>();
+  /** Unsafe archives answered in place of the normal one; absent: the normal archive. */
+  const unsafeArchives = new Map<Operation, UnsafeArchive>();
   const connectionIds = new WeakMap<Socket, number>();
   const timers = new Set<NodeJS.Timeout>();
   const defaultAnswer = (operation: Operation): Reply => jsonReply(200, defaultAnswerBody(operation));
@@ -266,7 +279,11 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     if (configured) return answerChange(record, configured);
     const groupId = randomDfnsId('gr');
     record.groupId = groupId;
-    record.archive = buildInputArchive(record.operation, { orgId, storeId: record.storeId, groupId }, request);
+    const ids = { orgId, storeId: record.storeId, groupId };
+    const unsafe = unsafeArchives.get(record.operation);
+    record.archive = unsafe
+      ? unsafeArchive(unsafe, inputArchiveEntries(record.operation, ids, request))
+      : buildInputArchive(record.operation, ids, request);
     return answerChange(record, {
       status: 200,
       body: record.archive,
@@ -472,6 +489,8 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       }
       case 'wrong-shape':
         return send(res, record, jsonReply(200, fault.body ?? { unexpected: true }), changeRecord);
+      case 'echo':
+        return send(res, record, echoReply(req, fault.status, fault.field), changeRecord);
     }
   }
 
@@ -538,6 +557,12 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     resetInputAnswer(operation) {
       for (const op of operation ? [operation] : OPERATIONS) inputAnswers.delete(op);
     },
+    setUnsafeArchive(kind, operation) {
+      for (const op of operation ? [operation] : OPERATIONS) {
+        if (kind === undefined) unsafeArchives.delete(op);
+        else unsafeArchives.set(op, kind);
+      }
+    },
     setBodyLimit(bytes) {
       if (bytes !== undefined && !(Number.isInteger(bytes) && bytes >= 0)) {
         throw new Error(`setBodyLimit: bytes must be a non-negative integer or undefined, got ${bytes}`);
@@ -559,6 +584,9 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     },
     get connections() {
       return connections;
+    },
+    get userActionTokens() {
+      return signing.issuedTokens;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

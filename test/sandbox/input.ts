@@ -7,7 +7,7 @@
  */
 import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { makeZip } from '../helpers/zip-writer.ts';
+import { makeZip, type ZipEntrySpec } from '../helpers/zip-writer.ts';
 import { checkIntent, checkPermission, parseStrictJson, type ChangeRecord, type StorePermissions } from './change.ts';
 import { refuse } from './errors.ts';
 import { parseHeaderParams } from './multipart.ts';
@@ -231,6 +231,17 @@ export function buildInputArchive(
   ids: { orgId: string; storeId: string; groupId: string },
   request: unknown,
 ): Buffer {
+  const entries = inputArchiveEntries(operation, ids, request);
+  const zip = makeZip(entries);
+  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+}
+
+/** The entries of an input archive (see INPUT_ARCHIVE_ENTRIES), as buildInputArchive writes them. */
+export function inputArchiveEntries(
+  operation: Operation,
+  ids: { orgId: string; storeId: string; groupId: string },
+  request: unknown,
+): ZipEntrySpec[] {
   const document: InputDocument = {
     type: isFleetOperation(operation) ? 'fleet-input' : 'keystore-input',
     version: 1,
@@ -242,11 +253,10 @@ export function buildInputArchive(
     request,
   };
   const [documentEntry, annexEntry] = INPUT_ARCHIVE_ENTRIES[operation];
-  const entries = [{ name: documentEntry!, data: `${JSON.stringify(document, null, 2)}\n`, method: 8 }];
+  const entries: ZipEntrySpec[] = [{ name: documentEntry!, data: `${JSON.stringify(document, null, 2)}\n`, method: 8 }];
   const annexData = annex(operation, request);
   if (annexEntry !== undefined && annexData !== undefined) entries.push({ name: annexEntry, data: annexData, method: 8 });
-  const zip = makeZip(entries);
-  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  return entries;
 }
 
 /** What `setInputAnswer` configures: an answer in place of the archive. */

@@ -178,6 +178,11 @@ export class UserActionSigning {
     return { userAction };
   }
 
+  /** Every user action token issued so far, used or not: secrets of the runs that got them. */
+  get issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Spends a user action token presented by a request: what it was signed for, or a refusal. */
   consume(token: string | undefined): SignedIntent {
     if (!token) refuse(403, 'missing user action token (X-DFNS-USERACTION header)');

@@ -75,9 +75,33 @@ describe('parseOutputFile', () => {
   it('refuses archives with unsafe entry names, listing them escaped', () => {
     const zip = makeZip([{ name: '../evil.json', data: onchain }, { name: 'ok\u001b[2J.json', data: '{}' }]);
     expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe(
-      'o.zip: the archive has entries with unsafe names (absolute, "..", backslashes or control characters): ' +
-        `"../evil.json" (${Buffer.byteLength(onchain)} bytes), "ok\\x1B[2J.json" (2 bytes); refusing it`,
+      'o.zip: the archive holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): ' +
+        '"../evil.json", "ok\\x1B[2J.json"; refusing it',
     );
+  });
+
+  it('refuses symbolic links, other file types and folder entries with data, by their external attributes', () => {
+    const zip = makeZip([
+      { name: 'out.json', data: onchain, unixMode: 0o100644 },
+      { name: 'link.json', data: '/etc/passwd', unixMode: 0o120777 },
+      { name: 'fifo', data: '', unixMode: 0o010644 },
+      { name: 'dir/', data: 'x', unixMode: 0o040755 },
+      { name: 'not-a-dir', data: '', unixMode: 0o040755 },
+    ]);
+    expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe(
+      'o.zip: the archive holds symbolic links: "link.json"; ' +
+        'entries that are not regular files (by their external attributes: devices, pipes, sockets): "fifo", "not-a-dir"; ' +
+        'folder entries that hold data: "dir/"; refusing it',
+    );
+  });
+
+  it('takes regular files and empty folders, by Unix mode or by MS-DOS attributes', () => {
+    const zip = makeZip([
+      { name: 'out/', data: '', unixMode: 0o040755 },
+      { name: 'out/out.json', data: onchain, unixMode: 0o100644 },
+      { name: 'notes/', data: '' },
+    ]);
+    expect(parseOutputFile(zip, 'o.zip').entryName).toBe('out/out.json');
   });
 
   it('names a zip error once, with the archive name', () => {
