@@ -246,7 +246,11 @@ describe('a receipt-path that is the file submitted, or an existing file that is
     const first = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'receipt-path': 'trail/receipt.json', 'dry-run': 'true' } });
     expect(first.exitCode).toBe(0);
     const earlier = readFileSync(join(first.workspace, 'trail', 'receipt.json'), 'utf8');
-    const again = await e2e.submit({ workspace: first.workspace, inputs: { path: 'out.json', 'receipt-path': 'trail/receipt.json', 'dry-run': 'true' } });
+    const again = await e2e.submit({
+      workspace: first.workspace,
+      inputs: { path: 'out.json', 'receipt-path': 'trail/receipt.json', 'dry-run': 'true' },
+      mayReplace: ['trail/receipt.json'],
+    });
     expect(again.exitCode).toBe(0);
     expect(readFileSync(join(first.workspace, 'trail', 'receipt.json'), 'utf8')).not.toBe(earlier);
 

@@ -3,8 +3,8 @@
  * `submit()` that runs dist/index.js against it and checks the run leaked no secret.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import {
   startDfnsSandbox,
@@ -14,7 +14,8 @@ import {
   type RecordedSubmission,
 } from '../sandbox/dfns-sandbox.ts';
 import { ORG_ID, STORE_ID } from '../sandbox/ids.ts';
-import { failureMessage, runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
+import { failureMessage, makeWorkspace, runAction, ROOT, RUNNER_GITHUB_TOKEN, type ActionRun, type RunOptions } from './action-runner.ts';
+import { expectUnchanged, snapshot } from './file-snapshot.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
 import { derivedForms, expectNoSecrets } from './secrets.ts';
 import { expectOnlyOwnCommands } from './workflow-commands.ts';
@@ -98,6 +99,12 @@ export function expectRefusedLocally(run: E2ERun, expected: { title?: string; st
   return failureMessage(run);
 }
 
+/** How a test runs an action through the harness. */
+export interface E2EOptions extends RunOptions {
+  /** Files of the workspace the run may replace (relative to it): only an earlier receipt of the action. */
+  mayReplace?: string[];
+}
+
 export interface E2E {
   sandbox: DfnsSandbox;
   credential: TestCredential;
@@ -110,9 +117,9 @@ export interface E2E {
    * do not belong to), unless `protocolProblems` says which are expected. The run comes with
    * what the sandbox saw while it ran (`seen`).
    */
-  submit(options?: RunOptions & { protocolProblems?: string[] }): Promise<E2ERun>;
+  submit(options?: E2EOptions & { protocolProblems?: string[] }): Promise<E2ERun>;
   /** Runs the input action (input/action.yml) likewise, with the credential's inputs. */
-  createInput(options?: Omit<RunOptions, 'action'>): Promise<E2ERun>;
+  createInput(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
   close(): Promise<void>;
 }
 
@@ -128,7 +135,7 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
    * Runs an action with the credential's inputs (overridable), notes what the sandbox saw
    * meanwhile, and scans what it produced for every secret.
    */
-  async function runScanned(options: RunOptions): Promise<E2ERun> {
+  async function runScanned(options: E2EOptions): Promise<E2ERun> {
     const inputs = {
       'dfns-api-url': sandbox.url,
       'dfns-token': token,
@@ -140,10 +147,23 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
       const value = inputs[name as keyof typeof inputs];
       if (value && !secrets.includes(value)) secrets.push(value);
     }
+    // The workspace made first, so that what stood in it before the run can be checked after it.
+    const given = options.workspace;
+    const workspace = given ?? makeWorkspace();
+    for (const [name, content] of Object.entries(options.files ?? {})) {
+      mkdirSync(dirname(join(workspace, name)), { recursive: true });
+      writeFileSync(join(workspace, name), content);
+    }
+    const before = snapshot(workspace);
+    for (const path of options.mayReplace ?? []) before.delete(resolve(workspace, path));
     const seenSince = watchSandbox(sandbox);
-    const run = Object.assign(await runAction({ ...options, inputs }), { seen: seenSince() });
+    const run = Object.assign(await runAction({ ...options, files: {}, workspace, inputs }), { seen: seenSince() });
     // The run's folders go when the test ends (the test may still read them until then).
-    onTestFinished(() => run.cleanup());
+    onTestFinished(() => {
+      run.cleanup();
+      if (given === undefined) rmSync(workspace, { recursive: true, force: true });
+    });
+    expectUnchanged(before);
     const runSecrets = [...secrets, ...sandbox.userActionTokens];
     expectNoSecrets({ 'the visible output': run.visibleText, 'the files in the workspace and RUNNER_TEMP': filesText(run.workspace, run.runnerTemp) }, runSecrets);
     // The toolkit masks the signed URLs' signatures the GitHub stand-ins issue.
