@@ -28695,11 +28695,10 @@ function byteCount(bytes) {
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
 /* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY, MAX_ERROR_ID_CHARS */
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(34758);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(34758);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
-/* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
-/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(19182);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(19182);
 /**
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
@@ -28708,17 +28707,23 @@ function byteCount(bytes) {
 
 
 
-
 /** Whether a call changes something at Dfns: it is retried only when it provably was not processed. */
 function isChange(call) {
-    return call === 'submit' || call === 'create';
+    return call === 'submit' || call === 'create' || call === 'cancel';
 }
 const CALL_LABELS = {
+    stores: 'listing the key stores (GET /key-stores)',
     init: 'creating the user action challenge (POST /auth/action/init)',
     action: 'signing the user action (POST /auth/action)',
     submit: 'submitting the output',
     create: 'creating the input archive',
+    cancel: 'canceling the fleet operation',
 };
+/** `(Dfns error id 42, request id req-1)`, or the one of them there is, or nothing. */
+function ids(errorId, requestId) {
+    const parts = [errorId && `Dfns error id ${errorId}`, requestId && `request id ${requestId}`].filter(Boolean);
+    return parts.length === 0 ? '' : ` (${parts.length === 1 && requestId ? `Dfns ${parts[0]}` : parts.join(', ')})`;
+}
 /** How much of an unexpected answer is quoted in a message. */
 const MAX_QUOTED_BODY = 300;
 /** Characters of a Dfns error id kept (Dfns's are about 20 digits). */
@@ -28731,33 +28736,44 @@ const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObjec
     })),
     message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
 });
+const CONFLICT_HINTS = {
+    submit: 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns',
+    create: 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns',
+    cancel: 'Dfns reports a conflict: the fleet operation may have been canceled or completed already; check it in Dfns',
+};
 /** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
 const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 /** Dfns answered with an error status. */
-class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsApiError';
     title = 'Dfns refused the request';
     call;
     status;
     dfnsMessage;
     errorId;
+    /** The answer's X-Request-ID, when Dfns sent one: what support asks for besides the error id. */
+    requestId;
     retryAfterMs;
-    /** The message without the advice: what a retry line quotes. */
+    /** Dfns's answer, without the advice: what a retry line quotes. */
     summary;
+    /** The advice that follows, if any. */
+    hint;
     constructor(args) {
         const parsed = parseErrorBody(args.bodyText);
         // Dfns's words through the gate: an error body may echo the request's headers.
-        const dfnsMessage = parsed.message === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.message, MAX_QUOTED_BODY);
-        const errorId = parsed.id === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.id, MAX_ERROR_ID_CHARS);
-        const reason = dfnsMessage ?? (args.statusText ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(args.statusText, 100) : 'no message');
-        const id = errorId ? ` (Dfns error id ${errorId})` : '';
+        const dfnsMessage = parsed.message === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(parsed.message, MAX_QUOTED_BODY);
+        const errorId = parsed.id === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(parsed.id, MAX_ERROR_ID_CHARS);
+        const reason = dfnsMessage ?? (args.statusText ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(args.statusText, 100) : 'no message');
+        const summary = `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${ids(errorId, args.requestId)}`;
         const hint = hintFor(args);
-        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${id}` + (hint ? `. ${hint}` : ''));
-        this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
+        super(hint ? `${summary}. ${hint}` : summary);
+        this.summary = summary;
+        this.hint = hint;
         this.call = args.call;
         this.status = args.status;
         this.dfnsMessage = dfnsMessage;
         this.errorId = errorId;
+        this.requestId = args.requestId;
         this.retryAfterMs = args.retryAfterMs;
     }
     get outcome() {
@@ -28777,17 +28793,23 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .Actio
     }
 }
 /** Dfns answered, but not in the documented shape. */
-class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsProtocolError';
     title = 'Unexpected answer from Dfns';
     call;
     status;
-    /** `answered`: the body as text, quoted here; or `{ described }`, a description of a binary body. */
-    constructor(call, status, problem, answered) {
-        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ` +
+    requestId;
+    /**
+     * `answer`: its status and request id. `answered`: the body as text, quoted here; or
+     * `{ described }`, a description of a binary body.
+     */
+    constructor(call, answer, problem, answered) {
+        const requestId = answer.requestId ? `, Dfns request id ${answer.requestId}` : '';
+        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${answer.status}${requestId}): ${problem}; it answered: ` +
             (typeof answered === 'string' ? quoteBody(answered) : answered.described));
         this.call = call;
-        this.status = status;
+        this.status = answer.status;
+        this.requestId = answer.requestId;
     }
     /** An unreadable answer to the submission does not tell whether Dfns took it. */
     get outcome() {
@@ -28795,7 +28817,7 @@ class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .
     }
 }
 /** The network failed; `sent` says whether the request may have reached Dfns. */
-class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsNetworkError';
     title = 'Dfns not reachable';
     call;
@@ -28813,7 +28835,7 @@ class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .A
     }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */
-class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsDeadlineError';
     title = 'Dfns not reachable';
     call;
@@ -28831,7 +28853,7 @@ class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .
 function quoteBody(bodyText) {
     if (bodyText.trim() === '')
         return '(an empty body)';
-    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
 }
 function parseErrorBody(bodyText) {
     let json;
@@ -28852,7 +28874,7 @@ function parseErrorBody(bodyText) {
         result.id = String(parsed.data.error.id);
     return result;
 }
-function hintFor({ call, status, operation, storeId, sizes }) {
+function hintFor({ call, status, target, sizes }) {
     switch (status) {
         case 400:
             return call === 'submit'
@@ -28864,27 +28886,31 @@ function hintFor({ call, status, operation, storeId, sizes }) {
         case 402:
             return "This feature is not in the Dfns organisation's plan";
         case 403:
+            if (call === 'stores')
+                return undefined;
             return isChange(call)
-                ? `The service account needs the permission ${(0,_schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__/* .describePermission */ .D)(operation)} on the key store (operation "${operation}"), ` +
+                ? `The service account needs the permission ${target.permission} on the key store ${target.subject}, ` +
                     'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
+            if (call === 'cancel') {
+                return `No fleet operation group "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(target.groupId ?? '', 100)}" of key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: ` +
+                    'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"';
+            }
             return isChange(call)
-                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
             // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
             return sizes
                 ? 'The request was too large for Dfns (or a gateway in front of it): ' +
-                    `the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.request)}. ` +
+                    `the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .Ej)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .Ej)(sizes.request)}. ` +
                     'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
                 : 'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be';
         case 409:
-            return call === 'create'
-                ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
-                : 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+            return CONFLICT_HINTS[call] ?? CONFLICT_HINTS.submit;
         case 429:
-            return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : 'submission'} costs three requests): re-run later`;
+            return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : call === 'cancel' ? 'cancel' : 'submission'} costs three requests): re-run later`;
         default:
             return undefined;
     }
@@ -30533,7 +30559,7 @@ function display(path, baseDir) {
 
 /***/ }),
 
-/***/ 59749:
+/***/ 36940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31027,6 +31053,35 @@ function fromEngine(text, error) {
 
 // EXTERNAL MODULE: ./src/schemas/documents.ts + 2 modules
 var documents = __nccwpck_require__(85125);
+// EXTERNAL MODULE: ./src/schemas/violations.ts
+var violations = __nccwpck_require__(69518);
+;// CONCATENATED MODULE: ./src/schemas/input-document.ts
+/**
+ * The input document in an input archive (`input/input.json`), which Dfns creates for the fleet.
+ * Its schema is not published: the actions read only the ids they need (the fleet operation's
+ * group, the key store), and recognise an input given where an output was expected.
+ */
+
+
+/** The entry of an input archive that holds the input document. */
+const INPUT_DOCUMENT_ENTRY = 'input/input.json';
+/** The `type` of an input document: the counterparts of `keystore-output` and `fleet-output`. */
+const INPUT_DOCUMENT_TYPES = ['keystore-input', 'fleet-input'];
+/** What a message says of an input given where an output was expected. */
+const NOT_AN_OUTPUT = 'this is the input archive Dfns created for the fleet, not an output: submit the output the fleet produced from it';
+/** Whether a parsed document is an input document (its `type`). */
+function isInputDocument(value) {
+    return (0,violations/* isPlainObject */.Qd)(value) && typeof value['type'] === 'string' && INPUT_DOCUMENT_TYPES.includes(value['type']);
+}
+/** The ids an input document names, each only when it is a Dfns id. */
+function inputDocumentIds(value) {
+    const id = (key) => {
+        const found = isPlainObject(value) ? value[key] : undefined;
+        return typeof found === 'string' && isDfnsId(found) ? found : undefined;
+    };
+    return { groupId: id('group_id'), storeId: id('keystore_id') };
+}
+
 // EXTERNAL MODULE: ./src/base/units.ts
 var units = __nccwpck_require__(19182);
 // EXTERNAL MODULE: ./src/file/zip.ts
@@ -31043,6 +31098,8 @@ var lists = __nccwpck_require__(70680);
  * the bytes hashed and uploaded, and `jsonText` is the output's own text, which the submission
  * embeds as it is (nothing is re-serialized, no field is dropped).
  */
+
+
 
 
 
@@ -31142,6 +31199,9 @@ function parseOutput(bytes, where) {
     const text = withContext(where, () => decodeUtf8Strict(bytes));
     // Parsed untrimmed, so that line numbers are the file's; only JSON's own white space is cut.
     const value = withContext(where, () => parseStrictJson(text));
+    if (isInputDocument(value)) {
+        throw new OutputFileError(`${where}: ${NOT_AN_OUTPUT} (its "type" is ${(0,violations/* describeValue */.bp)(value.type)})`);
+    }
     const output = withContext(where, () => (0,documents/* validateOutput */.Qm)(value));
     return { jsonText: trimJsonWhitespace(text), output };
 }
@@ -31899,7 +31959,7 @@ function failedOutputs(output) {
 /* harmony export */   wy: () => (/* binding */ submissionPath),
 /* harmony export */   xb: () => (/* binding */ OPERATIONS)
 /* harmony export */ });
-/* unused harmony export inputPath */
+/* unused harmony exports CANCEL_PERMISSION, inputPath */
 /* harmony import */ var _zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
 /**
  * The seven offline signer operations: everything that differs between them, in one table.
@@ -31978,9 +32038,11 @@ function operationsOf(document) {
 function operationOfKind(kind) {
     return TABLE.find((row) => row.entryKind === kind);
 }
-/** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)" */
+/** The permission that cancels a fleet operation (`POST /key-stores/{storeId}/fleet-operations/cancel`). */
+const CANCEL_PERMISSION = { current: 'KeyStores:Instructions:Cancel', earlier: 'KeyStores:Fleets:Cancel' };
+/** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)": an operation's, or the cancel's. */
 function describePermission(operation) {
-    const { current, earlier } = operationSpec(operation).permission;
+    const { current, earlier } = operation === 'cancel' ? CANCEL_PERMISSION : operationSpec(operation).permission;
     return `${current} (formerly ${earlier})`;
 }
 /** The submission's URL path; the store id is percent-encoded here and in the signed path alike. */
@@ -42755,7 +42817,7 @@ var errors = __nccwpck_require__(34758);
  */
 
 /** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'canceled', 'partial', 'pending-approval', 'dry-run']);
 function statusFor(outcome) {
     return outcome === 'submitted' ? 'success' : outcome;
 }
@@ -42896,17 +42958,17 @@ async function main(run) {
 var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/dfns/data-part.ts
 /**
- * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
- * also the signed `userActionPayload`. `outputJson` is the file's own text, so nothing is
- * re-serialized and no field is lost.
+ * The submission's `data` part: `{"outputJson":<the file's JSON, compact>,"fileChecksum":"<hex>"}`,
+ * also the signed `userActionPayload`. `outputJson` is the file's own JSON text with the white
+ * space between its tokens removed: the layout every Dfns SDK sends, while strings, numbers and
+ * key order stay exactly as the file writes them (nothing is parsed and re-serialized, which
+ * would round numbers beyond 2^53 and rewrite `1.0` as `1`).
  *
- * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
- * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
- * A JSON string cannot hold a raw line break, so every one in the text is insignificant white
- * space and the value is unchanged.
+ * A compact JSON text holds no line break (a JSON string cannot hold a raw one), so the part is
+ * a text field that form encoding leaves as it is, and equal to the signed payload.
  *
- * The part is never built as one string: it is produced a slice at a time from the decoded
- * text, which the run holds anyway, each time a request body is written. A whole copy (and its
+ * The part is never built as one string: it is produced a slice at a time from the decoded text,
+ * which the run holds anyway, each time a request body is written. A whole copy (and its
  * JSON-escaped copy for the init request) would be several times the file's size on top of it.
  */
 /** UTF-16 units of the text per slice. */
@@ -42917,19 +42979,19 @@ class DataPart {
     #head = '{"outputJson":';
     #tail;
     #sliceChars;
+    /** `jsonText`: valid JSON (the reader has checked it). */
     constructor(jsonText, checksum, sliceChars = SLICE_CHARS) {
         this.#jsonText = jsonText;
         this.#sliceChars = sliceChars;
         this.#tail = `,"fileChecksum":"${checksum}"}`;
-        // A CR or an LF becomes a space (one byte for one), a CRLF one space (one byte for two).
-        let crlf = 0;
-        for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2))
-            crlf++;
-        this.byteLength = Buffer.byteLength(this.#head) + Buffer.byteLength(jsonText) - crlf + Buffer.byteLength(this.#tail);
+        let compact = 0;
+        for (const slice of compactSlices(jsonText, sliceChars))
+            compact += Buffer.byteLength(slice);
+        this.byteLength = Buffer.byteLength(this.#head) + compact + Buffer.byteLength(this.#tail);
     }
     *slices() {
         yield this.#head;
-        yield* foldedSlices(this.#jsonText, this.#sliceChars);
+        yield* compactSlices(this.#jsonText, this.#sliceChars);
         yield this.#tail;
     }
     /** The whole part as one string: for tests and small outputs only. */
@@ -42937,222 +42999,87 @@ class DataPart {
         return [...this.slices()].join('');
     }
 }
-/** The text's slices with their line breaks folded to spaces (a CRLF to one). */
-function* foldedSlices(text, sliceChars) {
-    for (const slice of sliceText(text, sliceChars))
-        yield /[\r\n]/.test(slice) ? slice.replace(/\r\n?|\n/g, ' ') : slice;
+/** JSON's white space between tokens: space, tab, line feed, carriage return. */
+const JSON_SPACE = /[ \t\n\r]+/g;
+const QUOTE = '"';
+const BACKSLASH = 0x5c;
+/**
+ * The slices of a valid JSON text with the white space between its tokens removed. Strings are
+ * kept as written, escapes and all; a string may run across slices (the state carries over).
+ */
+function* compactSlices(text, sliceChars = SLICE_CHARS) {
+    let inString = false;
+    /** Backslashes that end what was read of the current string so far, across slices. */
+    let trailingBackslashes = 0;
+    for (const slice of sliceText(text, sliceChars)) {
+        const parts = [];
+        let at = 0;
+        while (at < slice.length) {
+            if (!inString) {
+                const quote = slice.indexOf(QUOTE, at);
+                const end = quote === -1 ? slice.length : quote + 1;
+                parts.push(slice.slice(at, end).replace(JSON_SPACE, ''));
+                at = end;
+                if (quote !== -1) {
+                    inString = true;
+                    trailingBackslashes = 0;
+                }
+                continue;
+            }
+            const close = closingQuote(slice, at, trailingBackslashes);
+            if (close === -1) {
+                parts.push(slice.slice(at));
+                trailingBackslashes = backslashesBefore(slice, slice.length, at, trailingBackslashes);
+                at = slice.length;
+            }
+            else {
+                parts.push(slice.slice(at, close + 1));
+                inString = false;
+                at = close + 1;
+            }
+        }
+        yield parts.join('');
+    }
+}
+/** The index of the quote that closes a string read from `from` (preceded by `carried` backslashes), or -1. */
+function closingQuote(slice, from, carried) {
+    for (let quote = slice.indexOf(QUOTE, from); quote !== -1; quote = slice.indexOf(QUOTE, quote + 1)) {
+        // An even number of backslashes before it: they escape each other, not the quote.
+        if (backslashesBefore(slice, quote, from, carried) % 2 === 0)
+            return quote;
+    }
+    return -1;
+}
+/** Backslashes right before `end`, back to `from`, and the `carried` ones before `from` when the run reaches it. */
+function backslashesBefore(slice, end, from, carried) {
+    let i = end - 1;
+    while (i >= from && slice.charCodeAt(i) === BACKSLASH)
+        i--;
+    return end - 1 - i + (i < from ? carried : 0);
 }
 /**
  * `text` in slices of about `sliceChars` UTF-16 units, never cut between the two halves of a
- * surrogate pair (each half would be encoded, or escaped, on its own) nor inside a CRLF (which
- * would become two spaces instead of one).
+ * surrogate pair (each half would be encoded, or escaped, on its own).
  */
 function* sliceText(text, sliceChars = SLICE_CHARS) {
     for (let start = 0; start < text.length;) {
         let end = Math.min(start + sliceChars, text.length);
         const last = text.charCodeAt(end - 1);
-        if (end < text.length && ((last >= 0xd800 && last <= 0xdbff) || (last === 0x0d && text.charCodeAt(end) === 0x0a)))
+        if (end < text.length && last >= 0xd800 && last <= 0xdbff)
             end++;
         yield text.slice(start, end);
         start = end;
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/dfns/credentials.ts
-/**
- * The service account's private key: accepted in the forms secrets hold it, checked to be a
- * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
- */
-
-
-const MIN_RSA_BITS = 2048;
-const ACCEPTED_KEY_FORMS = 'an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) private key in PEM ' +
-    '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
-    'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
-class CredentialError extends errors/* ActionError */.l {
-    name = 'CredentialError';
-    title = 'Invalid input';
-}
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
-/**
- * Turns the secret as the workflow gave it into PEM text: as is, with literal `\n`
- * sequences, wrapped in quotes, or base64 of the PEM.
- */
-function normalizePem(raw) {
-    let text = raw.trim().replace(/^(['"])([\s\S]*)\1$/, '$2');
-    text = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
-    if (!text.includes('-----BEGIN') && /^[A-Za-z0-9+/=\s]+$/.test(text)) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        if (decoded.includes('-----BEGIN'))
-            text = decoded.replace(/\r\n?/g, '\n');
-    }
-    const block = PEM_BLOCK.exec(text);
-    if (!block)
-        return undefined;
-    // Re-wrap the body so PEM that lost its line breaks (e.g. spaces instead) still parses.
-    const body = (block[2] ?? '').replace(/\s+/g, '');
-    const lines = body.match(/.{1,64}/g) ?? [];
-    return `-----BEGIN ${block[1]}-----\n${lines.join('\n')}\n-----END ${block[1]}-----\n`;
-}
-/**
- * Every form of the secret that could appear in a log: the raw value and each of its lines,
- * the normalized PEM's body lines, the body joined, and the escaped and base64 forms.
- * Header and footer lines are not secret and are left out (masking them would hide help text).
- */
-function privateKeySecretForms(raw) {
-    const forms = new Set();
-    const add = (s) => {
-        const t = s.trim();
-        if (t.length >= 8 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(t))
-            forms.add(t);
-    };
-    add(raw);
-    raw.split(/\r?\n|\\n/).forEach(add);
-    const pem = normalizePem(raw);
-    if (pem) {
-        const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
-        bodyLines.forEach(add);
-        add(bodyLines.join(''));
-        add(pem.replace(/\n/g, '\\n'));
-        add(Buffer.from(pem).toString('base64'));
-    }
-    return [...forms];
-}
-/** The key, loaded and described in the log (never shown), for the credential that signs with it. */
-function loadSigningKey(raw, credentialId, log) {
-    const key = loadServiceAccountKey(raw);
-    log.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
-    return key;
-}
-function loadServiceAccountKey(raw) {
-    const pem = normalizePem(raw);
-    if (!pem) {
-        throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
-    if (label.includes('ENCRYPTED')) {
-        throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
-            `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
-        throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
-            `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    let key;
-    try {
-        key = (0,external_node_crypto_.createPrivateKey)({ key: pem, format: 'pem' });
-    }
-    catch {
-        // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
-        throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
-    }
-    return describeAndWrap(key);
-}
-function describeAndWrap(key) {
-    const type = key.asymmetricKeyType;
-    const details = key.asymmetricKeyDetails ?? {};
-    if (type === 'ed25519') {
-        return { kind: 'ed25519', description: 'Ed25519', sign: (data) => (0,external_node_crypto_.sign)(null, data, key) };
-    }
-    if (type === 'ec') {
-        const curve = details.namedCurve;
-        const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
-        if (!kind) {
-            throw new CredentialError(`input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
-        }
-        return {
-            kind,
-            description: kind === 'p256' ? 'ECDSA P-256' : 'ECDSA secp256k1',
-            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, dsaEncoding: 'der' }),
-        };
-    }
-    if (type === 'rsa') {
-        const bits = details.modulusLength ?? 0;
-        if (bits < MIN_RSA_BITS) {
-            throw new CredentialError(`input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`);
-        }
-        return {
-            kind: 'rsa',
-            description: `RSA ${bits}-bit`,
-            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }),
-        };
-    }
-    throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
-}
-
-// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
-var zod = __nccwpck_require__(59894);
-;// CONCATENATED MODULE: ./src/dfns/token.ts
-/**
- * Checks that need no network call, made before the first one: the token's expiry and
- * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
- */
-
-
-
-/** A token expiring within this many days gets a warning. */
-const TOKEN_EXPIRY_WARNING_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const Claims = zod/* looseObject */._H({
-    exp: zod/* optional */.lq(zod/* number */.ai()),
-    'https://custom/app_metadata': zod/* optional */.lq(zod/* looseObject */._H({ orgId: zod/* optional */.lq(zod/* string */.Yj()) })),
-});
-class TokenExpiredError extends errors/* ActionError */.l {
-    name = 'TokenExpiredError';
-    title = 'Dfns token expired';
-}
-/** Reads `exp` and the organisation from a JWT's payload; undefined when it is not a JWT. */
-function readTokenClaims(token) {
-    const parts = token.split('.');
-    if (parts.length !== 3 || !parts[1])
-        return undefined;
-    try {
-        const claims = Claims.parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
-        return {
-            expiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
-            orgId: claims['https://custom/app_metadata']?.orgId,
-        };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Fails when the token has expired; warns of an expiry within a week, or of another organisation
- * than the output's (`outputOrgId`, when there is an output).
- */
-function checkToken(token, outputOrgId, log, now = Date.now()) {
-    const facts = readTokenClaims(token);
-    if (!facts) {
-        log.warning('input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting', 'Dfns token not checked');
-        return;
-    }
-    if (facts.expiresAt) {
-        const left = facts.expiresAt.getTime() - now;
-        if (left <= 0) {
-            throw new TokenExpiredError(`the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
-                'and update the "dfns-token" secret');
-        }
-        if (left < TOKEN_EXPIRY_WARNING_DAYS * DAY_MS) {
-            const days = Math.floor(left / DAY_MS);
-            log.warning(`the Dfns token expires on ${facts.expiresAt.toISOString()} (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}): ` +
-                'create a new one and update the "dfns-token" secret before then', 'Dfns token expires soon');
-        }
-    }
-    if (outputOrgId !== undefined && facts.orgId !== undefined && facts.orgId !== outputOrgId) {
-        log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(outputOrgId)}: ` +
-            'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation', 'Organisation mismatch');
-    }
-}
-
-// EXTERNAL MODULE: ./src/file/output-file.ts + 1 modules
-var output_file = __nccwpck_require__(59749);
+// EXTERNAL MODULE: ./src/file/output-file.ts + 2 modules
+var output_file = __nccwpck_require__(36940);
 // EXTERNAL MODULE: ./src/file/zip.ts
 var zip = __nccwpck_require__(43641);
 // EXTERNAL MODULE: ./src/file/locate.ts
 var locate = __nccwpck_require__(79922);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/file/write-target.ts
 /**
  * The files a run writes (the receipt, an input archive): checked before any network call by
@@ -43344,9 +43271,15 @@ const FS_REASONS = {
 const ACTION_NAME = 'dfns-keystore-output-action';
 const ACTION_VERSION = '0.1.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+/** How a workflow uses the cancel action (cancel/action.yml). */
+const CANCEL_ACTION = 'dfns/keystore-output-action/cancel';
+/** What a message that leaves a fleet operation open at Dfns adds: how to close it. */
+const CANCEL_ADVICE = (/* unused pure expression or super */ null && (`If the ceremony is abandoned, cancel its fleet operation with the cancel action (uses: ${CANCEL_ACTION}).`));
 
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var dfns_errors = __nccwpck_require__(31142);
+// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
+var zod = __nccwpck_require__(59894);
 ;// CONCATENATED MODULE: ./src/report/receipt.ts
 /**
  * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
@@ -43462,6 +43395,7 @@ function common() {
         request: null,
         answer: null,
         requests: [],
+        checks: [],
         warnings: [],
         progress: { attempts: 0 },
     };
@@ -43471,6 +43405,9 @@ function newFacts() {
 }
 function newInputFacts() {
     return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
+}
+function newCancelFacts() {
+    return { ...common(), kind: 'cancel', source: null, body: null, group: null };
 }
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 function answerFromError(error, attempts) {
@@ -43482,6 +43419,7 @@ function answerFromError(error, attempts) {
             httpStatus: error.status,
             errorMessage: error.dfnsMessage ?? error.message,
             errorId: error.errorId ?? null,
+            requestId: error.requestId ?? null,
         };
     }
     if (error instanceof dfns_errors/* DfnsProtocolError */.cE || error instanceof dfns_errors/* DfnsNetworkError */.QH || error instanceof dfns_errors/* DfnsDeadlineError */.OT) {
@@ -43491,16 +43429,17 @@ function answerFromError(error, attempts) {
             httpStatus: error instanceof dfns_errors/* DfnsProtocolError */.cE ? error.status : null,
             errorMessage: error.message,
             errorId: null,
+            requestId: error instanceof dfns_errors/* DfnsProtocolError */.cE ? (error.requestId ?? null) : null,
         };
     }
     return null;
 }
-/** The name the input action's receipts carry. */
-const INPUT_ACTION_NAME = `${ACTION_NAME}/input`;
+/** The names each action's receipts carry. */
+const ACTION_NAMES = { output: ACTION_NAME, input: `${ACTION_NAME}/input`, cancel: `${ACTION_NAME}/cancel` };
 function buildReceipt(facts, ending, github) {
     const head = {
         receiptVersion: RECEIPT_VERSION,
-        action: { name: facts.kind === 'input' ? INPUT_ACTION_NAME : ACTION_NAME, version: ACTION_VERSION },
+        action: { name: ACTION_NAMES[facts.kind], version: ACTION_VERSION },
         startedAt: facts.startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         outcome: ending.outcome,
@@ -43508,10 +43447,19 @@ function buildReceipt(facts, ending, github) {
         message: ending.message,
         github: { ...github, runUrl: runUrl(github) },
     };
-    const tail = { dryRun: facts.dryRun, request: facts.request, answer: facts.answer, requests: facts.requests, warnings: facts.warnings };
+    const tail = {
+        dryRun: facts.dryRun,
+        checks: facts.checks,
+        request: facts.request,
+        answer: facts.answer,
+        requests: facts.requests,
+        warnings: facts.warnings,
+    };
     if (facts.kind === 'input') {
         return { ...head, kind: 'input', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
     }
+    if (facts.kind === 'cancel')
+        return { ...head, kind: 'cancel', source: facts.source, body: facts.body, group: facts.group, ...tail };
     return { ...head, kind: 'output', pin: facts.pin, artifact: facts.artifact, file: facts.file, output: facts.output, ...tail };
 }
 
@@ -43568,6 +43516,8 @@ function chooseOperation(requested, type, byKind, log) {
     return { operation: requested, from: 'input' };
 }
 
+// EXTERNAL MODULE: ./src/base/lists.ts
+var lists = __nccwpck_require__(70680);
 ;// CONCATENATED MODULE: ./src/schemas/dfns-id.ts
 /**
  * A Dfns id (a key store's `ks-…`, a group's `gr-…`) is one path segment of URL-safe characters:
@@ -43576,7 +43526,7 @@ function chooseOperation(requested, type, byKind, log) {
  */
 /** Letters, digits, `-` and `_`, starting with a letter or digit: Dfns's ids, and nothing a path treats specially. */
 const DFNS_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-function isDfnsId(value) {
+function src_isDfnsId(value) {
     return DFNS_ID.test(value);
 }
 /** What a message says an id must be. */
@@ -43599,7 +43549,7 @@ function resolveStoreId(input, output, log) {
         if (fromFile === '') {
             throw new StoreIdError('the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to');
         }
-        if (!isDfnsId(fromFile)) {
+        if (!src_isDfnsId(fromFile)) {
             throw new StoreIdError(`the output's keystore_id (${(0,safe_text/* safeQuoted */.OO)(fromFile, 80)}) is not a Dfns key store id (${DFNS_ID_RULE}), so it cannot name ` +
                 'the key store in the request: set "store-id" to the key store the output belongs to');
         }
@@ -43633,24 +43583,41 @@ class InputError extends errors/* ActionError */.l {
     name = 'InputError';
     title = 'Invalid input';
 }
-/** `dry-run` and the credentials: all three are required unless it is a dry run. */
-function parseCredentials(get) {
+/** `dry-run` and the credentials: all three are required, unless it is an offline dry run. */
+function parseCredentials(get, words) {
     const optional = (name) => get(name) || undefined;
+    const given = optional('dfns-token');
+    const token = given === undefined ? undefined : withoutBearer(given);
+    const bearerPrefixRemoved = token !== given;
     const credentials = {
-        token: optional('dfns-token'),
+        token,
         credentialId: parseCredentialId(optional('dfns-credential-id')),
         // The key keeps its inner line breaks; only surrounding blank space is dropped.
         privateKey: optional('dfns-private-key'),
     };
-    if (parseBoolean('dry-run', get('dry-run'), false))
-        return { dryRun: true, credentials: withoutUndefined(credentials) };
-    const { token, credentialId, privateKey } = credentials;
+    const dryRun = parseDryRun(get('dry-run'));
+    if (dryRun === 'offline')
+        return { dryRun, credentials: withoutUndefined(credentials), bearerPrefixRemoved };
+    const { credentialId, privateKey } = credentials;
     if (token === undefined || credentialId === undefined || privateKey === undefined) {
         const missing = ['dfns-token', 'dfns-credential-id', 'dfns-private-key'].filter((n) => !get(n));
-        throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
-            '(pass them from repository secrets), or set "dry-run: true" to validate without submitting');
+        throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required ` +
+            (dryRun === 'online'
+                ? 'for an online dry run, which checks them against Dfns (pass them from repository secrets), or set "dry-run: true" to check without Dfns'
+                : `${words.required} (pass them from repository secrets), or set "dry-run: true" ${words.dryRun}`));
     }
-    return { dryRun: false, credentials: { token, credentialId, privateKey } };
+    return { dryRun, credentials: { token, credentialId, privateKey }, bearerPrefixRemoved };
+}
+/** `true` (an offline dry run), `online`, or `false`/empty (no dry run). */
+function parseDryRun(value) {
+    if (value.toLowerCase() === 'online')
+        return 'online';
+    return parseBoolean('dry-run', value, false, 'true, false or online') ? 'offline' : undefined;
+}
+/** The token without a "Bearer " in front of it: pasted from a header, it would be sent as "Bearer Bearer …". */
+function withoutBearer(token) {
+    const match = /^bearer\s+(\S+)$/i.exec(token);
+    return match ? match[1] : token;
 }
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
 function withoutUndefined(values) {
@@ -43658,7 +43625,7 @@ function withoutUndefined(values) {
 }
 /** A Dfns id (`what`: "the key store id (ks-…)", say): one path segment, refused otherwise before any call. */
 function parseDfnsId(name, value, what) {
-    if (isDfnsId(value))
+    if (src_isDfnsId(value))
         return value;
     throw new InputError(`input "${name}" must be ${what}: ${DFNS_ID_RULE}; got "${shorten(value)}"`);
 }
@@ -43675,14 +43642,14 @@ function checkRetentionDays(value) {
 }
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(name, value, fallback) {
+function parseBoolean(name, value, fallback, allowed = 'true or false') {
     if (value === '')
         return fallback;
     if (TRUE.includes(value))
         return true;
     if (FALSE.includes(value))
         return false;
-    throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
+    throw new InputError(`input "${name}" must be ${allowed}, got "${shorten(value)}"`);
 }
 function parseTimeout(value) {
     if (value === '')
@@ -43766,7 +43733,7 @@ function parseInputs(raw) {
     if (!common.path && !common.artifact) {
         throw new InputError('input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
     }
-    return { ...common, ...parseCredentials(get) };
+    return { ...common, ...parseCredentials(get, { required: 'to submit', dryRun: 'to validate without submitting' }) };
 }
 function parseArtifactInputs(get) {
     const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
@@ -43815,41 +43782,267 @@ function parseExpectedChecksum(value) {
     return match[1].toLowerCase();
 }
 
-;// CONCATENATED MODULE: ./src/action/io.ts
-
-
+;// CONCATENATED MODULE: ./src/dfns/credentials.ts
 /**
- * `io` with the run's secrets taken out of everything that leaves through it once more (a log
- * line, an annotation, an output, the job summary), whatever the text is made of, and every
- * warning also told to `onWarning` (the receipt records them). Text from outside has been through
- * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
+ * The service account's private key: accepted in the forms secrets hold it, checked to be a
+ * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
  */
-function guardedIO(io, onWarning) {
-    return {
-        info: (message) => io.info((0,secrets/* redactSecrets */.fp)(message)),
-        debug: (message) => io.debug((0,secrets/* redactSecrets */.fp)(message)),
-        warning: (message, title) => {
-            const clean = (0,secrets/* redactSecrets */.fp)(message);
-            onWarning(clean, title);
-            io.warning(clean, title);
-        },
-        error: (message, title) => io.error((0,secrets/* redactSecrets */.fp)(message), title),
-        setOutput: (name, value) => io.setOutput(name, (0,secrets/* redactSecrets */.fp)(value)),
-        setSecret: (value) => io.setSecret(value),
-        writeSummary: (markdown) => io.writeSummary((0,secrets/* redactSecrets */.fp)(markdown)),
-    };
+
+
+
+const MIN_RSA_BITS = 2048;
+const ACCEPTED_KEY_FORMS = 'an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA (at least 2048 bits) private key in PEM ' +
+    '(PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"), ' +
+    'given as multi-line text, as one line with literal \\n sequences, or as base64 of the PEM';
+class CredentialError extends errors/* ActionError */.l {
+    name = 'CredentialError';
+    title = 'Invalid input';
 }
-/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
-function changeRequest(inputs, key, target, env, io, facts) {
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+/**
+ * Turns the secret as the workflow gave it into PEM text: as is, with literal `\n`
+ * sequences, wrapped in quotes, or base64 of the PEM.
+ */
+function normalizePem(raw) {
+    let text = raw.trim().replace(/^(['"])([\s\S]*)\1$/, '$2');
+    text = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
+    if (!text.includes('-----BEGIN') && /^[A-Za-z0-9+/=\s]+$/.test(text)) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        if (decoded.includes('-----BEGIN'))
+            text = decoded.replace(/\r\n?/g, '\n');
+    }
+    const block = PEM_BLOCK.exec(text);
+    if (!block)
+        return undefined;
+    // Re-wrap the body so PEM that lost its line breaks (e.g. spaces instead) still parses.
+    const body = (block[2] ?? '').replace(/\s+/g, '');
+    const lines = body.match(/.{1,64}/g) ?? [];
+    return `-----BEGIN ${block[1]}-----\n${lines.join('\n')}\n-----END ${block[1]}-----\n`;
+}
+/**
+ * Every form of the secret that could appear in a log: the raw value and each of its lines,
+ * the normalized PEM's body lines, the body joined, and the escaped and base64 forms.
+ * Header and footer lines are not secret and are left out (masking them would hide help text).
+ */
+function privateKeySecretForms(raw) {
+    const forms = new Set();
+    const add = (s) => {
+        const t = s.trim();
+        if (t.length >= 8 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(t))
+            forms.add(t);
+    };
+    add(raw);
+    raw.split(/\r?\n|\\n/).forEach(add);
+    const pem = normalizePem(raw);
+    if (pem) {
+        const bodyLines = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+        bodyLines.forEach(add);
+        add(bodyLines.join(''));
+        add(pem.replace(/\n/g, '\\n'));
+        add(Buffer.from(pem).toString('base64'));
+    }
+    return [...forms];
+}
+/** The key, loaded and described in the log (never shown), for the credential that signs with it. */
+function loadSigningKey(raw, credentialId, log) {
+    const key = loadServiceAccountKey(raw);
+    log.info(`Service account key: ${key.description}, credential ${credentialId ?? '(not given)'}`);
+    return key;
+}
+function loadServiceAccountKey(raw) {
+    const pem = normalizePem(raw);
+    if (!pem) {
+        throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
+    if (label.includes('ENCRYPTED')) {
+        throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
+            `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    if (label === 'OPENSSH PRIVATE KEY')
+        throw openSshKey(pem);
+    if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
+        throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
+            `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    let key;
+    try {
+        key = (0,external_node_crypto_.createPrivateKey)({ key: pem, format: 'pem' });
+    }
+    catch {
+        // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
+        throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
+    }
+    return describeAndWrap(key);
+}
+/** The key types of an OpenSSH private key that Dfns also accepts, and how to turn each into PKCS#8 PEM. */
+const OPENSSH_CONVERSIONS = {
+    'ssh-ed25519': 'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
+        '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; ' +
+        "k = s.load_ssh_private_key(open(sys.argv[1], 'rb').read(), None); " +
+        'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
+        'or create a new key with `openssl genpkey -algorithm Ed25519 -out key.pem` and register its public key with the service account',
+    'ecdsa-sha2-nistp256': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+    'ssh-rsa': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+};
+/**
+ * An OpenSSH private key (what ssh-keygen writes by default), which Node cannot read: the message
+ * names its key type (read from the key's public part, never its secret) and the conversion.
+ */
+function openSshKey(pem) {
+    const type = openSshKeyType(pem);
+    const conversion = type === undefined ? undefined : OPENSSH_CONVERSIONS[type];
+    const kind = type === undefined ? '' : `, of type ${(0,safe_text/* safeText */.Hk)(type, 40)}`;
+    if (conversion === undefined) {
+        return new CredentialError(`input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), which the action does not read, ` +
+            `of a type Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}. Create one with \`openssl genpkey -algorithm Ed25519 -out key.pem\``);
+    }
+    return new CredentialError(`input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), a format the action does not read: ` +
+        `store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ${conversion}`);
+}
+/** The key type an unencrypted header of `openssh-key-v1` names (`ssh-ed25519`, …), or undefined. */
+function openSshKeyType(pem) {
+    const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    const magic = 'openssh-key-v1\0';
+    if (body.subarray(0, magic.length).toString('latin1') !== magic)
+        return undefined;
+    let at = magic.length;
+    const string = () => {
+        if (at + 4 > body.length)
+            return undefined;
+        const length = body.readUInt32BE(at);
+        const value = at + 4 + length <= body.length ? body.subarray(at + 4, at + 4 + length) : undefined;
+        at += 4 + length;
+        return value;
+    };
+    for (let skip = 0; skip < 3; skip++)
+        string(); // cipher, kdf, kdf options
+    at += 4; // the number of keys
+    const publicKey = string();
+    if (!publicKey || publicKey.length < 4)
+        return undefined;
+    const typeLength = publicKey.readUInt32BE(0);
+    const type = publicKey.subarray(4, 4 + typeLength).toString('latin1');
+    return /^[a-z0-9@.-]{1,64}$/.test(type) ? type : undefined;
+}
+function describeAndWrap(key) {
+    const type = key.asymmetricKeyType;
+    const details = key.asymmetricKeyDetails ?? {};
+    if (type === 'ed25519') {
+        return { kind: 'ed25519', description: 'Ed25519', sign: (data) => (0,external_node_crypto_.sign)(null, data, key) };
+    }
+    if (type === 'ec') {
+        const curve = details.namedCurve;
+        const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
+        if (!kind) {
+            throw new CredentialError(`input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
+        }
+        return {
+            kind,
+            description: kind === 'p256' ? 'ECDSA P-256' : 'ECDSA secp256k1',
+            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, dsaEncoding: 'der' }),
+        };
+    }
+    if (type === 'rsa') {
+        const bits = details.modulusLength ?? 0;
+        if (bits < MIN_RSA_BITS) {
+            throw new CredentialError(`input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`);
+        }
+        return {
+            kind: 'rsa',
+            description: `RSA ${bits}-bit`,
+            sign: (data) => (0,external_node_crypto_.sign)('sha256', data, { key, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }),
+        };
+    }
+    throw new CredentialError(`input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`);
+}
+
+;// CONCATENATED MODULE: ./src/dfns/token.ts
+/**
+ * Checks that need no network call, made before the first one: the token's expiry and
+ * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
+ */
+
+
+
+/** A token expiring within this many days gets a warning. */
+const TOKEN_EXPIRY_WARNING_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const Claims = zod/* looseObject */._H({
+    exp: zod/* optional */.lq(zod/* number */.ai()),
+    'https://custom/app_metadata': zod/* optional */.lq(zod/* looseObject */._H({ orgId: zod/* optional */.lq(zod/* string */.Yj()) })),
+});
+class TokenExpiredError extends errors/* ActionError */.l {
+    name = 'TokenExpiredError';
+    title = 'Dfns token expired';
+}
+/** Reads `exp` and the organisation from a JWT's payload; undefined when it is not a JWT. */
+function readTokenClaims(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !parts[1])
+        return undefined;
+    try {
+        const claims = Claims.parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
+        return {
+            expiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
+            orgId: claims['https://custom/app_metadata']?.orgId,
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Fails when the token has expired; warns of an expiry within a week, or of another organisation
+ * than the output's (`outputOrgId`, when there is an output).
+ */
+function checkToken(token, outputOrgId, log, now = Date.now()) {
+    const facts = readTokenClaims(token);
+    if (!facts) {
+        log.warning('input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting', 'Dfns token not checked');
+        return;
+    }
+    if (facts.expiresAt) {
+        const left = facts.expiresAt.getTime() - now;
+        if (left <= 0) {
+            throw new TokenExpiredError(`the Dfns token expired on ${facts.expiresAt.toISOString()}: create a new token for the service account ` +
+                'and update the "dfns-token" secret');
+        }
+        if (left < TOKEN_EXPIRY_WARNING_DAYS * DAY_MS) {
+            const days = Math.floor(left / DAY_MS);
+            log.warning(`the Dfns token expires on ${facts.expiresAt.toISOString()} (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}): ` +
+                'create a new one and update the "dfns-token" secret before then', 'Dfns token expires soon');
+        }
+    }
+    if (outputOrgId !== undefined && facts.orgId !== undefined && facts.orgId !== outputOrgId) {
+        log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(outputOrgId)}: ` +
+            'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation', 'Organisation mismatch');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/signing.ts
+
+
+
+function checkCredentials(inputs, log, outputOrgId) {
+    const { credentials } = inputs;
+    if (inputs.bearerPrefixRemoved) {
+        log.warning('input "dfns-token" starts with "Bearer ", which the action adds itself: the prefix was removed. Store the token alone in the secret', 'Dfns token prefix removed');
+    }
+    if (credentials.token !== undefined)
+        checkToken(credentials.token, outputOrgId, log);
+    return credentials.privateKey === undefined ? undefined : loadSigningKey(credentials.privateKey, credentials.credentialId, log);
+}
+/** The request of a change as the run makes it: the service account, the deadline from `started`, the log, the trail. */
+function changeRequest(inputs, key, target, started, env, io, facts) {
     return {
         apiUrl: inputs.apiUrl,
         token: inputs.credentials.token,
         credentialId: inputs.credentials.credentialId,
         key,
-        storeId: target.storeId,
-        operation: target.operation,
+        target,
         timeoutSeconds: inputs.timeoutSeconds,
-        deadline: target.started + inputs.timeoutSeconds * 1000,
+        deadline: started + inputs.timeoutSeconds * 1000,
         userAgent: USER_AGENT,
         setSecret: (v) => io.setSecret(v),
         log: io,
@@ -43857,6 +44050,15 @@ function changeRequest(inputs, key, target, env, io, facts) {
         progress: facts.progress,
         ...(env.sleep ? { sleep: env.sleep } : {}),
     };
+}
+/** An online dry run: each check against Dfns logged as it ends and recorded for the receipt; a failed one throws. */
+async function runOnlineChecks(req, request, facts, io) {
+    const { checkOnline } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(399), __nccwpck_require__.e(547)]).then(__nccwpck_require__.bind(__nccwpck_require__, 62547));
+    io.info(`Online dry run: checking the set-up against Dfns (${req.apiUrl.origin}), without changing anything there.`);
+    await checkOnline(req, request, (check) => {
+        facts.checks.push(check);
+        io.info(`  ${check.check}: ${check.result}, ${check.detail}`);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -43893,8 +44095,6 @@ function factTable(rows) {
     return rows.length === 0 ? [] : ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
 }
 
-// EXTERNAL MODULE: ./src/base/lists.ts
-var lists = __nccwpck_require__(70680);
 // EXTERNAL MODULE: ./src/base/units.ts
 var units = __nccwpck_require__(19182);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -43918,6 +44118,7 @@ const VERDICTS = {
     output: {
         submitted: (op) => `✅ Output submitted to Dfns${op}`,
         created: (op) => `✅ Output submitted to Dfns${op}`,
+        canceled: (op) => `✅ Output submitted to Dfns${op}`,
         partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
         'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
         'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
@@ -43928,6 +44129,7 @@ const VERDICTS = {
     input: {
         created: (op) => `✅ Input archive created by Dfns${op}`,
         submitted: (op) => `✅ Input archive created by Dfns${op}`,
+        canceled: (op) => `✅ Input archive created by Dfns${op}`,
         partial: (op) => `✅ Input archive created by Dfns${op}`,
         'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
         'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
@@ -43935,7 +44137,29 @@ const VERDICTS = {
         failed: (op) => `❌ Input not created${op}`,
         unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
     },
+    cancel: {
+        canceled: () => '✅ Fleet operation canceled',
+        submitted: () => '✅ Fleet operation canceled',
+        created: () => '✅ Fleet operation canceled',
+        partial: () => '✅ Fleet operation canceled',
+        'pending-approval': () => '⏳ Cancel requested: held by a Dfns policy for approval',
+        'dry-run': () => '🧪 Dry run: the cancel request is valid; nothing was canceled',
+        rejected: () => '❌ Dfns refused to cancel the fleet operation',
+        failed: () => '❌ Fleet operation not canceled',
+        unknown: () => '⚠️ Cancel outcome unknown: check the fleet operation in Dfns before re-running',
+    },
 };
+/** The rows a receipt's own kind adds. */
+function kindRows(receipt) {
+    switch (receipt.kind) {
+        case 'output':
+            return outputRows(receipt);
+        case 'input':
+            return inputRows(receipt);
+        case 'cancel':
+            return cancelRows(receipt);
+    }
+}
 function buildSummary(receipt, failedOutputs = []) {
     const { request, answer, github } = receipt;
     const op = request?.operation ? ` (${code(request.operation)})` : '';
@@ -43950,7 +44174,7 @@ function buildSummary(receipt, failedOutputs = []) {
         const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
         rows.push(['Operation', `${code(request.operation)}${from}`]);
     }
-    rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
+    rows.push(...kindRows(receipt));
     if (request) {
         rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
     }
@@ -43958,13 +44182,14 @@ function buildSummary(receipt, failedOutputs = []) {
         const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
         rows.push([
             'Dfns answer',
-            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
+            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}` +
+                (answer.requestId ? `, request id ${code(answer.requestId)}` : ''),
         ]);
         if (answer.dfnsMessage !== null)
             rows.push(['Dfns message', md(answer.dfnsMessage)]);
     }
     else if (receipt.outcome === 'dry-run') {
-        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
+        rows.push(['Dfns answer', receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent']);
     }
     if (receipt.requests.length > 0)
         rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
@@ -43979,6 +44204,12 @@ function buildSummary(receipt, failedOutputs = []) {
     // The run's own address (the runner's values, through the gate): the one link of the summary.
     ['Workflow run', `[${github.runUrl.replace(/[\\[\]]/g, '\\$&')}](${github.runUrl})`]);
     lines.push(...factTable(rows));
+    if (receipt.checks.length > 0) {
+        lines.push('#### Checks against Dfns (online dry run)', '', '| check | result | detail |', '| --- | --- | --- |');
+        for (const c of receipt.checks)
+            lines.push(`| ${md(c.check)} | ${CHECK_RESULTS[c.result]} | ${md(c.detail, 1000)} |`);
+        lines.push('');
+    }
     if (receipt.warnings.length > 0) {
         lines.push(`#### Warnings (${receipt.warnings.length})`, '');
         for (const w of receipt.warnings)
@@ -44016,6 +44247,30 @@ function outputRows({ file, output, pin, dryRun }) {
     }
     return rows;
 }
+/** How the summary shows a check's result. */
+const CHECK_RESULTS = { passed: '✅ passed', failed: '❌ failed', 'not checked': '⚠️ not checked' };
+/** Operations of a canceled group listed before "and N more". */
+const MAX_SUMMARY_OPERATIONS = 10;
+/** The group canceled, where its ids came from, and what Dfns answered of it. */
+function cancelRows({ source, body, group }) {
+    const rows = [];
+    if (body)
+        rows.push(['Group', code(body.groupId)]);
+    if (source)
+        rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input' ? 'an input archive' : 'an output'})`]);
+    if (body?.reason !== undefined)
+        rows.push(['Reason', md(body.reason)]);
+    if (group) {
+        rows.push(['Group status', code(group.status)]);
+        if (group.operations.length > 0) {
+            rows.push([
+                'Operations',
+                (0,lists/* listFirst */.r)(group.operations, MAX_SUMMARY_OPERATIONS, (o) => `${code(o.kind ?? 'unknown')} ${code(o.operationId ?? '?')}: ${code(o.status ?? 'unknown')}`),
+            ]);
+        }
+    }
+    return rows;
+}
 /** The request sent and the archive Dfns answered. */
 function inputRows({ body, archive }) {
     const rows = [];
@@ -44023,6 +44278,8 @@ function inputRows({ body, archive }) {
         rows.push(['Request body', code(JSON.stringify(body), 300)]);
     if (archive) {
         rows.push(['Archive', code(archive.path)], ['Size', (0,units/* byteCount */.GJ)(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
+        if (archive.groupId !== null)
+            rows.push(["Fleet operation's group", code(archive.groupId)]);
     }
     return rows;
 }
@@ -44043,6 +44300,8 @@ function describeRequests(requests) {
 
 
 
+/** What a receipt that could not be written says was done all the same. */
+const DONE = { output: 'output WAS submitted', input: 'input WAS created', cancel: 'fleet operation WAS canceled' };
 async function leaveTrail(receipt, failed, target, io) {
     const trail = {};
     try {
@@ -44062,7 +44321,7 @@ async function leaveTrail(receipt, failed, target, io) {
                 outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
                 title: 'Receipt not written',
                 message: done
-                    ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
+                    ? `${reason}. The ${DONE[receipt.kind]} (status ${receipt.status}): ` +
                         'do not re-run this workflow to get a receipt; the job summary holds the same facts'
                     : `${reason} ("receipt-path")`,
             };
@@ -44079,6 +44338,30 @@ async function leaveTrail(receipt, failed, target, io) {
         io.warning(`could not write the job summary: ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}`, 'Job summary not written');
     }
     return trail;
+}
+
+;// CONCATENATED MODULE: ./src/action/io.ts
+
+/**
+ * `io` with the run's secrets taken out of everything that leaves through it once more (a log
+ * line, an annotation, an output, the job summary), whatever the text is made of, and every
+ * warning also told to `onWarning` (the receipt records them). Text from outside has been through
+ * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
+ */
+function guardedIO(io, onWarning) {
+    return {
+        info: (message) => io.info((0,secrets/* redactSecrets */.fp)(message)),
+        debug: (message) => io.debug((0,secrets/* redactSecrets */.fp)(message)),
+        warning: (message, title) => {
+            const clean = (0,secrets/* redactSecrets */.fp)(message);
+            onWarning(clean, title);
+            io.warning(clean, title);
+        },
+        error: (message, title) => io.error((0,secrets/* redactSecrets */.fp)(message), title),
+        setOutput: (name, value) => io.setOutput(name, (0,secrets/* redactSecrets */.fp)(value)),
+        setSecret: (value) => io.setSecret(value),
+        writeSummary: (markdown) => io.writeSummary((0,secrets/* redactSecrets */.fp)(markdown)),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/run-frame.ts
@@ -44191,7 +44474,6 @@ async function obtainFile(source, place, io, onArtifact) {
 
 
 
-
 /** Characters of Dfns's message kept (the `dfns-message` output, the receipt, the summary). */
 const MAX_DFNS_MESSAGE_CHARS = 1000;
 function run(raw, env, baseIO) {
@@ -44227,7 +44509,7 @@ function run(raw, env, baseIO) {
 }
 /** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
 function noteInputs(facts, inputs) {
-    facts.dryRun = inputs.dryRun;
+    facts.dryRun = inputs.dryRun !== undefined;
     facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };
     facts.request = {
         apiUrl: inputs.apiUrl.origin,
@@ -44274,7 +44556,6 @@ async function run_submit(inputs, env, io, facts) {
         facts.pin.matched = inputs.expectedChecksum === checksum;
     if (file === undefined)
         throw invalid;
-    delete source.parsed; // `file` is the only reference left (see below)
     // What the file is: its document, entries and ids.
     const counts = (0,documents/* countOutputs */.wo)(file.output);
     facts.output = {
@@ -44305,52 +44586,65 @@ async function run_submit(inputs, env, io, facts) {
     facts.request = { ...facts.request, endpoint, operation, operationFrom: from, storeId };
     // The checks that need no network: the fleet's own verdict, the token, the key.
     (0,documents/* warnOnFleetFailure */.yf)(file.output, counts, io);
-    if (inputs.credentials.token !== undefined)
-        checkToken(inputs.credentials.token, file.output.org_id, io);
-    if (inputs.dryRun) {
-        // A dry run checks the credentials it is given.
-        if (inputs.credentials.privateKey !== undefined)
-            loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
-        io.info(`Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
-            `store ${storeId}, operation ${operation}, file ${(0,safe_text/* safeText */.Hk)(located.displayPath, PATH_MAX_CHARS)} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-            `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${(0,documents/* describeCounts */.wv)(counts, file.output.type)}.`);
+    const dataPart = new DataPart(file.jsonText, checksum);
+    const dryRunLine = () => io.info(`Dry run: nothing was submitted. A submission would POST to ${endpoint}: ` +
+        `store ${storeId}, operation ${operation}, file ${(0,safe_text/* safeText */.Hk)(located.displayPath, PATH_MAX_CHARS)} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
+        `data part ${dataPart.byteLength} bytes, ${(0,documents/* describeCounts */.wv)(counts, file.output.type)}.`);
+    if (inputs.dryRun === 'offline') {
+        checkCredentials(inputs, io, file.output.org_id);
+        dryRunLine();
+        return 'dry-run';
+    }
+    const key = checkCredentials(inputs, io, file.output.org_id);
+    const target = { storeId, permission: (0,operations/* describePermission */.D)(operation), subject: `(operation "${operation}")` };
+    if (inputs.dryRun === 'online') {
+        dryRunLine();
+        const request = { path: (0,operations/* submissionPath */.wy)(storeId, operation), payload: dataPart, fileBytes: bytes.byteLength };
+        await runOnlineChecks(changeRequest(inputs, key, target, started, env, io, facts), request, facts, io);
         return 'dry-run';
     }
     // Sign and submit.
     const { credentials } = inputs;
-    const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
-    const dataPart = new DataPart(file.jsonText, checksum);
-    // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
-    file = undefined;
-    const { submitOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(666)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74666));
+    const { submitOutput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(399), __nccwpck_require__.e(355)]).then(__nccwpck_require__.bind(__nccwpck_require__, 19355));
     io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
     const answer = await submitOutput({
-        ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts),
+        ...changeRequest(inputs, key, target, started, env, io, facts),
+        operation,
         dataPart,
         file: { bytes, name: (0,external_node_path_.basename)(located.displayPath) },
     });
+    const dfnsMessage = answer.kind === 'answered' && answer.message !== null ? (0,safe_text/* safeText */.Hk)(answer.message, MAX_DFNS_MESSAGE_CHARS) : null;
     facts.answer = {
         call: 'submit',
         httpStatus: answer.httpStatus,
         dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
-        dfnsMessage: answer.kind === 'answered' && answer.message !== null ? (0,safe_text/* safeText */.Hk)(answer.message, MAX_DFNS_MESSAGE_CHARS) : null,
+        dfnsMessage,
         errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
         errorId: null,
+        requestId: answer.requestId,
         attempts: answer.attempts,
     };
-    if (facts.answer.dfnsMessage !== null)
-        output('dfns-message', facts.answer.dfnsMessage);
-    return reportAnswer(io, answer);
+    if (dfnsMessage !== null)
+        output('dfns-message', dfnsMessage);
+    return reportAnswer(io, answer, dfnsMessage, facts.failed);
 }
-function reportAnswer(io, answer) {
+/** Entries of a partial answer's warning named before "and N more" (the summary lists more). */
+const MAX_WARNED_FAILED_ENTRIES = 5;
+function reportAnswer(io, answer, dfnsMessage, failed) {
     if (answer.kind === 'pending-approval') {
         io.warning(`Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` +
             'It takes effect once approved in Dfns.', 'Submission pending approval');
         return 'pending-approval';
     }
-    io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})` +
-        `${answer.message === null ? '' : `, message "${(0,safe_text/* safeText */.Hk)(answer.message, 300)}"`}.`);
-    return answer.status === 'partial' ? 'partial' : 'submitted';
+    io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})${dfnsMessage === null ? '' : `, message "${dfnsMessage}"`}.`);
+    if (answer.status !== 'partial')
+        return 'submitted';
+    io.warning('Dfns answered "partial": not every entry of the output was accepted. ' +
+        (failed.length === 0
+            ? 'The fleet reported no entry as failed; Dfns did not say which it refused: check the key store in Dfns'
+            : `The fleet reported ${failed.length} entr${failed.length === 1 ? 'y' : 'ies'} as failed: ` +
+                `${(0,lists/* listFirst */.r)(failed, MAX_WARNED_FAILED_ENTRIES, (f) => `"${f.key}" (${f.code}: ${(0,safe_text/* safeText */.Hk)(f.message, 80)})`)}`), 'Partial submission');
+    return 'partial';
 }
 function describeFile(io, displayPath, file, checksum, counts) {
     const o = file.output;

@@ -28684,6 +28684,28 @@ function byteCount(bytes) {
 
 /***/ }),
 
+/***/ 12301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ CANCEL_ADVICE),
+/* harmony export */   Yt: () => (/* binding */ ACTION_VERSION),
+/* harmony export */   _O: () => (/* binding */ USER_AGENT),
+/* harmony export */   px: () => (/* binding */ ACTION_NAME)
+/* harmony export */ });
+/* unused harmony export CANCEL_ACTION */
+/** Kept equal to package.json's version by a test. */
+const ACTION_NAME = 'dfns-keystore-output-action';
+const ACTION_VERSION = '0.1.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+/** How a workflow uses the cancel action (cancel/action.yml). */
+const CANCEL_ACTION = 'dfns/keystore-output-action/cancel';
+/** What a message that leaves a fleet operation open at Dfns adds: how to close it. */
+const CANCEL_ADVICE = `If the ceremony is abandoned, cancel its fleet operation with the cancel action (uses: ${CANCEL_ACTION}).`;
+
+
+/***/ }),
+
 /***/ 31142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28696,11 +28718,10 @@ function byteCount(bytes) {
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
 /* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY, MAX_ERROR_ID_CHARS */
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(34758);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(34758);
 /* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
-/* harmony import */ var _schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44820);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
-/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(19182);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(19182);
 /**
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
@@ -28709,17 +28730,23 @@ function byteCount(bytes) {
 
 
 
-
 /** Whether a call changes something at Dfns: it is retried only when it provably was not processed. */
 function isChange(call) {
-    return call === 'submit' || call === 'create';
+    return call === 'submit' || call === 'create' || call === 'cancel';
 }
 const CALL_LABELS = {
+    stores: 'listing the key stores (GET /key-stores)',
     init: 'creating the user action challenge (POST /auth/action/init)',
     action: 'signing the user action (POST /auth/action)',
     submit: 'submitting the output',
     create: 'creating the input archive',
+    cancel: 'canceling the fleet operation',
 };
+/** `(Dfns error id 42, request id req-1)`, or the one of them there is, or nothing. */
+function ids(errorId, requestId) {
+    const parts = [errorId && `Dfns error id ${errorId}`, requestId && `request id ${requestId}`].filter(Boolean);
+    return parts.length === 0 ? '' : ` (${parts.length === 1 && requestId ? `Dfns ${parts[0]}` : parts.join(', ')})`;
+}
 /** How much of an unexpected answer is quoted in a message. */
 const MAX_QUOTED_BODY = 300;
 /** Characters of a Dfns error id kept (Dfns's are about 20 digits). */
@@ -28732,33 +28759,44 @@ const DfnsErrorBody = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .looseObjec
     })),
     message: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_0__/* .string */ .Yj()),
 });
+const CONFLICT_HINTS = {
+    submit: 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns',
+    create: 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns',
+    cancel: 'Dfns reports a conflict: the fleet operation may have been canceled or completed already; check it in Dfns',
+};
 /** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
 const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 /** Dfns answered with an error status. */
-class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsApiError';
     title = 'Dfns refused the request';
     call;
     status;
     dfnsMessage;
     errorId;
+    /** The answer's X-Request-ID, when Dfns sent one: what support asks for besides the error id. */
+    requestId;
     retryAfterMs;
-    /** The message without the advice: what a retry line quotes. */
+    /** Dfns's answer, without the advice: what a retry line quotes. */
     summary;
+    /** The advice that follows, if any. */
+    hint;
     constructor(args) {
         const parsed = parseErrorBody(args.bodyText);
         // Dfns's words through the gate: an error body may echo the request's headers.
-        const dfnsMessage = parsed.message === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.message, MAX_QUOTED_BODY);
-        const errorId = parsed.id === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(parsed.id, MAX_ERROR_ID_CHARS);
-        const reason = dfnsMessage ?? (args.statusText ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(args.statusText, 100) : 'no message');
-        const id = errorId ? ` (Dfns error id ${errorId})` : '';
+        const dfnsMessage = parsed.message === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(parsed.message, MAX_QUOTED_BODY);
+        const errorId = parsed.id === undefined ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(parsed.id, MAX_ERROR_ID_CHARS);
+        const reason = dfnsMessage ?? (args.statusText ? (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(args.statusText, 100) : 'no message');
+        const summary = `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${ids(errorId, args.requestId)}`;
         const hint = hintFor(args);
-        super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${id}` + (hint ? `. ${hint}` : ''));
-        this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
+        super(hint ? `${summary}. ${hint}` : summary);
+        this.summary = summary;
+        this.hint = hint;
         this.call = args.call;
         this.status = args.status;
         this.dfnsMessage = dfnsMessage;
         this.errorId = errorId;
+        this.requestId = args.requestId;
         this.retryAfterMs = args.retryAfterMs;
     }
     get outcome() {
@@ -28778,17 +28816,23 @@ class DfnsApiError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .Actio
     }
 }
 /** Dfns answered, but not in the documented shape. */
-class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsProtocolError';
     title = 'Unexpected answer from Dfns';
     call;
     status;
-    /** `answered`: the body as text, quoted here; or `{ described }`, a description of a binary body. */
-    constructor(call, status, problem, answered) {
-        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ` +
+    requestId;
+    /**
+     * `answer`: its status and request id. `answered`: the body as text, quoted here; or
+     * `{ described }`, a description of a binary body.
+     */
+    constructor(call, answer, problem, answered) {
+        const requestId = answer.requestId ? `, Dfns request id ${answer.requestId}` : '';
+        super(`unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${answer.status}${requestId}): ${problem}; it answered: ` +
             (typeof answered === 'string' ? quoteBody(answered) : answered.described));
         this.call = call;
-        this.status = status;
+        this.status = answer.status;
+        this.requestId = answer.requestId;
     }
     /** An unreadable answer to the submission does not tell whether Dfns took it. */
     get outcome() {
@@ -28796,7 +28840,7 @@ class DfnsProtocolError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .
     }
 }
 /** The network failed; `sent` says whether the request may have reached Dfns. */
-class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsNetworkError';
     title = 'Dfns not reachable';
     call;
@@ -28814,7 +28858,7 @@ class DfnsNetworkError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .A
     }
 }
 /** The overall deadline (`timeout-seconds`) ran out. */
-class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l {
+class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l {
     name = 'DfnsDeadlineError';
     title = 'Dfns not reachable';
     call;
@@ -28832,7 +28876,7 @@ class DfnsDeadlineError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .
 function quoteBody(bodyText) {
     if (bodyText.trim() === '')
         return '(an empty body)';
-    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
+    return `"${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(bodyText.trim(), MAX_QUOTED_BODY)}"`;
 }
 function parseErrorBody(bodyText) {
     let json;
@@ -28853,7 +28897,7 @@ function parseErrorBody(bodyText) {
         result.id = String(parsed.data.error.id);
     return result;
 }
-function hintFor({ call, status, operation, storeId, sizes }) {
+function hintFor({ call, status, target, sizes }) {
     switch (status) {
         case 400:
             return call === 'submit'
@@ -28865,31 +28909,539 @@ function hintFor({ call, status, operation, storeId, sizes }) {
         case 402:
             return "This feature is not in the Dfns organisation's plan";
         case 403:
+            if (call === 'stores')
+                return undefined;
             return isChange(call)
-                ? `The service account needs the permission ${(0,_schemas_operations_js__WEBPACK_IMPORTED_MODULE_1__/* .describePermission */ .D)(operation)} on the key store (operation "${operation}"), ` +
+                ? `The service account needs the permission ${target.permission} on the key store ${target.subject}, ` +
                     'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
+            if (call === 'cancel') {
+                return `No fleet operation group "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(target.groupId ?? '', 100)}" of key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: ` +
+                    'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"';
+            }
             return isChange(call)
-                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
+                ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
                 : 'Check "dfns-api-url": it must be the Dfns API origin';
         case 413:
             // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
             return sizes
                 ? 'The request was too large for Dfns (or a gateway in front of it): ' +
-                    `the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_4__/* .size */ .Ej)(sizes.request)}. ` +
+                    `the file is ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .Ej)(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_3__/* .size */ .Ej)(sizes.request)}. ` +
                     'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
                 : 'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be';
         case 409:
-            return call === 'create'
-                ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
-                : 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+            return CONFLICT_HINTS[call] ?? CONFLICT_HINTS.submit;
         case 429:
-            return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : 'submission'} costs three requests): re-run later`;
+            return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : call === 'cancel' ? 'cancel' : 'submission'} costs three requests): re-run later`;
         default:
             return undefined;
     }
 }
+
+
+/***/ }),
+
+/***/ 57334:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RJ: () => (/* binding */ parseStrictJson),
+/* harmony export */   h0: () => (/* binding */ decodeUtf8Strict)
+/* harmony export */ });
+/* unused harmony exports MAX_JSON_DEPTH, MAX_TOKEN_CHARS, JsonReadError */
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15870);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(34758);
+/**
+ * Strict UTF-8 decoding and strict JSON parsing: one audited file must not mean two things to
+ * two parsers. On top of RFC 8259 syntax this refuses what parsers handle differently:
+ * duplicate keys, escaped lone surrogates, numbers out of range for a double, and nesting
+ * deep enough to overflow a recursive parser's stack.
+ *
+ * Speed: the native JSON.parse builds the value, and one linear, non-recursive scan checks the
+ * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
+ * in its validating mode, to report the first error with its own wording and location.
+ */
+
+
+
+/** Deepest nesting of arrays and objects accepted. */
+const MAX_JSON_DEPTH = 512;
+/** Characters of a token (number, word) quoted in a message. */
+const MAX_TOKEN_CHARS = 40;
+/**
+ * The bytes are not strict UTF-8, or the text is not strict JSON. `offset` is a byte offset for
+ * UTF-8 errors and a UTF-16 offset into the text for JSON errors; `line` and `column` are
+ * 1-based (lines end at "\n", columns count characters); `jsonPath` is formatted by formatJsonPath.
+ */
+class JsonReadError extends Error {
+    name = 'JsonReadError';
+    offset;
+    line;
+    column;
+    jsonPath;
+    constructor(message, location = {}, options) {
+        super(message, options);
+        if (location.offset !== undefined)
+            this.offset = location.offset;
+        if (location.line !== undefined)
+            this.line = location.line;
+        if (location.column !== undefined)
+            this.column = location.column;
+        if (location.jsonPath !== undefined)
+            this.jsonPath = location.jsonPath;
+    }
+}
+/** Decodes bytes as UTF-8, refusing a byte-order mark and any invalid sequence. */
+function decodeUtf8Strict(bytes) {
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        throw new JsonReadError('starts with a UTF-8 byte-order mark (EF BB BF); save the file as UTF-8 without BOM', {
+            offset: 0,
+            line: 1,
+            column: 1,
+        });
+    }
+    // isUtf8 accepts exactly what a fatal TextDecoder does; with Buffer's decoder it spares the
+    // first TextDecoder's set-up (about 1 ms of a small file's run).
+    if ((0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytes))
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const bad = findInvalidUtf8(bytes);
+    if (!bad)
+        throw new JsonReadError('is not valid UTF-8');
+    const { offset, reason } = bad;
+    let line = 1;
+    let lineStart = 0;
+    for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+        line++;
+        lineStart = i + 1;
+    }
+    let column = 1; // characters: bytes that do not continue a sequence
+    for (let i = lineStart; i < offset; i++)
+        if (((bytes[i] ?? 0) & 0xc0) !== 0x80)
+            column++;
+    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    throw new JsonReadError(`is not valid UTF-8: invalid byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}): ${reason}` +
+        (utf16 ? '; the file looks like UTF-16, save it as UTF-8' : ''), { offset, line, column });
+}
+/** The first ill-formed sequence (Unicode Table 3-7), by the offset of its first byte. */
+function findInvalidUtf8(b) {
+    for (let i = 0; i < b.length;) {
+        const c = b[i] ?? 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c < 0xc0)
+            return { offset: i, reason: 'a continuation byte without a lead byte' };
+        if (c < 0xc2)
+            return { offset: i, reason: 'an overlong encoding' };
+        if (c > 0xf4)
+            return { offset: i, reason: c < 0xf8 ? 'a code point above U+10FFFF' : 'a byte never used in UTF-8' };
+        const length = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        // The second byte's range is narrowed after E0, ED, F0 and F4 (Table 3-7).
+        const low = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+        const high = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+        for (let k = 1; k < length; k++) {
+            const d = b[i + k];
+            if (d === undefined)
+                return { offset: i, reason: 'a multi-byte sequence cut off by the end of the file' };
+            if (d >= (k === 1 ? low : 0x80) && d <= (k === 1 ? high : 0xbf))
+                continue;
+            if (k > 1 || d < 0x80 || d > 0xbf)
+                return { offset: i, reason: 'a truncated multi-byte sequence' };
+            if (c === 0xed)
+                return { offset: i, reason: 'a UTF-16 surrogate (U+D800 to U+DFFF) encoded in UTF-8' };
+            return { offset: i, reason: c === 0xf4 ? 'a code point above U+10FFFF' : 'an overlong encoding' };
+        }
+        i += length;
+    }
+    return undefined;
+}
+/** Parses JSON text strictly. Returns the value JSON.parse would give. */
+function parseStrictJson(text) {
+    if (!text.isWellFormed())
+        throw rawLoneSurrogate(text);
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        new Scanner(text, true).run(); // throws the first error, in document order
+        throw fromEngine(text, error); // not expected: the scan found nothing, so keep the engine's word
+    }
+    new Scanner(text, false).run();
+    return value;
+}
+const [QUOTE, BACKSLASH, COMMA, COLON, MINUS] = [0x22, 0x5c, 0x2c, 0x3a, 0x2d];
+const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
+const LITERALS = ['true', 'false', 'null'];
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** Longer integers may overflow a double; shorter ones without an exponent cannot. */
+const SAFE_NUMBER_CHARS = 300;
+/** Objects up to this many keys find duplicates by comparing key text in place, without a Set. */
+const SMALL_OBJECT_KEYS = 16;
+/**
+ * One pass over the text with an explicit stack. `validate` checks the full grammar (the text
+ * failed JSON.parse); without it the text is known valid and string contents are skipped.
+ */
+class Scanner {
+    text;
+    validate;
+    frames = [];
+    depth = 0;
+    /** The next backslash at or after the last string scanned for one; text.length if none. */
+    nextBackslash = -1;
+    /** Whether the last string scanned held an escape. */
+    escaped = false;
+    constructor(text, validate) {
+        this.text = text;
+        this.validate = validate;
+    }
+    run() {
+        const text = this.text;
+        let i = skipSpace(text, 0);
+        if (i >= text.length) {
+            throw new JsonReadError(`invalid JSON: the document is ${text.length === 0 ? 'empty' : 'only white space'}`);
+        }
+        let state = 'value';
+        for (;;) {
+            if (state === 'value') {
+                const c = text.charCodeAt(i);
+                state = 'after-value';
+                if (c === QUOTE)
+                    i = this.string(i, false) + 1;
+                else if (c === MINUS || (c >= 0x30 && c <= 0x39))
+                    i = this.number(i);
+                else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+                    this.open(c === OPEN_OBJECT, i);
+                    i = skipSpace(text, i + 1);
+                    const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+                    if (text.charCodeAt(i) !== close)
+                        state = c === OPEN_OBJECT ? 'key' : 'value';
+                    else {
+                        this.depth--; // an empty object or array
+                        i++;
+                    }
+                }
+                else
+                    i = this.literal(i);
+            }
+            else if (state === 'key') {
+                if (text.charCodeAt(i) !== QUOTE) {
+                    throw this.syntax(i, `expected a property name in double quotes, found ${this.found(i)}`);
+                }
+                i = skipSpace(text, this.string(i, true) + 1);
+                if (text.charCodeAt(i) !== COLON) {
+                    throw this.syntax(i, `expected ":" after the property name, found ${this.found(i)}`);
+                }
+                i = skipSpace(text, i + 1);
+                state = 'value';
+            }
+            else {
+                i = skipSpace(text, i);
+                const frame = this.frames[this.depth - 1];
+                if (!frame) {
+                    if (i < text.length)
+                        throw this.syntax(i, `unexpected ${this.found(i)} after the end of the JSON value`);
+                    return;
+                }
+                const c = text.charCodeAt(i);
+                const close = frame.isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
+                if (c === close) {
+                    this.depth--;
+                    i++;
+                }
+                else if (c === COMMA) {
+                    const next = skipSpace(text, i + 1);
+                    if (text.charCodeAt(next) === close) {
+                        throw this.syntax(i, `trailing comma before "${String.fromCharCode(close)}"`);
+                    }
+                    frame.index++;
+                    i = next;
+                    state = frame.isObject ? 'key' : 'value';
+                }
+                else {
+                    const after = frame.isObject ? 'a property value' : 'an array element';
+                    throw this.syntax(i, `expected "," or "${String.fromCharCode(close)}" after ${after}, found ${this.found(i)}`);
+                }
+            }
+        }
+    }
+    open(isObject, at) {
+        if (this.depth >= MAX_JSON_DEPTH) {
+            throw located((where) => `JSON nested deeper than ${MAX_JSON_DEPTH} levels at ${where}`, this.text, at);
+        }
+        let frame = this.frames[this.depth];
+        if (!frame) {
+            frame = {
+                isObject,
+                index: 0,
+                starts: [],
+                ends: [],
+                count: 0,
+                inSet: false,
+                keys: new Set(),
+                keyStart: 0,
+                keyEnd: 0,
+                keyEscaped: false,
+            };
+            this.frames.push(frame);
+        }
+        frame.isObject = isObject;
+        frame.index = 0;
+        frame.count = 0;
+        if (frame.inSet) {
+            frame.inSet = false;
+            frame.keys.clear();
+        }
+        this.depth++;
+    }
+    /** Scans the string opening at `start`; returns the index of its closing quote. Keys are checked for duplicates. */
+    string(start, isKey) {
+        const text = this.text;
+        let end = this.validate ? -1 : text.indexOf('"', start + 1);
+        if (!this.validate && this.nextBackslash < start) {
+            const next = text.indexOf('\\', start);
+            this.nextBackslash = next === -1 ? text.length : next;
+        }
+        this.escaped = false;
+        if (this.validate || this.nextBackslash < end)
+            end = this.escapedString(start, isKey);
+        if (isKey)
+            this.addKey(this.frames[this.depth - 1], start, end);
+        return end;
+    }
+    /** Records the key quoted from `start` to `end` in the object's frame, refusing a duplicate. */
+    addKey(frame, start, end) {
+        const text = this.text;
+        frame.keyStart = start;
+        frame.keyEnd = end;
+        frame.keyEscaped = this.escaped;
+        if (!frame.inSet && (this.escaped || frame.count === SMALL_OBJECT_KEYS)) {
+            frame.inSet = true;
+            for (let k = 0; k < frame.count; k++)
+                frame.keys.add(text.slice(frame.starts[k], frame.ends[k]));
+        }
+        let duplicate = false;
+        if (frame.inSet) {
+            const size = frame.keys.size;
+            frame.keys.add(keyText(text, start, end, this.escaped));
+            duplicate = frame.keys.size === size;
+        }
+        else {
+            const length = end - start - 1;
+            for (let k = 0; k < frame.count && !duplicate; k++) {
+                const from = frame.starts[k];
+                duplicate = frame.ends[k] - from === length && sameText(text, from, start + 1, length);
+            }
+            frame.starts[frame.count] = start + 1;
+            frame.ends[frame.count] = end;
+            frame.count++;
+        }
+        if (duplicate) {
+            const key = keyText(text, start, end, this.escaped);
+            const path = this.path(1);
+            throw located((at) => `duplicate key ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeQuoted */ .OO)(key)} at ${path} (${at})`, text, start, path);
+        }
+    }
+    /** Character by character: validates escapes and refuses escaped lone surrogates. */
+    escapedString(start, isKey) {
+        const text = this.text;
+        for (let i = start + 1; i < text.length;) {
+            const c = text.charCodeAt(i);
+            if (c === QUOTE)
+                return i;
+            if (c < 0x20) {
+                const code = c.toString(16).toUpperCase().padStart(4, '0');
+                throw this.syntax(i, `unescaped control character U+${code} in a string`);
+            }
+            if (c !== BACKSLASH) {
+                i++;
+                continue;
+            }
+            this.escaped = true;
+            const e = text.charAt(i + 1);
+            if (e !== 'u') {
+                if (e === '' || !'"\\/bfnrt'.includes(e)) {
+                    throw this.syntax(i, `invalid escape ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeQuoted */ .OO)(text.slice(i, i + 2))} in a string`);
+                }
+                i += 2;
+                continue;
+            }
+            const code = hex4(text, i + 2);
+            if (code < 0) {
+                throw this.syntax(i, `invalid escape ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeQuoted */ .OO)(text.slice(i, i + 6))}: "\\u" takes four hex digits`);
+            }
+            if ((code & 0xf800) !== 0xd800) {
+                i += 6;
+                continue;
+            }
+            const pairs = code < 0xdc00 && text.startsWith('\\u', i + 6) && (hex4(text, i + 8) & 0xfc00) === 0xdc00;
+            if (!pairs) {
+                const path = this.path(isKey ? 1 : 0);
+                const what = isKey ? `a property name in ${path}` : `the string at ${path}`;
+                const escape = text.slice(i, i + 6); // four hex digits: safe to show
+                const message = (at) => `${what} holds an escaped lone surrogate "${escape}" (${at}); JSON parsers decode these differently`;
+                throw located(message, text, i, path);
+            }
+            i += 12;
+        }
+        throw this.syntax(start, 'unterminated string (no closing double quote)');
+    }
+    /** Scans a number; returns the index after it. Refuses numbers that are infinite as a double. */
+    number(start) {
+        const text = this.text;
+        let i = start;
+        let exponent = false;
+        for (;;) {
+            const c = text.charCodeAt(i);
+            if ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === MINUS || c === 0x2b)
+                i++;
+            else if (c === 0x65 || c === 0x45) {
+                exponent = true;
+                i++;
+            }
+            else
+                break;
+        }
+        if (this.validate && !NUMBER.test(text.slice(start, i))) {
+            throw this.syntax(start, `invalid number ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeQuoted */ .OO)(text.slice(start, i), MAX_TOKEN_CHARS)}`);
+        }
+        if ((exponent || i - start > SAFE_NUMBER_CHARS) && !Number.isFinite(Number(text.slice(start, i)))) {
+            const shown = (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(text.slice(start, i), MAX_TOKEN_CHARS);
+            const path = this.path(0);
+            throw located((at) => `number ${shown} at ${path} is out of range for a double (${at})`, text, start, path);
+        }
+        return i;
+    }
+    literal(start) {
+        for (const word of LITERALS)
+            if (this.text.startsWith(word, start))
+                return start + word.length;
+        const hint = this.text.charAt(start) === "'" ? ' (JSON strings take double quotes)' : '';
+        throw this.syntax(start, `expected a value, found ${this.found(start)}${hint}`);
+    }
+    /** The path of the value being read, leaving out the `drop` innermost levels. */
+    path(drop) {
+        const segments = [];
+        for (let d = 0; d < this.depth - drop; d++) {
+            const frame = this.frames[d];
+            segments.push(frame.isObject ? keyText(this.text, frame.keyStart, frame.keyEnd, frame.keyEscaped) : frame.index);
+        }
+        return (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatJsonPath */ .pB)(segments);
+    }
+    syntax(offset, what) {
+        const path = this.depth > 0 ? this.path(1) : undefined;
+        const inside = this.depth > 1 ? ` (in ${path})` : '';
+        return located((at) => `invalid JSON at ${at}${inside}: ${what}`, this.text, offset, path);
+    }
+    /** Describes what stands at `i`: a whole word, one character, or the end. */
+    found(i) {
+        if (i >= this.text.length)
+            return 'the end of the text';
+        const word = /^[\w$]+/.exec(this.text.slice(i, i + MAX_TOKEN_CHARS))?.[0];
+        return (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeQuoted */ .OO)(word ?? String.fromCodePoint(this.text.codePointAt(i) ?? 0));
+    }
+}
+/** The key quoted from `start` to `end`, decoded. */
+function keyText(text, start, end, escaped) {
+    return escaped ? JSON.parse(text.slice(start, end + 1)) : text.slice(start + 1, end);
+}
+function sameText(text, a, b, length) {
+    for (let k = 0; k < length; k++)
+        if (text.charCodeAt(a + k) !== text.charCodeAt(b + k))
+            return false;
+    return true;
+}
+function skipSpace(text, i) {
+    for (;;) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+            i++;
+        else
+            return i;
+    }
+}
+/** The value of four hex digits at `i`, or -1. */
+function hex4(text, i) {
+    let value = 0;
+    for (let k = i; k < i + 4; k++) {
+        const c = text.charCodeAt(k) | 0x20; // lower case; NaN (past the end) becomes 0x20
+        const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+        if (digit < 0)
+            return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+/** 1-based line and column of a UTF-16 offset; columns count code points. */
+function lineColumn(text, offset) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+    }
+    let column = 1;
+    for (let i = lineStart; i < offset; i++) {
+        const lowAfterHigh = (text.charCodeAt(i) & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+        if (!lowAfterHigh || i === lineStart)
+            column++;
+    }
+    return { line, column };
+}
+function located(message, text, offset, jsonPath) {
+    const { line, column } = lineColumn(text, offset);
+    const location = { offset, line, column, ...(jsonPath === undefined ? {} : { jsonPath }) };
+    return new JsonReadError(message(`line ${line}, column ${column}`), location);
+}
+/** Only for text not decoded by decodeUtf8Strict, which cannot produce a lone surrogate. */
+function rawLoneSurrogate(text) {
+    let i = 0;
+    for (let cp = text.codePointAt(0) ?? 0; i < text.length; cp = text.codePointAt(i) ?? 0) {
+        if ((cp & 0xfffff800) === 0xd800)
+            break; // codePointAt gives a lone surrogate's own value
+        i += cp > 0xffff ? 2 : 1;
+    }
+    const code = text.charCodeAt(i).toString(16).toUpperCase();
+    return located((at) => `invalid JSON text: a lone UTF-16 surrogate U+${code} at ${at}`, text, i);
+}
+/** The engine's error, located if its message gives a position; the engine error is the cause. */
+function fromEngine(text, error) {
+    const message = (0,_base_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .b)(error);
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (position === undefined)
+        return new JsonReadError(`invalid JSON: ${message}`, {}, { cause: error });
+    const { line, column } = lineColumn(text, Number(position));
+    const location = { offset: Number(position), line, column };
+    return new JsonReadError(`invalid JSON at line ${line}, column ${column}: ${message}`, location, { cause: error });
+}
+
+
+/***/ }),
+
+/***/ 96597:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ isDfnsId),
+/* harmony export */   v: () => (/* binding */ DFNS_ID_RULE)
+/* harmony export */ });
+/**
+ * A Dfns id (a key store's `ks-…`, a group's `gr-…`) is one path segment of URL-safe characters:
+ * checked before it goes into a request's path, so that `..`, `.` or a `/` can never send a
+ * request (and its signature) to another endpoint than the one the run means.
+ */
+/** Letters, digits, `-` and `_`, starting with a letter or digit: Dfns's ids, and nothing a path treats specially. */
+const DFNS_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+function isDfnsId(value) {
+    return DFNS_ID.test(value);
+}
+/** What a message says an id must be. */
+const DFNS_ID_RULE = 'one to 128 letters, digits, "-" and "_", starting with a letter or digit';
 
 
 /***/ }),
@@ -28903,7 +29455,7 @@ function hintFor({ call, status, operation, storeId, sizes }) {
 /* harmony export */   YG: () => (/* binding */ isOperation),
 /* harmony export */   xb: () => (/* binding */ OPERATIONS)
 /* harmony export */ });
-/* unused harmony exports operationSpec, operationsOf, operationOfKind, submissionPath */
+/* unused harmony exports operationSpec, operationsOf, operationOfKind, CANCEL_PERMISSION, submissionPath */
 /* harmony import */ var _zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59894);
 /**
  * The seven offline signer operations: everything that differs between them, in one table.
@@ -28982,9 +29534,11 @@ function operationsOf(document) {
 function operationOfKind(kind) {
     return TABLE.find((row) => row.entryKind === kind);
 }
-/** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)" */
+/** The permission that cancels a fleet operation (`POST /key-stores/{storeId}/fleet-operations/cancel`). */
+const CANCEL_PERMISSION = { current: 'KeyStores:Instructions:Cancel', earlier: 'KeyStores:Fleets:Cancel' };
+/** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)": an operation's, or the cancel's. */
 function describePermission(operation) {
-    const { current, earlier } = operationSpec(operation).permission;
+    const { current, earlier } = operation === 'cancel' ? CANCEL_PERMISSION : operationSpec(operation).permission;
     return `${current} (formerly ${earlier})`;
 }
 /** The submission's URL path; the store id is percent-encoded here and in the signed path alike. */
@@ -41288,7 +41842,7 @@ var secrets = __nccwpck_require__(75460);
  */
 
 /** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
+const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'canceled', 'partial', 'pending-approval', 'dry-run']);
 function statusFor(outcome) {
     return outcome === 'submitted' ? 'success' : outcome;
 }
@@ -41429,56 +41983,8 @@ async function main(run) {
 var units = __nccwpck_require__(19182);
 // EXTERNAL MODULE: ./src/base/lists.ts
 var lists = __nccwpck_require__(70680);
-;// CONCATENATED MODULE: ./src/base/version.ts
-/** Kept equal to package.json's version by a test. */
-const ACTION_NAME = 'dfns-keystore-output-action';
-const ACTION_VERSION = '0.1.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
-
-;// CONCATENATED MODULE: ./src/action/io.ts
-
-
-/**
- * `io` with the run's secrets taken out of everything that leaves through it once more (a log
- * line, an annotation, an output, the job summary), whatever the text is made of, and every
- * warning also told to `onWarning` (the receipt records them). Text from outside has been through
- * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
- */
-function guardedIO(io, onWarning) {
-    return {
-        info: (message) => io.info((0,secrets/* redactSecrets */.fp)(message)),
-        debug: (message) => io.debug((0,secrets/* redactSecrets */.fp)(message)),
-        warning: (message, title) => {
-            const clean = (0,secrets/* redactSecrets */.fp)(message);
-            onWarning(clean, title);
-            io.warning(clean, title);
-        },
-        error: (message, title) => io.error((0,secrets/* redactSecrets */.fp)(message), title),
-        setOutput: (name, value) => io.setOutput(name, (0,secrets/* redactSecrets */.fp)(value)),
-        setSecret: (value) => io.setSecret(value),
-        writeSummary: (markdown) => io.writeSummary((0,secrets/* redactSecrets */.fp)(markdown)),
-    };
-}
-/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
-function changeRequest(inputs, key, target, env, io, facts) {
-    return {
-        apiUrl: inputs.apiUrl,
-        token: inputs.credentials.token,
-        credentialId: inputs.credentials.credentialId,
-        key,
-        storeId: target.storeId,
-        operation: target.operation,
-        timeoutSeconds: inputs.timeoutSeconds,
-        deadline: target.started + inputs.timeoutSeconds * 1000,
-        userAgent: USER_AGENT,
-        setSecret: (v) => io.setSecret(v),
-        log: io,
-        onRequest: (record) => facts.requests.push(record),
-        progress: facts.progress,
-        ...(env.sleep ? { sleep: env.sleep } : {}),
-    };
-}
-
+// EXTERNAL MODULE: ./src/base/version.ts
+var version = __nccwpck_require__(12301);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/dfns/credentials.ts
@@ -41486,6 +41992,7 @@ var external_node_crypto_ = __nccwpck_require__(77598);
  * The service account's private key: accepted in the forms secrets hold it, checked to be a
  * key type Dfns accepts, and used to sign user action challenges. Never echoed anywhere.
  */
+
 
 
 const MIN_RSA_BITS = 2048;
@@ -41557,6 +42064,8 @@ function loadServiceAccountKey(raw) {
         throw new CredentialError(`input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
             `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`);
     }
+    if (label === 'OPENSSH PRIVATE KEY')
+        throw openSshKey(pem);
     if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
         throw new CredentialError(`input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
             `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`);
@@ -41570,6 +42079,56 @@ function loadServiceAccountKey(raw) {
         throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
     }
     return describeAndWrap(key);
+}
+/** The key types of an OpenSSH private key that Dfns also accepts, and how to turn each into PKCS#8 PEM. */
+const OPENSSH_CONVERSIONS = {
+    'ssh-ed25519': 'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
+        '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; ' +
+        "k = s.load_ssh_private_key(open(sys.argv[1], 'rb').read(), None); " +
+        'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
+        'or create a new key with `openssl genpkey -algorithm Ed25519 -out key.pem` and register its public key with the service account',
+    'ecdsa-sha2-nistp256': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+    'ssh-rsa': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+};
+/**
+ * An OpenSSH private key (what ssh-keygen writes by default), which Node cannot read: the message
+ * names its key type (read from the key's public part, never its secret) and the conversion.
+ */
+function openSshKey(pem) {
+    const type = openSshKeyType(pem);
+    const conversion = type === undefined ? undefined : OPENSSH_CONVERSIONS[type];
+    const kind = type === undefined ? '' : `, of type ${(0,safe_text/* safeText */.Hk)(type, 40)}`;
+    if (conversion === undefined) {
+        return new CredentialError(`input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), which the action does not read, ` +
+            `of a type Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}. Create one with \`openssl genpkey -algorithm Ed25519 -out key.pem\``);
+    }
+    return new CredentialError(`input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), a format the action does not read: ` +
+        `store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ${conversion}`);
+}
+/** The key type an unencrypted header of `openssh-key-v1` names (`ssh-ed25519`, …), or undefined. */
+function openSshKeyType(pem) {
+    const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    const magic = 'openssh-key-v1\0';
+    if (body.subarray(0, magic.length).toString('latin1') !== magic)
+        return undefined;
+    let at = magic.length;
+    const string = () => {
+        if (at + 4 > body.length)
+            return undefined;
+        const length = body.readUInt32BE(at);
+        const value = at + 4 + length <= body.length ? body.subarray(at + 4, at + 4 + length) : undefined;
+        at += 4 + length;
+        return value;
+    };
+    for (let skip = 0; skip < 3; skip++)
+        string(); // cipher, kdf, kdf options
+    at += 4; // the number of keys
+    const publicKey = string();
+    if (!publicKey || publicKey.length < 4)
+        return undefined;
+    const typeLength = publicKey.readUInt32BE(0);
+    const type = publicKey.subarray(4, 4 + typeLength).toString('latin1');
+    return /^[a-z0-9@.-]{1,64}$/.test(type) ? type : undefined;
 }
 function describeAndWrap(key) {
     const type = key.asymmetricKeyType;
@@ -41666,6 +42225,47 @@ function checkToken(token, outputOrgId, log, now = Date.now()) {
         log.warning(`the Dfns token belongs to organisation ${(0,safe_text/* safeText */.Hk)(facts.orgId)}, but the output's org_id is ${(0,safe_text/* safeText */.Hk)(outputOrgId)}: ` +
             'Dfns will likely refuse it. Check that the output and the service account belong to the same organisation', 'Organisation mismatch');
     }
+}
+
+;// CONCATENATED MODULE: ./src/action/signing.ts
+
+
+
+function checkCredentials(inputs, log, outputOrgId) {
+    const { credentials } = inputs;
+    if (inputs.bearerPrefixRemoved) {
+        log.warning('input "dfns-token" starts with "Bearer ", which the action adds itself: the prefix was removed. Store the token alone in the secret', 'Dfns token prefix removed');
+    }
+    if (credentials.token !== undefined)
+        checkToken(credentials.token, outputOrgId, log);
+    return credentials.privateKey === undefined ? undefined : loadSigningKey(credentials.privateKey, credentials.credentialId, log);
+}
+/** The request of a change as the run makes it: the service account, the deadline from `started`, the log, the trail. */
+function changeRequest(inputs, key, target, started, env, io, facts) {
+    return {
+        apiUrl: inputs.apiUrl,
+        token: inputs.credentials.token,
+        credentialId: inputs.credentials.credentialId,
+        key,
+        target,
+        timeoutSeconds: inputs.timeoutSeconds,
+        deadline: started + inputs.timeoutSeconds * 1000,
+        userAgent: version/* USER_AGENT */._O,
+        setSecret: (v) => io.setSecret(v),
+        log: io,
+        onRequest: (record) => facts.requests.push(record),
+        progress: facts.progress,
+        ...(env.sleep ? { sleep: env.sleep } : {}),
+    };
+}
+/** An online dry run: each check against Dfns logged as it ends and recorded for the receipt; a failed one throws. */
+async function runOnlineChecks(req, request, facts, io) {
+    const { checkOnline } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(412), __nccwpck_require__.e(547)]).then(__nccwpck_require__.bind(__nccwpck_require__, 62547));
+    io.info(`Online dry run: checking the set-up against Dfns (${req.apiUrl.origin}), without changing anything there.`);
+    await checkOnline(req, request, (check) => {
+        facts.checks.push(check);
+        io.info(`  ${check.check}: ${check.result}, ${check.detail}`);
+    });
 }
 
 // EXTERNAL MODULE: ./src/dfns/errors.ts
@@ -41917,7 +42517,7 @@ const MAX_RECEIPT_BYTES_READ = 16 * 1024 * 1024;
 /** What identifies a receipt of this repository's actions, of any version so far. */
 const ReceiptHead = zod/* looseObject */._H({
     receiptVersion: zod/* int */.Wh().check(zod/* positive */.yj()),
-    action: zod/* looseObject */._H({ name: zod/* string */.Yj().check(zod/* regex */.yG(new RegExp(`^${ACTION_NAME}(/[a-z-]+)?$`))) }),
+    action: zod/* looseObject */._H({ name: zod/* string */.Yj().check(zod/* regex */.yG(new RegExp(`^${version/* ACTION_NAME */.px}(/[a-z-]+)?$`))) }),
 });
 /** Whether the regular file at `path` is a receipt written by one of this repository's actions. */
 function isReceiptOfThisAction(path) {
@@ -41973,6 +42573,7 @@ function common() {
         request: null,
         answer: null,
         requests: [],
+        checks: [],
         warnings: [],
         progress: { attempts: 0 },
     };
@@ -41982,6 +42583,9 @@ function newFacts() {
 }
 function newInputFacts() {
     return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
+}
+function newCancelFacts() {
+    return { ...common(), kind: 'cancel', source: null, body: null, group: null };
 }
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 function answerFromError(error, attempts) {
@@ -41993,6 +42597,7 @@ function answerFromError(error, attempts) {
             httpStatus: error.status,
             errorMessage: error.dfnsMessage ?? error.message,
             errorId: error.errorId ?? null,
+            requestId: error.requestId ?? null,
         };
     }
     if (error instanceof dfns_errors/* DfnsProtocolError */.cE || error instanceof dfns_errors/* DfnsNetworkError */.QH || error instanceof dfns_errors/* DfnsDeadlineError */.OT) {
@@ -42002,16 +42607,17 @@ function answerFromError(error, attempts) {
             httpStatus: error instanceof dfns_errors/* DfnsProtocolError */.cE ? error.status : null,
             errorMessage: error.message,
             errorId: null,
+            requestId: error instanceof dfns_errors/* DfnsProtocolError */.cE ? (error.requestId ?? null) : null,
         };
     }
     return null;
 }
-/** The name the input action's receipts carry. */
-const INPUT_ACTION_NAME = `${ACTION_NAME}/input`;
+/** The names each action's receipts carry. */
+const ACTION_NAMES = { output: version/* ACTION_NAME */.px, input: `${version/* ACTION_NAME */.px}/input`, cancel: `${version/* ACTION_NAME */.px}/cancel` };
 function buildReceipt(facts, ending, github) {
     const head = {
         receiptVersion: RECEIPT_VERSION,
-        action: { name: facts.kind === 'input' ? INPUT_ACTION_NAME : ACTION_NAME, version: ACTION_VERSION },
+        action: { name: ACTION_NAMES[facts.kind], version: version/* ACTION_VERSION */.Yt },
         startedAt: facts.startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         outcome: ending.outcome,
@@ -42019,10 +42625,19 @@ function buildReceipt(facts, ending, github) {
         message: ending.message,
         github: { ...github, runUrl: runUrl(github) },
     };
-    const tail = { dryRun: facts.dryRun, request: facts.request, answer: facts.answer, requests: facts.requests, warnings: facts.warnings };
+    const tail = {
+        dryRun: facts.dryRun,
+        checks: facts.checks,
+        request: facts.request,
+        answer: facts.answer,
+        requests: facts.requests,
+        warnings: facts.warnings,
+    };
     if (facts.kind === 'input') {
         return { ...head, kind: 'input', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
     }
+    if (facts.kind === 'cancel')
+        return { ...head, kind: 'cancel', source: facts.source, body: facts.body, group: facts.group, ...tail };
     return { ...head, kind: 'output', pin: facts.pin, artifact: facts.artifact, file: facts.file, output: facts.output, ...tail };
 }
 
@@ -42367,6 +42982,7 @@ const VERDICTS = {
     output: {
         submitted: (op) => `✅ Output submitted to Dfns${op}`,
         created: (op) => `✅ Output submitted to Dfns${op}`,
+        canceled: (op) => `✅ Output submitted to Dfns${op}`,
         partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
         'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
         'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
@@ -42377,6 +42993,7 @@ const VERDICTS = {
     input: {
         created: (op) => `✅ Input archive created by Dfns${op}`,
         submitted: (op) => `✅ Input archive created by Dfns${op}`,
+        canceled: (op) => `✅ Input archive created by Dfns${op}`,
         partial: (op) => `✅ Input archive created by Dfns${op}`,
         'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
         'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
@@ -42384,7 +43001,29 @@ const VERDICTS = {
         failed: (op) => `❌ Input not created${op}`,
         unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
     },
+    cancel: {
+        canceled: () => '✅ Fleet operation canceled',
+        submitted: () => '✅ Fleet operation canceled',
+        created: () => '✅ Fleet operation canceled',
+        partial: () => '✅ Fleet operation canceled',
+        'pending-approval': () => '⏳ Cancel requested: held by a Dfns policy for approval',
+        'dry-run': () => '🧪 Dry run: the cancel request is valid; nothing was canceled',
+        rejected: () => '❌ Dfns refused to cancel the fleet operation',
+        failed: () => '❌ Fleet operation not canceled',
+        unknown: () => '⚠️ Cancel outcome unknown: check the fleet operation in Dfns before re-running',
+    },
 };
+/** The rows a receipt's own kind adds. */
+function kindRows(receipt) {
+    switch (receipt.kind) {
+        case 'output':
+            return outputRows(receipt);
+        case 'input':
+            return inputRows(receipt);
+        case 'cancel':
+            return cancelRows(receipt);
+    }
+}
 function buildSummary(receipt, failedOutputs = []) {
     const { request, answer, github } = receipt;
     const op = request?.operation ? ` (${code(request.operation)})` : '';
@@ -42399,7 +43038,7 @@ function buildSummary(receipt, failedOutputs = []) {
         const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
         rows.push(['Operation', `${code(request.operation)}${from}`]);
     }
-    rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
+    rows.push(...kindRows(receipt));
     if (request) {
         rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
     }
@@ -42407,13 +43046,14 @@ function buildSummary(receipt, failedOutputs = []) {
         const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
         rows.push([
             'Dfns answer',
-            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
+            `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}` +
+                (answer.requestId ? `, request id ${code(answer.requestId)}` : ''),
         ]);
         if (answer.dfnsMessage !== null)
             rows.push(['Dfns message', md(answer.dfnsMessage)]);
     }
     else if (receipt.outcome === 'dry-run') {
-        rows.push(['Dfns answer', 'none: dry run, no request was sent']);
+        rows.push(['Dfns answer', receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent']);
     }
     if (receipt.requests.length > 0)
         rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
@@ -42428,6 +43068,12 @@ function buildSummary(receipt, failedOutputs = []) {
     // The run's own address (the runner's values, through the gate): the one link of the summary.
     ['Workflow run', `[${github.runUrl.replace(/[\\[\]]/g, '\\$&')}](${github.runUrl})`]);
     lines.push(...factTable(rows));
+    if (receipt.checks.length > 0) {
+        lines.push('#### Checks against Dfns (online dry run)', '', '| check | result | detail |', '| --- | --- | --- |');
+        for (const c of receipt.checks)
+            lines.push(`| ${md(c.check)} | ${CHECK_RESULTS[c.result]} | ${md(c.detail, 1000)} |`);
+        lines.push('');
+    }
     if (receipt.warnings.length > 0) {
         lines.push(`#### Warnings (${receipt.warnings.length})`, '');
         for (const w of receipt.warnings)
@@ -42465,6 +43111,30 @@ function outputRows({ file, output, pin, dryRun }) {
     }
     return rows;
 }
+/** How the summary shows a check's result. */
+const CHECK_RESULTS = { passed: '✅ passed', failed: '❌ failed', 'not checked': '⚠️ not checked' };
+/** Operations of a canceled group listed before "and N more". */
+const MAX_SUMMARY_OPERATIONS = 10;
+/** The group canceled, where its ids came from, and what Dfns answered of it. */
+function cancelRows({ source, body, group }) {
+    const rows = [];
+    if (body)
+        rows.push(['Group', code(body.groupId)]);
+    if (source)
+        rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input' ? 'an input archive' : 'an output'})`]);
+    if (body?.reason !== undefined)
+        rows.push(['Reason', md(body.reason)]);
+    if (group) {
+        rows.push(['Group status', code(group.status)]);
+        if (group.operations.length > 0) {
+            rows.push([
+                'Operations',
+                (0,lists/* listFirst */.r)(group.operations, MAX_SUMMARY_OPERATIONS, (o) => `${code(o.kind ?? 'unknown')} ${code(o.operationId ?? '?')}: ${code(o.status ?? 'unknown')}`),
+            ]);
+        }
+    }
+    return rows;
+}
 /** The request sent and the archive Dfns answered. */
 function inputRows({ body, archive }) {
     const rows = [];
@@ -42472,6 +43142,8 @@ function inputRows({ body, archive }) {
         rows.push(['Request body', code(JSON.stringify(body), 300)]);
     if (archive) {
         rows.push(['Archive', code(archive.path)], ['Size', (0,units/* byteCount */.GJ)(archive.size)], ['SHA-256', code(archive.sha256)], ['Entries', (0,lists/* listFirst */.r)(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))]);
+        if (archive.groupId !== null)
+            rows.push(["Fleet operation's group", code(archive.groupId)]);
     }
     return rows;
 }
@@ -42492,6 +43164,8 @@ function describeRequests(requests) {
 
 
 
+/** What a receipt that could not be written says was done all the same. */
+const DONE = { output: 'output WAS submitted', input: 'input WAS created', cancel: 'fleet operation WAS canceled' };
 async function leaveTrail(receipt, failed, target, io) {
     const trail = {};
     try {
@@ -42511,7 +43185,7 @@ async function leaveTrail(receipt, failed, target, io) {
                 outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
                 title: 'Receipt not written',
                 message: done
-                    ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
+                    ? `${reason}. The ${DONE[receipt.kind]} (status ${receipt.status}): ` +
                         'do not re-run this workflow to get a receipt; the job summary holds the same facts'
                     : `${reason} ("receipt-path")`,
             };
@@ -42528,6 +43202,30 @@ async function leaveTrail(receipt, failed, target, io) {
         io.warning(`could not write the job summary: ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}`, 'Job summary not written');
     }
     return trail;
+}
+
+;// CONCATENATED MODULE: ./src/action/io.ts
+
+/**
+ * `io` with the run's secrets taken out of everything that leaves through it once more (a log
+ * line, an annotation, an output, the job summary), whatever the text is made of, and every
+ * warning also told to `onWarning` (the receipt records them). Text from outside has been through
+ * the gate already (base/safe-text.ts); this is the last line of defence, not the gate.
+ */
+function guardedIO(io, onWarning) {
+    return {
+        info: (message) => io.info((0,secrets/* redactSecrets */.fp)(message)),
+        debug: (message) => io.debug((0,secrets/* redactSecrets */.fp)(message)),
+        warning: (message, title) => {
+            const clean = (0,secrets/* redactSecrets */.fp)(message);
+            onWarning(clean, title);
+            io.warning(clean, title);
+        },
+        error: (message, title) => io.error((0,secrets/* redactSecrets */.fp)(message), title),
+        setOutput: (name, value) => io.setOutput(name, (0,secrets/* redactSecrets */.fp)(value)),
+        setSecret: (value) => io.setSecret(value),
+        writeSummary: (markdown) => io.writeSummary((0,secrets/* redactSecrets */.fp)(markdown)),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/run-frame.ts
@@ -42596,6 +43294,7 @@ var operations = __nccwpck_require__(44820);
 
 
 
+
 /** An archive never replaces a file: the run did not write it. */
 const ARCHIVE_RULES = {
     existingFile: 'the input archive never replaces a file: remove it, or give "path" the name of a new file',
@@ -42636,26 +43335,14 @@ function writeArchive(path, bytes) {
     }
     catch (error) {
         throw new ArchiveWriteError(`Dfns created the input, but its archive could not be written to ${shown(path)}: ${(0,errors/* messageOf */.b)(error)}. ` +
-            'The input exists at Dfns and its fleet operation is open: do not re-run this workflow for it', { cause: error });
+            `The input exists at Dfns and its fleet operation is open: do not re-run this workflow for it. ${version/* CANCEL_ADVICE */.O}`, { cause: error });
     }
 }
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
-;// CONCATENATED MODULE: ./src/schemas/dfns-id.ts
-/**
- * A Dfns id (a key store's `ks-…`, a group's `gr-…`) is one path segment of URL-safe characters:
- * checked before it goes into a request's path, so that `..`, `.` or a `/` can never send a
- * request (and its signature) to another endpoint than the one the run means.
- */
-/** Letters, digits, `-` and `_`, starting with a letter or digit: Dfns's ids, and nothing a path treats specially. */
-const DFNS_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-function isDfnsId(value) {
-    return DFNS_ID.test(value);
-}
-/** What a message says an id must be. */
-const DFNS_ID_RULE = 'one to 128 letters, digits, "-" and "_", starting with a letter or digit';
-
+// EXTERNAL MODULE: ./src/schemas/dfns-id.ts
+var dfns_id = __nccwpck_require__(96597);
 ;// CONCATENATED MODULE: ./src/action/input-values.ts
 /**
  * The input values both actions share, each parsed from its raw string with a message that
@@ -42675,24 +43362,41 @@ class InputError extends errors/* ActionError */.l {
     name = 'InputError';
     title = 'Invalid input';
 }
-/** `dry-run` and the credentials: all three are required unless it is a dry run. */
-function parseCredentials(get) {
+/** `dry-run` and the credentials: all three are required, unless it is an offline dry run. */
+function parseCredentials(get, words) {
     const optional = (name) => get(name) || undefined;
+    const given = optional('dfns-token');
+    const token = given === undefined ? undefined : withoutBearer(given);
+    const bearerPrefixRemoved = token !== given;
     const credentials = {
-        token: optional('dfns-token'),
+        token,
         credentialId: parseCredentialId(optional('dfns-credential-id')),
         // The key keeps its inner line breaks; only surrounding blank space is dropped.
         privateKey: optional('dfns-private-key'),
     };
-    if (parseBoolean('dry-run', get('dry-run'), false))
-        return { dryRun: true, credentials: withoutUndefined(credentials) };
-    const { token, credentialId, privateKey } = credentials;
+    const dryRun = parseDryRun(get('dry-run'));
+    if (dryRun === 'offline')
+        return { dryRun, credentials: withoutUndefined(credentials), bearerPrefixRemoved };
+    const { credentialId, privateKey } = credentials;
     if (token === undefined || credentialId === undefined || privateKey === undefined) {
         const missing = ['dfns-token', 'dfns-credential-id', 'dfns-private-key'].filter((n) => !get(n));
-        throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
-            '(pass them from repository secrets), or set "dry-run: true" to validate without submitting');
+        throw new InputError(`${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required ` +
+            (dryRun === 'online'
+                ? 'for an online dry run, which checks them against Dfns (pass them from repository secrets), or set "dry-run: true" to check without Dfns'
+                : `${words.required} (pass them from repository secrets), or set "dry-run: true" ${words.dryRun}`));
     }
-    return { dryRun: false, credentials: { token, credentialId, privateKey } };
+    return { dryRun, credentials: { token, credentialId, privateKey }, bearerPrefixRemoved };
+}
+/** `true` (an offline dry run), `online`, or `false`/empty (no dry run). */
+function parseDryRun(value) {
+    if (value.toLowerCase() === 'online')
+        return 'online';
+    return parseBoolean('dry-run', value, false, 'true, false or online') ? 'offline' : undefined;
+}
+/** The token without a "Bearer " in front of it: pasted from a header, it would be sent as "Bearer Bearer …". */
+function withoutBearer(token) {
+    const match = /^bearer\s+(\S+)$/i.exec(token);
+    return match ? match[1] : token;
 }
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
 function withoutUndefined(values) {
@@ -42700,9 +43404,9 @@ function withoutUndefined(values) {
 }
 /** A Dfns id (`what`: "the key store id (ks-…)", say): one path segment, refused otherwise before any call. */
 function parseDfnsId(name, value, what) {
-    if (isDfnsId(value))
+    if ((0,dfns_id/* isDfnsId */.P)(value))
         return value;
-    throw new InputError(`input "${name}" must be ${what}: ${DFNS_ID_RULE}; got "${shorten(value)}"`);
+    throw new InputError(`input "${name}" must be ${what}: ${dfns_id/* DFNS_ID_RULE */.v}; got "${shorten(value)}"`);
 }
 /** A path the run writes to and gives back as an output: refused when it holds characters that cannot be shown as they are. */
 function checkPathInput(name, value) {
@@ -42717,14 +43421,14 @@ function checkRetentionDays(value) {
 }
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(name, value, fallback) {
+function parseBoolean(name, value, fallback, allowed = 'true or false') {
     if (value === '')
         return fallback;
     if (TRUE.includes(value))
         return true;
     if (FALSE.includes(value))
         return false;
-    throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
+    throw new InputError(`input "${name}" must be ${allowed}, got "${shorten(value)}"`);
 }
 function parseTimeout(value) {
     if (value === '')
@@ -42818,478 +43522,11 @@ function parseInputActionInputs(raw) {
     checkRetentionDays(get('receipt-retention-days'));
     checkPathInput('receipt-path', get('receipt-path'));
     checkPathInput('path', get('path'));
-    return { ...common, ...parseCredentials(get) };
+    return { ...common, ...parseCredentials(get, { required: 'to create the input', dryRun: 'to check the request without creating the input' }) };
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/file/json.ts
-/**
- * Strict UTF-8 decoding and strict JSON parsing: one audited file must not mean two things to
- * two parsers. On top of RFC 8259 syntax this refuses what parsers handle differently:
- * duplicate keys, escaped lone surrogates, numbers out of range for a double, and nesting
- * deep enough to overflow a recursive parser's stack.
- *
- * Speed: the native JSON.parse builds the value, and one linear, non-recursive scan checks the
- * rest (string contents are skipped with indexOf). Only when JSON.parse fails does the scan run
- * in its validating mode, to report the first error with its own wording and location.
- */
-
-
-
-/** Deepest nesting of arrays and objects accepted. */
-const MAX_JSON_DEPTH = 512;
-/** Characters of a token (number, word) quoted in a message. */
-const MAX_TOKEN_CHARS = 40;
-/**
- * The bytes are not strict UTF-8, or the text is not strict JSON. `offset` is a byte offset for
- * UTF-8 errors and a UTF-16 offset into the text for JSON errors; `line` and `column` are
- * 1-based (lines end at "\n", columns count characters); `jsonPath` is formatted by formatJsonPath.
- */
-class JsonReadError extends Error {
-    name = 'JsonReadError';
-    offset;
-    line;
-    column;
-    jsonPath;
-    constructor(message, location = {}, options) {
-        super(message, options);
-        if (location.offset !== undefined)
-            this.offset = location.offset;
-        if (location.line !== undefined)
-            this.line = location.line;
-        if (location.column !== undefined)
-            this.column = location.column;
-        if (location.jsonPath !== undefined)
-            this.jsonPath = location.jsonPath;
-    }
-}
-/** Decodes bytes as UTF-8, refusing a byte-order mark and any invalid sequence. */
-function decodeUtf8Strict(bytes) {
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        throw new JsonReadError('starts with a UTF-8 byte-order mark (EF BB BF); save the file as UTF-8 without BOM', {
-            offset: 0,
-            line: 1,
-            column: 1,
-        });
-    }
-    // isUtf8 accepts exactly what a fatal TextDecoder does; with Buffer's decoder it spares the
-    // first TextDecoder's set-up (about 1 ms of a small file's run).
-    if (isUtf8(bytes))
-        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    const bad = findInvalidUtf8(bytes);
-    if (!bad)
-        throw new JsonReadError('is not valid UTF-8');
-    const { offset, reason } = bad;
-    let line = 1;
-    let lineStart = 0;
-    for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
-        line++;
-        lineStart = i + 1;
-    }
-    let column = 1; // characters: bytes that do not continue a sequence
-    for (let i = lineStart; i < offset; i++)
-        if (((bytes[i] ?? 0) & 0xc0) !== 0x80)
-            column++;
-    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
-    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    throw new JsonReadError(`is not valid UTF-8: invalid byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}): ${reason}` +
-        (utf16 ? '; the file looks like UTF-16, save it as UTF-8' : ''), { offset, line, column });
-}
-/** The first ill-formed sequence (Unicode Table 3-7), by the offset of its first byte. */
-function findInvalidUtf8(b) {
-    for (let i = 0; i < b.length;) {
-        const c = b[i] ?? 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c < 0xc0)
-            return { offset: i, reason: 'a continuation byte without a lead byte' };
-        if (c < 0xc2)
-            return { offset: i, reason: 'an overlong encoding' };
-        if (c > 0xf4)
-            return { offset: i, reason: c < 0xf8 ? 'a code point above U+10FFFF' : 'a byte never used in UTF-8' };
-        const length = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-        // The second byte's range is narrowed after E0, ED, F0 and F4 (Table 3-7).
-        const low = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-        const high = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-        for (let k = 1; k < length; k++) {
-            const d = b[i + k];
-            if (d === undefined)
-                return { offset: i, reason: 'a multi-byte sequence cut off by the end of the file' };
-            if (d >= (k === 1 ? low : 0x80) && d <= (k === 1 ? high : 0xbf))
-                continue;
-            if (k > 1 || d < 0x80 || d > 0xbf)
-                return { offset: i, reason: 'a truncated multi-byte sequence' };
-            if (c === 0xed)
-                return { offset: i, reason: 'a UTF-16 surrogate (U+D800 to U+DFFF) encoded in UTF-8' };
-            return { offset: i, reason: c === 0xf4 ? 'a code point above U+10FFFF' : 'an overlong encoding' };
-        }
-        i += length;
-    }
-    return undefined;
-}
-/** Parses JSON text strictly. Returns the value JSON.parse would give. */
-function parseStrictJson(text) {
-    if (!text.isWellFormed())
-        throw rawLoneSurrogate(text);
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        new Scanner(text, true).run(); // throws the first error, in document order
-        throw fromEngine(text, error); // not expected: the scan found nothing, so keep the engine's word
-    }
-    new Scanner(text, false).run();
-    return value;
-}
-const [QUOTE, BACKSLASH, COMMA, COLON, MINUS] = [0x22, 0x5c, 0x2c, 0x3a, 0x2d];
-const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
-const LITERALS = ['true', 'false', 'null'];
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-/** Longer integers may overflow a double; shorter ones without an exponent cannot. */
-const SAFE_NUMBER_CHARS = 300;
-/** Objects up to this many keys find duplicates by comparing key text in place, without a Set. */
-const SMALL_OBJECT_KEYS = 16;
-/**
- * One pass over the text with an explicit stack. `validate` checks the full grammar (the text
- * failed JSON.parse); without it the text is known valid and string contents are skipped.
- */
-class Scanner {
-    text;
-    validate;
-    frames = [];
-    depth = 0;
-    /** The next backslash at or after the last string scanned for one; text.length if none. */
-    nextBackslash = -1;
-    /** Whether the last string scanned held an escape. */
-    escaped = false;
-    constructor(text, validate) {
-        this.text = text;
-        this.validate = validate;
-    }
-    run() {
-        const text = this.text;
-        let i = skipSpace(text, 0);
-        if (i >= text.length) {
-            throw new JsonReadError(`invalid JSON: the document is ${text.length === 0 ? 'empty' : 'only white space'}`);
-        }
-        let state = 'value';
-        for (;;) {
-            if (state === 'value') {
-                const c = text.charCodeAt(i);
-                state = 'after-value';
-                if (c === QUOTE)
-                    i = this.string(i, false) + 1;
-                else if (c === MINUS || (c >= 0x30 && c <= 0x39))
-                    i = this.number(i);
-                else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-                    this.open(c === OPEN_OBJECT, i);
-                    i = skipSpace(text, i + 1);
-                    const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
-                    if (text.charCodeAt(i) !== close)
-                        state = c === OPEN_OBJECT ? 'key' : 'value';
-                    else {
-                        this.depth--; // an empty object or array
-                        i++;
-                    }
-                }
-                else
-                    i = this.literal(i);
-            }
-            else if (state === 'key') {
-                if (text.charCodeAt(i) !== QUOTE) {
-                    throw this.syntax(i, `expected a property name in double quotes, found ${this.found(i)}`);
-                }
-                i = skipSpace(text, this.string(i, true) + 1);
-                if (text.charCodeAt(i) !== COLON) {
-                    throw this.syntax(i, `expected ":" after the property name, found ${this.found(i)}`);
-                }
-                i = skipSpace(text, i + 1);
-                state = 'value';
-            }
-            else {
-                i = skipSpace(text, i);
-                const frame = this.frames[this.depth - 1];
-                if (!frame) {
-                    if (i < text.length)
-                        throw this.syntax(i, `unexpected ${this.found(i)} after the end of the JSON value`);
-                    return;
-                }
-                const c = text.charCodeAt(i);
-                const close = frame.isObject ? CLOSE_OBJECT : CLOSE_ARRAY;
-                if (c === close) {
-                    this.depth--;
-                    i++;
-                }
-                else if (c === COMMA) {
-                    const next = skipSpace(text, i + 1);
-                    if (text.charCodeAt(next) === close) {
-                        throw this.syntax(i, `trailing comma before "${String.fromCharCode(close)}"`);
-                    }
-                    frame.index++;
-                    i = next;
-                    state = frame.isObject ? 'key' : 'value';
-                }
-                else {
-                    const after = frame.isObject ? 'a property value' : 'an array element';
-                    throw this.syntax(i, `expected "," or "${String.fromCharCode(close)}" after ${after}, found ${this.found(i)}`);
-                }
-            }
-        }
-    }
-    open(isObject, at) {
-        if (this.depth >= MAX_JSON_DEPTH) {
-            throw located((where) => `JSON nested deeper than ${MAX_JSON_DEPTH} levels at ${where}`, this.text, at);
-        }
-        let frame = this.frames[this.depth];
-        if (!frame) {
-            frame = {
-                isObject,
-                index: 0,
-                starts: [],
-                ends: [],
-                count: 0,
-                inSet: false,
-                keys: new Set(),
-                keyStart: 0,
-                keyEnd: 0,
-                keyEscaped: false,
-            };
-            this.frames.push(frame);
-        }
-        frame.isObject = isObject;
-        frame.index = 0;
-        frame.count = 0;
-        if (frame.inSet) {
-            frame.inSet = false;
-            frame.keys.clear();
-        }
-        this.depth++;
-    }
-    /** Scans the string opening at `start`; returns the index of its closing quote. Keys are checked for duplicates. */
-    string(start, isKey) {
-        const text = this.text;
-        let end = this.validate ? -1 : text.indexOf('"', start + 1);
-        if (!this.validate && this.nextBackslash < start) {
-            const next = text.indexOf('\\', start);
-            this.nextBackslash = next === -1 ? text.length : next;
-        }
-        this.escaped = false;
-        if (this.validate || this.nextBackslash < end)
-            end = this.escapedString(start, isKey);
-        if (isKey)
-            this.addKey(this.frames[this.depth - 1], start, end);
-        return end;
-    }
-    /** Records the key quoted from `start` to `end` in the object's frame, refusing a duplicate. */
-    addKey(frame, start, end) {
-        const text = this.text;
-        frame.keyStart = start;
-        frame.keyEnd = end;
-        frame.keyEscaped = this.escaped;
-        if (!frame.inSet && (this.escaped || frame.count === SMALL_OBJECT_KEYS)) {
-            frame.inSet = true;
-            for (let k = 0; k < frame.count; k++)
-                frame.keys.add(text.slice(frame.starts[k], frame.ends[k]));
-        }
-        let duplicate = false;
-        if (frame.inSet) {
-            const size = frame.keys.size;
-            frame.keys.add(keyText(text, start, end, this.escaped));
-            duplicate = frame.keys.size === size;
-        }
-        else {
-            const length = end - start - 1;
-            for (let k = 0; k < frame.count && !duplicate; k++) {
-                const from = frame.starts[k];
-                duplicate = frame.ends[k] - from === length && sameText(text, from, start + 1, length);
-            }
-            frame.starts[frame.count] = start + 1;
-            frame.ends[frame.count] = end;
-            frame.count++;
-        }
-        if (duplicate) {
-            const key = keyText(text, start, end, this.escaped);
-            const path = this.path(1);
-            throw located((at) => `duplicate key ${(0,safe_text/* safeQuoted */.OO)(key)} at ${path} (${at})`, text, start, path);
-        }
-    }
-    /** Character by character: validates escapes and refuses escaped lone surrogates. */
-    escapedString(start, isKey) {
-        const text = this.text;
-        for (let i = start + 1; i < text.length;) {
-            const c = text.charCodeAt(i);
-            if (c === QUOTE)
-                return i;
-            if (c < 0x20) {
-                const code = c.toString(16).toUpperCase().padStart(4, '0');
-                throw this.syntax(i, `unescaped control character U+${code} in a string`);
-            }
-            if (c !== BACKSLASH) {
-                i++;
-                continue;
-            }
-            this.escaped = true;
-            const e = text.charAt(i + 1);
-            if (e !== 'u') {
-                if (e === '' || !'"\\/bfnrt'.includes(e)) {
-                    throw this.syntax(i, `invalid escape ${(0,safe_text/* safeQuoted */.OO)(text.slice(i, i + 2))} in a string`);
-                }
-                i += 2;
-                continue;
-            }
-            const code = hex4(text, i + 2);
-            if (code < 0) {
-                throw this.syntax(i, `invalid escape ${(0,safe_text/* safeQuoted */.OO)(text.slice(i, i + 6))}: "\\u" takes four hex digits`);
-            }
-            if ((code & 0xf800) !== 0xd800) {
-                i += 6;
-                continue;
-            }
-            const pairs = code < 0xdc00 && text.startsWith('\\u', i + 6) && (hex4(text, i + 8) & 0xfc00) === 0xdc00;
-            if (!pairs) {
-                const path = this.path(isKey ? 1 : 0);
-                const what = isKey ? `a property name in ${path}` : `the string at ${path}`;
-                const escape = text.slice(i, i + 6); // four hex digits: safe to show
-                const message = (at) => `${what} holds an escaped lone surrogate "${escape}" (${at}); JSON parsers decode these differently`;
-                throw located(message, text, i, path);
-            }
-            i += 12;
-        }
-        throw this.syntax(start, 'unterminated string (no closing double quote)');
-    }
-    /** Scans a number; returns the index after it. Refuses numbers that are infinite as a double. */
-    number(start) {
-        const text = this.text;
-        let i = start;
-        let exponent = false;
-        for (;;) {
-            const c = text.charCodeAt(i);
-            if ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === MINUS || c === 0x2b)
-                i++;
-            else if (c === 0x65 || c === 0x45) {
-                exponent = true;
-                i++;
-            }
-            else
-                break;
-        }
-        if (this.validate && !NUMBER.test(text.slice(start, i))) {
-            throw this.syntax(start, `invalid number ${(0,safe_text/* safeQuoted */.OO)(text.slice(start, i), MAX_TOKEN_CHARS)}`);
-        }
-        if ((exponent || i - start > SAFE_NUMBER_CHARS) && !Number.isFinite(Number(text.slice(start, i)))) {
-            const shown = (0,safe_text/* safeText */.Hk)(text.slice(start, i), MAX_TOKEN_CHARS);
-            const path = this.path(0);
-            throw located((at) => `number ${shown} at ${path} is out of range for a double (${at})`, text, start, path);
-        }
-        return i;
-    }
-    literal(start) {
-        for (const word of LITERALS)
-            if (this.text.startsWith(word, start))
-                return start + word.length;
-        const hint = this.text.charAt(start) === "'" ? ' (JSON strings take double quotes)' : '';
-        throw this.syntax(start, `expected a value, found ${this.found(start)}${hint}`);
-    }
-    /** The path of the value being read, leaving out the `drop` innermost levels. */
-    path(drop) {
-        const segments = [];
-        for (let d = 0; d < this.depth - drop; d++) {
-            const frame = this.frames[d];
-            segments.push(frame.isObject ? keyText(this.text, frame.keyStart, frame.keyEnd, frame.keyEscaped) : frame.index);
-        }
-        return (0,safe_text/* formatJsonPath */.pB)(segments);
-    }
-    syntax(offset, what) {
-        const path = this.depth > 0 ? this.path(1) : undefined;
-        const inside = this.depth > 1 ? ` (in ${path})` : '';
-        return located((at) => `invalid JSON at ${at}${inside}: ${what}`, this.text, offset, path);
-    }
-    /** Describes what stands at `i`: a whole word, one character, or the end. */
-    found(i) {
-        if (i >= this.text.length)
-            return 'the end of the text';
-        const word = /^[\w$]+/.exec(this.text.slice(i, i + MAX_TOKEN_CHARS))?.[0];
-        return (0,safe_text/* safeQuoted */.OO)(word ?? String.fromCodePoint(this.text.codePointAt(i) ?? 0));
-    }
-}
-/** The key quoted from `start` to `end`, decoded. */
-function keyText(text, start, end, escaped) {
-    return escaped ? JSON.parse(text.slice(start, end + 1)) : text.slice(start + 1, end);
-}
-function sameText(text, a, b, length) {
-    for (let k = 0; k < length; k++)
-        if (text.charCodeAt(a + k) !== text.charCodeAt(b + k))
-            return false;
-    return true;
-}
-function skipSpace(text, i) {
-    for (;;) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
-            i++;
-        else
-            return i;
-    }
-}
-/** The value of four hex digits at `i`, or -1. */
-function hex4(text, i) {
-    let value = 0;
-    for (let k = i; k < i + 4; k++) {
-        const c = text.charCodeAt(k) | 0x20; // lower case; NaN (past the end) becomes 0x20
-        const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-        if (digit < 0)
-            return -1;
-        value = value * 16 + digit;
-    }
-    return value;
-}
-/** 1-based line and column of a UTF-16 offset; columns count code points. */
-function lineColumn(text, offset) {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-        line++;
-        lineStart = i + 1;
-    }
-    let column = 1;
-    for (let i = lineStart; i < offset; i++) {
-        const lowAfterHigh = (text.charCodeAt(i) & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
-        if (!lowAfterHigh || i === lineStart)
-            column++;
-    }
-    return { line, column };
-}
-function located(message, text, offset, jsonPath) {
-    const { line, column } = lineColumn(text, offset);
-    const location = { offset, line, column, ...(jsonPath === undefined ? {} : { jsonPath }) };
-    return new JsonReadError(message(`line ${line}, column ${column}`), location);
-}
-/** Only for text not decoded by decodeUtf8Strict, which cannot produce a lone surrogate. */
-function rawLoneSurrogate(text) {
-    let i = 0;
-    for (let cp = text.codePointAt(0) ?? 0; i < text.length; cp = text.codePointAt(i) ?? 0) {
-        if ((cp & 0xfffff800) === 0xd800)
-            break; // codePointAt gives a lone surrogate's own value
-        i += cp > 0xffff ? 2 : 1;
-    }
-    const code = text.charCodeAt(i).toString(16).toUpperCase();
-    return located((at) => `invalid JSON text: a lone UTF-16 surrogate U+${code} at ${at}`, text, i);
-}
-/** The engine's error, located if its message gives a position; the engine error is the cause. */
-function fromEngine(text, error) {
-    const message = (0,errors/* messageOf */.b)(error);
-    const position = /at position (\d+)/.exec(message)?.[1];
-    if (position === undefined)
-        return new JsonReadError(`invalid JSON: ${message}`, {}, { cause: error });
-    const { line, column } = lineColumn(text, Number(position));
-    const location = { offset: Number(position), line, column };
-    return new JsonReadError(`invalid JSON at line ${line}, column ${column}: ${message}`, location, { cause: error });
-}
-
+// EXTERNAL MODULE: ./src/file/json.ts
+var json = __nccwpck_require__(57334);
 ;// CONCATENATED MODULE: ./src/schemas/input-bodies.ts
 
 
@@ -43360,7 +43597,7 @@ class RequestBodyError extends errors/* ActionError */.l {
 function parseRequestBody(operation, text) {
     let value;
     try {
-        value = parseStrictJson(text);
+        value = (0,json/* parseStrictJson */.RJ)(text);
     }
     catch (error) {
         throw new RequestBodyError(`input "request" is not valid JSON: ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
@@ -43393,7 +43630,6 @@ function parseRequestBody(operation, text) {
 
 
 
-
 /** Archive entries the log names before "and N more" (the `entries` output and the receipt hold all). */
 const MAX_LOGGED_ENTRIES = 20;
 /** Characters of the request body shown in the log (the receipt keeps it whole). */
@@ -43401,8 +43637,8 @@ const MAX_LOGGED_BODY_CHARS = 2000;
 /** What the input action's failures say of its change. */
 const INPUT_WORDS = {
     nothingDone: 'No input was created.',
-    unknownAdvice: 'Dfns may have created the input (and started a fleet operation). Check the key store in Dfns before re-running this ' +
-        'workflow: re-running could create a second input.',
+    unknownAdvice: 'Dfns may have created the input (and opened a fleet operation). Check the key store in Dfns before re-running this ' +
+        `workflow: re-running could create a second input. ${version/* CANCEL_ADVICE */.O}`,
     defaultTitle: 'Dfns input not created',
     unknownTitle: 'Input outcome unknown',
 };
@@ -43415,7 +43651,7 @@ function runInputAction(raw, env, baseIO) {
         words: INPUT_WORDS,
         inputs(raw) {
             const inputs = parseInputActionInputs(raw);
-            facts.dryRun = inputs.dryRun;
+            facts.dryRun = inputs.dryRun !== undefined;
             facts.request = {
                 apiUrl: inputs.apiUrl.origin,
                 credentialId: inputs.credentials.credentialId ?? null,
@@ -43443,21 +43679,25 @@ async function createArchive(inputs, env, io, facts) {
     facts.body = (0,safe_text/* safeJsonValue */.nk)(body.value);
     const path = archivePathOf(inputs, env);
     checkArchivePath(path);
-    if (inputs.credentials.token !== undefined)
-        checkToken(inputs.credentials.token, undefined, io);
-    if (inputs.dryRun) {
-        if (inputs.credentials.privateKey !== undefined)
-            loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
-        io.info(`Dry run: nothing was sent. Creating the input would POST ${(0,safe_text/* safeText */.Hk)(body.json, MAX_LOGGED_BODY_CHARS)} to ${endpoint}, ` +
-            `and write the archive to ${shown(path)}.`);
+    const dryRunLine = () => io.info(`Dry run: no input was created. Creating it would POST ${(0,safe_text/* safeText */.Hk)(body.json, MAX_LOGGED_BODY_CHARS)} to ${endpoint}, ` +
+        `and write the archive to ${shown(path)}.`);
+    if (inputs.dryRun === 'offline') {
+        checkCredentials(inputs, io);
+        dryRunLine();
         return 'dry-run';
     }
-    const { credentials } = inputs;
-    const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
+    const key = checkCredentials(inputs, io);
+    const request = changeRequest(inputs, key, { storeId, permission: (0,operations/* describePermission */.D)(operation), subject: `(operation "${operation}")` }, started, env, io, facts);
+    const payload = { byteLength: Buffer.byteLength(body.json), slices: () => [body.json] };
+    if (inputs.dryRun === 'online') {
+        dryRunLine();
+        await runOnlineChecks(request, { path: (0,operations/* inputPath */.Mv)(storeId, operation), payload }, facts, io);
+        return 'dry-run';
+    }
     // Ask Dfns; its answer is the archive.
-    const { createInput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(551)]).then(__nccwpck_require__.bind(__nccwpck_require__, 13551));
-    io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${(0,safe_text/* safeText */.Hk)(body.json, MAX_LOGGED_BODY_CHARS)}`);
-    const answer = await createInput({ ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts), body: body.json });
+    const { createInput } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(412), __nccwpck_require__.e(249)]).then(__nccwpck_require__.bind(__nccwpck_require__, 25249));
+    io.info(`Creating the input: POST ${endpoint} as credential ${inputs.credentials.credentialId}, body ${(0,safe_text/* safeText */.Hk)(body.json, MAX_LOGGED_BODY_CHARS)}`);
+    const answer = await createInput({ ...request, operation, body: body.json });
     facts.answer = {
         call: 'create',
         httpStatus: answer.httpStatus,
@@ -43465,6 +43705,7 @@ async function createArchive(inputs, env, io, facts) {
         dfnsMessage: null,
         errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
         errorId: null,
+        requestId: answer.requestId,
         attempts: answer.attempts,
     };
     if (answer.kind === 'pending-approval')
@@ -43472,13 +43713,17 @@ async function createArchive(inputs, env, io, facts) {
     // The archive: written whole, described, kept.
     writeArchive(path, answer.archive);
     const checksum = (await startSha256(answer.archive)).hex;
-    facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries.map((name) => (0,safe_text/* safeText */.Hk)(name)) };
+    const entries = answer.entries.map((name) => (0,safe_text/* safeText */.Hk)(name));
+    facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries, groupId: answer.groupId ?? null };
     io.setOutput('path', path);
     io.setOutput('checksum', checksum);
     io.setOutput('size', String(answer.archive.byteLength));
-    io.setOutput('entries', JSON.stringify(facts.archive.entries));
+    io.setOutput('entries', JSON.stringify(entries));
+    if (answer.groupId !== undefined)
+        io.setOutput('group-id', answer.groupId);
     io.info(`Dfns created the input archive (HTTP ${answer.httpStatus}): ${shown(path)}, ${(0,units/* size */.Ej)(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
-        `entries ${(0,lists/* listNames */.Z)(answer.entries, MAX_LOGGED_ENTRIES)}`);
+        `entries ${(0,lists/* listNames */.Z)(answer.entries, MAX_LOGGED_ENTRIES)}` +
+        (answer.groupId === undefined ? '' : `; its fleet operation's group is ${answer.groupId}`));
     if (inputs.artifactName)
         await uploadArchive(inputs.artifactName, path, io, facts);
     return 'created';
@@ -43500,7 +43745,7 @@ async function uploadArchive(name, path, io, facts) {
     }
     catch (error) {
         io.warning(`could not upload the input archive as artifact "${(0,safe_text/* safeText */.Hk)(name)}": ${(0,safe_text/* safeText */.Hk)((0,errors/* messageOf */.b)(error), 300)}. The input WAS created: do not re-run ` +
-            `this workflow for it; the archive is at ${shown(path)} (the "path" output) for a later step to keep`, 'Input archive not uploaded');
+            `this workflow for it; the archive is at ${shown(path)} (the "path" output) for a later step to keep. ${version/* CANCEL_ADVICE */.O}`, 'Input archive not uploaded');
     }
 }
 

@@ -22,8 +22,20 @@ export interface Credentials {
   privateKey: string;
 }
 
-/** A change at Dfns has every credential; a dry run checks those it is given. */
-export type CredentialInputs = { dryRun: false; credentials: Credentials } | { dryRun: true; credentials: Partial<Credentials> };
+/**
+ * `dry-run`: `offline` does everything but the calls to Dfns; `online` also checks the token, the
+ * key store and the credential against Dfns, without making the change.
+ */
+export type DryRun = 'offline' | 'online';
+
+/**
+ * A change at Dfns, and an online dry run, have every credential; an offline dry run checks those
+ * it is given. `bearerPrefixRemoved`: the token was given as "Bearer <token>" (the prefix is gone).
+ */
+export type CredentialInputs = (
+  | { dryRun: undefined | 'online'; credentials: Credentials }
+  | { dryRun: 'offline'; credentials: Partial<Credentials> }
+) & { bearerPrefixRemoved: boolean };
 
 /** An input the workflow set wrongly; the message names the input and never echoes a secret. */
 export class InputError extends ActionError {
@@ -34,25 +46,51 @@ export class InputError extends ActionError {
 /** The raw value of each input, by its action.yml name (missing = empty). */
 export type RawInputs = (name: string) => string;
 
-/** `dry-run` and the credentials: all three are required unless it is a dry run. */
-export function parseCredentials(get: (name: string) => string): CredentialInputs {
+/** What the message for missing credentials says of the action's change. */
+export interface ChangeWords {
+  /** "to submit" */
+  required: string;
+  /** "to validate without submitting" */
+  dryRun: string;
+}
+
+/** `dry-run` and the credentials: all three are required, unless it is an offline dry run. */
+export function parseCredentials(get: (name: string) => string, words: ChangeWords): CredentialInputs {
   const optional = (name: string): string | undefined => get(name) || undefined;
+  const given = optional('dfns-token');
+  const token = given === undefined ? undefined : withoutBearer(given);
+  const bearerPrefixRemoved = token !== given;
   const credentials = {
-    token: optional('dfns-token'),
+    token,
     credentialId: parseCredentialId(optional('dfns-credential-id')),
     // The key keeps its inner line breaks; only surrounding blank space is dropped.
     privateKey: optional('dfns-private-key'),
   };
-  if (parseBoolean('dry-run', get('dry-run'), false)) return { dryRun: true, credentials: withoutUndefined(credentials) };
-  const { token, credentialId, privateKey } = credentials;
+  const dryRun = parseDryRun(get('dry-run'));
+  if (dryRun === 'offline') return { dryRun, credentials: withoutUndefined(credentials), bearerPrefixRemoved };
+  const { credentialId, privateKey } = credentials;
   if (token === undefined || credentialId === undefined || privateKey === undefined) {
     const missing = (['dfns-token', 'dfns-credential-id', 'dfns-private-key'] as const).filter((n) => !get(n));
     throw new InputError(
-      `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required to submit ` +
-        '(pass them from repository secrets), or set "dry-run: true" to validate without submitting',
+      `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required ` +
+        (dryRun === 'online'
+          ? 'for an online dry run, which checks them against Dfns (pass them from repository secrets), or set "dry-run: true" to check without Dfns'
+          : `${words.required} (pass them from repository secrets), or set "dry-run: true" ${words.dryRun}`),
     );
   }
-  return { dryRun: false, credentials: { token, credentialId, privateKey } };
+  return { dryRun, credentials: { token, credentialId, privateKey }, bearerPrefixRemoved };
+}
+
+/** `true` (an offline dry run), `online`, or `false`/empty (no dry run). */
+function parseDryRun(value: string): DryRun | undefined {
+  if (value.toLowerCase() === 'online') return 'online';
+  return parseBoolean('dry-run', value, false, 'true, false or online') ? 'offline' : undefined;
+}
+
+/** The token without a "Bearer " in front of it: pasted from a header, it would be sent as "Bearer Bearer …". */
+function withoutBearer(token: string): string {
+  const match = /^bearer\s+(\S+)$/i.exec(token);
+  return match ? match[1]! : token;
 }
 
 /** The given credentials of a dry run: absent ones left out, as exactOptionalPropertyTypes wants. */
@@ -82,11 +120,11 @@ export function checkRetentionDays(value: string): void {
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
 
-export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+export function parseBoolean(name: string, value: string, fallback: boolean, allowed = 'true or false'): boolean {
   if (value === '') return fallback;
   if (TRUE.includes(value)) return true;
   if (FALSE.includes(value)) return false;
-  throw new InputError(`input "${name}" must be true or false, got "${shorten(value)}"`);
+  throw new InputError(`input "${name}" must be ${allowed}, got "${shorten(value)}"`);
 }
 
 export function parseTimeout(value: string): number {

@@ -61,7 +61,7 @@ export function parseInputs(raw: RawInputs): Inputs {
       'input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
     );
   }
-  return { ...common, ...parseCredentials(get) };
+  return { ...common, ...parseCredentials(get, { required: 'to submit', dryRun: 'to validate without submitting' }) };
 }
 
 function parseArtifactInputs(get: (name: string) => string): ArtifactInputs | undefined {

@@ -1,12 +1,6 @@
-/** What a run of either action needs from its surroundings, what it returns to the entry point, and what it hands the Dfns client. */
+/** What a run of any action needs from its surroundings, and what it returns to the entry point. */
 import type { Logger } from '../base/logger.ts';
 import { redactSecrets } from '../base/secrets.ts';
-import { USER_AGENT } from '../base/version.ts';
-import type { ServiceAccountKey } from '../dfns/credentials.ts';
-import type { RequestRecord } from '../dfns/http.ts';
-import type { SignedChangeRequest } from '../dfns/signed-change.ts';
-import type { Operation } from '../schemas/operations.ts';
-import type { Credentials } from './input-values.ts';
 import type { RunContext } from '../github/artifact.ts';
 import type { Failure, Outcome, StepStatus } from '../report/outcome.ts';
 import type { GitHubFacts } from '../report/receipt.ts';
@@ -56,31 +50,4 @@ export interface RunResult {
   /** Set when the step must fail. */
   failure?: Failure;
   receiptPath?: string;
-}
-
-/** The part of a signed change's request that comes from the run: the service account, the deadline, the log, the trail. */
-export function changeRequest(
-  inputs: { apiUrl: URL; credentials: Credentials; timeoutSeconds: number },
-  key: ServiceAccountKey,
-  target: { storeId: string; operation: Operation; started: number },
-  env: RunEnv,
-  io: ActionIO,
-  facts: { requests: RequestRecord[]; progress: { attempts: number } },
-): SignedChangeRequest {
-  return {
-    apiUrl: inputs.apiUrl,
-    token: inputs.credentials.token,
-    credentialId: inputs.credentials.credentialId,
-    key,
-    storeId: target.storeId,
-    operation: target.operation,
-    timeoutSeconds: inputs.timeoutSeconds,
-    deadline: target.started + inputs.timeoutSeconds * 1000,
-    userAgent: USER_AGENT,
-    setSecret: (v) => io.setSecret(v),
-    log: io,
-    onRequest: (record) => facts.requests.push(record),
-    progress: facts.progress,
-    ...(env.sleep ? { sleep: env.sleep } : {}),
-  };
 }

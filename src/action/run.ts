@@ -10,8 +10,7 @@ import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import type { SubmitAnswer } from '../dfns/submit-output.ts';
 import { DataPart } from '../dfns/data-part.ts';
-import { loadSigningKey } from '../dfns/credentials.ts';
-import { checkToken } from '../dfns/token.ts';
+import type { ChangeTarget } from '../dfns/errors.ts';
 import { ChecksumMismatchError, startSha256 } from '../file/checksum.ts';
 import { parseOutputFile, readFileOnce, type OutputFile } from '../file/output-file.ts';
 import { isZip } from '../file/zip.ts';
@@ -19,12 +18,14 @@ import { isGlob } from '../file/locate.ts';
 import { PATH_MAX_CHARS } from '../file/write-target.ts';
 import { newFacts, type OutputFacts } from '../report/facts.ts';
 import { OUTPUT_WORDS, type Outcome } from '../report/outcome.ts';
-import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure, type OutputCounts } from '../schemas/documents.ts';
+import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, warnOnFleetFailure, type FailedOutput, type OutputCounts } from '../schemas/documents.ts';
 import { chooseOperation } from '../schemas/operation-choice.ts';
-import { submissionPath } from '../schemas/operations.ts';
+import { describePermission, submissionPath } from '../schemas/operations.ts';
+import { listFirst } from '../base/lists.ts';
 import { resolveStoreId } from '../schemas/store-id.ts';
 import { parseInputs, type Inputs, type RawInputs } from './inputs.ts';
-import { changeRequest, type ActionIO, type RunEnv, type RunResult } from './io.ts';
+import type { ActionIO, RunEnv, RunResult } from './io.ts';
+import { changeRequest, checkCredentials, runOnlineChecks } from './signing.ts';
 import { runWithTrail } from './run-frame.ts';
 import { obtainFile } from './source.ts';
 
@@ -67,7 +68,7 @@ export function run(raw: RawInputs, env: RunEnv, baseIO: ActionIO): Promise<RunR
 
 /** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
 function noteInputs(facts: OutputFacts, inputs: Inputs): void {
-  facts.dryRun = inputs.dryRun;
+  facts.dryRun = inputs.dryRun !== undefined;
   facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };
   facts.request = {
     apiUrl: inputs.apiUrl.origin,
@@ -113,7 +114,6 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
   };
   if (inputs.expectedChecksum !== undefined) facts.pin.matched = inputs.expectedChecksum === checksum;
   if (file === undefined) throw invalid;
-  delete source.parsed; // `file` is the only reference left (see below)
 
   // What the file is: its document, entries and ids.
   const counts = countOutputs(file.output);
@@ -146,46 +146,56 @@ async function submit(inputs: Inputs, env: RunEnv, io: ActionIO, facts: OutputFa
 
   // The checks that need no network: the fleet's own verdict, the token, the key.
   warnOnFleetFailure(file.output, counts, io);
-  if (inputs.credentials.token !== undefined) checkToken(inputs.credentials.token, file.output.org_id, io);
-
-  if (inputs.dryRun) {
-    // A dry run checks the credentials it is given.
-    if (inputs.credentials.privateKey !== undefined) loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
+  const dataPart = new DataPart(file.jsonText, checksum);
+  const dryRunLine = (): void =>
     io.info(
-      `Dry run: nothing was sent. A submission would POST to ${endpoint}: ` +
+      `Dry run: nothing was submitted. A submission would POST to ${endpoint}: ` +
         `store ${storeId}, operation ${operation}, file ${safeText(located.displayPath, PATH_MAX_CHARS)} (${bytes.byteLength} bytes, SHA-256 ${checksum}), ` +
-        `data part ${new DataPart(file.jsonText, checksum).byteLength} bytes, ${describeCounts(counts, file.output.type)}.`,
+        `data part ${dataPart.byteLength} bytes, ${describeCounts(counts, file.output.type)}.`,
     );
+  if (inputs.dryRun === 'offline') {
+    checkCredentials(inputs, io, file.output.org_id);
+    dryRunLine();
+    return 'dry-run';
+  }
+  const key = checkCredentials(inputs, io, file.output.org_id);
+  const target: ChangeTarget = { storeId, permission: describePermission(operation), subject: `(operation "${operation}")` };
+  if (inputs.dryRun === 'online') {
+    dryRunLine();
+    const request = { path: submissionPath(storeId, operation), payload: dataPart, fileBytes: bytes.byteLength };
+    await runOnlineChecks(changeRequest(inputs, key, target, started, env, io, facts), request, facts, io);
     return 'dry-run';
   }
 
   // Sign and submit.
   const { credentials } = inputs;
-  const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
-  const dataPart = new DataPart(file.jsonText, checksum);
-  // eslint-disable-next-line no-useless-assignment -- the parsed output is not needed any more: let it go
-  file = undefined;
   const { submitOutput } = await import('../dfns/submit-output.ts');
   io.info(`Submitting to ${endpoint} as credential ${credentials.credentialId}`);
   const answer = await submitOutput({
-    ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts),
+    ...changeRequest(inputs, key, target, started, env, io, facts),
+    operation,
     dataPart,
     file: { bytes, name: basename(located.displayPath) },
   });
+  const dfnsMessage = answer.kind === 'answered' && answer.message !== null ? safeText(answer.message, MAX_DFNS_MESSAGE_CHARS) : null;
   facts.answer = {
     call: 'submit',
     httpStatus: answer.httpStatus,
     dfnsStatus: answer.kind === 'answered' ? answer.status : 'pending-approval',
-    dfnsMessage: answer.kind === 'answered' && answer.message !== null ? safeText(answer.message, MAX_DFNS_MESSAGE_CHARS) : null,
+    dfnsMessage,
     errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
     errorId: null,
+    requestId: answer.requestId,
     attempts: answer.attempts,
   };
-  if (facts.answer.dfnsMessage !== null) output('dfns-message', facts.answer.dfnsMessage);
-  return reportAnswer(io, answer);
+  if (dfnsMessage !== null) output('dfns-message', dfnsMessage);
+  return reportAnswer(io, answer, dfnsMessage, facts.failed);
 }
 
-function reportAnswer(io: Logger, answer: SubmitAnswer): Outcome {
+/** Entries of a partial answer's warning named before "and N more" (the summary lists more). */
+const MAX_WARNED_FAILED_ENTRIES = 5;
+
+function reportAnswer(io: Logger, answer: SubmitAnswer, dfnsMessage: string | null, failed: readonly FailedOutput[]): Outcome {
   if (answer.kind === 'pending-approval') {
     io.warning(
       `Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` +
@@ -194,11 +204,17 @@ function reportAnswer(io: Logger, answer: SubmitAnswer): Outcome {
     );
     return 'pending-approval';
   }
-  io.info(
-    `Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})` +
-      `${answer.message === null ? '' : `, message "${safeText(answer.message, 300)}"`}.`,
+  io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})${dfnsMessage === null ? '' : `, message "${dfnsMessage}"`}.`);
+  if (answer.status !== 'partial') return 'submitted';
+  io.warning(
+    'Dfns answered "partial": not every entry of the output was accepted. ' +
+      (failed.length === 0
+        ? 'The fleet reported no entry as failed; Dfns did not say which it refused: check the key store in Dfns'
+        : `The fleet reported ${failed.length} entr${failed.length === 1 ? 'y' : 'ies'} as failed: ` +
+          `${listFirst(failed, MAX_WARNED_FAILED_ENTRIES, (f) => `"${f.key}" (${f.code}: ${safeText(f.message, 80)})`)}`),
+    'Partial submission',
   );
-  return answer.status === 'partial' ? 'partial' : 'submitted';
+  return 'partial';
 }
 
 function describeFile(io: Logger, displayPath: string, file: OutputFile, checksum: string, counts: OutputCounts): void {

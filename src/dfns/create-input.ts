@@ -8,12 +8,16 @@ import { safeQuoted, safeText } from '../base/safe-text.ts';
 import { size } from '../base/units.ts';
 import { describeRefusedEntries, isZip, listZip, readZipEntry, type ZipEntry } from '../file/zip.ts';
 import { listFirst } from '../base/lists.ts';
-import { inputPath } from '../schemas/operations.ts';
+import { inputPath, type Operation } from '../schemas/operations.ts';
+import { INPUT_DOCUMENT_ENTRY, inputDocumentIds } from '../schemas/input-document.ts';
+import { decodeUtf8Strict, parseStrictJson } from '../file/json.ts';
 import type { SlicedText } from './data-part.ts';
 import { DfnsProtocolError } from './errors.ts';
 import { describeOversize, type HttpAnswer } from './http.ts';
-import { describeApproval, expectOk, signedChange, type SignedChangeRequest } from './signed-change.ts';
+import { describeApproval, expectOk } from './answers.ts';
+import { signedChange, type SignedChangeRequest } from './signed-change.ts';
 import { ActionError, messageOf, type FailureOutcome } from '../base/errors.ts';
+import { CANCEL_ADVICE } from '../base/version.ts';
 
 /** The largest input archive read. */
 export const MAX_INPUT_ARCHIVE_BYTES = 256 * 1024 * 1024;
@@ -21,29 +25,31 @@ export const MAX_INPUT_ARCHIVE_BYTES = 256 * 1024 * 1024;
 const DESCRIBED_BYTES = 48;
 
 export interface CreateInputRequest extends SignedChangeRequest {
+  operation: Operation;
   /** The exact JSON body sent, also the signed payload. */
   body: string;
 }
 
 export type InputAnswer = (
-  | { kind: 'created'; httpStatus: number; archive: Buffer; entries: string[] }
+  | { kind: 'created'; httpStatus: number; archive: Buffer; entries: string[]; groupId: string | undefined }
   | { kind: 'pending-approval'; httpStatus: 202; detail: string }
-) & { attempts: number };
+) & { attempts: number; requestId: string | null };
 
 export function createInput(req: CreateInputRequest): Promise<InputAnswer> {
   const payload: SlicedText = { byteLength: Buffer.byteLength(req.body), slices: () => [req.body] };
   return signedChange(req, {
     call: 'create',
-    path: inputPath(req.storeId, req.operation),
+    path: inputPath(req.target.storeId, req.operation),
     payload,
     async send(transport, userAction) {
       const answer = await transport.post('create', this.path, req.body, { 'x-dfns-useraction': userAction }, {
         accept: 'application/zip',
         maxAnswerBytes: MAX_INPUT_ARCHIVE_BYTES,
       });
-      if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
-      expectOk('create', req, answer);
-      return { kind: 'created', httpStatus: answer.status, ...readArchive(answer) };
+      const requestId = answer.requestId ?? null;
+      if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText), requestId };
+      expectOk('create', req.target, answer);
+      return { kind: 'created', httpStatus: answer.status, ...readArchive(answer), requestId };
     },
   });
 }
@@ -63,12 +69,15 @@ export class RefusedArchiveError extends ActionError {
   }
 }
 
-/** The archive and its entry names, when the answer is a readable zip that follows the rules. Throws DfnsProtocolError or RefusedArchiveError. */
-function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[] } {
+/**
+ * The archive, its entry names and the group its input document names, when the answer is a
+ * readable zip that follows the rules. Throws DfnsProtocolError or RefusedArchiveError.
+ */
+function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[]; groupId: string | undefined } {
   const bytes = answer.bodyBytes;
   const contentType = header(answer, 'content-type');
   const fail = (problem: string): never => {
-    throw new DfnsProtocolError('create', answer.status, problem, { described: describeBytes(bytes, answer.truncated) });
+    throw new DfnsProtocolError('create', answer, problem, { described: describeBytes(bytes, answer.truncated) });
   };
   if (answer.truncated) fail(`the answer is ${describeOversize(answer, MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
   if (!isZip(bytes)) fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${safeText(contentType, 100)}"` : 'none'}, ${size(bytes.byteLength)})`);
@@ -84,14 +93,25 @@ function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[] }
   if (!entries.some((entry) => entry.kind === 'file')) {
     throw refuse(`it holds no file${entries.length === 0 ? '' : ` (only folders: ${listFirst(entries, 10, (e) => `"${e.displayName}"`)})`}`);
   }
-  return { archive: bytes, entries: entries.map((e) => e.name) };
+  return { archive: bytes, entries: entries.map((e) => e.name), groupId: groupOf(bytes, entries) };
+}
+
+/** The fleet operation's group that the archive's input document names, if it can be read (it is for the log and the outputs only). */
+function groupOf(bytes: Uint8Array, entries: readonly ZipEntry[]): string | undefined {
+  const document = entries.find((entry) => entry.name === INPUT_DOCUMENT_ENTRY && entry.kind === 'file');
+  if (!document) return undefined;
+  try {
+    return inputDocumentIds(parseStrictJson(decodeUtf8Strict(readZipEntry(bytes, document)))).groupId;
+  } catch {
+    return undefined;
+  }
 }
 
 function refuse(why: string): RefusedArchiveError {
   return new RefusedArchiveError(
     `Dfns created the input (its fleet operation is now open at Dfns), but the archive it answered is refused, and nothing was ` +
       `written: ${why}. An archive is carried to the fleet's machines, which extract it: only regular files with plain relative ` +
-      'names are accepted. Do not re-run this workflow for it: report the archive to Dfns support',
+      `names are accepted. Do not re-run this workflow for it: report the archive to Dfns support. ${CANCEL_ADVICE}`,
   );
 }
 

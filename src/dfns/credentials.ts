@@ -5,6 +5,7 @@
 import { createPrivateKey, sign, constants, type KeyObject } from 'node:crypto';
 import { ActionError } from '../base/errors.ts';
 import type { Logger } from '../base/logger.ts';
+import { safeText } from '../base/safe-text.ts';
 
 export const MIN_RSA_BITS = 2048;
 
@@ -92,6 +93,7 @@ export function loadServiceAccountKey(raw: string): ServiceAccountKey {
         `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`,
     );
   }
+  if (label === 'OPENSSH PRIVATE KEY') throw openSshKey(pem);
   if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
     throw new CredentialError(
       `input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
@@ -106,6 +108,60 @@ export function loadServiceAccountKey(raw: string): ServiceAccountKey {
     throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
   }
   return describeAndWrap(key);
+}
+
+/** The key types of an OpenSSH private key that Dfns also accepts, and how to turn each into PKCS#8 PEM. */
+const OPENSSH_CONVERSIONS: Record<string, string> = {
+  'ssh-ed25519':
+    'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
+    '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; ' +
+    "k = s.load_ssh_private_key(open(sys.argv[1], 'rb').read(), None); " +
+    'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
+    'or create a new key with `openssl genpkey -algorithm Ed25519 -out key.pem` and register its public key with the service account',
+  'ecdsa-sha2-nistp256': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+  'ssh-rsa': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+};
+
+/**
+ * An OpenSSH private key (what ssh-keygen writes by default), which Node cannot read: the message
+ * names its key type (read from the key's public part, never its secret) and the conversion.
+ */
+function openSshKey(pem: string): CredentialError {
+  const type = openSshKeyType(pem);
+  const conversion = type === undefined ? undefined : OPENSSH_CONVERSIONS[type];
+  const kind = type === undefined ? '' : `, of type ${safeText(type, 40)}`;
+  if (conversion === undefined) {
+    return new CredentialError(
+      `input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), which the action does not read, ` +
+        `of a type Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}. Create one with \`openssl genpkey -algorithm Ed25519 -out key.pem\``,
+    );
+  }
+  return new CredentialError(
+    `input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), a format the action does not read: ` +
+      `store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ${conversion}`,
+  );
+}
+
+/** The key type an unencrypted header of `openssh-key-v1` names (`ssh-ed25519`, …), or undefined. */
+function openSshKeyType(pem: string): string | undefined {
+  const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const magic = 'openssh-key-v1\0';
+  if (body.subarray(0, magic.length).toString('latin1') !== magic) return undefined;
+  let at = magic.length;
+  const string = (): Buffer | undefined => {
+    if (at + 4 > body.length) return undefined;
+    const length = body.readUInt32BE(at);
+    const value = at + 4 + length <= body.length ? body.subarray(at + 4, at + 4 + length) : undefined;
+    at += 4 + length;
+    return value;
+  };
+  for (let skip = 0; skip < 3; skip++) string(); // cipher, kdf, kdf options
+  at += 4; // the number of keys
+  const publicKey = string();
+  if (!publicKey || publicKey.length < 4) return undefined;
+  const typeLength = publicKey.readUInt32BE(0);
+  const type = publicKey.subarray(4, 4 + typeLength).toString('latin1');
+  return /^[a-z0-9@.-]{1,64}$/.test(type) ? type : undefined;
 }
 
 function describeAndWrap(key: KeyObject): ServiceAccountKey {

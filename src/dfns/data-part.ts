@@ -1,15 +1,15 @@
 /**
- * The submission's `data` part: `{"outputJson":<the file's JSON text>,"fileChecksum":"<hex>"}`,
- * also the signed `userActionPayload`. `outputJson` is the file's own text, so nothing is
- * re-serialized and no field is lost.
+ * The submission's `data` part: `{"outputJson":<the file's JSON, compact>,"fileChecksum":"<hex>"}`,
+ * also the signed `userActionPayload`. `outputJson` is the file's own JSON text with the white
+ * space between its tokens removed: the layout every Dfns SDK sends, while strings, numbers and
+ * key order stay exactly as the file writes them (nothing is parsed and re-serialized, which
+ * would round numbers beyond 2^53 and rewrite `1.0` as `1`).
  *
- * Line breaks become spaces: multipart/form-data encoders rewrite LF and CR in a text field to
- * CRLF (the WHATWG FormData rules), which would make the part differ from the signed payload.
- * A JSON string cannot hold a raw line break, so every one in the text is insignificant white
- * space and the value is unchanged.
+ * A compact JSON text holds no line break (a JSON string cannot hold a raw one), so the part is
+ * a text field that form encoding leaves as it is, and equal to the signed payload.
  *
- * The part is never built as one string: it is produced a slice at a time from the decoded
- * text, which the run holds anyway, each time a request body is written. A whole copy (and its
+ * The part is never built as one string: it is produced a slice at a time from the decoded text,
+ * which the run holds anyway, each time a request body is written. A whole copy (and its
  * JSON-escaped copy for the init request) would be several times the file's size on top of it.
  */
 
@@ -30,19 +30,19 @@ export class DataPart implements SlicedText {
   readonly #tail: string;
   readonly #sliceChars: number;
 
+  /** `jsonText`: valid JSON (the reader has checked it). */
   constructor(jsonText: string, checksum: string, sliceChars = SLICE_CHARS) {
     this.#jsonText = jsonText;
     this.#sliceChars = sliceChars;
     this.#tail = `,"fileChecksum":"${checksum}"}`;
-    // A CR or an LF becomes a space (one byte for one), a CRLF one space (one byte for two).
-    let crlf = 0;
-    for (let i = jsonText.indexOf('\r\n'); i !== -1; i = jsonText.indexOf('\r\n', i + 2)) crlf++;
-    this.byteLength = Buffer.byteLength(this.#head) + Buffer.byteLength(jsonText) - crlf + Buffer.byteLength(this.#tail);
+    let compact = 0;
+    for (const slice of compactSlices(jsonText, sliceChars)) compact += Buffer.byteLength(slice);
+    this.byteLength = Buffer.byteLength(this.#head) + compact + Buffer.byteLength(this.#tail);
   }
 
   *slices(): Generator<string> {
     yield this.#head;
-    yield* foldedSlices(this.#jsonText, this.#sliceChars);
+    yield* compactSlices(this.#jsonText, this.#sliceChars);
     yield this.#tail;
   }
 
@@ -52,21 +52,74 @@ export class DataPart implements SlicedText {
   }
 }
 
-/** The text's slices with their line breaks folded to spaces (a CRLF to one). */
-function* foldedSlices(text: string, sliceChars: number): Generator<string> {
-  for (const slice of sliceText(text, sliceChars)) yield /[\r\n]/.test(slice) ? slice.replace(/\r\n?|\n/g, ' ') : slice;
+/** JSON's white space between tokens: space, tab, line feed, carriage return. */
+const JSON_SPACE = /[ \t\n\r]+/g;
+const QUOTE = '"';
+const BACKSLASH = 0x5c;
+
+/**
+ * The slices of a valid JSON text with the white space between its tokens removed. Strings are
+ * kept as written, escapes and all; a string may run across slices (the state carries over).
+ */
+export function* compactSlices(text: string, sliceChars = SLICE_CHARS): Generator<string> {
+  let inString = false;
+  /** Backslashes that end what was read of the current string so far, across slices. */
+  let trailingBackslashes = 0;
+  for (const slice of sliceText(text, sliceChars)) {
+    const parts: string[] = [];
+    let at = 0;
+    while (at < slice.length) {
+      if (!inString) {
+        const quote = slice.indexOf(QUOTE, at);
+        const end = quote === -1 ? slice.length : quote + 1;
+        parts.push(slice.slice(at, end).replace(JSON_SPACE, ''));
+        at = end;
+        if (quote !== -1) {
+          inString = true;
+          trailingBackslashes = 0;
+        }
+        continue;
+      }
+      const close = closingQuote(slice, at, trailingBackslashes);
+      if (close === -1) {
+        parts.push(slice.slice(at));
+        trailingBackslashes = backslashesBefore(slice, slice.length, at, trailingBackslashes);
+        at = slice.length;
+      } else {
+        parts.push(slice.slice(at, close + 1));
+        inString = false;
+        at = close + 1;
+      }
+    }
+    yield parts.join('');
+  }
+}
+
+/** The index of the quote that closes a string read from `from` (preceded by `carried` backslashes), or -1. */
+function closingQuote(slice: string, from: number, carried: number): number {
+  for (let quote = slice.indexOf(QUOTE, from); quote !== -1; quote = slice.indexOf(QUOTE, quote + 1)) {
+    // An even number of backslashes before it: they escape each other, not the quote.
+    if (backslashesBefore(slice, quote, from, carried) % 2 === 0) return quote;
+  }
+  return -1;
+}
+
+/** Backslashes right before `end`, back to `from`, and the `carried` ones before `from` when the run reaches it. */
+function backslashesBefore(slice: string, end: number, from: number, carried: number): number {
+  let i = end - 1;
+  while (i >= from && slice.charCodeAt(i) === BACKSLASH) i--;
+  return end - 1 - i + (i < from ? carried : 0);
 }
 
 /**
  * `text` in slices of about `sliceChars` UTF-16 units, never cut between the two halves of a
- * surrogate pair (each half would be encoded, or escaped, on its own) nor inside a CRLF (which
- * would become two spaces instead of one).
+ * surrogate pair (each half would be encoded, or escaped, on its own).
  */
 export function* sliceText(text: string, sliceChars = SLICE_CHARS): Generator<string> {
   for (let start = 0; start < text.length; ) {
     let end = Math.min(start + sliceChars, text.length);
     const last = text.charCodeAt(end - 1);
-    if (end < text.length && ((last >= 0xd800 && last <= 0xdbff) || (last === 0x0d && text.charCodeAt(end) === 0x0a))) end++;
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
     yield text.slice(start, end);
     start = end;
   }

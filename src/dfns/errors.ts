@@ -4,25 +4,44 @@
  */
 import { ActionError, type FailureOutcome } from '../base/errors.ts';
 import * as z from '../schemas/zod.ts';
-import { describePermission, type Operation } from '../schemas/operations.ts';
 import { safeText } from '../base/safe-text.ts';
 import { size } from '../base/units.ts';
 
-export type DfnsCall = 'init' | 'action' | ChangeCall;
-/** The calls that change something at Dfns: submitting an output, creating an input. */
-export type ChangeCall = 'submit' | 'create';
+/** `stores`: listing the key stores (an online dry run's first check). */
+export type DfnsCall = 'stores' | 'init' | 'action' | ChangeCall;
+/** The calls that change something at Dfns: submitting an output, creating an input, canceling a fleet operation. */
+export type ChangeCall = 'submit' | 'create' | 'cancel';
 
 /** Whether a call changes something at Dfns: it is retried only when it provably was not processed. */
 export function isChange(call: DfnsCall): call is ChangeCall {
-  return call === 'submit' || call === 'create';
+  return call === 'submit' || call === 'create' || call === 'cancel';
 }
 
 export const CALL_LABELS: Record<DfnsCall, string> = {
+  stores: 'listing the key stores (GET /key-stores)',
   init: 'creating the user action challenge (POST /auth/action/init)',
   action: 'signing the user action (POST /auth/action)',
   submit: 'submitting the output',
   create: 'creating the input archive',
+  cancel: 'canceling the fleet operation',
 };
+
+/** What a change is about, as the hints of Dfns's refusals name it. */
+export interface ChangeTarget {
+  storeId: string;
+  /** The permission the change needs, as messages name it: "KeyStores:…:Sign (formerly …)". */
+  permission: string;
+  /** What the change is for, after "on the key store": `(operation "genesis")`, say. */
+  subject: string;
+  /** The fleet operation's group a cancel names. */
+  groupId?: string;
+}
+
+/** `(Dfns error id 42, request id req-1)`, or the one of them there is, or nothing. */
+function ids(errorId: string | undefined, requestId: string | undefined): string {
+  const parts = [errorId && `Dfns error id ${errorId}`, requestId && `request id ${requestId}`].filter(Boolean);
+  return parts.length === 0 ? '' : ` (${parts.length === 1 && requestId ? `Dfns ${parts[0]!}` : parts.join(', ')})`;
+}
 
 /** How much of an unexpected answer is quoted in a message. */
 export const MAX_QUOTED_BODY = 300;
@@ -40,6 +59,12 @@ const DfnsErrorBody = z.looseObject({
   message: z.optional(z.string()),
 });
 
+const CONFLICT_HINTS: Record<ChangeCall, string> = {
+  submit: 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns',
+  create: 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns',
+  cancel: 'Dfns reports a conflict: the fleet operation may have been canceled or completed already; check it in Dfns',
+};
+
 /** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
 const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 
@@ -51,34 +76,40 @@ export class DfnsApiError extends ActionError {
   readonly status: number;
   readonly dfnsMessage: string | undefined;
   readonly errorId: string | undefined;
+  /** The answer's X-Request-ID, when Dfns sent one: what support asks for besides the error id. */
+  readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
-  /** The message without the advice: what a retry line quotes. */
+  /** Dfns's answer, without the advice: what a retry line quotes. */
   readonly summary: string;
+  /** The advice that follows, if any. */
+  readonly hint: string | undefined;
 
   constructor(args: {
     call: DfnsCall;
     status: number;
     statusText: string;
     bodyText: string;
-    operation: Operation;
-    storeId: string;
+    target: ChangeTarget;
     /** Bytes of the request body that was answered, and of the output file it carries. */
     sizes?: { request: number; file: number };
     retryAfterMs?: number | undefined;
+    requestId?: string | undefined;
   }) {
     const parsed = parseErrorBody(args.bodyText);
     // Dfns's words through the gate: an error body may echo the request's headers.
     const dfnsMessage = parsed.message === undefined ? undefined : safeText(parsed.message, MAX_QUOTED_BODY);
     const errorId = parsed.id === undefined ? undefined : safeText(parsed.id, MAX_ERROR_ID_CHARS);
     const reason = dfnsMessage ?? (args.statusText ? safeText(args.statusText, 100) : 'no message');
-    const id = errorId ? ` (Dfns error id ${errorId})` : '';
+    const summary = `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${ids(errorId, args.requestId)}`;
     const hint = hintFor(args);
-    super(`Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${id}` + (hint ? `. ${hint}` : ''));
-    this.summary = hint ? this.message.slice(0, -(hint.length + 2)) : this.message;
+    super(hint ? `${summary}. ${hint}` : summary);
+    this.summary = summary;
+    this.hint = hint;
     this.call = args.call;
     this.status = args.status;
     this.dfnsMessage = dfnsMessage;
     this.errorId = errorId;
+    this.requestId = args.requestId;
     this.retryAfterMs = args.retryAfterMs;
   }
 
@@ -104,14 +135,20 @@ export class DfnsProtocolError extends ActionError {
   readonly title = 'Unexpected answer from Dfns';
   readonly call: DfnsCall;
   readonly status: number;
-  /** `answered`: the body as text, quoted here; or `{ described }`, a description of a binary body. */
-  constructor(call: DfnsCall, status: number, problem: string, answered: string | { described: string }) {
+  readonly requestId: string | undefined;
+  /**
+   * `answer`: its status and request id. `answered`: the body as text, quoted here; or
+   * `{ described }`, a description of a binary body.
+   */
+  constructor(call: DfnsCall, answer: { status: number; requestId?: string | undefined }, problem: string, answered: string | { described: string }) {
+    const requestId = answer.requestId ? `, Dfns request id ${answer.requestId}` : '';
     super(
-      `unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${status}): ${problem}; it answered: ` +
+      `unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${answer.status}${requestId}): ${problem}; it answered: ` +
         (typeof answered === 'string' ? quoteBody(answered) : answered.described),
     );
     this.call = call;
-    this.status = status;
+    this.status = answer.status;
+    this.requestId = answer.requestId;
   }
 
   /** An unreadable answer to the submission does not tell whether Dfns took it. */
@@ -181,7 +218,7 @@ function parseErrorBody(bodyText: string): { message?: string; id?: string } {
   return result;
 }
 
-function hintFor({ call, status, operation, storeId, sizes }: ConstructorParameters<typeof DfnsApiError>[0]): string | undefined {
+function hintFor({ call, status, target, sizes }: ConstructorParameters<typeof DfnsApiError>[0]): string | undefined {
   switch (status) {
     case 400:
       return call === 'submit'
@@ -195,13 +232,18 @@ function hintFor({ call, status, operation, storeId, sizes }: ConstructorParamet
     case 402:
       return "This feature is not in the Dfns organisation's plan";
     case 403:
+      if (call === 'stores') return undefined;
       return isChange(call)
-        ? `The service account needs the permission ${describePermission(operation)} on the key store (operation "${operation}"), ` +
+        ? `The service account needs the permission ${target.permission} on the key store ${target.subject}, ` +
             'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
         : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
     case 404:
+      if (call === 'cancel') {
+        return `No fleet operation group "${safeText(target.groupId ?? '', 100)}" of key store "${safeText(target.storeId, 100)}" was found in this organisation: ` +
+          'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"';
+      }
       return isChange(call)
-        ? `No key store "${safeText(storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
+        ? `No key store "${safeText(target.storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
         : 'Check "dfns-api-url": it must be the Dfns API origin';
     case 413:
       // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
@@ -211,11 +253,9 @@ function hintFor({ call, status, operation, storeId, sizes }: ConstructorParamet
             'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output'
         : 'The request was too large for Dfns (or a gateway in front of it). Dfns documents no size limit: ask Dfns support how large a request may be';
     case 409:
-      return call === 'create'
-        ? 'Dfns reports a conflict: a fleet operation may already be in progress on this key store; check it in Dfns'
-        : 'Dfns reports a conflict: this output may have been submitted already; check the key store in Dfns';
+      return CONFLICT_HINTS[call as ChangeCall] ?? CONFLICT_HINTS.submit;
     case 429:
-      return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : 'submission'} costs three requests): re-run later`;
+      return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : call === 'cancel' ? 'cancel' : 'submission'} costs three requests): re-run later`;
     default:
       return undefined;
   }

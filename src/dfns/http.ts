@@ -46,6 +46,8 @@ export interface HttpAnswer {
   truncated: boolean;
   /** Bytes the body had in all (counted past the cap, up to MAX_COUNTED_BEYOND_CAP more); with `truncated`, at least this many. */
   bodyBytesSeen: number;
+  /** Dfns's X-Request-ID for this answer, through the gate; undefined when it sent none. */
+  requestId: string | undefined;
 }
 
 /** How to read an answer: JSON by default, or bytes (an archive) up to a larger cap. */
@@ -79,6 +81,8 @@ export interface RequestRecord {
   httpStatus: number | null;
   /** Why no answer came (the network error, or the deadline); null when one came. */
   networkError: string | null;
+  /** Dfns's X-Request-ID of the answer; null when none came, or it had none. */
+  requestId: string | null;
 }
 
 /** How far one request got: `started` once its first byte was handed to a socket. */
@@ -112,22 +116,38 @@ export class DfnsTransport {
     return this.#options.deadline;
   }
 
+  /** GETs from Dfns and reads the whole answer. Throws DfnsNetworkError or DfnsDeadlineError. */
+  get(call: DfnsCall, path: string): Promise<HttpAnswer> {
+    return this.#send('GET', call, path, undefined, {}, {});
+  }
+
   /**
    * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
    * Throws DfnsNetworkError or DfnsDeadlineError.
    */
-  async post(
+  post(
     call: DfnsCall,
     path: string,
     body: string | StreamedBody,
     extraHeaders: Record<string, string> = {},
     answerOptions: AnswerOptions = {},
   ): Promise<HttpAnswer> {
+    return this.#send('POST', call, path, body, extraHeaders, answerOptions);
+  }
+
+  async #send(
+    method: 'GET' | 'POST',
+    call: DfnsCall,
+    path: string,
+    body: string | StreamedBody | undefined,
+    extraHeaders: Record<string, string>,
+    answerOptions: AnswerOptions,
+  ): Promise<HttpAnswer> {
     const remaining = this.#options.deadline - Date.now();
     if (remaining <= 0) throw new DfnsDeadlineError(call, this.#options.timeoutSeconds, false);
     const started = Date.now();
     const attempt = (this.#attempts[call] = (this.#attempts[call] ?? 0) + 1);
-    const record = (httpStatus: number | null, networkError: string | null): void =>
+    const record = (httpStatus: number | null, networkError: string | null, requestId: string | null = null): void =>
       this.#options.onRequest?.({
         call,
         attempt,
@@ -135,6 +155,7 @@ export class DfnsTransport {
         durationMs: Date.now() - started,
         httpStatus,
         networkError,
+        requestId,
       });
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#options.token}`,
@@ -142,8 +163,10 @@ export class DfnsTransport {
       accept: answerOptions.accept ?? 'application/json',
       ...extraHeaders,
     };
-    let payload: string | Readable;
-    if (typeof body === 'string') {
+    let payload: string | Readable | undefined;
+    if (body === undefined) {
+      payload = undefined;
+    } else if (typeof body === 'string') {
       headers['content-type'] = 'application/json';
       payload = body;
     } else {
@@ -163,9 +186,9 @@ export class DfnsTransport {
     try {
       const answer = await untilAborted(
         request(new URL(path, this.#options.apiUrl), {
-          method: 'POST',
+          method,
           headers,
-          body: payload,
+          ...(payload === undefined ? {} : { body: payload }),
           dispatcher: this.#dispatcher.compose(trackProgress(progress)),
           headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
           bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
@@ -181,9 +204,10 @@ export class DfnsTransport {
       // undici returns the socket to its pool one macrotask after the body ends; waiting for it
       // lets the next call reuse this connection instead of opening a second one.
       await new Promise((resolve) => setImmediate(resolve));
-      record(answer.statusCode, null);
+      const requestId = readRequestId(answer.headers);
+      record(answer.statusCode, null, requestId ?? null);
       const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen };
+      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen, requestId };
     } catch (error) {
       const sent = progress.started;
       // A per-call timeout that fires with the deadline is the deadline.
@@ -204,6 +228,16 @@ export class DfnsTransport {
     if (this.#abandoned) await this.#dispatcher.destroy();
     else await this.#dispatcher.close();
   }
+}
+
+/** Characters of an X-Request-ID kept (Dfns's are short ids). */
+export const MAX_REQUEST_ID_CHARS = 100;
+
+/** The answer's X-Request-ID (the Java SDK reads it; support asks for it), through the gate. */
+function readRequestId(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const value = headers['x-request-id'];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : safeText(first.trim(), MAX_REQUEST_ID_CHARS);
 }
 
 /**

@@ -3,21 +3,24 @@
  * form data whose `data` part (the output's own text and its checksum) is also the signed
  * payload, and whose `file` part is the file's bytes.
  */
-import type { AcceptedAnswer } from '../schemas/operations.ts';
+import type { AcceptedAnswer, Operation } from '../schemas/operations.ts';
 import { operationSpec, submissionPath } from '../schemas/operations.ts';
+import { describeApproval, expectOk, parseAnswer } from './answers.ts';
 import { multipartBody } from './body.ts';
 import type { DataPart } from './data-part.ts';
-import { describeApproval, expectOk, parseAnswer, signedChange, type SignedChangeRequest } from './signed-change.ts';
+import { signedChange, type SignedChangeRequest } from './signed-change.ts';
 
 export interface SubmitRequest extends SignedChangeRequest {
+  operation: Operation;
   /** The `data` part: also the signed `userActionPayload`. */
   dataPart: DataPart;
   file: { bytes: Uint8Array; name: string };
 }
 
-export type DfnsAnswer =
+export type DfnsAnswer = (
   | ({ kind: 'answered'; httpStatus: number } & AcceptedAnswer)
-  | { kind: 'pending-approval'; httpStatus: 202; detail: string };
+  | { kind: 'pending-approval'; httpStatus: 202; detail: string }
+) & { requestId: string | null };
 
 /** What Dfns answered to the submission, and after how many challenge-sign-submit attempts. */
 export type SubmitAnswer = DfnsAnswer & { attempts: number };
@@ -31,14 +34,15 @@ export function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
   const fileBytes = req.file.bytes.byteLength;
   return signedChange<DfnsAnswer>(req, {
     call: 'submit',
-    path: submissionPath(req.storeId, req.operation),
+    path: submissionPath(req.target.storeId, req.operation),
     payload: req.dataPart,
     fileBytes,
     async send(transport, userAction) {
       const answer = await transport.post('submit', this.path, body, { 'x-dfns-useraction': userAction });
-      if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
-      expectOk('submit', req, answer, { request: body.byteLength, file: fileBytes });
-      return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, operationSpec(req.operation).answer) };
+      const requestId = answer.requestId ?? null;
+      if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText), requestId };
+      expectOk('submit', req.target, answer, { request: body.byteLength, file: fileBytes });
+      return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, operationSpec(req.operation).answer), requestId };
     },
   });
 }

@@ -12,6 +12,8 @@ import { basename } from 'node:path';
 import { HASH_WORKER_MIN_BYTES } from './checksum.ts';
 import { decodeUtf8Strict, parseStrictJson } from './json.ts';
 import { validateOutput, type OfflineSignerOutput } from '../schemas/documents.ts';
+import { isInputDocument, NOT_AN_OUTPUT } from '../schemas/input-document.ts';
+import { describeValue } from '../schemas/violations.ts';
 import { safeText } from '../base/safe-text.ts';
 import { mib } from '../base/units.ts';
 import { describeRefusedEntries, isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
@@ -128,6 +130,9 @@ function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; outp
   const text = withContext(where, () => decodeUtf8Strict(bytes));
   // Parsed untrimmed, so that line numbers are the file's; only JSON's own white space is cut.
   const value = withContext(where, () => parseStrictJson(text));
+  if (isInputDocument(value)) {
+    throw new OutputFileError(`${where}: ${NOT_AN_OUTPUT} (its "type" is ${describeValue((value as { type: unknown }).type)})`);
+  }
   const output = withContext(where, () => validateOutput(value));
   return { jsonText: trimJsonWhitespace(text), output };
 }

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { ActionError, messageOf, type FailureOutcome } from '../base/errors.ts';
+import { CANCEL_ADVICE } from '../base/version.ts';
 import { prepareTarget, shown, writeTarget, type TargetRules } from '../file/write-target.ts';
 import type { Operation } from '../schemas/operations.ts';
 
@@ -50,7 +51,7 @@ export function writeArchive(path: string, bytes: Uint8Array): void {
   } catch (error) {
     throw new ArchiveWriteError(
       `Dfns created the input, but its archive could not be written to ${shown(path)}: ${messageOf(error)}. ` +
-        'The input exists at Dfns and its fleet operation is open: do not re-run this workflow for it',
+        `The input exists at Dfns and its fleet operation is open: do not re-run this workflow for it. ${CANCEL_ADVICE}`,
       { cause: error },
     );
   }

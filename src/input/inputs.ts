@@ -60,5 +60,5 @@ export function parseInputActionInputs(raw: RawInputs): InputActionInputs {
   checkRetentionDays(get('receipt-retention-days'));
   checkPathInput('receipt-path', get('receipt-path'));
   checkPathInput('path', get('path'));
-  return { ...common, ...parseCredentials(get) };
+  return { ...common, ...parseCredentials(get, { required: 'to create the input', dryRun: 'to check the request without creating the input' }) };
 }

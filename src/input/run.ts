@@ -7,9 +7,8 @@
 import type { Logger } from '../base/logger.ts';
 import { size } from '../base/units.ts';
 import { listNames } from '../base/lists.ts';
-import { changeRequest, type ActionIO, type RunEnv, type RunResult } from '../action/io.ts';
-import { loadSigningKey } from '../dfns/credentials.ts';
-import { checkToken } from '../dfns/token.ts';
+import type { ActionIO, RunEnv, RunResult } from '../action/io.ts';
+import { changeRequest, checkCredentials, runOnlineChecks } from '../action/signing.ts';
 import { startSha256 } from '../file/checksum.ts';
 import { messageOf } from '../base/errors.ts';
 import { newInputFacts, type InputFacts } from '../report/facts.ts';
@@ -17,7 +16,8 @@ import type { FailureWords, Outcome } from '../report/outcome.ts';
 import { runWithTrail } from '../action/run-frame.ts';
 import { safeJsonValue, safeText } from '../base/safe-text.ts';
 import { shown } from '../file/write-target.ts';
-import { inputPath } from '../schemas/operations.ts';
+import { CANCEL_ADVICE } from '../base/version.ts';
+import { describePermission, inputPath } from '../schemas/operations.ts';
 import { archivePath, checkArchivePath, writeArchive } from './archive.ts';
 import { parseInputActionInputs, type InputActionInputs } from './inputs.ts';
 import { parseRequestBody } from './request-body.ts';
@@ -32,8 +32,8 @@ const MAX_LOGGED_BODY_CHARS = 2000;
 export const INPUT_WORDS: FailureWords = {
   nothingDone: 'No input was created.',
   unknownAdvice:
-    'Dfns may have created the input (and started a fleet operation). Check the key store in Dfns before re-running this ' +
-    'workflow: re-running could create a second input.',
+    'Dfns may have created the input (and opened a fleet operation). Check the key store in Dfns before re-running this ' +
+    `workflow: re-running could create a second input. ${CANCEL_ADVICE}`,
   defaultTitle: 'Dfns input not created',
   unknownTitle: 'Input outcome unknown',
 };
@@ -47,7 +47,7 @@ export function runInputAction(raw: RawInputs, env: RunEnv, baseIO: ActionIO): P
     words: INPUT_WORDS,
     inputs(raw) {
       const inputs = parseInputActionInputs(raw);
-      facts.dryRun = inputs.dryRun;
+      facts.dryRun = inputs.dryRun !== undefined;
       facts.request = {
         apiUrl: inputs.apiUrl.origin,
         credentialId: inputs.credentials.credentialId ?? null,
@@ -78,22 +78,29 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
   facts.body = safeJsonValue(body.value);
   const path = archivePathOf(inputs, env);
   checkArchivePath(path);
-  if (inputs.credentials.token !== undefined) checkToken(inputs.credentials.token, undefined, io);
-  if (inputs.dryRun) {
-    if (inputs.credentials.privateKey !== undefined) loadSigningKey(inputs.credentials.privateKey, inputs.credentials.credentialId, io);
+  const dryRunLine = (): void =>
     io.info(
-      `Dry run: nothing was sent. Creating the input would POST ${safeText(body.json, MAX_LOGGED_BODY_CHARS)} to ${endpoint}, ` +
+      `Dry run: no input was created. Creating it would POST ${safeText(body.json, MAX_LOGGED_BODY_CHARS)} to ${endpoint}, ` +
         `and write the archive to ${shown(path)}.`,
     );
+  if (inputs.dryRun === 'offline') {
+    checkCredentials(inputs, io);
+    dryRunLine();
     return 'dry-run';
   }
-  const { credentials } = inputs;
-  const key = loadSigningKey(credentials.privateKey, credentials.credentialId, io);
+  const key = checkCredentials(inputs, io);
+  const request = changeRequest(inputs, key, { storeId, permission: describePermission(operation), subject: `(operation "${operation}")` }, started, env, io, facts);
+  const payload = { byteLength: Buffer.byteLength(body.json), slices: () => [body.json] };
+  if (inputs.dryRun === 'online') {
+    dryRunLine();
+    await runOnlineChecks(request, { path: inputPath(storeId, operation), payload }, facts, io);
+    return 'dry-run';
+  }
 
   // Ask Dfns; its answer is the archive.
   const { createInput } = await import('../dfns/create-input.ts');
-  io.info(`Creating the input: POST ${endpoint} as credential ${credentials.credentialId}, body ${safeText(body.json, MAX_LOGGED_BODY_CHARS)}`);
-  const answer = await createInput({ ...changeRequest(inputs, key, { storeId, operation, started }, env, io, facts), body: body.json });
+  io.info(`Creating the input: POST ${endpoint} as credential ${inputs.credentials.credentialId}, body ${safeText(body.json, MAX_LOGGED_BODY_CHARS)}`);
+  const answer = await createInput({ ...request, operation, body: body.json });
   facts.answer = {
     call: 'create',
     httpStatus: answer.httpStatus,
@@ -101,6 +108,7 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
     dfnsMessage: null,
     errorMessage: answer.kind === 'pending-approval' ? answer.detail : null,
     errorId: null,
+    requestId: answer.requestId,
     attempts: answer.attempts,
   };
   if (answer.kind === 'pending-approval') return reportPending(io, answer.detail);
@@ -108,14 +116,17 @@ async function createArchive(inputs: InputActionInputs, env: RunEnv, io: ActionI
   // The archive: written whole, described, kept.
   writeArchive(path, answer.archive);
   const checksum = (await startSha256(answer.archive)).hex;
-  facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries: answer.entries.map((name) => safeText(name)) };
+  const entries = answer.entries.map((name) => safeText(name));
+  facts.archive = { path, size: answer.archive.byteLength, sha256: checksum, entries, groupId: answer.groupId ?? null };
   io.setOutput('path', path);
   io.setOutput('checksum', checksum);
   io.setOutput('size', String(answer.archive.byteLength));
-  io.setOutput('entries', JSON.stringify(facts.archive.entries));
+  io.setOutput('entries', JSON.stringify(entries));
+  if (answer.groupId !== undefined) io.setOutput('group-id', answer.groupId);
   io.info(
     `Dfns created the input archive (HTTP ${answer.httpStatus}): ${shown(path)}, ${size(answer.archive.byteLength)}, SHA-256 ${checksum}, ` +
-      `entries ${listNames(answer.entries, MAX_LOGGED_ENTRIES)}`,
+      `entries ${listNames(answer.entries, MAX_LOGGED_ENTRIES)}` +
+      (answer.groupId === undefined ? '' : `; its fleet operation's group is ${answer.groupId}`),
   );
   if (inputs.artifactName) await uploadArchive(inputs.artifactName, path, io, facts);
   return 'created';
@@ -141,7 +152,7 @@ async function uploadArchive(name: string, path: string, io: ActionIO, facts: In
   } catch (error) {
     io.warning(
       `could not upload the input archive as artifact "${safeText(name)}": ${safeText(messageOf(error), 300)}. The input WAS created: do not re-run ` +
-        `this workflow for it; the archive is at ${shown(path)} (the "path" output) for a later step to keep`,
+        `this workflow for it; the archive is at ${shown(path)} (the "path" output) for a later step to keep. ${CANCEL_ADVICE}`,
       'Input archive not uploaded',
     );
   }

@@ -6,9 +6,10 @@
 import { ACTION_NAME, ACTION_VERSION } from '../base/version.ts';
 import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
+import type { OnlineCheck } from '../dfns/online-check.ts';
 import type { FailedOutput } from '../schemas/documents.ts';
 import { statusFor, type Outcome } from './outcome.ts';
-import { RECEIPT_VERSION, runUrl, type GitHubFacts, type InputReceipt, type OutputReceipt, type Receipt } from './receipt.ts';
+import { RECEIPT_VERSION, runUrl, type CancelReceipt, type GitHubFacts, type InputReceipt, type OutputReceipt, type Receipt } from './receipt.ts';
 
 /** The fields of a receipt that the run fills as it goes. */
 type Draft<R extends Receipt> = Omit<R, 'receiptVersion' | 'action' | 'startedAt' | 'finishedAt' | 'outcome' | 'status' | 'message' | 'github'> & {
@@ -22,7 +23,8 @@ export type OutputFacts = Draft<OutputReceipt> & {
   failed: FailedOutput[];
 };
 export type InputFacts = Draft<InputReceipt>;
-export type RunFacts = OutputFacts | InputFacts;
+export type CancelFacts = Draft<CancelReceipt>;
+export type RunFacts = OutputFacts | InputFacts | CancelFacts;
 
 function common() {
   return {
@@ -31,6 +33,7 @@ function common() {
     request: null,
     answer: null,
     requests: [] as RequestRecord[],
+    checks: [] as OnlineCheck[],
     warnings: [] as Receipt['warnings'],
     progress: { attempts: 0 },
   };
@@ -44,6 +47,10 @@ export function newInputFacts(): InputFacts {
   return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
 }
 
+export function newCancelFacts(): CancelFacts {
+  return { ...common(), kind: 'cancel', source: null, body: null, group: null };
+}
+
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 export function answerFromError(error: unknown, attempts: number): Receipt['answer'] {
   const common = { dfnsStatus: null, dfnsMessage: null, attempts: attempts || null };
@@ -54,6 +61,7 @@ export function answerFromError(error: unknown, attempts: number): Receipt['answ
       httpStatus: error.status,
       errorMessage: error.dfnsMessage ?? error.message,
       errorId: error.errorId ?? null,
+      requestId: error.requestId ?? null,
     };
   }
   if (error instanceof DfnsProtocolError || error instanceof DfnsNetworkError || error instanceof DfnsDeadlineError) {
@@ -63,21 +71,23 @@ export function answerFromError(error: unknown, attempts: number): Receipt['answ
       httpStatus: error instanceof DfnsProtocolError ? error.status : null,
       errorMessage: error.message,
       errorId: null,
+      requestId: error instanceof DfnsProtocolError ? (error.requestId ?? null) : null,
     };
   }
   return null;
 }
 
-/** The name the input action's receipts carry. */
-export const INPUT_ACTION_NAME = `${ACTION_NAME}/input`;
+/** The names each action's receipts carry. */
+const ACTION_NAMES: Record<Receipt['kind'], string> = { output: ACTION_NAME, input: `${ACTION_NAME}/input`, cancel: `${ACTION_NAME}/cancel` };
 
 export function buildReceipt(facts: OutputFacts, ending: Ending, github: GitHubFacts): OutputReceipt;
 export function buildReceipt(facts: InputFacts, ending: Ending, github: GitHubFacts): InputReceipt;
+export function buildReceipt(facts: CancelFacts, ending: Ending, github: GitHubFacts): CancelReceipt;
 export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt;
 export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt {
   const head = {
     receiptVersion: RECEIPT_VERSION as typeof RECEIPT_VERSION,
-    action: { name: facts.kind === 'input' ? INPUT_ACTION_NAME : ACTION_NAME, version: ACTION_VERSION },
+    action: { name: ACTION_NAMES[facts.kind], version: ACTION_VERSION },
     startedAt: facts.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     outcome: ending.outcome,
@@ -85,10 +95,18 @@ export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFact
     message: ending.message,
     github: { ...github, runUrl: runUrl(github) },
   };
-  const tail = { dryRun: facts.dryRun, request: facts.request, answer: facts.answer, requests: facts.requests, warnings: facts.warnings };
+  const tail = {
+    dryRun: facts.dryRun,
+    checks: facts.checks,
+    request: facts.request,
+    answer: facts.answer,
+    requests: facts.requests,
+    warnings: facts.warnings,
+  };
   if (facts.kind === 'input') {
     return { ...head, kind: 'input', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
   }
+  if (facts.kind === 'cancel') return { ...head, kind: 'cancel', source: facts.source, body: facts.body, group: facts.group, ...tail };
   return { ...head, kind: 'output', pin: facts.pin, artifact: facts.artifact, file: facts.file, output: facts.output, ...tail };
 }
 

@@ -5,12 +5,12 @@
  */
 import { ActionError, messageOf, type FailureOutcome } from '../base/errors.ts';
 
-/** `created`: the input action's success (Dfns created the input archive). */
-export type Outcome = 'submitted' | 'created' | 'partial' | 'pending-approval' | 'dry-run' | FailureOutcome;
+/** `created`: the input action's success (Dfns created the input archive); `canceled`: the cancel action's. */
+export type Outcome = 'submitted' | 'created' | 'canceled' | 'partial' | 'pending-approval' | 'dry-run' | FailureOutcome;
 export type StepStatus = Exclude<Outcome, 'submitted'> | 'success';
 
 /** Outcomes after which the step succeeds. */
-export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['submitted', 'created', 'partial', 'pending-approval', 'dry-run']);
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['submitted', 'created', 'canceled', 'partial', 'pending-approval', 'dry-run']);
 
 export function statusFor(outcome: Outcome): StepStatus {
   return outcome === 'submitted' ? 'success' : outcome;

@@ -14,6 +14,7 @@ import { isSameFile, prepareTarget, shown, writeTarget, type TargetRules } from 
 import * as z from '../schemas/zod.ts';
 import type { DfnsCall } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
+import type { OnlineCheck } from '../dfns/online-check.ts';
 import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../schemas/documents.ts';
 import type { Outcome, StepStatus } from './outcome.ts';
 
@@ -37,8 +38,11 @@ export interface GitHubFacts {
 /** What every receipt holds, of either action. */
 interface ReceiptCommon {
   receiptVersion: typeof RECEIPT_VERSION;
-  /** `output`: a submission of the main action; `input`: an input archive created by the input action. */
-  kind: 'output' | 'input';
+  /**
+   * `output`: a submission of the main action; `input`: an input archive created by the input
+   * action; `cancel`: a fleet operation canceled by the cancel action.
+   */
+  kind: 'output' | 'input' | 'cancel';
   action: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
@@ -49,6 +53,8 @@ interface ReceiptCommon {
   github: GitHubFacts & { runUrl: string };
   /** Whether this was a dry run; null when the inputs could not be read. */
   dryRun: boolean | null;
+  /** The checks of an online dry run against Dfns, each with its result (empty for any other run). */
+  checks: OnlineCheck[];
   /** Where the request goes and as whom; null when the inputs could not be read, each field null until known. */
   request: {
     apiUrl: string;
@@ -67,6 +73,8 @@ interface ReceiptCommon {
     dfnsMessage: string | null;
     errorMessage: string | null;
     errorId: string | null;
+    /** Dfns's X-Request-ID of the answer (each request's is in `requests`). */
+    requestId: string | null;
     /** Challenge-sign-submit sequences started. */
     attempts: number | null;
   } | null;
@@ -99,13 +107,28 @@ export interface InputReceipt extends ReceiptCommon {
   kind: 'input';
   /** The request body sent (it holds no secret); null when it could not be read. */
   body: unknown;
-  /** The archive Dfns answered, as written: where, how large, its SHA-256 and entry names. */
-  archive: { path: string; size: number; sha256: string; entries: string[] } | null;
+  /** The archive Dfns answered, as written: where, how large, its SHA-256, entry names, and the group its input/input.json names. */
+  archive: { path: string; size: number; sha256: string; entries: string[]; groupId: string | null } | null;
   /** The artifact the archive was uploaded as. */
   artifact: { name: string; id: number | null } | null;
 }
 
-export type Receipt = OutputReceipt | InputReceipt;
+/** The receipt of a fleet operation's cancel (the cancel action). */
+export interface CancelReceipt extends ReceiptCommon {
+  kind: 'cancel';
+  /** The file the group and the key store were read from, when they were: its path, and whether it is an output or an input archive. */
+  source: { path: string; document: 'output' | 'input' } | null;
+  /** The request body sent (it holds no secret); null when it could not be made. */
+  body: { groupId: string; reason?: string } | null;
+  /** The fleet operation's group as Dfns answered it: its status, and each operation's. */
+  group: {
+    groupId: string;
+    status: string;
+    operations: Array<{ operationId: string | null; kind: string | null; status: string | null }>;
+  } | null;
+}
+
+export type Receipt = OutputReceipt | InputReceipt | CancelReceipt;
 
 export function runUrl(github: GitHubFacts): string {
   const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;

@@ -6,7 +6,7 @@
 import { describeCounts, type FailedOutput } from '../schemas/documents.ts';
 import { code, factTable, md } from './markdown.ts';
 import type { Outcome } from './outcome.ts';
-import type { InputReceipt, OutputReceipt, Receipt } from './receipt.ts';
+import type { CancelReceipt, InputReceipt, OutputReceipt, Receipt } from './receipt.ts';
 import { listFirst } from '../base/lists.ts';
 import { byteCount } from '../base/units.ts';
 
@@ -24,6 +24,7 @@ const VERDICTS: Record<Receipt['kind'], Verdicts> = {
   output: {
     submitted: (op) => `✅ Output submitted to Dfns${op}`,
     created: (op) => `✅ Output submitted to Dfns${op}`,
+    canceled: (op) => `✅ Output submitted to Dfns${op}`,
     partial: (op) => `🟡 Output submitted to Dfns${op}: Dfns answered partial`,
     'pending-approval': (op) => `⏳ Output submitted${op}: held by a Dfns policy for approval`,
     'dry-run': (op) => `🧪 Dry run${op}: the output is valid; nothing was submitted to Dfns`,
@@ -34,6 +35,7 @@ const VERDICTS: Record<Receipt['kind'], Verdicts> = {
   input: {
     created: (op) => `✅ Input archive created by Dfns${op}`,
     submitted: (op) => `✅ Input archive created by Dfns${op}`,
+    canceled: (op) => `✅ Input archive created by Dfns${op}`,
     partial: (op) => `✅ Input archive created by Dfns${op}`,
     'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
     'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
@@ -41,7 +43,30 @@ const VERDICTS: Record<Receipt['kind'], Verdicts> = {
     failed: (op) => `❌ Input not created${op}`,
     unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
   },
+  cancel: {
+    canceled: () => '✅ Fleet operation canceled',
+    submitted: () => '✅ Fleet operation canceled',
+    created: () => '✅ Fleet operation canceled',
+    partial: () => '✅ Fleet operation canceled',
+    'pending-approval': () => '⏳ Cancel requested: held by a Dfns policy for approval',
+    'dry-run': () => '🧪 Dry run: the cancel request is valid; nothing was canceled',
+    rejected: () => '❌ Dfns refused to cancel the fleet operation',
+    failed: () => '❌ Fleet operation not canceled',
+    unknown: () => '⚠️ Cancel outcome unknown: check the fleet operation in Dfns before re-running',
+  },
 };
+
+/** The rows a receipt's own kind adds. */
+function kindRows(receipt: Receipt): Array<[string, string]> {
+  switch (receipt.kind) {
+    case 'output':
+      return outputRows(receipt);
+    case 'input':
+      return inputRows(receipt);
+    case 'cancel':
+      return cancelRows(receipt);
+  }
+}
 
 export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOutput[] = []): string {
   const { request, answer, github } = receipt;
@@ -56,7 +81,7 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
     rows.push(['Operation', `${code(request.operation)}${from}`]);
   }
-  rows.push(...(receipt.kind === 'output' ? outputRows(receipt) : inputRows(receipt)));
+  rows.push(...kindRows(receipt));
   if (request) {
     rows.push(['Dfns API', code(request.apiUrl)], ['Credential', request.credentialId ? code(request.credentialId) : 'none given']);
   }
@@ -64,11 +89,12 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     const status = answer.dfnsStatus ?? (answer.errorMessage ? md(answer.errorMessage) : 'no answer');
     rows.push([
       'Dfns answer',
-      `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}`,
+      `${status}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}${answer.errorId ? `, error id ${code(answer.errorId)}` : ''}` +
+        (answer.requestId ? `, request id ${code(answer.requestId)}` : ''),
     ]);
     if (answer.dfnsMessage !== null) rows.push(['Dfns message', md(answer.dfnsMessage)]);
   } else if (receipt.outcome === 'dry-run') {
-    rows.push(['Dfns answer', 'none: dry run, no request was sent']);
+    rows.push(['Dfns answer', receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent']);
   }
   if (receipt.requests.length > 0) rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
   if (receipt.kind === 'output' && receipt.artifact) {
@@ -87,6 +113,11 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
   );
   lines.push(...factTable(rows));
 
+  if (receipt.checks.length > 0) {
+    lines.push('#### Checks against Dfns (online dry run)', '', '| check | result | detail |', '| --- | --- | --- |');
+    for (const c of receipt.checks) lines.push(`| ${md(c.check)} | ${CHECK_RESULTS[c.result]} | ${md(c.detail, 1000)} |`);
+    lines.push('');
+  }
   if (receipt.warnings.length > 0) {
     lines.push(`#### Warnings (${receipt.warnings.length})`, '');
     for (const w of receipt.warnings) lines.push(`- **${md(w.title)}**: ${md(w.message, 1000)}`);
@@ -132,6 +163,30 @@ function outputRows({ file, output, pin, dryRun }: OutputReceipt): Array<[string
   return rows;
 }
 
+/** How the summary shows a check's result. */
+const CHECK_RESULTS: Record<CancelReceipt['checks'][number]['result'], string> = { passed: '✅ passed', failed: '❌ failed', 'not checked': '⚠️ not checked' };
+
+/** Operations of a canceled group listed before "and N more". */
+export const MAX_SUMMARY_OPERATIONS = 10;
+
+/** The group canceled, where its ids came from, and what Dfns answered of it. */
+function cancelRows({ source, body, group }: CancelReceipt): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (body) rows.push(['Group', code(body.groupId)]);
+  if (source) rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input' ? 'an input archive' : 'an output'})`]);
+  if (body?.reason !== undefined) rows.push(['Reason', md(body.reason)]);
+  if (group) {
+    rows.push(['Group status', code(group.status)]);
+    if (group.operations.length > 0) {
+      rows.push([
+        'Operations',
+        listFirst(group.operations, MAX_SUMMARY_OPERATIONS, (o) => `${code(o.kind ?? 'unknown')} ${code(o.operationId ?? '?')}: ${code(o.status ?? 'unknown')}`),
+      ]);
+    }
+  }
+  return rows;
+}
+
 /** The request sent and the archive Dfns answered. */
 function inputRows({ body, archive }: InputReceipt): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
@@ -143,6 +198,7 @@ function inputRows({ body, archive }: InputReceipt): Array<[string, string]> {
       ['SHA-256', code(archive.sha256)],
       ['Entries', listFirst(archive.entries, MAX_SUMMARY_ENTRIES, (name) => code(name))],
     );
+    if (archive.groupId !== null) rows.push(["Fleet operation's group", code(archive.groupId)]);
   }
   return rows;
 }

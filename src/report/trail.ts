@@ -12,6 +12,9 @@ import { SUCCESSFUL_OUTCOMES, type Failure } from './outcome.ts';
 import { writeReceipt, type Receipt, type ReceiptTarget } from './receipt.ts';
 import { buildSummary } from './summary.ts';
 
+/** What a receipt that could not be written says was done all the same. */
+const DONE: Record<Receipt['kind'], string> = { output: 'output WAS submitted', input: 'input WAS created', cancel: 'fleet operation WAS canceled' };
+
 export interface TrailIO extends Logger {
   setOutput(name: string, value: string): void;
   writeSummary(markdown: string): Promise<void>;
@@ -41,7 +44,7 @@ export async function leaveTrail(receipt: Receipt, failed: readonly FailedOutput
         outcome: receipt.outcome === 'rejected' || receipt.outcome === 'unknown' ? receipt.outcome : 'failed',
         title: 'Receipt not written',
         message: done
-          ? `${reason}. The ${receipt.kind === 'input' ? 'input WAS created' : 'output WAS submitted'} (status ${receipt.status}): ` +
+          ? `${reason}. The ${DONE[receipt.kind]} (status ${receipt.status}): ` +
             'do not re-run this workflow to get a receipt; the job summary holds the same facts'
           : `${reason} ("receipt-path")`,
       };

@@ -115,9 +115,12 @@ export function operationOfKind(kind: string): OperationRow | undefined {
   return TABLE.find((row) => row.entryKind === kind);
 }
 
-/** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)" */
-export function describePermission(operation: Operation): string {
-  const { current, earlier } = operationSpec(operation).permission;
+/** The permission that cancels a fleet operation (`POST /key-stores/{storeId}/fleet-operations/cancel`). */
+export const CANCEL_PERMISSION = { current: 'KeyStores:Instructions:Cancel', earlier: 'KeyStores:Fleets:Cancel' } as const;
+
+/** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)": an operation's, or the cancel's. */
+export function describePermission(operation: Operation | 'cancel'): string {
+  const { current, earlier } = operation === 'cancel' ? CANCEL_PERMISSION : operationSpec(operation).permission;
   return `${current} (formerly ${earlier})`;
 }
 

@@ -659,3 +659,69 @@ describe('the unsafe archive mode', () => {
     expect(describeRefusedEntries(listZip((await createInput()).answer.bytes))).toBeUndefined();
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// Fleet operations: the cancel, the key stores' list, the request ids
+// ---------------------------------------------------------------------------------------
+
+describe('canceling a fleet operation', () => {
+  /** POST /key-stores/{storeId}/fleet-operations/cancel, user-action signed for `body`. */
+  async function cancel(storeId: string, body: unknown) {
+    const path = `/key-stores/${storeId}/fleet-operations/cancel`;
+    const text = JSON.stringify(body);
+    const userAction = await userActionFor(text, path);
+    return call(path, { body: text, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction } });
+  }
+
+  it('cancels the group an input opened, answering it as Dfns\'s SDK types describe it; a second cancel is a conflict', async () => {
+    await createInput({ operation: 'genesis' });
+    const groupId = sandbox.inputs.at(-1)!.groupId!;
+    const answer = await cancel(STORE_ID, { groupId, reason: 'abandoned' });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json).toEqual({
+      groupId,
+      storeId: STORE_ID,
+      orgId: sandbox.orgId,
+      status: 'Canceled',
+      createdBy: expect.stringMatching(/^us-/),
+      submittedBy: null,
+      dateSubmitted: null,
+      reviewedBy: null,
+      dateReviewed: null,
+      canceledBy: expect.stringMatching(/^us-/),
+      dateCanceled: expect.any(String),
+      reason: 'abandoned',
+      dateCreated: expect.any(String),
+      operations: [{ operationId: expect.stringMatching(/^op-/), kind: 'Genesis', status: 'Canceled', dateCreated: expect.any(String) }],
+    });
+    expect(sandbox.cancels.at(-1)).toMatchObject({ accepted: true, groupId, status: 200 });
+    expectRefusal(await cancel(STORE_ID, { groupId }), 409, 'fleet operation group is Canceled: only an Initialized or InReview group can be canceled');
+  });
+
+  it('refuses an unknown group, an unknown field, and a store without the permission', async () => {
+    expectRefusal(await cancel(STORE_ID, { groupId: 'gr-none' }), 404, 'fleet operation group not found');
+    expectRefusal(await cancel(STORE_ID, { groupId: 'gr-x', force: true }), 400, 'invalid request body: (root): Unrecognized key: "force"');
+    sandbox.addKeyStore('ks-no-cancel', { cancel: false });
+    sandbox.openGroup('gr-y', 'ks-no-cancel', 'clone');
+    expectRefusal(await cancel('ks-no-cancel', { groupId: 'gr-y' }), 403, 'missing permission KeyStores:Instructions:Cancel');
+  });
+});
+
+describe('GET /key-stores and X-Request-ID', () => {
+  it('lists the key stores with their kind, or answers 403 without KeyStores:Read; every answer has a request id', async () => {
+    sandbox.addKeyStore('ks-mpc', { kind: 'Mpc', name: 'hot wallets' });
+    const list = await fetch(`${sandbox.url}/key-stores`, { headers: { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT } });
+    expect(list.status).toBe(200);
+    const { items } = (await list.json()) as { items: unknown[] };
+    expect(items[0]).toEqual({ id: STORE_ID, kind: 'OfflineSigner', primary: true });
+    expect(items).toContainEqual({ id: 'ks-mpc', kind: 'Mpc', name: 'hot wallets', primary: false });
+    expect(list.headers.get('x-request-id')).toMatch(/^req-[0-9a-f]{24}$/);
+    expect(sandbox.requests.at(-1)).toMatchObject({ call: 'stores', status: 200, requestId: list.headers.get('x-request-id') });
+    sandbox.setKeyStoresReadable(false);
+    sandbox.setRequestIds(false);
+    const refused = await fetch(`${sandbox.url}/key-stores`, { headers: { authorization: `Bearer ${token}`, 'user-agent': USER_AGENT } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('missing permission KeyStores:Read');
+    expect(refused.headers.get('x-request-id')).toBeNull();
+  });
+});

@@ -12,6 +12,8 @@ const onchain = fixtureText('onchain-sign-output.json');
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E('p256');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
 });
 afterAll(() => e2e.close());
 // No fault a test injected, and its run did not take, is left for the next test.

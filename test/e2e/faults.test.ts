@@ -32,6 +32,8 @@ const LABEL: Record<FaultableCall, string> = {
   action: 'signing the user action (POST /auth/action)',
   submit: 'submitting the output',
   input: 'creating the input archive',
+  cancel: 'canceling the fleet operation',
+  stores: 'listing the key stores (GET /key-stores)',
 };
 const ERROR_ID = '2038837570328299032';
 
@@ -42,6 +44,8 @@ let e2e: E2E;
 let relay: Relay;
 beforeAll(async () => {
   e2e = await startE2E('ed25519');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
   relay = await startRelay({ target: e2e.sandbox.url });
 });
 afterAll(async () => {

@@ -21,6 +21,8 @@ const HOSTILE_NAME = 'out\n::error title=Injected::owned\n::add-mask::Dfns\u001b
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E('ed25519');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
 });
 afterAll(() => e2e.close());
 beforeEach(() => {
@@ -161,7 +163,8 @@ describe('an input archive that breaks the rules is never written', () => {
         message:
           'Dfns created the input (its fleet operation is now open at Dfns), but the archive it answered is refused, and nothing was ' +
           `written: ${EXPECTED[kind]}. An archive is carried to the fleet's machines, which extract it: only regular files with plain ` +
-          'relative names are accepted. Do not re-run this workflow for it: report the archive to Dfns support',
+          'relative names are accepted. Do not re-run this workflow for it: report the archive to Dfns support. ' +
+          'If the ceremony is abandoned, cancel its fleet operation with the cancel action (uses: dfns/keystore-output-action/cancel).',
       },
     ]);
     expect(existsSync(join(run.workspace, 'fleet', 'in.zip'))).toBe(false);

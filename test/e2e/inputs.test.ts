@@ -15,6 +15,8 @@ import { INPUT_ARCHIVE_ENTRIES } from '../sandbox/dfns-sandbox.ts';
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E('p256');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
 });
 afterAll(() => e2e.close());
 // No fault a test injected, and its run did not take, is left for the next test.
@@ -57,6 +59,7 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
       checksum: sha256(written),
       size: String(written.byteLength),
       entries: JSON.stringify(INPUT_ARCHIVE_ENTRIES[operation]),
+      'group-id': recorded.groupId,
       'receipt-path': expect.stringMatching(/dfns-keystore-input-receipt-4242-1-\d+\.json$/),
     });
 
@@ -70,7 +73,7 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
       message: null,
       dryRun: false,
       body: BODIES[operation],
-      archive: { path: archivePath, size: written.byteLength, sha256: sha256(written), entries: INPUT_ARCHIVE_ENTRIES[operation] },
+      archive: { path: archivePath, size: written.byteLength, sha256: sha256(written), entries: INPUT_ARCHIVE_ENTRIES[operation], groupId: recorded.groupId },
       artifact: null,
       request: { operation, operationFrom: 'input', storeId: STORE_ID, endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/input`, credentialId: e2e.credential.credentialId },
       answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', attempts: 1 },
@@ -111,7 +114,9 @@ describe('where the archive goes', () => {
       expect.objectContaining({
         level: 'warning',
         title: 'Input archive not uploaded',
-        message: expect.stringMatching(/^could not upload the input archive as artifact "fleet-input": .+\. The input WAS created: do not re-run this workflow for it; the archive is at .+ \(the "path" output\) for a later step to keep$/),
+        message: expect.stringMatching(
+          /^could not upload the input archive as artifact "fleet-input": .+\. The input WAS created: do not re-run this workflow for it; the archive is at .+ \(the "path" output\) for a later step to keep\. If the ceremony is abandoned, cancel its fleet operation with the cancel action \(uses: dfns\/keystore-output-action\/cancel\)\.$/,
+        ),
       }),
     );
   });
@@ -196,7 +201,7 @@ describe('refused before any call', () => {
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toEqual({ status: 'dry-run', 'receipt-path': expect.any(String) });
     expect(run.stdout).toContain(
-      `Dry run: nothing was sent. Creating the input would POST ${JSON.stringify(BODIES.clone)} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/clone/input, ` +
+      `Dry run: no input was created. Creating it would POST ${JSON.stringify(BODIES.clone)} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/clone/input, ` +
         `and write the archive to ${join(run.runnerTemp, `dfns-clone-input-${STORE_ID}.zip`)}.`,
     );
     expect(run.summary).toContain('### 🧪 Dry run (`clone`): the request is valid; nothing was sent to Dfns');
@@ -221,8 +226,8 @@ describe('an answer that is not an input archive', () => {
       title: 'Input outcome unknown',
       message:
         `unexpected answer from Dfns while creating the input archive (HTTP 200): the answer is not a zip archive (Content-Type ${type}); ` +
-        `it answered: ${described}. Dfns may have created the input (and started a fleet operation). Check the key store in Dfns before ` +
-        're-running this workflow: re-running could create a second input.',
+        `it answered: ${described}. Dfns may have created the input (and opened a fleet operation). Check the key store in Dfns before ` +
+        `re-running this workflow: re-running could create a second input. If the ceremony is abandoned, cancel its fleet operation with the cancel action (uses: dfns/keystore-output-action/cancel).`,
     });
     // Dfns took the request: the answer, not the request, was wrong.
     expect(run.seen.inputs.map((i) => i.accepted)).toEqual([true]);
@@ -255,7 +260,8 @@ describe('creating an input is a change: the retry policy of a submission', () =
     expect(run.outputs['status']).toBe('unknown');
     expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
       'Dfns answered 500 while creating the input archive: internal server error (Dfns error id N). Dfns may have created the input ' +
-        '(and started a fleet operation). Check the key store in Dfns before re-running this workflow: re-running could create a second input.',
+        '(and opened a fleet operation). Check the key store in Dfns before re-running this workflow: re-running could create a second input.' +
+        ' If the ceremony is abandoned, cancel its fleet operation with the cancel action (uses: dfns/keystore-output-action/cancel).',
     );
   });
 

@@ -15,6 +15,8 @@ const ORG = 'or-2ka7p-8ft3m-9ocdbc9cnq1i5sg7';
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E('secp256k1');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
 });
 afterAll(() => e2e.close());
 
@@ -70,7 +72,8 @@ describe('the receipt', () => {
         storeId: STORE_ID,
         credentialId: e2e.credential.credentialId,
       },
-      answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: null, errorMessage: null, errorId: null, attempts: 1 },
+      answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: null, errorMessage: null, errorId: null, requestId: null, attempts: 1 },
+      checks: [],
       requests: ['init', 'action', 'submit'].map((call) => ({
         call,
         attempt: 1,
@@ -78,6 +81,7 @@ describe('the receipt', () => {
         durationMs: expect.any(Number),
         httpStatus: 200,
         networkError: null,
+        requestId: null,
       })),
       warnings: [],
     });

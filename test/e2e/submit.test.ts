@@ -2,6 +2,7 @@
  * The built action, run as a runner runs it, against the Dfns sandbox: each key type, both file
  * shapes, both operations, and what the sandbox received.
  */
+import { compactJson } from '../helpers/compact-json.ts';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { makeOnchainOutput } from '../helpers/output-generators.ts';
@@ -24,6 +25,8 @@ describe.each(KEYS)('a submission signed with a %s key (%s PEM)', (kind, format)
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E(kind, format);
+    // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+    e2e.sandbox.setRequestIds(false);
   });
   afterAll(() => e2e?.close());
 
@@ -47,7 +50,7 @@ describe.each(KEYS)('a submission signed with a %s key (%s PEM)', (kind, format)
     expect(submission).toMatchObject({ accepted: true, storeId: STORE_ID, operation: 'onchain-sign', fileName: 'output.json' });
     expect(Buffer.from(submission!.filePart).toString('utf8')).toBe(onchain);
     // The file's own text is embedded: the extra fields are kept, nothing is re-serialized.
-    expect(submission!.dataPart).toBe(`{"outputJson":${onchain.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(onchain)}"}`);
+    expect(submission!.dataPart).toBe(`{"outputJson":${compactJson(onchain)},"fileChecksum":"${sha256(onchain)}"}`);
     expect(JSON.parse(submission!.dataPart)).toEqual({ outputJson: JSON.parse(onchain), fileChecksum: sha256(onchain) });
     expect(e2e.sandbox.requests.map((r) => r.call)).toEqual(['init', 'action', 'submit']);
     expect(e2e.sandbox.connections).toBe(1);
@@ -76,7 +79,7 @@ describe('file shapes and operations', () => {
     const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission.accepted).toBe(true);
     expect(Buffer.compare(submission.filePart, Buffer.from(zip))).toBe(0);
-    expect(submission.dataPart).toBe(`{"outputJson":${onchain.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(zip)}"}`);
+    expect(submission.dataPart).toBe(`{"outputJson":${compactJson(onchain)},"fileChecksum":"${sha256(zip)}"}`);
   });
 
   it('submits a large output (25,000 signatures, over 8 MiB): hashed in a worker, the body streamed from the same bytes', async () => {
@@ -93,7 +96,7 @@ describe('file shapes and operations', () => {
     const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission.accepted).toBe(true);
     expect(Buffer.compare(submission.filePart, Buffer.from(large))).toBe(0);
-    expect(submission.dataPart).toBe(`{"outputJson":${large.trim().replace(/\n/g, ' ')},"fileChecksum":"${sha256(large)}"}`);
+    expect(submission.dataPart).toBe(`{"outputJson":${compactJson(large)},"fileChecksum":"${sha256(large)}"}`);
   });
 
   it('submits a proof-of-control output to the proof-of-control endpoint', async () => {
@@ -137,7 +140,7 @@ describe('file shapes and operations', () => {
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toMatchObject({ status: 'dry-run', checksum: sha256(onchain), 'store-id': STORE_ID });
     expect(run.stdout).toContain(
-      `Dry run: nothing was sent. A submission would POST to ${e2e.sandbox.url}/key-stores/${STORE_ID}/onchain-sign/output: ` +
+      `Dry run: nothing was submitted. A submission would POST to ${e2e.sandbox.url}/key-stores/${STORE_ID}/onchain-sign/output: ` +
         `store ${STORE_ID}, operation onchain-sign, file out.json (${Buffer.byteLength(onchain)} bytes, SHA-256 ${sha256(onchain)})`,
     );
     expect(run.stdout).toContain('2 outputs (2 onchain-sign-v1; 1 success, 1 fail)');

@@ -12,10 +12,11 @@ import { parse } from 'yaml';
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST_ENTRY = join(ROOT, 'dist', 'index.js');
 
-/** The two actions of the repository: their action.yml and the entry their `runs.main` names. */
+/** The actions of the repository: their action.yml and the entry their `runs.main` names. */
 export const ACTIONS = {
   output: { yml: join(ROOT, 'action.yml'), entry: DIST_ENTRY },
   input: { yml: join(ROOT, 'input', 'action.yml'), entry: join(ROOT, 'dist', 'input', 'index.js') },
+  cancel: { yml: join(ROOT, 'cancel', 'action.yml'), entry: join(ROOT, 'dist', 'cancel', 'index.js') },
 } as const;
 export type ActionName = keyof typeof ACTIONS;
 /** What `${{ github.token }}` evaluates to in these runs. */
@@ -61,7 +62,7 @@ export interface RunOptions {
   /** Files to create in the workspace first. */
   files?: Record<string, string | Uint8Array>;
   timeoutMs?: number;
-  /** Which action runs: the main one (default) or the input action. */
+  /** Which action runs: the main one (default), the input action or the cancel action. */
   action?: ActionName;
   /**
    * Runs the action as this user (the test process must be root): its workspace, temporary folder

@@ -71,3 +71,56 @@ export function generateCredential(kind: KeyKind, format: PemFormat = 'pkcs8', r
   }
   return { kind, credentialId: randomCredentialId(), privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
 }
+
+/**
+ * A private key in the OpenSSH format `ssh-keygen` writes by default (`openssh-key-v1`,
+ * unencrypted), of a freshly generated key: Ed25519, ECDSA P-256 or RSA. Built here rather than
+ * by running ssh-keygen, which a test machine may not have.
+ */
+export function openSshPrivateKey(kind: 'ed25519' | 'ecdsa' | 'rsa'): string {
+  const u32 = (n: number): Buffer => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const string = (b: Buffer | string): Buffer => {
+    const bytes = Buffer.from(b);
+    return Buffer.concat([u32(bytes.length), bytes]);
+  };
+  const mpint = (b64url: string): Buffer => {
+    const raw = Buffer.from(b64url, 'base64url');
+    return string((raw[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.alloc(1), raw]) : raw);
+  };
+  let publicBlob: Buffer;
+  let privateFields: Buffer;
+  if (kind === 'ed25519') {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+    const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    publicBlob = Buffer.concat([string('ssh-ed25519'), string(pub)]);
+    privateFields = Buffer.concat([publicBlob, string(Buffer.concat([seed, pub]))]);
+  } else if (kind === 'ecdsa') {
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const q = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+    publicBlob = Buffer.concat([string('ecdsa-sha2-nistp256'), string('nistp256'), string(q)]);
+    privateFields = Buffer.concat([publicBlob, mpint(jwk.d!)]);
+  } else {
+    const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+    publicBlob = Buffer.concat([string('ssh-rsa'), mpint(jwk.e!), mpint(jwk.n!)]);
+    privateFields = Buffer.concat([string('ssh-rsa'), mpint(jwk.n!), mpint(jwk.e!), mpint(jwk.d!), mpint(jwk.qi!), mpint(jwk.p!), mpint(jwk.q!)]);
+  }
+  const check = u32(randomInt(2 ** 31));
+  const unpadded = Buffer.concat([check, check, privateFields, string('test key')]);
+  const padding = Buffer.from(Array.from({ length: (8 - (unpadded.length % 8)) % 8 }, (_, i) => i + 1));
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0'),
+    string('none'),
+    string('none'),
+    string(''),
+    u32(1),
+    string(publicBlob),
+    string(Buffer.concat([unpadded, padding])),
+  ]);
+  const lines = body.toString('base64').match(/.{1,70}/g) ?? [];
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+}

@@ -9,6 +9,7 @@ import { expect, onTestFinished } from 'vitest';
 import {
   startDfnsSandbox,
   type DfnsSandbox,
+  type RecordedCancel,
   type RecordedInput,
   type RecordedRequest,
   type RecordedSubmission,
@@ -37,6 +38,7 @@ export interface SandboxSeen {
   requests: RecordedRequest[];
   submissions: RecordedSubmission[];
   inputs: RecordedInput[];
+  cancels: RecordedCancel[];
   /** The protocol problems of those submissions (see `DfnsSandbox.protocolProblems`). */
   protocolProblems: string[];
 }
@@ -55,12 +57,14 @@ export function watchSandbox(sandbox: DfnsSandbox): () => SandboxSeen {
     requests: sandbox.requests.length,
     submissions: sandbox.submissions.length,
     inputs: sandbox.inputs.length,
+    cancels: sandbox.cancels.length,
     protocolProblems: sandbox.protocolProblems.length,
   };
   return () => ({
     requests: sandbox.requests.slice(mark.requests),
     submissions: sandbox.submissions.slice(mark.submissions),
     inputs: sandbox.inputs.slice(mark.inputs),
+    cancels: sandbox.cancels.slice(mark.cancels),
     protocolProblems: sandbox.protocolProblems.slice(mark.protocolProblems),
   });
 }
@@ -120,6 +124,8 @@ export interface E2E {
   submit(options?: E2EOptions & { protocolProblems?: string[] }): Promise<E2ERun>;
   /** Runs the input action (input/action.yml) likewise, with the credential's inputs. */
   createInput(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
+  /** Runs the cancel action (cancel/action.yml) likewise, with the credential's inputs. */
+  cancel(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
   close(): Promise<void>;
 }
 
@@ -182,6 +188,7 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
       return run;
     },
     createInput: (options = {}) => runScanned({ ...options, action: 'input' }),
+    cancel: (options = {}) => runScanned({ ...options, action: 'cancel' }),
     close: () => sandbox.close(),
   };
 }

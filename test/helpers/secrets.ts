@@ -21,6 +21,14 @@ export function derivedForms(secret: string): string[] {
     forms.add(secret.trim().replace(/\n/g, '\\n'));
     forms.add(Buffer.from(secret).toString('base64'));
     forms.add(Buffer.from(secret.trim() + '\n').toString('base64'));
+    // The same PEM with its body in lines of 64 characters, as PEM writers wrap it.
+    const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(secret)?.[1];
+    if (label !== undefined) {
+      const rewrapped = `-----BEGIN ${label}-----\n${(body.join('').match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
+      forms.add(rewrapped.replace(/\n/g, '\\n'));
+      forms.add(Buffer.from(rewrapped).toString('base64'));
+      for (const line of rewrapped.split('\n')) if (!line.startsWith('-----')) forms.add(line);
+    }
   }
   const jwt = secret.split('.');
   if (jwt.length === 3) {

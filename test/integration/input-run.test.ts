@@ -26,6 +26,8 @@ let sleeps: number[];
 
 beforeAll(async () => {
   e2e = await startE2E('ed25519');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
   sandbox = e2e.sandbox;
 });
 afterAll(() => e2e.close());
@@ -91,9 +93,10 @@ describe('runInputAction()', () => {
       checksum: sha256(archive),
       size: String(archive.byteLength),
       entries: '["input/input.json","input-annex/wrapped-keystore.jsonl"]',
+      'group-id': recorded.groupId,
       'receipt-path': result.receiptPath,
     });
-    expect(receipt).toMatchObject({ kind: 'input', body: { walletIds: ['wa-1', 'wa-2'] }, archive: { path, sha256: sha256(archive) } });
+    expect(receipt).toMatchObject({ kind: 'input', body: { walletIds: ['wa-1', 'wa-2'] }, archive: { path, sha256: sha256(archive), groupId: recorded.groupId } });
     expect(io.summary).toContain('| Entries | `input/input.json`, `input-annex/wrapped-keystore.jsonl` |');
   });
 
@@ -144,7 +147,7 @@ describe('runInputAction()', () => {
     const { result, io } = await go({ operation: 'onchain-sign' });
     expect(result).toMatchObject({ outcome: 'unknown', failure: { title: 'Input outcome unknown' } });
     expect(result.failure!.message).toMatch(
-      /^unexpected answer from Dfns while creating the input archive \(HTTP 200\): the zip archive cannot be read: .+\. Dfns may have created the input \(and started a fleet operation\)\. Check the key store in Dfns before re-running this workflow: re-running could create a second input\.$/,
+      /^unexpected answer from Dfns while creating the input archive \(HTTP 200\): the zip archive cannot be read: .+\. Dfns may have created the input \(and opened a fleet operation\)\. Check the key store in Dfns before re-running this workflow: re-running could create a second input\. If the ceremony is abandoned, cancel its fleet operation with the cancel action \(uses: dfns\/keystore-output-action\/cancel\)\.$/,
     );
     expect(result.failure!.message.endsWith(` ${INPUT_WORDS.unknownAdvice}`)).toBe(true);
     expect(io.outputs).toEqual({ status: 'unknown', 'receipt-path': result.receiptPath });
@@ -168,7 +171,8 @@ describe('runInputAction()', () => {
     expect(warnings[0]).toMatch(
       new RegExp(
         '^warning \\[Input archive not uploaded\\]: could not upload the input archive as artifact "fleet-input": .+' +
-          `\\. The input WAS created: do not re-run this workflow for it; the archive is at ${literal(path)} \\(the "path" output\\) for a later step to keep$`,
+          `\\. The input WAS created: do not re-run this workflow for it; the archive is at ${literal(path)} \\(the "path" output\\) for a later step to keep\\. ` +
+          'If the ceremony is abandoned, cancel its fleet operation with the cancel action \\(uses: dfns/keystore-output-action/cancel\\)\\.$',
       ),
     );
     expect(receipt!['warnings'].map((w: { title: string }) => w.title)).toEqual(['Input archive not uploaded']);
@@ -238,14 +242,15 @@ describe('parseInputActionInputs', () => {
       artifactName: undefined,
       apiUrl: new URL('https://api.dfns.io'),
       timeoutSeconds: 60,
-      dryRun: false,
+      dryRun: undefined,
+      bearerPrefixRemoved: false,
       credentials: { token: 'tok', credentialId: 'cr-1', privateKey: 'pem' },
     });
   });
 
   it('reads a dry run without credentials', () => {
     expect(parseInputActionInputs(raw({ operation: 'clone', 'store-id': 'ks-1', 'dry-run': 'true' }))).toMatchObject({
-      dryRun: true,
+      dryRun: 'offline',
       credentials: {},
     });
   });

@@ -24,6 +24,8 @@ let sleeps: number[];
 
 beforeAll(async () => {
   e2e = await startE2E('p256', 'sec1');
+  // Answers without an X-Request-ID, as Dfns may send them (first-contact.test.ts covers request ids).
+  e2e.sandbox.setRequestIds(false);
   sandbox = e2e.sandbox;
 });
 afterAll(() => e2e.close());

@@ -8,11 +8,14 @@ import { refuse } from './errors.ts';
 import type { Operation } from './submission.ts';
 import type { SignedIntent } from './user-action.ts';
 
-/** What the sandbox saw of one change request (a submission or an input), refused or not. */
+/** What a change is made under: one of the seven operations, or the cancel of a fleet operation. */
+export type ChangeKind = Operation | 'cancel';
+
+/** What the sandbox saw of one change request (a submission, an input, a cancel), refused or not. */
 export interface ChangeRecord {
   /** The store id, percent-decoded from the path. */
   storeId: string;
-  operation: Operation;
+  operation: ChangeKind;
   /** The raw request path (percent-encoding as sent). */
   path: string;
   /** The `X-DFNS-USERACTION` header ('' when absent). */
@@ -35,7 +38,8 @@ export interface ChangeRecord {
  * on 2026-08-14, API 1.993.1); one covers the operation's input and output. A refusal names
  * it: `missing permission <name>`.
  */
-export const PERMISSIONS: Record<Operation, string> = {
+export const PERMISSIONS: Record<ChangeKind, string> = {
+  cancel: 'KeyStores:Instructions:Cancel',
   'onchain-sign': 'KeyStores:Instructions:Keys:Sign',
   'proof-of-control': 'KeyStores:Instructions:Keys:ProveControl',
   genesis: 'KeyStores:Instructions:Fleets:Create',
@@ -46,8 +50,8 @@ export const PERMISSIONS: Record<Operation, string> = {
 };
 
 export interface StorePermissions {
-  /** Operations the service account may perform on the store, or undefined for an unknown store. */
-  (storeId: string): ReadonlySet<Operation> | undefined;
+  /** What the service account may do on the store, or undefined for an unknown store. */
+  (storeId: string): ReadonlySet<ChangeKind> | undefined;
 }
 
 /** 403 unless the user action was signed for this request's method (POST) and raw path. */

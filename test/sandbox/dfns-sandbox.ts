@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ChangeRecord, StorePermissions } from './change.ts';
+import type { ChangeKind, ChangeRecord, StorePermissions } from './change.ts';
+import { CANCEL_PATH, checkCancel, describeCancel, FleetGroups, requestId, type FleetGroup, type ListedKeyStore, type RecordedCancel } from './fleet-operations.ts';
 import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
 import { randomDfnsId } from './ids.ts';
 import { buildInputArchive, checkInput, describeInput, INPUT_PATH, inputArchiveEntries, type InputAnswer, type RecordedInput } from './input.ts';
@@ -32,10 +33,14 @@ export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission }
 export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS } from './submission.ts';
 export { PERMISSIONS } from './change.ts';
 export type { InputAnswer, RecordedInput } from './input.ts';
+export type { FleetGroup, RecordedCancel } from './fleet-operations.ts';
 export { INPUT_ARCHIVE_ENTRIES, INPUT_DOCUMENT_ENTRY } from './input.ts';
 
-/** `submit`: an output submission; `input`: the creation of an input archive. */
-export type SandboxCall = 'init' | 'action' | 'submit' | 'input' | 'other';
+/**
+ * `submit`: an output submission; `input`: the creation of an input archive; `cancel`: the cancel
+ * of a fleet operation; `stores`: `GET /key-stores`.
+ */
+export type SandboxCall = 'stores' | 'init' | 'action' | 'submit' | 'input' | 'cancel' | 'other';
 export type FaultableCall = Exclude<SandboxCall, 'other'>;
 
 /**
@@ -75,6 +80,8 @@ export interface RecordedRequest {
   connectionId: number;
   /** The kind of the fault injected on this request, if any. */
   fault?: Fault['kind'];
+  /** The X-Request-ID answered, if any. */
+  requestId?: string;
 }
 
 export interface SandboxOptions {
@@ -100,10 +107,20 @@ export interface DfnsSandbox {
   registerCredential(credentialId: string, publicKeyPem: string): void;
   /**
    * Adds a key store with the service account's permissions on it: the operations it may
-   * create inputs and submit outputs for (default all seven; one permission covers both). A
-   * missing one is refused 403 `missing permission <current permission name>`.
+   * create inputs and submit outputs for (default all seven; one permission covers both), and
+   * whether it may cancel fleet operations (default yes). A missing one is refused 403
+   * `missing permission <current permission name>`. `kind` (default OfflineSigner) and `name`
+   * are what `GET /key-stores` lists.
    */
-  addKeyStore(storeId: string, opts?: { operations?: readonly Operation[] }): void;
+  addKeyStore(storeId: string, opts?: { operations?: readonly Operation[]; cancel?: boolean; kind?: ListedKeyStore['kind']; name?: string }): void;
+  /** Whether `GET /key-stores` answers (the service account holds KeyStores:Read), or 403 (default: it does). */
+  setKeyStoresReadable(readable: boolean): void;
+  /** Opens a fleet operation group on a key store, as creating an input does (for an output whose group a test cancels). */
+  openGroup(groupId: string, storeId: string, operation: Operation): void;
+  /** The fleet operation group, as Dfns would answer it; undefined when there is none. */
+  group(groupId: string): FleetGroup | undefined;
+  /** Whether answers carry an X-Request-ID (default: they do). */
+  setRequestIds(send: boolean): void;
   /**
    * What a submission that passes every check is answered, for `operation` only or (without
    * it) for all seven. Defaults: 200 `{"status":"success"}` for onchain-sign and
@@ -143,6 +160,8 @@ export interface DfnsSandbox {
   readonly submissions: RecordedSubmission[];
   /** Every input request (`POST /key-stores/{storeId}/<operation>/input`), refused or not, in order of arrival. */
   readonly inputs: RecordedInput[];
+  /** Every cancel request (`POST /key-stores/{storeId}/fleet-operations/cancel`), refused or not, in order of arrival. */
+  readonly cancels: RecordedCancel[];
   /**
    * Every submission's protocol problems (see `RecordedSubmission.protocolProblems`), each
    * prefixed with the submission's path: `<path>: <problem>`. Empty when every submission
@@ -171,10 +190,12 @@ const APP_METADATA = 'https://custom/app_metadata';
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 function classify(method: string, rawPath: string): SandboxCall {
+  if (method === 'GET') return rawPath === '/key-stores' ? 'stores' : 'other';
   if (method !== 'POST') return 'other';
   if (rawPath === '/auth/action/init') return 'init';
   if (rawPath === '/auth/action') return 'action';
   if (SUBMIT_PATH.test(rawPath)) return 'submit';
+  if (CANCEL_PATH.test(rawPath)) return 'cancel';
   return INPUT_PATH.test(rawPath) ? 'input' : 'other';
 }
 
@@ -184,7 +205,8 @@ function classify(method: string, rawPath: string): SandboxCall {
  */
 type Change =
   | { kind: 'submit'; record: RecordedSubmission; parts: MultipartPart[] | MultipartError }
-  | { kind: 'input'; record: RecordedInput };
+  | { kind: 'input'; record: RecordedInput }
+  | { kind: 'cancel'; record: RecordedCancel };
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -235,11 +257,15 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const serviceAccountId = randomDfnsId('us');
   const tokenSecret = randomBytes(32);
   const signing = new UserActionSigning();
-  const stores = new Map<string, Set<Operation>>();
-  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { init: [], action: [], submit: [], input: [] };
+  const stores = new Map<string, { permissions: Set<ChangeKind>; listed: ListedKeyStore }>();
+  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { stores: [], init: [], action: [], submit: [], input: [], cancel: [] };
   const requests: RecordedRequest[] = [];
   const submissions: RecordedSubmission[] = [];
   const inputs: RecordedInput[] = [];
+  const cancels: RecordedCancel[] = [];
+  const groups = new FleetGroups();
+  let keyStoresReadable = true;
+  let sendRequestIds = true;
   /** Answers configured in place of the archive; absent: the archive. */
   const inputAnswers = new Map<Operation, Reply>();
   /** Unsafe archives answered in place of the normal one; absent: the normal archive. */
@@ -250,7 +276,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const submissionAnswers = new Map<Operation, Reply>(OPERATIONS.map((operation) => [operation, defaultAnswer(operation)]));
   let bodyLimit: number | undefined;
   let connections = 0;
-  const permissions: StorePermissions = (storeId) => stores.get(storeId);
+  const permissions: StorePermissions = (storeId) => stores.get(storeId)?.permissions;
 
   /** 401 unless a valid, unexpired bearer token of this organisation; 400 without a User-Agent. */
   function authenticate(req: IncomingMessage): void {
@@ -279,6 +305,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     if (configured) return answerChange(record, configured);
     const groupId = randomDfnsId('gr');
     record.groupId = groupId;
+    groups.open(groupId, record.storeId, record.operation, { orgId, userId: serviceAccountId });
     const ids = { orgId, storeId: record.storeId, groupId };
     const unsafe = unsafeArchives.get(record.operation);
     record.archive = unsafe
@@ -310,11 +337,21 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       inputs.push(record);
       return { kind: 'input', record };
     }
+    if (call === 'cancel') {
+      const record = describeCancel(rawPath, decodeStoreId(CANCEL_PATH.exec(rawPath)![1]!), headers.userAction, body);
+      cancels.push(record);
+      return { kind: 'cancel', record };
+    }
     return undefined;
   }
 
-  /** A request that makes no change: user action signing, or no route. */
+  /** A request that makes no change: the key stores' list, user action signing, or no route. */
   function handleCall(call: SandboxCall, req: IncomingMessage, body: Buffer): Reply {
+    if (call === 'stores') {
+      authenticate(req);
+      if (!keyStoresReadable) refuse(403, 'missing permission KeyStores:Read');
+      return jsonReply(200, { items: [...stores.values()].map((store) => store.listed) });
+    }
     if (call !== 'init' && call !== 'action') refuse(404, `no route for ${req.method} ${req.url}`);
     authenticate(req);
     const parsed = parseJsonBody(req, body);
@@ -328,6 +365,12 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     if (change.kind === 'input') {
       const request = checkInput(change.record, intent, req.headers['content-type'], body, permissions);
       return answerInput(change.record, request);
+    }
+    if (change.kind === 'cancel') {
+      const request = checkCancel(change.record, intent, req.headers['content-type'], body, permissions);
+      change.record.groupId = request.groupId;
+      const group = groups.cancel(change.record.storeId, request.groupId, request.reason, serviceAccountId);
+      return answerChange(change.record, jsonReply(200, group));
     }
     checkSubmission(change.record, change.parts, intent, permissions);
     return answerChange(change.record, submissionAnswers.get(change.record.operation)!);
@@ -347,7 +390,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   function send(res: ServerResponse, record: RecordedRequest, reply: Reply, change?: ChangeRecord): void {
     if (res.destroyed) return;
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-    res.writeHead(reply.status, { 'content-length': String(body.length), ...reply.headers });
+    res.writeHead(reply.status, { 'content-length': String(body.length), ...requestIdHeader(record), ...reply.headers });
     res.end(body);
     record.status = reply.status;
     if (change) change.status = reply.status;
@@ -372,16 +415,26 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     else queue.unshift({ fault, remaining: 1 });
   }
 
-  /** The store id of a submission or input path, percent-decoded (kept raw when it cannot be). */
+  /** The X-Request-ID header of an answer to `record` (recorded on it), unless turned off. */
+  function requestIdHeader(record: RecordedRequest): Record<string, string> {
+    if (!sendRequestIds) return {};
+    record.requestId = requestId();
+    return { 'x-request-id': record.requestId };
+  }
+
+  /** The store id and operation of a submission or input path. */
   function changeTarget(pattern: RegExp, rawPath: string): { storeId: string; operation: Operation } {
     const [, encodedStoreId, operation] = pattern.exec(rawPath)!;
-    let storeId = encodedStoreId!;
+    return { storeId: decodeStoreId(encodedStoreId!), operation: operation as Operation };
+  }
+
+  /** A store id segment, percent-decoded (kept raw when it cannot be: such a store cannot exist, the request is answered 404). */
+  function decodeStoreId(segment: string): string {
     try {
-      storeId = decodeURIComponent(storeId);
+      return decodeURIComponent(segment);
     } catch {
-      // kept raw: such a store cannot exist, the request is answered 404
+      return segment;
     }
-    return { storeId, operation: operation as Operation };
   }
 
   function sleep(ms: number): Promise<void> {
@@ -476,7 +529,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       case 'truncated-body': {
         const reply = processed ?? jsonReply(200, { status: 'success' });
         const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-        res.writeHead(reply.status, { ...reply.headers, 'content-length': String(bytes.length + 64) });
+        res.writeHead(reply.status, { ...requestIdHeader(record), ...reply.headers, 'content-length': String(bytes.length + 64) });
         record.status = reply.status;
         if (changeRecord) changeRecord.status = reply.status;
         options.log?.(`${method} ${rawTarget} -> ${reply.status} (fault truncated-body)`);
@@ -537,7 +590,20 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       signing.registerCredential(credentialId, publicKeyPem);
     },
     addKeyStore(storeId, opts = {}) {
-      stores.set(storeId, new Set(opts.operations ?? OPERATIONS));
+      const permissions = new Set<ChangeKind>(opts.operations ?? OPERATIONS);
+      if (opts.cancel ?? true) permissions.add('cancel');
+      const listed: ListedKeyStore = { id: storeId, kind: opts.kind ?? 'OfflineSigner', ...(opts.name === undefined ? {} : { name: opts.name }), primary: stores.size === 0 };
+      stores.set(storeId, { permissions, listed });
+    },
+    setKeyStoresReadable(readable) {
+      keyStoresReadable = readable;
+    },
+    openGroup(groupId, storeId, operation) {
+      groups.open(groupId, storeId, operation, { orgId, userId: serviceAccountId });
+    },
+    group: (groupId) => groups.get(groupId),
+    setRequestIds(send) {
+      sendRequestIds = send;
     },
     setSubmissionAnswer(answer, operation) {
       const reply = jsonReply(answer.status, answer.body, answer.headers);
@@ -579,6 +645,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     requests,
     submissions,
     inputs,
+    cancels,
     get protocolProblems() {
       return submissions.flatMap((submission) => submission.protocolProblems.map((problem) => `${submission.path}: ${problem}`));
     },

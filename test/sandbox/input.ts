@@ -120,6 +120,7 @@ function parseInputBody(operation: Operation, bytes: Buffer): unknown {
 
 /** What the sandbox saw of one input request, refused or not. */
 export interface RecordedInput extends ChangeRecord {
+  operation: Operation;
   /** The request body, as UTF-8 text ('' when empty). */
   body: string;
   /** The `group_id` of the input created (set once accepted with the archive answer). */

@@ -143,6 +143,7 @@ function protocolProblemsOf(operation: Operation, outputJson: unknown): string[]
 
 /** What the sandbox saw of one submission, refused or not. */
 export interface RecordedSubmission extends ChangeRecord {
+  operation: Operation;
   /** The `data` part, exactly ('' when absent or unparsable). */
   dataPart: string;
   /** The `file` part's bytes (empty when absent). */

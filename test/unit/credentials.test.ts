@@ -1,5 +1,6 @@
 import { constants, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { openSshPrivateKey } from '../helpers/credentials.ts';
 import {
   ACCEPTED_KEY_FORMS,
   CredentialError,
@@ -89,6 +90,25 @@ describe('loadServiceAccountKey', () => {
       /^input "dfns-private-key" is an ECDSA key on curve secp384r1, which Dfns does not accept/,
     );
     expect(refusal(pkcs8(generateKeyPairSync('ed448')))).toMatch(/^input "dfns-private-key" is an ed448 key, which Dfns does not accept/);
+  });
+
+  it('names an OpenSSH private key and its type, with the command that converts it', () => {
+    const converted = 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)';
+    const lead = (type: string): string =>
+      `input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY", of type ${type}), a format the action does not read: ` +
+      'store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ';
+    expect(refusal(openSshPrivateKey('rsa'))).toBe(lead('ssh-rsa') + converted);
+    expect(refusal(openSshPrivateKey('ecdsa'))).toBe(lead('ecdsa-sha2-nistp256') + converted);
+    expect(refusal(openSshPrivateKey('ed25519'))).toBe(
+      lead('ssh-ed25519') +
+        'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
+        '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; k = s.load_ssh_private_key(open(sys.argv[1], \'rb\').read(), None); ' +
+        'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
+        'or create a new key with `openssl genpkey -algorithm Ed25519 -out key.pem` and register its public key with the service account',
+    );
+    // The message holds nothing of the key.
+    const key = openSshPrivateKey('ed25519');
+    for (const line of key.split('\n').filter((l) => l && !l.startsWith('-----'))) expect(refusal(key)).not.toContain(line.slice(0, 16));
   });
 });
 

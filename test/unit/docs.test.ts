@@ -32,6 +32,7 @@ const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace
 describe.each([
   ['action.yml', 'output', '## Inputs', '## Outputs'],
   ['input/action.yml', 'input', '### Inputs of the input action', '### Outputs of the input action'],
+  ['cancel/action.yml', 'cancel', '### Inputs of the cancel action', '### Outputs of the cancel action'],
 ] as const)('README and %s', (file, which, inputsHeading, outputsHeading) => {
   const action = readActionYml(which);
 

@@ -40,7 +40,8 @@ describe('parseInputs', () => {
       apiUrl: new URL('https://api.uae.dfns.io'),
       credentials: { token: 'tok', credentialId: 'cr-abc', privateKey: '-----BEGIN PRIVATE KEY-----' },
       expectedChecksum: 'ab'.repeat(32),
-      dryRun: false,
+      dryRun: undefined,
+      bearerPrefixRemoved: false,
       timeoutSeconds: 12.5,
       artifact: undefined,
       failOnPartial: false,
@@ -53,7 +54,8 @@ describe('parseInputs', () => {
       apiUrl: new URL(DEFAULT_API_URL),
       credentials: {},
       expectedChecksum: undefined,
-      dryRun: true,
+      dryRun: 'offline',
+      bearerPrefixRemoved: false,
       timeoutSeconds: 60,
       artifact: undefined,
       failOnPartial: false,
@@ -72,12 +74,26 @@ describe('parseInputs', () => {
     expect(refusal({ 'dfns-token': '', 'dfns-private-key': '' })).toBe(
       '"dfns-token", "dfns-private-key" are required to submit (pass them from repository secrets), or set "dry-run: true" to validate without submitting',
     );
-    expect(parse({ 'dfns-token': '', 'dfns-credential-id': '', 'dfns-private-key': '', 'dry-run': 'true' }).dryRun).toBe(true);
+    expect(parse({ 'dfns-token': '', 'dfns-credential-id': '', 'dfns-private-key': '', 'dry-run': 'true' }).dryRun).toBe('offline');
+    expect(refusal({ 'dfns-private-key': '', 'dry-run': 'online' })).toBe(
+      '"dfns-private-key" is required for an online dry run, which checks them against Dfns (pass them from repository secrets), or set "dry-run: true" to check without Dfns',
+    );
+  });
+
+  it('reads dry-run: online, which keeps every credential', () => {
+    expect(parse({ 'dry-run': 'online' })).toMatchObject({ dryRun: 'online', credentials: { token: expect.any(String), credentialId: expect.any(String) } });
+    expect(parse({ 'dry-run': 'Online' }).dryRun).toBe('online');
+  });
+
+  it('removes a "Bearer " pasted in front of the token, and says so', () => {
+    expect(parse({ 'dfns-token': 'Bearer  eyJ.abc.def' })).toMatchObject({ credentials: { token: 'eyJ.abc.def' }, bearerPrefixRemoved: true });
+    expect(parse({ 'dfns-token': 'bearer eyJ.abc.def' }).credentials.token).toBe('eyJ.abc.def');
+    expect(parse({ 'dfns-token': 'eyJ.abc.def' })).toMatchObject({ credentials: { token: 'eyJ.abc.def' }, bearerPrefixRemoved: false });
   });
 
   it.each([
     [{ operation: 'sign' }, 'input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest, or empty for the operation the file is for; got "sign"'],
-    [{ 'dry-run': 'yes' }, 'input "dry-run" must be true or false, got "yes"'],
+    [{ 'dry-run': 'yes' }, 'input "dry-run" must be true, false or online, got "yes"'],
     [{ 'timeout-seconds': '0' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "0"'],
     [{ 'timeout-seconds': '1e3' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "1e3"'],
     [{ 'timeout-seconds': '7200' }, 'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "7200"'],
@@ -145,7 +161,7 @@ describe('parseInputs', () => {
   });
 
   it('accepts True/FALSE spellings of booleans, as the toolkit does', () => {
-    expect(parse({ 'dry-run': 'True' }).dryRun).toBe(true);
-    expect(parse({ 'dry-run': 'FALSE' }).dryRun).toBe(false);
+    expect(parse({ 'dry-run': 'True' }).dryRun).toBe('offline');
+    expect(parse({ 'dry-run': 'FALSE' }).dryRun).toBeUndefined();
   });
 });

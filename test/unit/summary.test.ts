@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { code, md } from '../../src/report/markdown.ts';
-import type { InputReceipt, OutputReceipt, Receipt } from '../../src/report/receipt.ts';
+import type { CancelReceipt, InputReceipt, OutputReceipt, Receipt } from '../../src/report/receipt.ts';
 import { buildSummary, MAX_SUMMARY_ENTRIES, MAX_SUMMARY_FAILED_OUTPUTS, MAX_SUMMARY_REQUESTS } from '../../src/report/summary.ts';
 
 const github: Receipt['github'] = {
@@ -35,6 +35,7 @@ const early: OutputReceipt = {
   message: 'input "timeout-seconds" must be a number\nNothing was submitted.',
   github,
   dryRun: null,
+  checks: [],
   pin: { expectedChecksum: null, matched: null },
   artifact: null,
   file: null,
@@ -63,12 +64,12 @@ const submitted: OutputReceipt = {
     counts: { total: 1, byKind: { 'genesis-registration': 1 }, success: 1, fail: 0 },
   },
   request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/genesis/output', operation: 'genesis', operationFrom: 'file', storeId: 'ks-1' },
-  answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: 'Genesis *registered*', errorMessage: null, errorId: null, attempts: 2 },
+  answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: 'Genesis *registered*', errorMessage: null, errorId: null, requestId: null, attempts: 2 },
   requests: [
-    { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null },
-    { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null },
-    { call: 'submit', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 40, httpStatus: null, networkError: 'socket hang up (ECONNRESET)' },
-    { call: 'init', attempt: 2, at: '2026-12-02T10:00:00.900Z', durationMs: 40, httpStatus: 200, networkError: null },
+    { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
+    { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
+    { call: 'submit', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 40, httpStatus: null, networkError: 'socket hang up (ECONNRESET)', requestId: null },
+    { call: 'init', attempt: 2, at: '2026-12-02T10:00:00.900Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
   ],
   warnings: [{ title: 'Dfns call retried', message: 'Dfns submit attempt 1 of 3 failed: <script>' }],
 };
@@ -111,11 +112,11 @@ const unknown: OutputReceipt = {
     'Check the key store in Dfns before re-running this workflow: re-running could submit the output a second time.',
   dryRun: false,
   request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output', operation: 'onchain-sign', operationFrom: 'file', storeId: 'ks-1' },
-  answer: { call: 'submit', httpStatus: 500, dfnsStatus: null, dfnsMessage: null, errorMessage: 'internal server error', errorId: '4242', attempts: 1 },
+  answer: { call: 'submit', httpStatus: 500, dfnsStatus: null, dfnsMessage: null, errorMessage: 'internal server error', errorId: '4242', requestId: null, attempts: 1 },
   requests: [
-    { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null },
-    { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null },
-    { call: 'submit', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 40, httpStatus: 500, networkError: null },
+    { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
+    { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
+    { call: 'submit', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 40, httpStatus: 500, networkError: null, requestId: null },
   ],
 };
 
@@ -131,6 +132,7 @@ const inputCreated: InputReceipt = {
   message: null,
   github,
   dryRun: false,
+  checks: [],
   request: {
     apiUrl: 'https://api.dfns.io',
     credentialId: 'cr-1',
@@ -139,11 +141,11 @@ const inputCreated: InputReceipt = {
     operationFrom: 'input',
     storeId: 'ks-1',
   },
-  answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', dfnsMessage: null, errorMessage: null, errorId: null, attempts: 1 },
+  answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', dfnsMessage: null, errorMessage: null, errorId: null, requestId: null, attempts: 1 },
   requests: [
-    { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null },
-    { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null },
-    { call: 'create', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 400, httpStatus: 200, networkError: null },
+    { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
+    { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
+    { call: 'create', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 400, httpStatus: 200, networkError: null, requestId: null },
   ],
   warnings: [],
   body: { walletIds: ['wa-1', 'wa-2'] },
@@ -153,6 +155,7 @@ const inputCreated: InputReceipt = {
     sha256: '12'.repeat(32),
     // The document, then 22 annex parts: MAX_SUMMARY_ENTRIES + 3 entries.
     entries: ['input/input.json', ...Array.from({ length: 22 }, (_, i) => `input-annex/part-${String(i + 1).padStart(2, '0')}.jsonl`)],
+    groupId: 'gr-42',
   },
   artifact: { name: 'fleet-input', id: 77 },
 };
@@ -242,6 +245,7 @@ describe('buildSummary', () => {
           '`input-annex/part-08.jsonl`, `input-annex/part-09.jsonl`, `input-annex/part-10.jsonl`, `input-annex/part-11.jsonl`, ' +
           '`input-annex/part-12.jsonl`, `input-annex/part-13.jsonl`, `input-annex/part-14.jsonl`, `input-annex/part-15.jsonl`, ' +
           '`input-annex/part-16.jsonl`, `input-annex/part-17.jsonl`, `input-annex/part-18.jsonl`, `input-annex/part-19.jsonl` and 3 more |',
+        "| Fleet operation's group | `gr-42` |",
         '| Dfns API | `https://api.dfns.io` |',
         '| Credential | `cr-1` |',
         '| Dfns answer | created (HTTP 200) |',
@@ -323,6 +327,7 @@ describe('buildSummary', () => {
       durationMs: 40,
       httpStatus,
       networkError: httpStatus === null ? 'connect ECONNREFUSED 127.0.0.1:443' : null,
+      requestId: null,
     }));
     expect(buildSummary({ ...unknown, requests })).toContain(
       '| Requests to Dfns | init 503, init 503, init 503, init connect ECONNREFUSED 127.0.0.1:443, init 200, action 200, submit 429, ' +
@@ -336,5 +341,63 @@ describe('Markdown escaping', () => {
     expect(md('<b>x</b> | *y* & `z`\nnext')).toBe('&lt;b&gt;x&lt;/b&gt; \\| \\*y\\* &amp; \\`z\\` next');
     expect(md('a'.repeat(400)).length).toBe(301);
     expect(code('ks|1`x\u202e')).toBe("`ks 1'x`");
+  });
+});
+
+describe('the cancel action and online dry runs', () => {
+  it('for a fleet operation canceled: the group, where its ids came from, its status and operations', () => {
+    const canceled: CancelReceipt = {
+      ...inputCreated,
+      kind: 'cancel',
+      action: { name: 'dfns-keystore-output-action/cancel', version: '0.1.0' },
+      outcome: 'canceled',
+      status: 'canceled',
+      request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/fleet-operations/cancel', operation: null, operationFrom: null, storeId: 'ks-1' },
+      answer: { call: 'cancel', httpStatus: 200, dfnsStatus: 'Canceled', dfnsMessage: null, errorMessage: null, errorId: null, requestId: 'req-7', attempts: 1 },
+      requests: [],
+      source: { path: 'fleet/in.zip', document: 'input' },
+      body: { groupId: 'gr-1', reason: 'HSM *failed*' },
+      group: { groupId: 'gr-1', status: 'Canceled', operations: [{ operationId: 'op-1', kind: 'Genesis', status: 'Canceled' }] },
+    };
+    const summary = buildSummary(canceled);
+    expect(summary.startsWith('### ✅ Fleet operation canceled\n')).toBe(true);
+    for (const row of [
+      '| Key store | `ks-1` |',
+      '| Group | `gr-1` |',
+      '| Ids taken from | `fleet/in.zip` (an input archive) |',
+      '| Reason | HSM \\*failed\\* |',
+      '| Group status | `Canceled` |',
+      '| Operations | `Genesis` `op-1`: `Canceled` |',
+      '| Dfns answer | Canceled (HTTP 200), request id `req-7` |',
+    ]) {
+      expect(summary).toContain(row);
+    }
+  });
+
+  it('for an online dry run: each check against Dfns, with its result', () => {
+    const summary = buildSummary({
+      ...early,
+      outcome: 'dry-run',
+      status: 'dry-run',
+      message: null,
+      dryRun: true,
+      checks: [
+        { check: 'token and region', result: 'passed', detail: 'Dfns accepted the token at https://api.dfns.io' },
+        { check: 'key store', result: 'not checked', detail: 'the service account lacks the permission KeyStores:Read' },
+        { check: 'credential and key', result: 'failed', detail: 'Dfns answered 403 | *no*' },
+      ],
+    });
+    expect(summary).toContain('| Dfns answer | none: online dry run, nothing was changed (see the checks below) |');
+    expect(summary).toContain(
+      [
+        '#### Checks against Dfns (online dry run)',
+        '',
+        '| check | result | detail |',
+        '| --- | --- | --- |',
+        '| token and region | ✅ passed | Dfns accepted the token at https:/&#8203;/api.dfns.io |',
+        '| key store | ⚠️ not checked | the service account lacks the permission KeyStores:Read |',
+        '| credential and key | ❌ failed | Dfns answered 403 \\| \\*no\\* |',
+      ].join('\n'),
+    );
   });
 });

@@ -1,21 +1,98 @@
-export const id = 666;
-export const ids = [666];
+export const id = 399;
+export const ids = [399];
 export const modules = {
 
-/***/ 74666:
+/***/ 19490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Wp: () => (/* binding */ parseAnswer),
+/* harmony export */   aT: () => (/* binding */ expectOk),
+/* harmony export */   xh: () => (/* binding */ describeApproval)
+/* harmony export */ });
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(15870);
+/* harmony import */ var _schemas_violations_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(69518);
+/* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31142);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(18097);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(20443);
+/**
+ * Reading what Dfns answered: a success or a DfnsApiError with the facts a user needs, a body
+ * checked with zod or a DfnsProtocolError that quotes it, and the undocumented 202 of a policy.
+ */
 
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  submitOutput: () => (/* binding */ submitOutput)
-});
 
-// EXTERNAL MODULE: ./src/schemas/operations.ts
-var operations = __webpack_require__(44820);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
-;// CONCATENATED MODULE: ./src/dfns/body.ts
+
+
+
+
+/**
+ * The answer, when it is a success. `sizes`: of the request answered, and of the output file it
+ * carries (the request that carries a file says how large both were, should Dfns answer 413).
+ */
+function expectOk(call, target, answer, sizes) {
+    if (answer.status === 200 || (answer.status === 201 && (call === 'init' || call === 'action')))
+        return answer;
+    if (answer.status >= 200 && answer.status < 300) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DfnsProtocolError */ .cE(call, answer, `status ${answer.status} is not a documented answer`, answer.bodyText);
+    }
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DfnsApiError */ .OV({
+        call,
+        status: answer.status,
+        statusText: answer.statusText,
+        bodyText: answer.bodyText,
+        target,
+        ...(sizes === undefined ? {} : { sizes }),
+        retryAfterMs: (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(answer.headers['retry-after']),
+        requestId: answer.requestId,
+    });
+}
+/** The answer's JSON body in the shape `schema` describes. Throws DfnsProtocolError. */
+function parseAnswer(call, answer, schema) {
+    if (answer.truncated) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DfnsProtocolError */ .cE(call, answer, `the answer is ${(0,_http_js__WEBPACK_IMPORTED_MODULE_4__/* .describeOversize */ .VR)(answer, _http_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ANSWER_BYTES */ .gB)}, the most a Dfns answer is read`, answer.bodyText);
+    }
+    let json;
+    try {
+        json = JSON.parse(answer.bodyText);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DfnsProtocolError */ .cE(call, answer, 'the body is not JSON', answer.bodyText);
+    }
+    const parsed = schema.safeParse(json, { reportInput: true });
+    if (!parsed.success) {
+        const problems = (0,_schemas_violations_js__WEBPACK_IMPORTED_MODULE_1__/* .describeIssues */ .wF)(parsed.error.issues).slice(0, 3).join('; ');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DfnsProtocolError */ .cE(call, answer, `it does not have the documented shape (${problems})`, answer.bodyText);
+    }
+    return parsed.data;
+}
+/** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
+function describeApproval(bodyText) {
+    try {
+        const body = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj()), status: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj()) }).parse(JSON.parse(bodyText));
+        const parts = [body.id && `approval ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(body.id, 80)}`, body.status && `status ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(body.status, 40)}`];
+        const known = parts.filter(Boolean).join(', ');
+        if (known)
+            return known;
+    }
+    catch {
+        // fall through to quoting the body
+    }
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteBody */ .jg)(bodyText);
+}
+
+
+/***/ }),
+
+/***/ 68013:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ multipartBody),
+/* harmony export */   h: () => (/* binding */ initBody)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /**
  * The request bodies that carry the output: the init request's JSON (the data part, escaped
  * as the `userActionPayload` string) and the multipart submission (the data part and the
@@ -124,7 +201,7 @@ function occursInText(text, boundary) {
 }
 /** The shape of undici's boundaries (`----formdata-undici-` and a number), with random hex. */
 function randomBoundary() {
-    return `----formdata-dfns-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
+    return `----formdata-dfns-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(12).toString('hex')}`;
 }
 /** A Buffer over the same memory (for its memchr-based search), not a copy. */
 function asBuffer(bytes) {
@@ -135,25 +212,25 @@ function escapeName(name) {
     return name.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
 }
 
-// EXTERNAL MODULE: ./src/schemas/violations.ts
-var violations = __webpack_require__(69518);
-// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
-var zod = __webpack_require__(59894);
-// EXTERNAL MODULE: ./src/base/safe-text.ts
-var safe_text = __webpack_require__(15870);
-// EXTERNAL MODULE: ./src/base/secrets.ts
-var secrets = __webpack_require__(75460);
-// EXTERNAL MODULE: ./src/dfns/errors.ts
-var errors = __webpack_require__(31142);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(46752);
-// EXTERNAL MODULE: ./src/base/errors.ts
-var base_errors = __webpack_require__(34758);
-// EXTERNAL MODULE: ./src/base/units.ts
-var units = __webpack_require__(19182);
-;// CONCATENATED MODULE: ./src/dfns/http.ts
+
+/***/ }),
+
+/***/ 18097:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J6: () => (/* binding */ DfnsTransport),
+/* harmony export */   VR: () => (/* binding */ describeOversize),
+/* harmony export */   gB: () => (/* binding */ MAX_ANSWER_BYTES)
+/* harmony export */ });
+/* unused harmony exports CONNECT_TIMEOUT_MS, HEADERS_TIMEOUT_MS, BODY_TIMEOUT_MS, MAX_COUNTED_BEYOND_CAP, MAX_REQUEST_ID_CHARS */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46752);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(31142);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(34758);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15870);
+/* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(19182);
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
  * overall deadline, proxies from the environment, and one kept-alive connection for all calls.
@@ -197,7 +274,7 @@ class DfnsTransport {
         this.#options = options;
         // Honours https_proxy / HTTPS_PROXY, http_proxy / HTTP_PROXY and no_proxy / NO_PROXY; without
         // them a plain agent. Through a proxy, https is tunnelled with CONNECT.
-        this.#dispatcher = new undici/* EnvHttpProxyAgent */.J2({
+        this.#dispatcher = new undici__WEBPACK_IMPORTED_MODULE_1__/* .EnvHttpProxyAgent */ .J2({
             connections: 1,
             pipelining: 1,
             keepAliveTimeout: 30_000,
@@ -209,23 +286,31 @@ class DfnsTransport {
     get deadline() {
         return this.#options.deadline;
     }
+    /** GETs from Dfns and reads the whole answer. Throws DfnsNetworkError or DfnsDeadlineError. */
+    get(call, path) {
+        return this.#send('GET', call, path, undefined, {}, {});
+    }
     /**
      * POSTs to Dfns and reads the whole answer: `body` is a small JSON text, or a streamed body.
      * Throws DfnsNetworkError or DfnsDeadlineError.
      */
-    async post(call, path, body, extraHeaders = {}, answerOptions = {}) {
+    post(call, path, body, extraHeaders = {}, answerOptions = {}) {
+        return this.#send('POST', call, path, body, extraHeaders, answerOptions);
+    }
+    async #send(method, call, path, body, extraHeaders, answerOptions) {
         const remaining = this.#options.deadline - Date.now();
         if (remaining <= 0)
-            throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, false);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DfnsDeadlineError */ .OT(call, this.#options.timeoutSeconds, false);
         const started = Date.now();
         const attempt = (this.#attempts[call] = (this.#attempts[call] ?? 0) + 1);
-        const record = (httpStatus, networkError) => this.#options.onRequest?.({
+        const record = (httpStatus, networkError, requestId = null) => this.#options.onRequest?.({
             call,
             attempt,
             at: new Date(started).toISOString(),
             durationMs: Date.now() - started,
             httpStatus,
             networkError,
+            requestId,
         });
         const headers = {
             authorization: `Bearer ${this.#options.token}`,
@@ -234,7 +319,10 @@ class DfnsTransport {
             ...extraHeaders,
         };
         let payload;
-        if (typeof body === 'string') {
+        if (body === undefined) {
+            payload = undefined;
+        }
+        else if (typeof body === 'string') {
             headers['content-type'] = 'application/json';
             payload = body;
         }
@@ -242,7 +330,7 @@ class DfnsTransport {
             headers['content-type'] = body.contentType;
             headers['content-length'] = String(body.byteLength);
             // A fresh stream for each attempt, which encodes (or hands over) one chunk at a time.
-            payload = external_node_stream_.Readable.from(body.chunks(), { objectMode: false });
+            payload = node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.from(body.chunks(), { objectMode: false });
         }
         // The deadline. undici only notices an aborted signal once the request has a connection, so
         // the wait below also ends on it: a connect or a proxy that never answers cannot outlast it.
@@ -252,10 +340,10 @@ class DfnsTransport {
         const progress = { started: false };
         let headersReceived = false;
         try {
-            const answer = await untilAborted((0,undici/* request */.Em)(new URL(path, this.#options.apiUrl), {
-                method: 'POST',
+            const answer = await untilAborted((0,undici__WEBPACK_IMPORTED_MODULE_1__/* .request */ .Em)(new URL(path, this.#options.apiUrl), {
+                method,
                 headers,
-                body: payload,
+                ...(payload === undefined ? {} : { body: payload }),
                 dispatcher: this.#dispatcher.compose(trackProgress(progress)),
                 headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
                 bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
@@ -268,20 +356,21 @@ class DfnsTransport {
             // undici returns the socket to its pool one macrotask after the body ends; waiting for it
             // lets the next call reuse this connection instead of opening a second one.
             await new Promise((resolve) => setImmediate(resolve));
-            record(answer.statusCode, null);
+            const requestId = readRequestId(answer.headers);
+            record(answer.statusCode, null, requestId ?? null);
             const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen };
+            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen, requestId };
         }
         catch (error) {
             const sent = progress.started;
             // A per-call timeout that fires with the deadline is the deadline.
             if (signal.aborted || Date.now() >= this.#options.deadline) {
                 record(null, `the timeout-seconds deadline (${this.#options.timeoutSeconds} s) ran out`);
-                throw new errors/* DfnsDeadlineError */.OT(call, this.#options.timeoutSeconds, sent);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DfnsDeadlineError */ .OT(call, this.#options.timeoutSeconds, sent);
             }
             const { detail, final } = describeNetworkError(error, headersReceived, this.#options.apiUrl);
             record(null, detail);
-            throw new errors/* DfnsNetworkError */.QH(call, sent, detail, { cause: error, final });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DfnsNetworkError */ .QH(call, sent, detail, { cause: error, final });
         }
         finally {
             clearTimeout(timer);
@@ -294,6 +383,14 @@ class DfnsTransport {
         else
             await this.#dispatcher.close();
     }
+}
+/** Characters of an X-Request-ID kept (Dfns's are short ids). */
+const MAX_REQUEST_ID_CHARS = 100;
+/** The answer's X-Request-ID (the Java SDK reads it; support asks for it), through the gate. */
+function readRequestId(headers) {
+    const value = headers['x-request-id'];
+    const first = Array.isArray(value) ? value[0] : value;
+    return first === undefined || first.trim() === '' ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(first.trim(), MAX_REQUEST_ID_CHARS);
 }
 /**
  * The body's bytes up to `cap`; past it the rest is counted and dropped (up to
@@ -372,7 +469,7 @@ const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
  */
 function describeNetworkError(error, headersReceived, apiUrl) {
     const code = errorCode(error);
-    const message = (0,safe_text/* safeText */.Hk)((0,base_errors/* messageOf */.b)(error), 300);
+    const message = (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .b)(error), 300);
     // undici's words for a proxy that would not open the tunnel.
     const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
     if (tunnel) {
@@ -396,11 +493,25 @@ function describeNetworkError(error, headersReceived, apiUrl) {
 }
 /** "3.2 MiB (3355443 bytes), over the 1 MiB", or "over 17 MiB, over the 1 MiB" when the count stopped: how large a cut answer was. */
 function describeOversize(answer, cap) {
-    const counted = answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${(0,units/* mib */.jO)(cap + MAX_COUNTED_BEYOND_CAP)}` : (0,units/* size */.Ej)(answer.bodyBytesSeen);
-    return `${counted}, over the ${(0,units/* mib */.jO)(cap)}`;
+    const counted = answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_5__/* .mib */ .jO)(cap + MAX_COUNTED_BEYOND_CAP)}` : (0,_base_units_js__WEBPACK_IMPORTED_MODULE_5__/* .size */ .Ej)(answer.bodyBytesSeen);
+    return `${counted}, over the ${(0,_base_units_js__WEBPACK_IMPORTED_MODULE_5__/* .mib */ .jO)(cap)}`;
 }
 
-;// CONCATENATED MODULE: ./src/dfns/retry.ts
+
+/***/ }),
+
+/***/ 20443:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   Pn: () => (/* binding */ MAX_SUBMIT_ATTEMPTS),
+/* harmony export */   f1: () => (/* binding */ MAX_CALL_ATTEMPTS),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   uk: () => (/* binding */ realSleep)
+/* harmony export */ });
+/* unused harmony exports BACKOFF_BASE_MS, BACKOFF_MAX_MS, isRetryable, retryDelayMs */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31142);
 /**
  * The retry policy, in one place.
  *
@@ -427,18 +538,18 @@ const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Whether a failed call may be repeated without risking a second effect. */
 function isRetryable(call, error) {
     // An error of another call (e.g. an init that failed for good inside the submit loop) is final here.
-    if ((error instanceof errors/* DfnsApiError */.OV || error instanceof errors/* DfnsNetworkError */.QH) && error.call !== call)
+    if ((error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsApiError */ .OV || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsNetworkError */ .QH) && error.call !== call)
         return false;
-    if (error instanceof errors/* DfnsApiError */.OV) {
-        return ((0,errors/* isChange */.Xb)(call) ? CHANGE_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsApiError */ .OV) {
+        return ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isChange */ .Xb)(call) ? CHANGE_RETRY_STATUSES : IDEMPOTENT_RETRY_STATUSES).has(error.status);
     }
-    if (error instanceof errors/* DfnsNetworkError */.QH)
-        return !error.final && ((0,errors/* isChange */.Xb)(call) ? !error.sent : true);
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsNetworkError */ .QH)
+        return !error.final && ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isChange */ .Xb)(call) ? !error.sent : true);
     return false;
 }
 /** Full-jitter exponential backoff for attempt n (1-based), or the server's Retry-After. */
 function retryDelayMs(attempt, error, random = Math.random) {
-    if (error instanceof errors/* DfnsApiError */.OV && error.retryAfterMs !== undefined)
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DfnsApiError */ .OV && error.retryAfterMs !== undefined)
         return error.retryAfterMs;
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
@@ -476,18 +587,46 @@ async function withRetries(call, maxAttempts, context, attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dfns/signed-change.ts
+
+/***/ }),
+
+/***/ 2399:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  H1: () => (/* binding */ logFailure),
+  Db: () => (/* binding */ obtainUserAction),
+  g2: () => (/* binding */ openTransport),
+  eI: () => (/* binding */ retryContext),
+  bj: () => (/* binding */ signedChange)
+});
+
+// EXTERNAL MODULE: ./src/base/errors.ts
+var errors = __webpack_require__(34758);
+// EXTERNAL MODULE: ./src/base/safe-text.ts
+var safe_text = __webpack_require__(15870);
+// EXTERNAL MODULE: ./src/base/secrets.ts
+var secrets = __webpack_require__(75460);
+// EXTERNAL MODULE: ./src/dfns/body.ts
+var body = __webpack_require__(68013);
+// EXTERNAL MODULE: ./src/dfns/errors.ts
+var dfns_errors = __webpack_require__(31142);
+// EXTERNAL MODULE: ./src/dfns/http.ts
+var http = __webpack_require__(18097);
+// EXTERNAL MODULE: ./src/dfns/retry.ts
+var dfns_retry = __webpack_require__(20443);
+// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
+var zod = __webpack_require__(59894);
+// EXTERNAL MODULE: ./src/dfns/answers.ts
+var answers = __webpack_require__(19490);
+;// CONCATENATED MODULE: ./src/dfns/user-action.ts
 /**
- * A change at Dfns as a service account (submitting an output, creating an input): create the
- * user action challenge for the exact request, sign it with the service account key, exchange it
- * for a single-use user action token, then send the request with it, all under the retry policy
- * (a fresh challenge for every attempt of the change). Every answer is checked with zod.
+ * User action signing, the two calls before every change: create the challenge for the exact
+ * request (`POST /auth/action/init`), sign it with the service account's key and exchange it for
+ * a single-use user action token (`POST /auth/action`). Every answer is checked with zod.
  */
-
-
-
-
-
 
 
 
@@ -501,16 +640,71 @@ const ChallengeAnswer = zod/* looseObject */._H({
     }),
 });
 const UserActionAnswer = zod/* looseObject */._H({ userAction: nonEmpty() });
-/** What a change's retry lines say was not done. */
-const NOT_DONE = { submit: 'Nothing was submitted', create: 'No input was created' };
 /** The service account's credential is not one the token's user may sign with. */
-class CredentialMismatchError extends base_errors/* ActionError */.l {
+class CredentialMismatchError extends errors/* ActionError */.l {
     name = 'CredentialMismatchError';
     title = 'Credential not accepted';
 }
-/** Makes `change` as the service account, under the retry policy; the answer, and after how many sequences. */
-async function signedChange(req, change) {
-    const transport = new DfnsTransport({
+/**
+ * Creates the challenge for the request whose init body is `init`, and checks that the credential
+ * may sign it. `fileBytes`: of the output file the payload carries, for a 413's message.
+ */
+async function createChallenge(transport, signer, target, init, fileBytes) {
+    const sizes = fileBytes === undefined ? undefined : { request: init.byteLength, file: fileBytes };
+    const answer = (0,answers/* expectOk */.aT)('init', target, await transport.post('init', '/auth/action/init', init), sizes);
+    const challenge = (0,answers/* parseAnswer */.Wp)('init', answer, ChallengeAnswer);
+    const ids = challenge.allowCredentials.key.map((k) => k.id);
+    if (!ids.includes(signer.credentialId)) {
+        throw new CredentialMismatchError(ids.length === 0
+            ? 'the Dfns token accepts no key credential: the service account has no active key credential; register the public key of "dfns-private-key" with the service account'
+            : `"dfns-credential-id" (${(0,safe_text/* safeText */.Hk)(signer.credentialId, 80)}) is not a key credential of this service account; ` +
+                `the token accepts: ${ids.map((id) => (0,safe_text/* safeText */.Hk)(id, 80)).join(', ')}`);
+    }
+    signer.log.debug(`Dfns challenge created; ${ids.length} key credential(s) allowed`);
+    return challenge;
+}
+/** Signs the challenge with the service account's key; Dfns answers a single-use user action token. */
+async function signChallenge(transport, signer, target, challenge) {
+    const clientData = Buffer.from(JSON.stringify({ type: 'key.get', challenge: challenge.challenge }), 'utf8');
+    const signature = Buffer.from(signer.key.sign(clientData));
+    const body = JSON.stringify({
+        challengeIdentifier: challenge.challengeIdentifier,
+        firstFactor: {
+            kind: 'Key',
+            credentialAssertion: {
+                credId: signer.credentialId,
+                clientData: clientData.toString('base64url'),
+                signature: signature.toString('base64url'),
+            },
+        },
+    });
+    const answer = (0,answers/* expectOk */.aT)('action', target, await transport.post('action', '/auth/action', body));
+    return (0,answers/* parseAnswer */.Wp)('action', answer, UserActionAnswer).userAction;
+}
+
+;// CONCATENATED MODULE: ./src/dfns/signed-change.ts
+/**
+ * A change at Dfns as a service account (submitting an output, creating an input, canceling a
+ * fleet operation), under the retry policy: every attempt of the change starts from a fresh
+ * challenge (user-action.ts), because a user action token is single use.
+ */
+
+
+
+
+
+
+
+
+/** What a change's retry lines say was not done. */
+const NOT_DONE = {
+    submit: 'Nothing was submitted',
+    create: 'No input was created',
+    cancel: 'Nothing was canceled',
+};
+/** The one connection to Dfns of a run's calls, under its deadline. */
+function openTransport(req) {
+    return new http/* DfnsTransport */.J6({
         apiUrl: req.apiUrl,
         token: req.token,
         userAgent: req.userAgent,
@@ -518,134 +712,70 @@ async function signedChange(req, change) {
         timeoutSeconds: req.timeoutSeconds,
         ...(req.onRequest ? { onRequest: req.onRequest } : {}),
     });
-    const retry = {
+}
+/** The retry policy's hooks: a warning before each wait, a line when the deadline forbids one. `changeCall`: the change whose retries start over. */
+function retryContext(req, changeCall) {
+    return {
         deadline: req.deadline,
-        sleep: req.sleep ?? realSleep,
+        sleep: req.sleep ?? dfns_retry/* realSleep */.uk,
         onRetry: (call, attempt, delayMs, error, maxAttempts) => req.log.warning(`Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
-            (call === change.call ? `${NOT_DONE[change.call]}: retrying from a fresh challenge` : 'Retrying') +
+            (call === changeCall ? `${NOT_DONE[changeCall]}: retrying from a fresh challenge` : 'Retrying') +
             ` in ${seconds(delayMs)}${askedBy(error)}.`, 'Dfns call retried'),
         onDeadline: (call, attempt, delayMs, error) => req.log.info(`Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),
     };
+}
+/**
+ * A user action token for the request `path` with `payload`, each call under the retry policy:
+ * the challenge created for that exact request, signed, and exchanged.
+ */
+async function obtainUserAction(transport, req, retry, request) {
     // The challenge's body carries the payload: written a slice at a time by every attempt (body.ts).
-    const init = initBody(change.payload, change.path);
+    const init = (0,body/* initBody */.h)(request.payload, request.path);
+    const signer = { credentialId: req.credentialId, key: req.key, log: req.log };
+    const challenge = await (0,dfns_retry/* withRetries */.LH)('init', dfns_retry/* MAX_CALL_ATTEMPTS */.f1, retry, () => createChallenge(transport, signer, req.target, init, request.fileBytes));
+    const userAction = await (0,dfns_retry/* withRetries */.LH)('action', dfns_retry/* MAX_CALL_ATTEMPTS */.f1, retry, () => signChallenge(transport, signer, req.target, challenge));
+    // Masked in the log, and taken out of every text by the gate: a server may echo it.
+    (0,secrets/* keepSecret */.gz)(userAction, req.setSecret);
+    return userAction;
+}
+/** Makes `change` as the service account, under the retry policy; the answer, and after how many sequences. */
+async function signedChange(req, change) {
+    const transport = openTransport(req);
+    const retry = retryContext(req, change.call);
     try {
-        return await withRetries(change.call, MAX_SUBMIT_ATTEMPTS, retry, async (attempt) => {
+        return await (0,dfns_retry/* withRetries */.LH)(change.call, dfns_retry/* MAX_SUBMIT_ATTEMPTS */.Pn, retry, async (attempt) => {
             if (req.progress)
                 req.progress.attempts = attempt;
-            const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => initChallenge(transport, req, init, change.fileBytes));
-            const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, req, challenge));
-            // Masked in the log, and taken out of every text by the gate: a server may echo it.
-            (0,secrets/* keepSecret */.gz)(userAction, req.setSecret);
+            const userAction = await obtainUserAction(transport, req, retry, change);
             return { ...(await change.send(transport, userAction)), attempts: attempt };
         });
     }
     catch (error) {
-        // The stack, with undici's own error beneath, for a run with debug logging.
-        req.log.debug(`Dfns call failed: ${(0,safe_text/* safeLines */.Bv)(stackOf(error))}`);
+        logFailure(req.log, error);
         throw error;
     }
     finally {
         await transport.close();
     }
 }
-async function initChallenge(transport, req, body, fileBytes) {
-    const sizes = fileBytes === undefined ? undefined : { request: body.byteLength, file: fileBytes };
-    const answer = expectOk('init', req, await transport.post('init', '/auth/action/init', body), sizes);
-    const challenge = parseAnswer('init', answer, ChallengeAnswer);
-    const ids = challenge.allowCredentials.key.map((k) => k.id);
-    if (!ids.includes(req.credentialId)) {
-        throw new CredentialMismatchError(ids.length === 0
-            ? 'the Dfns token accepts no key credential: the service account has no active key credential; register the public key of "dfns-private-key" with the service account'
-            : `"dfns-credential-id" (${(0,safe_text/* safeText */.Hk)(req.credentialId, 80)}) is not a key credential of this service account; ` +
-                `the token accepts: ${ids.map((id) => (0,safe_text/* safeText */.Hk)(id, 80)).join(', ')}`);
-    }
-    req.log.debug(`Dfns challenge created; ${ids.length} key credential(s) allowed`);
-    return challenge;
-}
-async function signChallenge(transport, req, challenge) {
-    const clientData = Buffer.from(JSON.stringify({ type: 'key.get', challenge: challenge.challenge }), 'utf8');
-    const signature = Buffer.from(req.key.sign(clientData));
-    const body = JSON.stringify({
-        challengeIdentifier: challenge.challengeIdentifier,
-        firstFactor: {
-            kind: 'Key',
-            credentialAssertion: {
-                credId: req.credentialId,
-                clientData: clientData.toString('base64url'),
-                signature: signature.toString('base64url'),
-            },
-        },
-    });
-    const answer = expectOk('action', req, await transport.post('action', '/auth/action', body));
-    return parseAnswer('action', answer, UserActionAnswer).userAction;
-}
-/**
- * The answer, when it is a success. `sizes`: of the request answered, and of the output file it
- * carries (the request that carries a file says how large both were, should Dfns answer 413).
- */
-function expectOk(call, req, answer, sizes) {
-    if (answer.status === 200 || (answer.status === 201 && (call === 'init' || call === 'action')))
-        return answer;
-    if (answer.status >= 200 && answer.status < 300) {
-        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `status ${answer.status} is not a documented answer`, answer.bodyText);
-    }
-    throw new errors/* DfnsApiError */.OV({
-        call,
-        status: answer.status,
-        statusText: answer.statusText,
-        bodyText: answer.bodyText,
-        operation: req.operation,
-        storeId: req.storeId,
-        ...(sizes === undefined ? {} : { sizes }),
-        retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
-    });
-}
-function parseAnswer(call, answer, schema) {
-    if (answer.truncated) {
-        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `the answer is ${describeOversize(answer, MAX_ANSWER_BYTES)}, the most a Dfns answer is read`, answer.bodyText);
-    }
-    let json;
-    try {
-        json = JSON.parse(answer.bodyText);
-    }
-    catch {
-        throw new errors/* DfnsProtocolError */.cE(call, answer.status, 'the body is not JSON', answer.bodyText);
-    }
-    const parsed = schema.safeParse(json, { reportInput: true });
-    if (!parsed.success) {
-        const problems = (0,violations/* describeIssues */.wF)(parsed.error.issues).slice(0, 3).join('; ');
-        throw new errors/* DfnsProtocolError */.cE(call, answer.status, `it does not have the documented shape (${problems})`, answer.bodyText);
-    }
-    return parsed.data;
-}
-/** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
-function describeApproval(bodyText) {
-    try {
-        const body = zod/* looseObject */._H({ id: zod/* optional */.lq(zod/* string */.Yj()), status: zod/* optional */.lq(zod/* string */.Yj()) }).parse(JSON.parse(bodyText));
-        const parts = [body.id && `approval ${(0,safe_text/* safeText */.Hk)(body.id, 80)}`, body.status && `status ${(0,safe_text/* safeText */.Hk)(body.status, 40)}`];
-        const known = parts.filter(Boolean).join(', ');
-        if (known)
-            return known;
-    }
-    catch {
-        // fall through to quoting the body
-    }
-    return (0,errors/* quoteBody */.jg)(bodyText);
+/** The stack of what failed, with undici's own error beneath, for a run with debug logging. */
+function logFailure(log, error) {
+    log.debug(`Dfns call failed: ${(0,safe_text/* safeLines */.Bv)(stackOf(error))}`);
 }
 /** What a retry line says of the failure: Dfns's answer without the advice meant for a final error. */
 function retryReason(error) {
-    if (error instanceof errors/* DfnsApiError */.OV)
+    if (error instanceof dfns_errors/* DfnsApiError */.OV)
         return error.summary;
-    return (0,base_errors/* messageOf */.b)(error);
+    return (0,errors/* messageOf */.b)(error);
 }
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 function askedBy(error) {
-    return error instanceof errors/* DfnsApiError */.OV && error.retryAfterMs !== undefined ? ' (as its Retry-After asks)' : '';
+    return error instanceof dfns_errors/* DfnsApiError */.OV && error.retryAfterMs !== undefined ? ' (as its Retry-After asks)' : '';
 }
-/** The error's stack and those of its causes, for the debug log. */
+/** The error's stack and those of its causes. */
 function stackOf(error) {
     if (!(error instanceof Error))
         return String(error);
@@ -656,32 +786,6 @@ function stackOf(error) {
         current = current.cause;
     }
     return parts.join('\ncaused by: ');
-}
-
-;// CONCATENATED MODULE: ./src/dfns/submit-output.ts
-
-
-
-function submitOutput(req) {
-    // Written a slice at a time by every attempt, from the data part and the file's own bytes (body.ts).
-    const body = multipartBody({
-        data: req.dataPart,
-        file: { bytes: req.file.bytes, name: req.file.name, type: 'application/octet-stream' },
-    });
-    const fileBytes = req.file.bytes.byteLength;
-    return signedChange(req, {
-        call: 'submit',
-        path: (0,operations/* submissionPath */.wy)(req.storeId, req.operation),
-        payload: req.dataPart,
-        fileBytes,
-        async send(transport, userAction) {
-            const answer = await transport.post('submit', this.path, body, { 'x-dfns-useraction': userAction });
-            if (answer.status === 202)
-                return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText) };
-            expectOk('submit', req, answer, { request: body.byteLength, file: fileBytes });
-            return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, (0,operations/* operationSpec */.po)(req.operation).answer) };
-        },
-    });
 }
 
 
