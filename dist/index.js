@@ -43283,8 +43283,8 @@ var zod = __nccwpck_require__(59894);
 ;// CONCATENATED MODULE: ./src/report/receipt.ts
 /**
  * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
- * (documented field by field in the README). It holds what the run learnt, `null` for what it
- * did not, and never a secret. Where it goes is decided from the raw inputs, before anything
+ * (documented field by field in docs/receipt.md). It holds what the run learnt, `null` for what
+ * it did not, and never a secret. Where it goes is decided from the raw inputs, before anything
  * else, so that a run whose inputs are wrong still leaves one.
  */
 

@@ -9,29 +9,56 @@
  * `{"url","token","credentialId","privateKeyPem","storeId","orgId"}`, then serves (logging
  * one line per request on stderr) until SIGTERM or SIGINT.
  *
- * Options: --port N (default random), --key-kind ed25519|p256|secp256k1|rsa (default ed25519),
- * --store-id ID and --org-id ID (default the ids of test/fixtures/*.json),
- * --token-ttl SECONDS (default 3600), --quiet (no request log).
+ * Options: see USAGE below (`--help` prints it).
  */
 import { parseArgs } from 'node:util';
 import { generateCredential, KEY_KINDS, type KeyKind } from '../helpers/credentials.ts';
 import { startDfnsSandbox } from './dfns-sandbox.ts';
 import { ORG_ID, STORE_ID } from './ids.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '0' },
-    'key-kind': { type: 'string', default: 'ed25519' },
-    'store-id': { type: 'string', default: STORE_ID },
-    'org-id': { type: 'string', default: ORG_ID },
-    'token-ttl': { type: 'string', default: '3600' },
-    quiet: { type: 'boolean', default: false },
-  },
-});
+/** A token's life by default: 30 days, past the 7 days within which the action warns that it expires soon. */
+const DEFAULT_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+const USAGE = `Usage: npm run sandbox [-- options]
+
+Starts a Dfns sandbox on 127.0.0.1 and prints one JSON line:
+  {"url","token","credentialId","privateKeyPem","storeId","orgId"}
+then serves, logging a line per request on stderr, until Ctrl-C.
+
+Options:
+  --port N             the port (default: a free one)
+  --key-kind KIND      the service account key: ed25519 (default), p256, secp256k1 or rsa
+  --store-id ID        the key store served (default ${STORE_ID}, the fixtures')
+  --org-id ID          the organisation served (default ${ORG_ID}, the fixtures')
+  --token-ttl SECONDS  the token's life (default ${DEFAULT_TOKEN_TTL_SECONDS}, 30 days; the action warns within 7)
+  --quiet              no request log
+  --help               this text`;
 
 function fail(message: string): never {
-  console.error(`dfns sandbox: ${message}`);
+  console.error(`dfns sandbox: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'key-kind': { type: 'string', default: 'ed25519' },
+      'store-id': { type: 'string', default: STORE_ID },
+      'org-id': { type: 'string', default: ORG_ID },
+      'token-ttl': { type: 'string', default: String(DEFAULT_TOKEN_TTL_SECONDS) },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
 const kind = values['key-kind'] as KeyKind;

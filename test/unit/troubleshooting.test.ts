@@ -1,9 +1,9 @@
 /**
- * Every error message the action can print is in the README's Troubleshooting section, with
- * its fix. Messages are found in the source where errors are made: `new …Error(`, `super(` in
- * error classes, the JSON scanner's `syntax(`/`located(`, and the `several`/`none` messages of
- * the output pickers. For each, the first distinctive fixed text (at least 10 letters) must
- * appear in the section; wrappers with no fixed text of their own are skipped.
+ * Every error message the actions can print is in docs/troubleshooting.md, with its fix.
+ * Messages are found in the source where errors are made: `new …Error(`, `super(` in error
+ * classes, the JSON scanner's `syntax(`/`located(`, and the `several`/`none` messages of the
+ * output pickers. For each, the first distinctive fixed text (at least 10 letters) must
+ * appear in the page; wrappers with no fixed text of their own are skipped.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,9 +95,8 @@ function sourceMessages(): Array<{ file: string; text: string }> {
 
 const normalize = (s: string): string => s.replace(/\\/g, '').replace(/`/g, '').replace(/\s+/g, ' ');
 
-describe('README Troubleshooting', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = normalize(readme.split('\n## Troubleshooting\n')[1]?.split('\n## ')[0] ?? '');
+describe('docs/troubleshooting.md', () => {
+  const section = normalize(readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8'));
 
   it('finds the messages in the source (the scan itself works)', () => {
     const texts = sourceMessages().map((m) => m.text);
