@@ -11,8 +11,8 @@ export const modules = {
 /* harmony export */   xh: () => (/* binding */ describeApproval)
 /* harmony export */ });
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(15870);
-/* harmony import */ var _schemas_violations_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(69518);
-/* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
+/* harmony import */ var _documents_violations_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77076);
+/* harmony import */ var _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(94204);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31142);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(18097);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(20443);
@@ -61,7 +61,7 @@ function parseAnswer(call, answer, schema) {
     }
     const parsed = schema.safeParse(json, { reportInput: true });
     if (!parsed.success) {
-        const problems = (0,_schemas_violations_js__WEBPACK_IMPORTED_MODULE_1__/* .describeIssues */ .wF)(parsed.error.issues).slice(0, 3).join('; ');
+        const problems = (0,_documents_violations_js__WEBPACK_IMPORTED_MODULE_1__/* .describeIssues */ .wF)(parsed.error.issues).slice(0, 3).join('; ');
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DfnsProtocolError */ .cE(call, answer, `it does not have the documented shape (${problems})`, answer.bodyText);
     }
     return parsed.data;
@@ -69,7 +69,7 @@ function parseAnswer(call, answer, schema) {
 /** A 202 body describes the approval a Dfns policy asks for; its shape is not documented. */
 function describeApproval(bodyText) {
     try {
-        const body = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj()), status: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj()) }).parse(JSON.parse(bodyText));
+        const body = _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ id: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj()), status: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj()) }).parse(JSON.parse(bodyText));
         const parts = [body.id && `approval ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(body.id, 80)}`, body.status && `status ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(body.status, 40)}`];
         const known = parts.filter(Boolean).join(', ');
         if (known)
@@ -228,8 +228,8 @@ function escapeName(name) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46752);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(31142);
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(34758);
-/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15870);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(34758);
+/* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(15870);
 /* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(19182);
 /**
  * The one place that sends HTTP requests to Dfns: base URL, headers, timeouts under the
@@ -390,7 +390,7 @@ const MAX_REQUEST_ID_CHARS = 100;
 function readRequestId(headers) {
     const value = headers['x-request-id'];
     const first = Array.isArray(value) ? value[0] : value;
-    return first === undefined || first.trim() === '' ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(first.trim(), MAX_REQUEST_ID_CHARS);
+    return first === undefined || first.trim() === '' ? undefined : (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)(first.trim(), MAX_REQUEST_ID_CHARS);
 }
 /**
  * The body's bytes up to `cap`; past it the rest is counted and dropped (up to
@@ -469,7 +469,7 @@ const FINAL_TUNNEL_STATUSES = new Set(['403', '407']);
  */
 function describeNetworkError(error, headersReceived, apiUrl) {
     const code = errorCode(error);
-    const message = (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .b)(error), 300);
+    const message = (0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_4__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error), 300);
     // undici's words for a proxy that would not open the tunnel.
     const tunnel = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
     if (tunnel) {
@@ -611,14 +611,16 @@ var safe_text = __webpack_require__(15870);
 var secrets = __webpack_require__(75460);
 // EXTERNAL MODULE: ./src/dfns/body.ts
 var body = __webpack_require__(68013);
+// EXTERNAL MODULE: ./src/base/changes.ts
+var changes = __webpack_require__(7656);
 // EXTERNAL MODULE: ./src/dfns/errors.ts
 var dfns_errors = __webpack_require__(31142);
 // EXTERNAL MODULE: ./src/dfns/http.ts
 var http = __webpack_require__(18097);
 // EXTERNAL MODULE: ./src/dfns/retry.ts
 var dfns_retry = __webpack_require__(20443);
-// EXTERNAL MODULE: ./src/schemas/zod.ts + 11 modules
-var zod = __webpack_require__(59894);
+// EXTERNAL MODULE: ./src/documents/zod.ts + 11 modules
+var zod = __webpack_require__(94204);
 // EXTERNAL MODULE: ./src/dfns/answers.ts
 var answers = __webpack_require__(19490);
 ;// CONCATENATED MODULE: ./src/dfns/user-action.ts
@@ -696,12 +698,7 @@ async function signChallenge(transport, signer, target, challenge) {
 
 
 
-/** What a change's retry lines say was not done. */
-const NOT_DONE = {
-    submit: 'Nothing was submitted',
-    create: 'No input was created',
-    cancel: 'Nothing was canceled',
-};
+
 /** The one connection to Dfns of a run's calls, under its deadline. */
 function openTransport(req) {
     return new http/* DfnsTransport */.J6({
@@ -719,7 +716,7 @@ function retryContext(req, changeCall) {
         deadline: req.deadline,
         sleep: req.sleep ?? dfns_retry/* realSleep */.uk,
         onRetry: (call, attempt, delayMs, error, maxAttempts) => req.log.warning(`Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
-            (call === changeCall ? `${NOT_DONE[changeCall]}: retrying from a fresh challenge` : 'Retrying') +
+            (call === changeCall ? `${changes/* NOTHING_DONE */.L[changeCall].replace(/\.$/, '')}: retrying from a fresh challenge` : 'Retrying') +
             ` in ${seconds(delayMs)}${askedBy(error)}.`, 'Dfns call retried'),
         onDeadline: (call, attempt, delayMs, error) => req.log.info(`Dfns ${call} attempt ${attempt} failed: ${retryReason(error)}. Not retried: waiting ${seconds(delayMs)}` +
             `${askedBy(error)} would pass the timeout-seconds deadline (${req.timeoutSeconds} s).`),

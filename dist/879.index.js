@@ -13,7 +13,7 @@ export const modules = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _file_output_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(36940);
+/* harmony import */ var _file_output_file_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(81768);
 /* harmony import */ var _file_locate_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(79922);
 /* harmony import */ var _file_zip_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(43641);
 /* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(70680);
@@ -36,12 +36,15 @@ function findOutputIn(dir, artifactLabel) {
     const files = listFiles(dir);
     const candidates = files.filter((rel) => rel.toLowerCase().endsWith('.json') || startsWithZipMagic((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel)));
     const list = (names) => (0,_base_lists_js__WEBPACK_IMPORTED_MODULE_5__/* .listNames */ .Z)(names, LISTED_FILES);
-    const { candidate, result } = (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickOutput */ .Lx)(candidates, (rel) => (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutputFile */ .X2)((0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel), rel), {
+    const { candidate, result } = (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .pickOutput */ .Lx)(candidates, (rel) => {
+        const read = (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readFileOnce */ .ih)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, rel), rel);
+        return { read, file: (0,_file_output_file_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutputFile */ .X2)(read.bytes, rel) };
+    }, {
         several: (found) => `${artifactLabel} holds ${found.length} outputs (${list(found)}); pass "path" to choose one`,
         none: (tried) => `${artifactLabel} holds no output (a .json keystore-output or fleet-output document, or a zip archive holding one${tried > 1 ? ', that is valid' : ''}). ` +
             `It contains: ${files.length === 0 ? '(no files)' : list(files)}`,
     });
-    return { located: (0,_file_locate_js__WEBPACK_IMPORTED_MODULE_3__/* .showable */ .of)({ path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, candidate), displayPath: candidate }), file: result };
+    return { located: (0,_file_locate_js__WEBPACK_IMPORTED_MODULE_3__/* .showable */ .of)({ path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, candidate), displayPath: candidate }), ...result };
 }
 /** Regular files below `dir`, as relative paths, sorted; links are not followed. */
 function listFiles(dir) {
@@ -84,10 +87,10 @@ function startsWithZipMagic(path) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59894);
+/* harmony import */ var _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(94204);
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15870);
-/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(34758);
-/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(70680);
+/* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(34758);
+/* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(70680);
 /**
  * Takes the output file from a workflow artifact: of the current run (through the Actions
  * results service), or of another run (through the REST API with a token), by default the run
@@ -102,7 +105,7 @@ function startsWithZipMagic(path) {
 
 
 
-class ArtifactError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .l {
+class ArtifactError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .l {
     name = 'ArtifactError';
     title = 'Artifact not usable';
 }
@@ -120,11 +123,11 @@ function permissionHint(source) {
         : 'Reading another run\'s artifacts needs "github-token" with actions: read: for github.token, give the job ' +
             '"permissions: actions: read"; for another repository, a token with actions: read there';
 }
-const WorkflowRunEvent = _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
-    workflow_run: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
-        id: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .int */ .Wh().check(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .positive */ .yj()),
-        repository: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }),
-        head_repository: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .nullable */ .me(_schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _schemas_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }))),
+const WorkflowRunEvent = _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
+    workflow_run: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({
+        id: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .int */ .Wh().check(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .positive */ .yj()),
+        repository: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }),
+        head_repository: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .nullable */ .me(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }))),
     }),
 });
 /** Which run's artifact to take: the inputs, else the workflow_run event, else the current run. */
@@ -138,7 +141,7 @@ function resolveArtifactSource(inputs, context, log) {
         if (head !== undefined && head !== event.workflow_run.repository.full_name) {
             if (!inputs.allowForkArtifacts) {
                 throw new ArtifactError(`refusing the artifact of run ${runId}: that run was started from the fork ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(head)}, not from ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(repository)}. ` +
-                    'Anyone can open a pull request from a fork, so its artifacts are untrusted input: submitting them to Dfns ' +
+                    'Anyone can open a pull request from a fork, so its artifacts are untrusted data: submitting them to Dfns ' +
                     "with this repository's service account would let a stranger choose what is submitted. " +
                     'If every submission is reviewed before this step (e.g. by an environment with required reviewers), set ' +
                     '"allow-fork-artifacts: true".');
@@ -156,7 +159,7 @@ function readWorkflowRunEvent(eventPath) {
         json = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, 'utf8'));
     }
     catch (error) {
-        throw new ArtifactError(`could not read the workflow_run event (${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .b)(error)}); pass "run-id"`);
+        throw new ArtifactError(`could not read the workflow_run event (${(0,_base_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .b)(error)}); pass "run-id"`);
     }
     const parsed = WorkflowRunEvent.safeParse(json);
     if (!parsed.success)
@@ -176,7 +179,7 @@ async function fetchArtifact(inputs, context, log) {
     const source = resolveArtifactSource(inputs, context, log);
     const [owner, repo] = source.repository.split('/');
     if (!owner || !repo)
-        throw new ArtifactError(`input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
+        throw new ArtifactError(`step input "repository" must be owner/name, got "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)}"`);
     if (!source.current && !inputs.githubToken) {
         throw new ArtifactError(`reading run ${source.runId} of ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(source.repository)} needs "github-token". ${permissionHint(source)}`);
     }
@@ -194,7 +197,7 @@ async function fetchArtifact(inputs, context, log) {
         throw new ArtifactError(`no artifact named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(inputs.artifactName)}" in ${where}; ` +
             (names.length === 0
                 ? 'the run has no artifacts (they may have expired, or the upload step did not run). '
-                : `the run has: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_4__/* .listNames */ .Z)(names, MAX_LISTED_ARTIFACTS)}. `) +
+                : `the run has: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_5__/* .listNames */ .Z)(names, MAX_LISTED_ARTIFACTS)}. `) +
             permissionHint(source));
     }
     if (named.length > 1) {
@@ -225,7 +228,7 @@ async function wrap(what, source, fn) {
         return await fn();
     }
     catch (error) {
-        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .b)(error), 300)}. ${permissionHint(source)}`, { cause: error });
+        throw new ArtifactError(`failed ${what}: ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_base_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .b)(error), 300)}. ${permissionHint(source)}`, { cause: error });
     }
 }
 

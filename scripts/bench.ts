@@ -22,7 +22,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HASH_WORKER_MIN_BYTES, sha256Hex } from '../src/file/checksum.ts';
+import { sha256Hex } from '../src/file/checksum.ts';
+const HASH_WORKER_MIN_BYTES = 8 * 1024 * 1024; // TODO(#20): the worker is gone; this section goes with the split
 import { generateCredential } from '../test/helpers/credentials.ts';
 import { makeOnchainOutput } from '../test/helpers/output-generators.ts';
 import { startDfnsSandbox } from '../test/sandbox/dfns-sandbox.ts';

@@ -3,7 +3,7 @@
  * any of the seven), against a Dfns sandbox on 127.0.0.1, with a freshly generated Ed25519 key,
  * each action run as a runner runs it, in the workflow it would run in:
  *
- * 1. the input action (dist/input/index.js) asks Dfns for the operation's input archive;
+ * 1. the input action (dist/create-input/index.js) asks Dfns for the operation's input archive;
  * 2. (the fleet works offline: here, the operation's sample output stands for what it brings back)
  * 3. the main action (dist/index.js) submits that output.
  *
@@ -111,11 +111,11 @@ async function loop(operation: Operation): Promise<number> {
     console.log(`\n######## ${operation}\nDfns sandbox on ${sandbox.url}; service account credential ${credential.credentialId} (Ed25519, generated now)`);
 
     const input = await runAction({
-      action: 'input',
+      action: 'create-input',
       env: { GITHUB_WORKFLOW: WORKFLOWS.input, GITHUB_JOB: 'create-input' },
       inputs: { operation, 'store-id': keystoreId, request: JSON.stringify(REQUESTS[operation]), ...dfns },
     });
-    show(`1. The input action creates the ${operation} input archive (dist/input/index.js)`, input);
+    show(`1. The input action creates the ${operation} input archive (dist/create-input/index.js)`, input);
 
     console.log(`\n== 2. The fleet works offline on the archive; the sample output ${fixture} stands for what it brings back`);
     const output = await runAction({

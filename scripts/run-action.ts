@@ -27,7 +27,7 @@ Copy one to .env (git-ignored), fill it, and run. Against a real Dfns, set INPUT
 first: it checks the token, the key store and the credential without changing anything.`;
 
 /** The name a user types for each action. */
-const NAMES: Record<string, ActionName> = { submit: 'output', input: 'input', cancel: 'cancel' };
+const NAMES: Record<string, ActionName> = { submit: 'submit', input: 'create-input', cancel: 'cancel' };
 
 function usage(error?: string): never {
   if (error) console.error(`run-action: ${error}\n`);

@@ -1,14 +1,30 @@
 /**
- * The entry point of the action (`action.yml`): it only wires; everything else is in run().
+ * The one bundle of the three actions. Each action's `main` is a file of its own
+ * (`dist/<action>/index.js`) that loads this bundle; the file the runner started tells which
+ * action runs (runner/action-names.ts). It only wires; each action's run is in src/actions/.
  */
 // First: on an older Node, one clear line instead of a failure inside a dependency.
-import './action/node-version.ts';
-// Then, so that a hash worker (which runs this bundle) hashes before anything else loads.
-import { isHashWorker } from './file/checksum.ts';
-import { startAction } from './action/entry.ts';
-import { run } from './action/run.ts';
-import { OUTPUT_WORDS } from './report/outcome.ts';
+import './runner/node-version.ts';
+import { actionOf, type ActionName } from './runner/action-names.ts';
+import { startAction } from './runner/entry.ts';
+import type { Action } from './runner/step.ts';
+import { SUBMIT_ACTION } from './actions/submit/run.ts';
+import { CREATE_INPUT_ACTION } from './actions/create-input/run.ts';
+import { CANCEL_ACTION } from './actions/cancel/run.ts';
 
-// A hash worker thread (see checksum.ts) has done its work when this module loads. No
-// top-level await: the bundler would make every module of the bundle an asynchronous one.
-if (!isHashWorker()) startAction(run, OUTPUT_WORDS);
+const ACTIONS: Record<ActionName, Action> = {
+  submit: SUBMIT_ACTION,
+  'create-input': CREATE_INPUT_ACTION,
+  cancel: CANCEL_ACTION,
+};
+
+const name = actionOf(process.argv[1]);
+if (name === undefined) {
+  process.stdout.write(
+    `::error title=Unknown action::The bundle was started as ${JSON.stringify(process.argv[1] ?? '')}; ` +
+      `run one of the actions' entry files instead: ${Object.keys(ACTIONS).map((action) => `dist/${action}/index.js`).join(', ')}.\n`,
+  );
+  process.exitCode = 1;
+} else {
+  startAction(ACTIONS[name]);
+}

@@ -3,8 +3,8 @@
  * checked with zod or a DfnsProtocolError that quotes it, and the undocumented 202 of a policy.
  */
 import { safeText } from '../base/safe-text.ts';
-import { describeIssues } from '../schemas/violations.ts';
-import * as z from '../schemas/zod.ts';
+import { describeIssues } from '../documents/violations.ts';
+import * as z from '../documents/zod.ts';
 import { DfnsApiError, DfnsProtocolError, quoteBody, type ChangeTarget, type DfnsCall } from './errors.ts';
 import { describeOversize, MAX_ANSWER_BYTES, type HttpAnswer } from './http.ts';
 import { parseRetryAfter } from './retry.ts';

@@ -3,9 +3,10 @@
  * `{"groupId", "reason"?}`, which is also the signed payload. Dfns answers the operation's group
  * (as its SDKs type it: `groupId`, `status` and its `operations`), or 202 when a policy holds it.
  */
-import * as z from '../schemas/zod.ts';
+import * as z from '../documents/zod.ts';
 import { describeApproval, expectOk, parseAnswer } from './answers.ts';
 import { signedChange, type SignedChangeRequest } from './signed-change.ts';
+import { cancelPath } from '../documents/operations.ts';
 
 /** The statuses of a fleet operation group, and of each of its operations (Dfns's SDK types). */
 export const GROUP_STATUSES = ['Initialized', 'InReview', 'Rejected', 'Approved', 'Canceled'] as const;
@@ -25,11 +26,6 @@ const CanceledGroup = z.looseObject({
     ),
   ),
 });
-
-/** The path of the cancel. */
-export function cancelPath(storeId: string): string {
-  return `/key-stores/${encodeURIComponent(storeId)}/fleet-operations/cancel`;
-}
 
 export interface CancelRequest extends SignedChangeRequest {
   /** The exact JSON body sent, also the signed payload. */

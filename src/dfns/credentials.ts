@@ -26,7 +26,7 @@ export const ACCEPTED_KEY_FORMS =
 
 export class CredentialError extends ActionError {
   override name = 'CredentialError';
-  readonly title = 'Invalid input';
+  readonly title = 'Invalid step input';
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
@@ -84,19 +84,19 @@ export function loadSigningKey(raw: string, credentialId: string | undefined, lo
 export function loadServiceAccountKey(raw: string): ServiceAccountKey {
   const pem = normalizePem(raw);
   if (!pem) {
-    throw new CredentialError(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
+    throw new CredentialError(`step input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
   }
   const label = PEM_BLOCK.exec(pem)?.[1] ?? '';
   if (label.includes('ENCRYPTED')) {
     throw new CredentialError(
-      `input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
+      `step input "dfns-private-key" is an encrypted key ("${label}"); export it without a passphrase ` +
         `(e.g. openssl pkey -in key.pem -out plain.pem). Expected ${ACCEPTED_KEY_FORMS}`,
     );
   }
   if (label === 'OPENSSH PRIVATE KEY') throw openSshKey(pem);
   if (label.includes('PUBLIC KEY') || label.includes('CERTIFICATE')) {
     throw new CredentialError(
-      `input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
+      `step input "dfns-private-key" holds a ${label.includes('PUBLIC') ? 'public key' : 'certificate'}, not the private key ` +
         `(the public key is what is registered with Dfns). Expected ${ACCEPTED_KEY_FORMS}`,
     );
   }
@@ -105,7 +105,7 @@ export function loadServiceAccountKey(raw: string): ServiceAccountKey {
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
     // The cause is dropped on purpose: OpenSSL's messages are not needed and must not leak anything.
-    throw new CredentialError(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
+    throw new CredentialError(`step input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
   }
   return describeAndWrap(key);
 }
@@ -132,12 +132,12 @@ function openSshKey(pem: string): CredentialError {
   const kind = type === undefined ? '' : `, of type ${safeText(type, 40)}`;
   if (conversion === undefined) {
     return new CredentialError(
-      `input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), which the action does not read, ` +
+      `step input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), which the action does not read, ` +
         `of a type Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}. Create one with \`openssl genpkey -algorithm Ed25519 -out key.pem\``,
     );
   }
   return new CredentialError(
-    `input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), a format the action does not read: ` +
+    `step input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY"${kind}), a format the action does not read: ` +
       `store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ${conversion}`,
   );
 }
@@ -175,7 +175,7 @@ function describeAndWrap(key: KeyObject): ServiceAccountKey {
     const kind = curve === 'prime256v1' ? 'p256' : curve === 'secp256k1' ? 'secp256k1' : undefined;
     if (!kind) {
       throw new CredentialError(
-        `input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`,
+        `step input "dfns-private-key" is an ECDSA key on curve ${curve ?? 'unknown'}, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`,
       );
     }
     return {
@@ -188,7 +188,7 @@ function describeAndWrap(key: KeyObject): ServiceAccountKey {
     const bits = details.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS) {
       throw new CredentialError(
-        `input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`,
+        `step input "dfns-private-key" is a ${bits}-bit RSA key; Dfns needs at least ${MIN_RSA_BITS} bits. Expected ${ACCEPTED_KEY_FORMS}`,
       );
     }
     return {
@@ -198,6 +198,6 @@ function describeAndWrap(key: KeyObject): ServiceAccountKey {
     };
   }
   throw new CredentialError(
-    `input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`,
+    `step input "dfns-private-key" is a${type === 'ed448' ? 'n' : ''} ${type ?? 'unknown'} key, which Dfns does not accept; expected ${ACCEPTED_KEY_FORMS}`,
   );
 }

@@ -2,15 +2,15 @@
  * What can go wrong talking to Dfns, each with the facts a user needs: which call, the HTTP
  * status, Dfns's own message and error id, and the likely fix.
  */
-import { ActionError, type FailureOutcome } from '../base/errors.ts';
-import * as z from '../schemas/zod.ts';
+import { ActionError, type ChangeEffect } from '../base/errors.ts';
+import type { ChangeCall } from '../base/changes.ts';
+import * as z from '../documents/zod.ts';
 import { safeText } from '../base/safe-text.ts';
 import { size } from '../base/units.ts';
 
-/** `stores`: listing the key stores (an online dry run's first check). */
+/** `stores`: listing the key stores (an online dry run's first check); the rest, user action signing and the changes. */
 export type DfnsCall = 'stores' | 'init' | 'action' | ChangeCall;
-/** The calls that change something at Dfns: submitting an output, creating an input, canceling a fleet operation. */
-export type ChangeCall = 'submit' | 'create' | 'cancel';
+export type { ChangeCall };
 
 /** Whether a call changes something at Dfns: it is retried only when it provably was not processed. */
 export function isChange(call: DfnsCall): call is ChangeCall {
@@ -65,7 +65,7 @@ const CONFLICT_HINTS: Record<ChangeCall, string> = {
   cancel: 'Dfns reports a conflict: the fleet operation may have been canceled or completed already; check it in Dfns',
 };
 
-/** Answers to a change (a submission, an input's creation) that do not tell whether Dfns processed it. */
+/** Answers to a change (a submission, an input archive's creation) that do not tell whether Dfns processed it. */
 const AMBIGUOUS_CHANGE_STATUSES = new Set([500, 502, 504]);
 
 /** Dfns answered with an error status. */
@@ -102,7 +102,7 @@ export class DfnsApiError extends ActionError {
     const reason = dfnsMessage ?? (args.statusText ? safeText(args.statusText, 100) : 'no message');
     const summary = `Dfns answered ${args.status} while ${CALL_LABELS[args.call]}: ${reason}${ids(errorId, args.requestId)}`;
     const hint = hintFor(args);
-    super(hint ? `${summary}. ${hint}` : summary);
+    super(hint ? `${summary}. ${hint}` : summary, { effect: apiErrorEffect(args.call, args.status) });
     this.summary = summary;
     this.hint = hint;
     this.call = args.call;
@@ -112,21 +112,19 @@ export class DfnsApiError extends ActionError {
     this.requestId = args.requestId;
     this.retryAfterMs = args.retryAfterMs;
   }
+}
 
-  override get outcome(): FailureOutcome {
-    if (isChange(this.call) && AMBIGUOUS_CHANGE_STATUSES.has(this.status)) return 'unknown';
-    // 429 and 5xx that ran out of retries: Dfns did not refuse the output, it did not take it.
-    if (this.status === 429 || this.status >= 500) return 'failed';
-    return 'rejected';
-  }
-
-  /**
-   * Refused before the change (the challenge or the signature), or not taken at all (out of retries,
-   * or too large to be read): the change was never processed.
-   */
-  override get nothingSubmitted(): boolean {
-    return !isChange(this.call) || this.outcome === 'failed' || this.status === 413;
-  }
+/**
+ * What an error answer says of the change: a change answered 500, 502 or 504 may have been made;
+ * a 429 or a 5xx that ran out of retries was not taken (Dfns did not refuse it); a refusal of the
+ * challenge or the signature, or of a request too large to read (413), came before the change;
+ * any other refusal of the change is Dfns's answer to it.
+ */
+function apiErrorEffect(call: DfnsCall, status: number): ChangeEffect {
+  if (isChange(call) && AMBIGUOUS_CHANGE_STATUSES.has(status)) return 'uncertain';
+  if (status === 429 || status >= 500) return 'not-made';
+  if (!isChange(call) || status === 413) return 'refused-before';
+  return 'refused';
 }
 
 /** Dfns answered, but not in the documented shape. */
@@ -142,18 +140,15 @@ export class DfnsProtocolError extends ActionError {
    */
   constructor(call: DfnsCall, answer: { status: number; requestId?: string | undefined }, problem: string, answered: string | { described: string }) {
     const requestId = answer.requestId ? `, Dfns request id ${answer.requestId}` : '';
+    // An unreadable answer to a change does not tell whether Dfns made it.
     super(
       `unexpected answer from Dfns while ${CALL_LABELS[call]} (HTTP ${answer.status}${requestId}): ${problem}; it answered: ` +
         (typeof answered === 'string' ? quoteBody(answered) : answered.described),
+      { effect: isChange(call) ? 'uncertain' : 'not-made' },
     );
     this.call = call;
     this.status = answer.status;
     this.requestId = answer.requestId;
-  }
-
-  /** An unreadable answer to the submission does not tell whether Dfns took it. */
-  override get outcome(): FailureOutcome {
-    return isChange(this.call) ? 'unknown' : 'failed';
   }
 }
 
@@ -166,15 +161,16 @@ export class DfnsNetworkError extends ActionError {
   /** A configuration problem (an untrusted certificate, a proxy refusing the tunnel): not retried. */
   readonly final: boolean;
   constructor(call: DfnsCall, sent: boolean, detail: string, options?: ErrorOptions & { final?: boolean }) {
-    super(`network error while ${CALL_LABELS[call]}: ${detail}`, options);
+    super(`network error while ${CALL_LABELS[call]}: ${detail}`, { ...options, effect: sentEffect(call, sent) });
     this.call = call;
     this.sent = sent;
     this.final = options?.final ?? false;
   }
+}
 
-  override get outcome(): FailureOutcome {
-    return isChange(this.call) && this.sent ? 'unknown' : 'failed';
-  }
+/** A change that may have been sent may have been made; anything else was not. */
+function sentEffect(call: DfnsCall, sent: boolean): ChangeEffect {
+  return isChange(call) && sent ? 'uncertain' : 'not-made';
 }
 
 /** The overall deadline (`timeout-seconds`) ran out. */
@@ -187,13 +183,10 @@ export class DfnsDeadlineError extends ActionError {
     super(
       `the Dfns calls did not finish within timeout-seconds (${seconds} s); the deadline ran out while ${CALL_LABELS[call]}. ` +
         'Raise "timeout-seconds" if Dfns is slow from this runner, or check the network path to the Dfns API',
+      { effect: sentEffect(call, sent) },
     );
     this.call = call;
     this.sent = sent;
-  }
-
-  override get outcome(): FailureOutcome {
-    return isChange(this.call) && this.sent ? 'unknown' : 'failed';
   }
 }
 
@@ -246,7 +239,7 @@ function hintFor({ call, status, target, sizes }: ConstructorParameters<typeof D
         ? `No key store "${safeText(target.storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
         : 'Check "dfns-api-url": it must be the Dfns API origin';
     case 413:
-      // The action's own words (nothing was submitted, or created) follow: see nothingSubmitted.
+      // The action's own words (nothing was submitted, or created) follow: see apiErrorEffect.
       return sizes
         ? 'The request was too large for Dfns (or a gateway in front of it): ' +
             `the file is ${size(sizes.file)}, and the request ${call === 'submit' ? 'carrying it' : 'carrying it as its signed payload'} was ${size(sizes.request)}. ` +
@@ -255,7 +248,7 @@ function hintFor({ call, status, target, sizes }: ConstructorParameters<typeof D
     case 409:
       return CONFLICT_HINTS[call as ChangeCall] ?? CONFLICT_HINTS.submit;
     case 429:
-      return `Dfns rate-limited the service account (each ${call === 'create' ? 'input' : call === 'cancel' ? 'cancel' : 'submission'} costs three requests): re-run later`;
+      return `Dfns rate-limited the service account (each ${call === 'create' ? 'input archive' : call === 'cancel' ? 'cancel' : 'submission'} costs three requests): re-run later`;
     default:
       return undefined;
   }

@@ -9,7 +9,7 @@
  */
 import { ActionError } from '../base/errors.ts';
 import { safeText } from '../base/safe-text.ts';
-import * as z from '../schemas/zod.ts';
+import * as z from '../documents/zod.ts';
 import { expectOk, parseAnswer } from './answers.ts';
 import type { SlicedText } from './data-part.ts';
 import { MAX_CALL_ATTEMPTS, withRetries } from './retry.ts';

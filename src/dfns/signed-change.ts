@@ -10,6 +10,7 @@ import { keepSecret } from '../base/secrets.ts';
 import { initBody } from './body.ts';
 import type { ServiceAccountKey } from './credentials.ts';
 import type { SlicedText } from './data-part.ts';
+import { NOTHING_DONE } from '../base/changes.ts';
 import { DfnsApiError, type ChangeCall, type ChangeTarget } from './errors.ts';
 import { DfnsTransport, type RequestRecord } from './http.ts';
 import { MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS, realSleep, withRetries, type RetryContext, type Sleep } from './retry.ts';
@@ -47,13 +48,6 @@ export interface Change<T> {
   send(transport: DfnsTransport, userAction: string): Promise<T>;
 }
 
-/** What a change's retry lines say was not done. */
-const NOT_DONE: Record<ChangeCall, string> = {
-  submit: 'Nothing was submitted',
-  create: 'No input was created',
-  cancel: 'Nothing was canceled',
-};
-
 /** The one connection to Dfns of a run's calls, under its deadline. */
 export function openTransport(req: SignedChangeRequest): DfnsTransport {
   return new DfnsTransport({
@@ -74,7 +68,7 @@ export function retryContext(req: SignedChangeRequest, changeCall: ChangeCall | 
     onRetry: (call, attempt, delayMs, error, maxAttempts) =>
       req.log.warning(
         `Dfns ${call} attempt ${attempt} of ${maxAttempts} failed: ${retryReason(error)}. ` +
-          (call === changeCall ? `${NOT_DONE[changeCall]}: retrying from a fresh challenge` : 'Retrying') +
+          (call === changeCall ? `${NOTHING_DONE[changeCall].replace(/\.$/, '')}: retrying from a fresh challenge` : 'Retrying') +
           ` in ${seconds(delayMs)}${askedBy(error)}.`,
         'Dfns call retried',
       ),

@@ -3,8 +3,8 @@
  * form data whose `data` part (the output's own text and its checksum) is also the signed
  * payload, and whose `file` part is the file's bytes.
  */
-import type { AcceptedAnswer, Operation } from '../schemas/operations.ts';
-import { operationSpec, submissionPath } from '../schemas/operations.ts';
+import type { AcceptedAnswer, Operation } from '../documents/operations.ts';
+import { operationSpec, submissionPath } from '../documents/operations.ts';
 import { describeApproval, expectOk, parseAnswer } from './answers.ts';
 import { multipartBody } from './body.ts';
 import type { DataPart } from './data-part.ts';

@@ -2,7 +2,7 @@
  * Checks that need no network call, made before the first one: the token's expiry and
  * organisation (a JWT, decoded but not verified: Dfns verifies it), and the fleet's own verdict.
  */
-import * as z from '../schemas/zod.ts';
+import * as z from '../documents/zod.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import { ActionError } from '../base/errors.ts';
@@ -49,7 +49,7 @@ export function checkToken(token: string, outputOrgId: string | undefined, log: 
   const facts = readTokenClaims(token);
   if (!facts) {
     log.warning(
-      'input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting',
+      'step input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting',
       'Dfns token not checked',
     );
     return;

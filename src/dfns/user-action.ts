@@ -6,7 +6,7 @@
 import { ActionError } from '../base/errors.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
-import * as z from '../schemas/zod.ts';
+import * as z from '../documents/zod.ts';
 import { expectOk, parseAnswer } from './answers.ts';
 import type { StreamedBody } from './body.ts';
 import type { ServiceAccountKey } from './credentials.ts';

@@ -7,13 +7,13 @@
  * the bytes hashed and uploaded, and `jsonText` is the output's own text, which the submission
  * embeds as it is (nothing is re-serialized, no field is dropped).
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { HASH_WORKER_MIN_BYTES } from './checksum.ts';
+import { sha256Stream } from './checksum.ts';
 import { decodeUtf8Strict, parseStrictJson } from './json.ts';
-import { validateOutput, type OfflineSignerOutput } from '../schemas/documents.ts';
-import { isInputDocument, NOT_AN_OUTPUT } from '../schemas/input-document.ts';
-import { describeValue } from '../schemas/violations.ts';
+import { validateOutput, type OfflineSignerOutput } from '../documents/documents.ts';
+import { isInputArchiveDocument, NOT_AN_OUTPUT } from '../documents/input-archive-document.ts';
+import { describeValue } from '../documents/violations.ts';
 import { safeText } from '../base/safe-text.ts';
 import { mib } from '../base/units.ts';
 import { describeRefusedEntries, isZip, listZip, readZipEntry, type ZipEntry } from './zip.ts';
@@ -44,32 +44,46 @@ export class OutputFileError extends ActionError {
   readonly title = 'Invalid output file';
 }
 
+/** A file's bytes, read once, and their SHA-256 (hex), computed as they were read. */
+export interface ReadFile {
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+/** Bytes read per call: each piece is hashed as soon as it is read. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /**
- * Reads the whole file into memory once, refusing files over MAX_FILE_BYTES. A file of
- * HASH_WORKER_MIN_BYTES or more is read into a SharedArrayBuffer, so that the thread that
- * hashes it reads these very bytes without a copy.
+ * Reads the whole file into memory once, hashing it as it goes, and refuses an empty file or one
+ * over MAX_FILE_BYTES. A file that grows while it is read is read to its end (and refused past
+ * the limit).
  */
-export function readFileOnce(path: string, displayPath: string): Uint8Array {
+export function readFileOnce(path: string, displayPath: string): ReadFile {
   const fd = openSync(path, 'r');
   try {
     const { size } = fstatSync(fd);
     if (size > MAX_FILE_BYTES) throw tooLarge(displayPath, size);
-    const bytes = (size >= HASH_WORKER_MIN_BYTES && readShared(fd, size)) || readFileSync(fd);
-    if (bytes.byteLength > MAX_FILE_BYTES) throw tooLarge(displayPath, bytes.byteLength);
-    if (bytes.byteLength === 0) throw new OutputFileError(`${safeText(displayPath)}: the file is empty`);
-    return bytes;
+    const hash = sha256Stream();
+    // One byte more than the size: reading nothing into it is how the end of the file shows.
+    let bytes = Buffer.allocUnsafeSlow(size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === bytes.byteLength) {
+        if (length > MAX_FILE_BYTES) throw tooLarge(displayPath, length);
+        const larger = Buffer.allocUnsafeSlow(Math.min(length * 2 + READ_CHUNK_BYTES, MAX_FILE_BYTES + 1));
+        bytes.copy(larger);
+        bytes = larger;
+      }
+      const n = readSync(fd, bytes, length, Math.min(READ_CHUNK_BYTES, bytes.byteLength - length), length);
+      if (n === 0) break;
+      hash.update(bytes.subarray(length, length + n));
+      length += n;
+    }
+    if (length === 0) throw new OutputFileError(`${safeText(displayPath)}: the file is empty`);
+    return { bytes: bytes.subarray(0, length), sha256: hash.hex() };
   } finally {
     closeSync(fd);
   }
-}
-
-/** The file's `size` bytes in a SharedArrayBuffer; undefined (read it again) if it is not `size` bytes long. */
-function readShared(fd: number, size: number): Uint8Array | undefined {
-  const bytes = new Uint8Array(new SharedArrayBuffer(size));
-  let read = 0;
-  for (let n = -1; read < size && n !== 0; read += n) n = readSync(fd, bytes, read, size - read, read);
-  // A file that shrank or grew while being read: the caller reads it whole from the start.
-  return read === size && readSync(fd, new Uint8Array(1), 0, 1, size) === 0 ? bytes : undefined;
 }
 
 function tooLarge(displayPath: string, size: number): OutputFileError {
@@ -130,7 +144,7 @@ function parseOutput(bytes: Uint8Array, where: string): { jsonText: string; outp
   const text = withContext(where, () => decodeUtf8Strict(bytes));
   // Parsed untrimmed, so that line numbers are the file's; only JSON's own white space is cut.
   const value = withContext(where, () => parseStrictJson(text));
-  if (isInputDocument(value)) {
+  if (isInputArchiveDocument(value)) {
     throw new OutputFileError(`${where}: ${NOT_AN_OUTPUT} (its "type" is ${describeValue((value as { type: unknown }).type)})`);
   }
   const output = withContext(where, () => validateOutput(value));

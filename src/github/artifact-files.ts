@@ -4,7 +4,7 @@
  */
 import { closeSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseOutputFile, pickOutput, readFileOnce, type OutputFile } from '../file/output-file.ts';
+import { parseOutputFile, pickOutput, readFileOnce, type OutputFile, type ReadFile } from '../file/output-file.ts';
 import { showable, type LocatedFile } from '../file/locate.ts';
 import { isZip } from '../file/zip.ts';
 import { listNames } from '../base/lists.ts';
@@ -14,13 +14,16 @@ import { ArtifactError } from './artifact.ts';
 export const MAX_ARTIFACT_FILES = 1000;
 const LISTED_FILES = 20;
 
-export function findOutputIn(dir: string, artifactLabel: string): { located: LocatedFile; file: OutputFile } {
+export function findOutputIn(dir: string, artifactLabel: string): { located: LocatedFile; read: ReadFile; file: OutputFile } {
   const files = listFiles(dir);
   const candidates = files.filter((rel) => rel.toLowerCase().endsWith('.json') || startsWithZipMagic(join(dir, rel)));
   const list = (names: readonly string[]): string => listNames(names, LISTED_FILES);
   const { candidate, result } = pickOutput(
     candidates,
-    (rel) => parseOutputFile(readFileOnce(join(dir, rel), rel), rel),
+    (rel) => {
+      const read = readFileOnce(join(dir, rel), rel);
+      return { read, file: parseOutputFile(read.bytes, rel) };
+    },
     {
       several: (found) => `${artifactLabel} holds ${found.length} outputs (${list(found)}); pass "path" to choose one`,
       none: (tried) =>
@@ -28,7 +31,7 @@ export function findOutputIn(dir: string, artifactLabel: string): { located: Loc
         `It contains: ${files.length === 0 ? '(no files)' : list(files)}`,
     },
   );
-  return { located: showable({ path: join(dir, candidate), displayPath: candidate }), file: result };
+  return { located: showable({ path: join(dir, candidate), displayPath: candidate }), ...result };
 }
 
 /** Regular files below `dir`, as relative paths, sorted; links are not followed. */

@@ -8,13 +8,13 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from '../schemas/zod.ts';
+import * as z from '../documents/zod.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 import { ActionError, messageOf } from '../base/errors.ts';
 import { listNames } from '../base/lists.ts';
 
-export interface ArtifactInputs {
+export interface ArtifactStepInputs {
   artifactName: string;
   runId: number | undefined;
   repository: string | undefined;
@@ -80,7 +80,7 @@ const WorkflowRunEvent = z.looseObject({
 });
 
 /** Which run's artifact to take: the inputs, else the workflow_run event, else the current run. */
-export function resolveArtifactSource(inputs: ArtifactInputs, context: RunContext, log: Logger): ArtifactSource {
+export function resolveArtifactSource(inputs: ArtifactStepInputs, context: RunContext, log: Logger): ArtifactSource {
   const event = context.eventName === 'workflow_run' ? readWorkflowRunEvent(context.eventPath) : undefined;
   const repository = inputs.repository ?? event?.workflow_run.repository.full_name ?? context.repository;
   const runId = inputs.runId ?? event?.workflow_run.id ?? context.runId;
@@ -92,7 +92,7 @@ export function resolveArtifactSource(inputs: ArtifactInputs, context: RunContex
       if (!inputs.allowForkArtifacts) {
         throw new ArtifactError(
           `refusing the artifact of run ${runId}: that run was started from the fork ${safeText(head)}, not from ${safeText(repository)}. ` +
-            'Anyone can open a pull request from a fork, so its artifacts are untrusted input: submitting them to Dfns ' +
+            'Anyone can open a pull request from a fork, so its artifacts are untrusted data: submitting them to Dfns ' +
             "with this repository's service account would let a stranger choose what is submitted. " +
             'If every submission is reviewed before this step (e.g. by an environment with required reviewers), set ' +
             '"allow-fork-artifacts: true".',
@@ -126,7 +126,7 @@ export function isGhes(serverUrl: string): boolean {
   return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
 }
 
-export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext, log: Logger): Promise<FetchedArtifact> {
+export async function fetchArtifact(inputs: ArtifactStepInputs, context: RunContext, log: Logger): Promise<FetchedArtifact> {
   if (isGhes(context.serverUrl)) {
     throw new ArtifactError(
       `"artifact-name" is not supported on GitHub Enterprise Server (${safeText(context.serverUrl)}): @actions/artifact does not support it. ` +
@@ -135,7 +135,7 @@ export async function fetchArtifact(inputs: ArtifactInputs, context: RunContext,
   }
   const source = resolveArtifactSource(inputs, context, log);
   const [owner, repo] = source.repository.split('/');
-  if (!owner || !repo) throw new ArtifactError(`input "repository" must be owner/name, got "${safeText(source.repository)}"`);
+  if (!owner || !repo) throw new ArtifactError(`step input "repository" must be owner/name, got "${safeText(source.repository)}"`);
   if (!source.current && !inputs.githubToken) {
     throw new ArtifactError(`reading run ${source.runId} of ${safeText(source.repository)} needs "github-token". ${permissionHint(source)}`);
   }

@@ -7,9 +7,9 @@ import { ACTION_NAME, ACTION_VERSION } from '../base/version.ts';
 import { DfnsApiError, DfnsDeadlineError, DfnsNetworkError, DfnsProtocolError } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
 import type { OnlineCheck } from '../dfns/online-check.ts';
-import type { FailedOutput } from '../schemas/documents.ts';
+import type { FailedOutput } from '../documents/documents.ts';
 import { statusFor, type Outcome } from './outcome.ts';
-import { RECEIPT_VERSION, runUrl, type CancelReceipt, type GitHubFacts, type InputReceipt, type OutputReceipt, type Receipt } from './receipt.ts';
+import { RECEIPT_VERSION, runUrl, type CancelReceipt, type GitHubFacts, type CreateInputReceipt, type OutputReceipt, type Receipt } from './receipt.ts';
 
 /** The fields of a receipt that the run fills as it goes. */
 type Draft<R extends Receipt> = Omit<R, 'receiptVersion' | 'action' | 'startedAt' | 'finishedAt' | 'outcome' | 'status' | 'message' | 'github'> & {
@@ -22,9 +22,9 @@ export type OutputFacts = Draft<OutputReceipt> & {
   /** The entries the fleet reported as failed: for the summary (the receipt counts them). */
   failed: FailedOutput[];
 };
-export type InputFacts = Draft<InputReceipt>;
+export type CreateInputFacts = Draft<CreateInputReceipt>;
 export type CancelFacts = Draft<CancelReceipt>;
-export type RunFacts = OutputFacts | InputFacts | CancelFacts;
+export type RunFacts = OutputFacts | CreateInputFacts | CancelFacts;
 
 function common() {
   return {
@@ -43,8 +43,8 @@ export function newFacts(): OutputFacts {
   return { ...common(), kind: 'output', pin: { expectedChecksum: null, matched: null }, artifact: null, file: null, output: null, failed: [] };
 }
 
-export function newInputFacts(): InputFacts {
-  return { ...common(), kind: 'input', body: null, archive: null, artifact: null };
+export function newCreateInputFacts(): CreateInputFacts {
+  return { ...common(), kind: 'input-archive', body: null, archive: null, artifact: null };
 }
 
 export function newCancelFacts(): CancelFacts {
@@ -78,10 +78,10 @@ export function answerFromError(error: unknown, attempts: number): Receipt['answ
 }
 
 /** The names each action's receipts carry. */
-const ACTION_NAMES: Record<Receipt['kind'], string> = { output: ACTION_NAME, input: `${ACTION_NAME}/input`, cancel: `${ACTION_NAME}/cancel` };
+const ACTION_NAMES: Record<Receipt['kind'], string> = { output: ACTION_NAME, 'input-archive': `${ACTION_NAME}/input`, cancel: `${ACTION_NAME}/cancel` };
 
 export function buildReceipt(facts: OutputFacts, ending: Ending, github: GitHubFacts): OutputReceipt;
-export function buildReceipt(facts: InputFacts, ending: Ending, github: GitHubFacts): InputReceipt;
+export function buildReceipt(facts: CreateInputFacts, ending: Ending, github: GitHubFacts): CreateInputReceipt;
 export function buildReceipt(facts: CancelFacts, ending: Ending, github: GitHubFacts): CancelReceipt;
 export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt;
 export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFacts): Receipt {
@@ -103,8 +103,8 @@ export function buildReceipt(facts: RunFacts, ending: Ending, github: GitHubFact
     requests: facts.requests,
     warnings: facts.warnings,
   };
-  if (facts.kind === 'input') {
-    return { ...head, kind: 'input', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
+  if (facts.kind === 'input-archive') {
+    return { ...head, kind: 'input-archive', body: facts.body, archive: facts.archive, artifact: facts.artifact, ...tail };
   }
   if (facts.kind === 'cancel') return { ...head, kind: 'cancel', source: facts.source, body: facts.body, group: facts.group, ...tail };
   return { ...head, kind: 'output', pin: facts.pin, artifact: facts.artifact, file: facts.file, output: facts.output, ...tail };

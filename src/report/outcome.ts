@@ -1,7 +1,7 @@
 /**
  * What a run ended in, the `status` output it maps to, and what a user reads of the error that
- * ended it: the annotation's title and outcome come with the error itself (base/errors.ts); here
- * the message gets what it must say about the submission.
+ * ended it: its outcome, its annotation's title and its message, decided here from what the error
+ * says became of the change (base/errors.ts).
  */
 import { ActionError, messageOf, type FailureOutcome } from '../base/errors.ts';
 
@@ -23,32 +23,39 @@ export interface Failure {
   title: string;
 }
 
-/** The title of an error that is not one of the action's own (a bug, or a library's failure). */
-export const DEFAULT_FAILURE_TITLE = 'Dfns key store output not submitted';
-export const UNKNOWN_OUTCOME_TITLE = 'Submission outcome unknown';
-
-export const UNKNOWN_OUTCOME_ADVICE =
-  'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
-  're-running could submit the output a second time.';
-export const NOTHING_SUBMITTED = 'Nothing was submitted.';
-
 /**
- * The outcome, title and message of whatever ended a run. A run that stopped before sending the
- * output says so ("Nothing was submitted."), so that a re-run is known to be safe; one whose
- * submission may have reached Dfns says to check before re-running.
+ * The one place that decides what a failure ends in: its outcome, its annotation's title, and
+ * what its message says of the change. An error that is not one of the action's own (a bug, a
+ * library's failure) is `failed`, under the action's default title. Of the action's own:
+ * - not made (the run stopped before the change, or Dfns did not take a call): `failed`, and the
+ *   message says so ("Nothing was submitted."), so that a re-run is known to be safe;
+ * - Dfns refused a call before the change: `rejected`, saying the same;
+ * - Dfns refused the change itself: `rejected`;
+ * - the change may have reached Dfns: `unknown`, with the advice to check before re-running, under
+ *   the action's "outcome unknown" title;
+ * - the change was made but its result not kept: `unknown`, under the error's own title, its
+ *   message saying what to do.
  */
 export function classifyFailure(error: unknown, words: FailureWords): Failure {
   const message = messageOf(error);
   if (!(error instanceof ActionError)) return { outcome: 'failed', message, title: words.defaultTitle };
-  const { outcome } = error;
-  if (error.changeMade) return { outcome, message, title: error.title };
-  if (outcome === 'unknown') return { outcome, message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
-  return { outcome, message: error.nothingSubmitted ? addSentence(message, words.nothingDone) : message, title: error.title };
+  switch (error.effect) {
+    case 'not-made':
+      return { outcome: 'failed', message: addSentence(message, words.nothingDone), title: error.title };
+    case 'refused-before':
+      return { outcome: 'rejected', message: addSentence(message, words.nothingDone), title: error.title };
+    case 'refused':
+      return { outcome: 'rejected', message, title: error.title };
+    case 'uncertain':
+      return { outcome: 'unknown', message: addSentence(message, words.unknownAdvice), title: words.unknownTitle };
+    case 'made':
+      return { outcome: 'unknown', message, title: error.title };
+  }
 }
 
-/** What a failure says of the change each action makes. */
+/** What a failure says of the change each action makes (each action defines its own). */
 export interface FailureWords {
-  /** Said when the run stopped before the change was sent. */
+  /** Said when the run stopped before the change was sent (base/changes.ts). */
   nothingDone: string;
   /** Said when the change may have reached Dfns. */
   unknownAdvice: string;
@@ -57,13 +64,6 @@ export interface FailureWords {
   /** The title of a failure after which the change may have reached Dfns. */
   unknownTitle: string;
 }
-
-export const OUTPUT_WORDS: FailureWords = {
-  nothingDone: NOTHING_SUBMITTED,
-  unknownAdvice: UNKNOWN_OUTCOME_ADVICE,
-  defaultTitle: DEFAULT_FAILURE_TITLE,
-  unknownTitle: UNKNOWN_OUTCOME_TITLE,
-};
 
 /** `message` followed by `sentence`, unless it says it already; on a line of its own after a list. */
 function addSentence(message: string, sentence: string): string {

@@ -11,11 +11,11 @@ import { hasUnshowableChars } from '../base/safe-text.ts';
 import { redactSecrets } from '../base/secrets.ts';
 import { ACTION_NAME } from '../base/version.ts';
 import { isSameFile, prepareTarget, shown, writeTarget, type TargetRules } from '../file/write-target.ts';
-import * as z from '../schemas/zod.ts';
+import * as z from '../documents/zod.ts';
 import type { DfnsCall } from '../dfns/errors.ts';
 import type { RequestRecord } from '../dfns/http.ts';
 import type { OnlineCheck } from '../dfns/online-check.ts';
-import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../schemas/documents.ts';
+import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../documents/documents.ts';
 import type { Outcome, StepStatus } from './outcome.ts';
 
 export const RECEIPT_VERSION = 2;
@@ -42,7 +42,7 @@ interface ReceiptCommon {
    * `output`: a submission of the main action; `input`: an input archive created by the input
    * action; `cancel`: a fleet operation canceled by the cancel action.
    */
-  kind: 'output' | 'input' | 'cancel';
+  kind: 'output' | 'input-archive' | 'cancel';
   action: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
@@ -62,7 +62,7 @@ interface ReceiptCommon {
     endpoint: string | null;
     operation: string | null;
     /** Where the operation came from: the file's entries, or the `operation` input. */
-    operationFrom: 'file' | 'input' | null;
+    operationFrom: 'file' | 'step-input' | null;
     storeId: string | null;
   } | null;
   answer: {
@@ -103,8 +103,8 @@ export interface OutputReceipt extends ReceiptCommon {
 }
 
 /** The receipt of an input archive's creation (the input action). */
-export interface InputReceipt extends ReceiptCommon {
-  kind: 'input';
+export interface CreateInputReceipt extends ReceiptCommon {
+  kind: 'input-archive';
   /** The request body sent (it holds no secret); null when it could not be read. */
   body: unknown;
   /** The archive Dfns answered, as written: where, how large, its SHA-256, entry names, and the group its input/input.json names. */
@@ -117,7 +117,7 @@ export interface InputReceipt extends ReceiptCommon {
 export interface CancelReceipt extends ReceiptCommon {
   kind: 'cancel';
   /** The file the group and the key store were read from, when they were: its path, and whether it is an output or an input archive. */
-  source: { path: string; document: 'output' | 'input' } | null;
+  source: { path: string; document: 'output' | 'input-archive' } | null;
   /** The request body sent (it holds no secret); null when it could not be made. */
   body: { groupId: string; reason?: string } | null;
   /** The fleet operation's group as Dfns answered it: its status, and each operation's. */
@@ -128,7 +128,7 @@ export interface CancelReceipt extends ReceiptCommon {
   } | null;
 }
 
-export type Receipt = OutputReceipt | InputReceipt | CancelReceipt;
+export type Receipt = OutputReceipt | CreateInputReceipt | CancelReceipt;
 
 export function runUrl(github: GitHubFacts): string {
   const base = `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}`;

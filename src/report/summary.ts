@@ -3,10 +3,10 @@
  * the two never disagree) and the outputs the fleet reported as failed. Text from the file or
  * from Dfns is escaped, so that an output cannot inject Markdown or HTML.
  */
-import { describeCounts, type FailedOutput } from '../schemas/documents.ts';
+import { describeCounts, type FailedOutput } from '../documents/documents.ts';
 import { code, factTable, md } from './markdown.ts';
 import type { Outcome } from './outcome.ts';
-import type { CancelReceipt, InputReceipt, OutputReceipt, Receipt } from './receipt.ts';
+import type { CancelReceipt, CreateInputReceipt, OutputReceipt, Receipt } from './receipt.ts';
 import { listFirst } from '../base/lists.ts';
 import { byteCount } from '../base/units.ts';
 
@@ -32,14 +32,14 @@ const VERDICTS: Record<Receipt['kind'], Verdicts> = {
     failed: (op) => `❌ Output not submitted${op}`,
     unknown: () => '⚠️ Submission outcome unknown: check the key store in Dfns before re-running',
   },
-  input: {
+  'input-archive': {
     created: (op) => `✅ Input archive created by Dfns${op}`,
     submitted: (op) => `✅ Input archive created by Dfns${op}`,
     canceled: (op) => `✅ Input archive created by Dfns${op}`,
     partial: (op) => `✅ Input archive created by Dfns${op}`,
     'pending-approval': (op) => `⏳ Input requested${op}: held by a Dfns policy for approval`,
     'dry-run': (op) => `🧪 Dry run${op}: the request is valid; nothing was sent to Dfns`,
-    rejected: (op) => `❌ Dfns refused to create the input${op}`,
+    rejected: (op) => `❌ Dfns refused to create the input archive${op}`,
     failed: (op) => `❌ Input not created${op}`,
     unknown: () => "⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
   },
@@ -61,8 +61,8 @@ function kindRows(receipt: Receipt): Array<[string, string]> {
   switch (receipt.kind) {
     case 'output':
       return outputRows(receipt);
-    case 'input':
-      return inputRows(receipt);
+    case 'input-archive':
+      return createInputRows(receipt);
     case 'cancel':
       return cancelRows(receipt);
   }
@@ -78,7 +78,7 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
   const rows: Array<[string, string]> = [];
   if (request?.storeId) rows.push(['Key store', code(request.storeId)]);
   if (request?.operation) {
-    const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by the input)';
+    const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by a step input)';
     rows.push(['Operation', `${code(request.operation)}${from}`]);
   }
   rows.push(...kindRows(receipt));
@@ -101,7 +101,7 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     const a = receipt.artifact;
     rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
   }
-  if (receipt.kind === 'input' && receipt.artifact) {
+  if (receipt.kind === 'input-archive' && receipt.artifact) {
     rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
   }
   rows.push(
@@ -173,7 +173,7 @@ export const MAX_SUMMARY_OPERATIONS = 10;
 function cancelRows({ source, body, group }: CancelReceipt): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (body) rows.push(['Group', code(body.groupId)]);
-  if (source) rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input' ? 'an input archive' : 'an output'})`]);
+  if (source) rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input-archive' ? 'an input archive' : 'an output'})`]);
   if (body?.reason !== undefined) rows.push(['Reason', md(body.reason)]);
   if (group) {
     rows.push(['Group status', code(group.status)]);
@@ -188,7 +188,7 @@ function cancelRows({ source, body, group }: CancelReceipt): Array<[string, stri
 }
 
 /** The request sent and the archive Dfns answered. */
-function inputRows({ body, archive }: InputReceipt): Array<[string, string]> {
+function createInputRows({ body, archive }: CreateInputReceipt): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (body !== null) rows.push(['Request body', code(JSON.stringify(body), 300)]);
   if (archive) {

@@ -7,13 +7,13 @@ import { messageOf } from '../base/errors.ts';
 import { safeText } from '../base/safe-text.ts';
 import { shown } from '../file/write-target.ts';
 import type { Logger } from '../base/logger.ts';
-import type { FailedOutput } from '../schemas/documents.ts';
+import type { FailedOutput } from '../documents/documents.ts';
 import { SUCCESSFUL_OUTCOMES, type Failure } from './outcome.ts';
 import { writeReceipt, type Receipt, type ReceiptTarget } from './receipt.ts';
 import { buildSummary } from './summary.ts';
 
 /** What a receipt that could not be written says was done all the same. */
-const DONE: Record<Receipt['kind'], string> = { output: 'output WAS submitted', input: 'input WAS created', cancel: 'fleet operation WAS canceled' };
+const DONE: Record<Receipt['kind'], string> = { output: 'output WAS submitted', 'input-archive': 'input archive WAS created', cancel: 'fleet operation WAS canceled' };
 
 export interface TrailIO extends Logger {
   setOutput(name: string, value: string): void;

@@ -204,7 +204,7 @@ describe('an artifact of another run', () => {
     const refused = await runWithArtifact({ 'artifact-name': 'fleet-output' }, { event });
     expect(refused.exitCode).toBe(1);
     expect(failureMessage(refused)).toMatch(
-      /^refusing the artifact of run 7003: that run was started from the fork stranger\/keystore-ops, not from acme\/keystore-ops\. Anyone can open a pull request from a fork, so its artifacts are untrusted input: .+ set "allow-fork-artifacts: true"\. Nothing was submitted\.$/,
+      /^refusing the artifact of run 7003: that run was started from the fork stranger\/keystore-ops, not from acme\/keystore-ops\. Anyone can open a pull request from a fork, so its artifacts are untrusted data: .+ set "allow-fork-artifacts: true"\. Nothing was submitted\.$/,
     );
     expect(github.requests.length, 'nothing is downloaded from a refused run').toBe(before);
 

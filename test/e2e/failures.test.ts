@@ -154,7 +154,7 @@ describe('checksum and credentials', () => {
   it('refuses an unusable key without echoing it', async () => {
     const garbage = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
     const message = await refusedLocally({ 'o.json': onchain }, { path: 'o.json', 'dfns-private-key': garbage });
-    expect(message).toMatch(/^input "dfns-private-key" holds no PEM block; expected an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA/);
+    expect(message).toMatch(/^step input "dfns-private-key" holds no PEM block; expected an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA/);
   });
 
   it('says which credential ids the token accepts when dfns-credential-id is not one of them', async () => {
@@ -170,7 +170,7 @@ describe('checksum and credentials', () => {
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'dfns-api-url': 'http://dfns.example' } });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toBe(
-      'input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "http://dfns.example". Nothing was submitted.',
+      'step input "dfns-api-url" must use https (http is allowed only for loopback hosts, for testing), got "http://dfns.example". Nothing was submitted.',
     );
   });
 });

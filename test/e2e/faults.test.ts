@@ -31,7 +31,7 @@ const LABEL: Record<FaultableCall, string> = {
   init: 'creating the user action challenge (POST /auth/action/init)',
   action: 'signing the user action (POST /auth/action)',
   submit: 'submitting the output',
-  input: 'creating the input archive',
+  create: 'creating the input archive',
   cancel: 'canceling the fleet operation',
   stores: 'listing the key stores (GET /key-stores)',
 };

@@ -93,7 +93,7 @@ describe('dry-run: online', () => {
   });
 
   it('input action and cancel action: the same checks, for their own requests', async () => {
-    const input = await e2e.createInput({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, 'dry-run': 'online' } });
+    const input = await e2e.createInputArchive({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, 'dry-run': 'online' } });
     expect(input.exitCode).toBe(0);
     expect(input.outputs['status']).toBe('dry-run');
     expect(input.seen.inputs).toEqual([]);
@@ -171,7 +171,7 @@ describe('dry-run: online', () => {
 
   it('needs every credential: an online dry run checks them against Dfns', async () => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'online', 'dfns-private-key': '' } });
-    expect(expectRefusedLocally(run, { title: 'Invalid input' })).toBe(
+    expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toBe(
       '"dfns-private-key" is required for an online dry run, which checks them against Dfns (pass them from repository secrets), ' +
         'or set "dry-run: true" to check without Dfns. Nothing was submitted.',
     );
@@ -183,7 +183,7 @@ const GENESIS_BODY = JSON.stringify({ kind: 'Genesis', numProvisioners: 3, numOp
 describe('the cancel action', () => {
   /** An input created for genesis: its archive in the workspace, its group open at the sandbox. */
   async function openOperation(): Promise<{ workspace: string; groupId: string; archive: Buffer }> {
-    const created = await e2e.createInput({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, path: 'fleet/in.zip' } });
+    const created = await e2e.createInputArchive({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, path: 'fleet/in.zip' } });
     expect(created.exitCode).toBe(0);
     const groupId = created.outputs['group-id']!;
     expect(groupId).toBe(onlyOne(created.seen.inputs, 'input').groupId);
@@ -213,8 +213,8 @@ describe('the cancel action', () => {
   });
 
   it.each([
-    ['the input archive', (archive: Buffer) => ({ 'in.zip': archive }), 'in.zip', 'input'],
-    ['its input/input.json alone', (archive: Buffer) => ({ 'input.json': inputDocumentOf(archive) }), 'input.json', 'input'],
+    ['the input archive', (archive: Buffer) => ({ 'in.zip': archive }), 'in.zip', 'input-archive'],
+    ['its input/input.json alone', (archive: Buffer) => ({ 'input.json': inputDocumentOf(archive) }), 'input.json', 'input-archive'],
   ] as const)('takes the group and the key store from %s', async (_, files, path, document) => {
     const { groupId, archive } = await openOperation();
     const run = await e2e.cancel({ files: files(archive), inputs: { path } });
@@ -258,7 +258,7 @@ describe('the cancel action', () => {
 
   it('needs the group: refused before any call', async () => {
     const run = await e2e.cancel({ inputs: { 'store-id': STORE_ID } });
-    expect(expectRefusedLocally(run, { title: 'Invalid input' })).toBe(
+    expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toBe(
       '"group-id" is required: the key store and the fleet operation\'s group to cancel, or "path" to an output or an input archive of that operation, which names them. Nothing was canceled.',
     );
   });
@@ -277,20 +277,20 @@ describe('a first set-up\'s mistakes', () => {
     expect(run.annotations).toContainEqual({
       level: 'warning',
       title: 'Dfns token prefix removed',
-      message: 'input "dfns-token" starts with "Bearer ", which the action adds itself: the prefix was removed. Store the token alone in the secret',
+      message: 'step input "dfns-token" starts with "Bearer ", which the action adds itself: the prefix was removed. Store the token alone in the secret',
     });
     expect(run.seen.requests.every((r) => r.headers['authorization'] === `Bearer ${e2e.token}`)).toBe(true);
   });
 
   it('an OpenSSH private key: the format named, and how to convert it, before any call', async () => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dfns-private-key': openSshPrivateKey('ed25519') } });
-    expect(expectRefusedLocally(run, { title: 'Invalid input' })).toMatch(
-      /^input "dfns-private-key" holds an OpenSSH private key \("BEGIN OPENSSH PRIVATE KEY", of type ssh-ed25519\), a format the action does not read: store it as PKCS#8 PEM \("BEGIN PRIVATE KEY"\): ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python's cryptography package, .+ or create a new key with `openssl genpkey -algorithm Ed25519 -out key\.pem` and register its public key with the service account\. Nothing was submitted\.$/,
+    expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toMatch(
+      /^step input "dfns-private-key" holds an OpenSSH private key \("BEGIN OPENSSH PRIVATE KEY", of type ssh-ed25519\), a format the action does not read: store it as PKCS#8 PEM \("BEGIN PRIVATE KEY"\): ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python's cryptography package, .+ or create a new key with `openssl genpkey -algorithm Ed25519 -out key\.pem` and register its public key with the service account\. Nothing was submitted\.$/,
     );
   });
 
   it('an input archive given to the output action: said so', async () => {
-    const created = await e2e.createInput({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY } });
+    const created = await e2e.createInputArchive({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY } });
     const archive = onlyOne(created.seen.inputs, 'input').archive!;
     const run = await e2e.submit({ files: { 'in.zip': archive }, inputs: { path: 'in.zip' } });
     expect(expectRefusedLocally(run, { title: 'Invalid output file' })).toBe(

@@ -82,24 +82,24 @@ describe('a Dfns that echoes the request headers keeps no secret anywhere', () =
   });
 
   it('a 500 whose plain-text body is the header dump (input action): unknown, and nothing kept', async () => {
-    e2e.sandbox.injectFault('input', { kind: 'echo', status: 500, field: 'text', process: true });
-    const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
+    e2e.sandbox.injectFault('create', { kind: 'echo', status: 500, field: 'text', process: true });
+    const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('unknown');
     expect(redactedFailure(run)).toContain('X-DFNS-USERACTION: ***');
   });
 
   it('a 403 whose details and message list the headers (input action)', async () => {
-    e2e.sandbox.injectFault('input', { kind: 'echo', status: 403, field: 'details' });
-    const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
+    e2e.sandbox.injectFault('create', { kind: 'echo', status: 403, field: 'details' });
+    const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
     expect(redactedFailure(run)).toContain('Authorization: Bearer ***');
   });
 
   it('a 202 whose id is the user action token (input action)', async () => {
-    e2e.sandbox.injectFault('input', { kind: 'echo', status: 202, field: 'approval-id' });
-    const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
+    e2e.sandbox.injectFault('create', { kind: 'echo', status: 202, field: 'approval-id' });
+    const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['status']).toBe('pending-approval');
     expect(receiptOf(run).answer.errorMessage).toBe('approval ***, status Pending');
@@ -152,7 +152,7 @@ describe('an input archive that breaks the rules is never written', () => {
 
   it.each(UNSAFE_ARCHIVES)('%s', async (kind) => {
     e2e.sandbox.setUnsafeArchive(kind);
-    const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, path: 'fleet/in.zip' } });
+    const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, path: 'fleet/in.zip' } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('unknown');
     expect(onlyOne(run.seen.inputs, 'input request')).toMatchObject({ accepted: true, groupId: expect.stringMatching(/^gr-/) });
@@ -161,7 +161,7 @@ describe('an input archive that breaks the rules is never written', () => {
         level: 'error',
         title: 'Archive refused',
         message:
-          'Dfns created the input (its fleet operation is now open at Dfns), but the archive it answered is refused, and nothing was ' +
+          'Dfns created the input archive (its fleet operation is now open at Dfns), but the archive it answered is refused, and nothing was ' +
           `written: ${EXPECTED[kind]}. An archive is carried to the fleet's machines, which extract it: only regular files with plain ` +
           'relative names are accepted. Do not re-run this workflow for it: report the archive to Dfns support. ' +
           'If the ceremony is abandoned, cancel its fleet operation with the cancel action (uses: dfns/keystore-output-action/cancel).',
@@ -180,15 +180,15 @@ describe('ids stay ids: refused before any call', () => {
     ['my key store/1', '"my key store/1"'],
   ])('store-id %j (output action)', async (storeId, shown) => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'store-id': storeId } });
-    expect(expectRefusedLocally(run, { title: 'Invalid input' })).toBe(
-      `input "store-id" must be a Dfns key store id (ks-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got ${shown}. Nothing was submitted.`,
+    expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toBe(
+      `step input "store-id" must be a Dfns key store id (ks-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got ${shown}. Nothing was submitted.`,
     );
   });
 
   it('store-id ".." (input action)', async () => {
-    const run = await e2e.createInput({ inputs: { operation: 'onchain-sign', 'store-id': '..' } });
-    expect(expectRefusedLocally(run, { title: 'Invalid input' })).toBe(
-      'input "store-id" must be a Dfns key store id (ks-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got "..". No input was created.',
+    const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': '..' } });
+    expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toBe(
+      'step input "store-id" must be a Dfns key store id (ks-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got "..". No input archive was created.',
     );
   });
 
@@ -218,11 +218,11 @@ describe('the smaller points', () => {
 
   it('a count beyond 2^53 in the request body has its own message', async () => {
     const request = '{"kind":"KeyHarvest","hsmTargetSerial":"HSM-1","macTargetSerial":"MAC-1","macTargetUsername":"op","numSecp256k1":9007199254740993}';
-    const run = await e2e.createInput({ inputs: { operation: 'key-harvest', 'store-id': STORE_ID, request } });
+    const run = await e2e.createInputArchive({ inputs: { operation: 'key-harvest', 'store-id': STORE_ID, request } });
     expect(expectRefusedLocally(run, { title: 'Invalid request body' })).toBe(
-      'input "request" does not match the documented body of key-harvest (1 violation):\n' +
+      'step input "request" does not match the documented body of key-harvest (1 violation):\n' +
         '  - numSecp256k1: is above 9007199254740991 (2^53 - 1): a whole number this large does not survive being read as a JSON number, so it cannot be sent as written\n' +
-        'No input was created.',
+        'No input archive was created.',
     );
   });
 

@@ -145,7 +145,7 @@ describe('an "operation" input the file does not match, refused before any call'
       'Operation does not match the file',
     );
     expect(message).toBe(
-      'input "operation" is genesis, which takes a fleet-output document, but the file is a keystore-output (entries: 2 onchain-sign-v1): ' +
+      'step input "operation" is genesis, which takes a fleet-output document, but the file is a keystore-output (entries: 2 onchain-sign-v1): ' +
         'set "operation" to onchain-sign, or leave it empty to take the operation from the file. Nothing was submitted.',
     );
   });
@@ -156,7 +156,7 @@ describe('an "operation" input the file does not match, refused before any call'
   ])('none of whose entries are its kind (%s as %s): names both', async (fixture, operation, kind, document, found, fitting) => {
     const message = await refusedLocally({ 'out.json': fixtureText(fixture) }, { path: 'out.json', operation }, 'Operation does not match the file');
     expect(message).toBe(
-      `input "operation" is ${operation}, which takes ${kind} entries, but the ${document} holds none (entries: ${found}): ` +
+      `step input "operation" is ${operation}, which takes ${kind} entries, but the ${document} holds none (entries: ${found}): ` +
         `set "operation" to ${fitting}, or leave it empty to take the operation from the file. Nothing was submitted.`,
     );
   });
@@ -168,9 +168,9 @@ describe('an "operation" input the file allows', () => {
     const run = await e2e.submit({ files: { 'out.json': empty }, inputs: { path: 'out.json', operation: 'proof-of-control' } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ operation: 'proof-of-control', status: 'success', 'outputs-count': '0' });
-    expect(run.stdout).toContain('Operation: proof-of-control (given by the "operation" input)');
+    expect(run.stdout).toContain('Operation: proof-of-control (given by step input "operation")');
     expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, operation: 'proof-of-control' });
-    expect(receiptOf(run).request).toMatchObject({ operation: 'proof-of-control', operationFrom: 'input' });
+    expect(receiptOf(run).request).toMatchObject({ operation: 'proof-of-control', operationFrom: 'step-input' });
   });
 
   it('submits entries of several kinds to the operation given, with a warning naming the others', async () => {
@@ -198,7 +198,7 @@ describe('an "operation" input the file allows', () => {
     const run = await e2e.submit({ files: { 'out.json': withOutputs('genesis-output.json', genesisEntries) }, inputs: { path: 'out.json', operation: 'genesis' } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ operation: 'genesis', 'dfns-message': FLEET_ANSWER_MESSAGES.genesis });
-    expect(run.summary).toContain('| Operation | `genesis` (given by the input) |');
+    expect(run.summary).toContain('| Operation | `genesis` (given by a step input) |');
   });
 });
 

@@ -139,7 +139,7 @@ describe('npm run action', () => {
     writeFileSync(join(tmp, 'bad.env'), 'INPUT_PATH=out.json\nINPUT_DRY-RUN=maybe\n');
     const refused = await script('run-action.ts', ['submit', join(tmp, 'bad.env'), '--workspace', tmp], tmp);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('Error (Invalid input): input "dry-run" must be true, false or online, got "maybe". Nothing was submitted.');
+    expect(refused.stdout).toContain('Error (Invalid step input): step input "dry-run" must be true, false or online, got "maybe". Nothing was submitted.');
     const stray = await script('run-action.ts', ['submit', env], tmp);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toMatch(/^run-action: .+\.env sets INPUT_NOT-AN-INPUT, which .+action\.yml does not declare\n/);

@@ -34,8 +34,8 @@ describe.each(USERS)('$who', ({ user, ...rest }) => {
   const skip = 'skip' in rest && rest.skip;
   const submit = (workspace: string, inputs: Record<string, string>): Promise<E2ERun> =>
     e2e.submit({ workspace, inputs: { path: 'out.json', ...inputs }, timeoutMs: CASE_TIMEOUT_MS, ...(user ? { user } : {}) });
-  const createInput = (workspace: string, inputs: Record<string, string>): Promise<E2ERun> =>
-    e2e.createInput({ workspace, inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs }, timeoutMs: CASE_TIMEOUT_MS, ...(user ? { user } : {}) });
+  const createInputArchive = (workspace: string, inputs: Record<string, string>): Promise<E2ERun> =>
+    e2e.createInputArchive({ workspace, inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs }, timeoutMs: CASE_TIMEOUT_MS, ...(user ? { user } : {}) });
 
   /** A workspace with the output file, removed when the test ends. */
   function workspace(): string {
@@ -88,28 +88,28 @@ describe.each(USERS)('$who', ({ user, ...rest }) => {
     const ws = workspace();
     const path = target(ws);
     const before = snapshot(ws, resolve(ws, path));
-    const run = await createInput(ws, { path });
+    const run = await createInputArchive(ws, { path });
     const message = expectRefusedLocally(run, { title: 'Archive not writable' });
     const prefix = `cannot write the input archive to ${resolve(ws, path)} ("path"): `;
     expect(message.startsWith(prefix), message).toBe(true);
-    expect(message.slice(prefix.length).replace(/\. No input was created\.$/, '')).toMatch(reason);
+    expect(message.slice(prefix.length).replace(/\. No input archive was created\.$/, '')).toMatch(reason);
     expectUnchanged(before);
   });
 
   it.skipIf(skip)('receipt-path equal to the input archive path is refused before any call', async () => {
     const ws = workspace();
-    const run = await createInput(ws, { path: 'fleet/in.zip', 'receipt-path': './fleet/../fleet/in.zip' });
+    const run = await createInputArchive(ws, { path: 'fleet/in.zip', 'receipt-path': './fleet/../fleet/in.zip' });
     expect(expectRefusedLocally(run, { title: 'Receipt not written' })).toBe(
       `"receipt-path" (${join(ws, 'fleet', 'in.zip')}) is the path the input archive is written to ("path"): the receipt would replace it. ` +
-        'Give the receipt a path of its own. No input was created.',
+        'Give the receipt a path of its own. No input archive was created.',
     );
   });
 
   it.skipIf(skip)('a good target is written, and the archive never replaces what appeared meanwhile', async () => {
     const ws = workspace();
-    const run = await createInput(ws, { path: 'fleet/in.zip', 'receipt-path': 'trail/r.json' });
+    const run = await createInputArchive(ws, { path: 'fleet/in.zip', 'receipt-path': 'trail/r.json' });
     expect(run.exitCode).toBe(0);
     expect(readFileSync(join(ws, 'fleet', 'in.zip')).subarray(0, 2).toString()).toBe('PK');
-    expect(JSON.parse(readFileSync(join(ws, 'trail', 'r.json'), 'utf8'))).toMatchObject({ kind: 'input', outcome: 'created' });
+    expect(JSON.parse(readFileSync(join(ws, 'trail', 'r.json'), 'utf8'))).toMatchObject({ kind: 'input-archive', outcome: 'created' });
   });
 });

@@ -26,12 +26,12 @@ describe('a run that ends early still leaves a status, a summary and a receipt',
     [
       'an invalid input value',
       { 'timeout-seconds': 'soon' },
-      'input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "soon". Nothing was submitted.',
+      'step input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "soon". Nothing was submitted.',
     ],
     [
       'an unknown operation',
       { operation: 'onchain_sign' },
-      'input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest, ' +
+      'step input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest, ' +
         'or empty for the operation the file is for; got "onchain_sign". Nothing was submitted.',
     ],
     [
@@ -45,7 +45,7 @@ describe('a run that ends early still leaves a status, a summary and a receipt',
     expect(run.exitCode).toBe(1);
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toEqual({ status: 'failed', 'receipt-path': expect.stringMatching(/dfns-keystore-output-receipt-4242-1-\d+\.json$/) });
-    expect(run.annotations.filter((a) => a.level === 'error')).toEqual([{ level: 'error', title: 'Invalid input', message }]);
+    expect(run.annotations.filter((a) => a.level === 'error')).toEqual([{ level: 'error', title: 'Invalid step input', message }]);
     expect(run.summary).toContain('### ❌ Output not submitted');
     expect(run.summary).toContain(`> ${message.replace(/_/g, '\\_')}`);
     expect(receiptOf(run)).toMatchObject({
@@ -132,12 +132,12 @@ describe('the receipt and the summary: what an auditor reads', () => {
     expect(run.exitCode).toBe(0);
     const warning = {
       title: 'store-id differs from the output',
-      message: `input "store-id" (ks-other) differs from the output's keystore_id (${STORE_ID}); submitting to the store-id input. Check that this output belongs to that key store.`,
+      message: `step input "store-id" (ks-other) differs from the output's keystore_id (${STORE_ID}); submitting to step input "store-id". Check that this output belongs to that key store.`,
     };
     expect(receiptOf(run).warnings).toEqual([warning]);
     expect(run.summary).toContain('#### Warnings (1)');
     expect(run.summary).toContain(
-      `- **store-id differs from the output**: input "store-id" (ks-other) differs from the output's keystore\\_id (${STORE_ID}); submitting to the store-id input. Check that this output belongs to that key store.`,
+      `- **store-id differs from the output**: step input "store-id" (ks-other) differs from the output's keystore\\_id (${STORE_ID}); submitting to step input "store-id". Check that this output belongs to that key store.`,
     );
   });
 
@@ -225,7 +225,7 @@ describe('a first run without surprises', () => {
     expect(run.exitCode).toBe(1);
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(failureMessage(run)).toBe(
-      'input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
+      'step input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
         '(cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got 18 characters not starting with "cr-" (not shown, in case it is a misplaced secret). Nothing was submitted.',
     );
     expect(run.visibleText).not.toContain('my-service-account');

@@ -1,5 +1,5 @@
 /**
- * Runs the built action (`dist/index.js`) the way a GitHub runner does: a child process in
+ * Runs the built actions (`dist/<action>/index.js`) the way a GitHub runner does: a child process in
  * the workspace, every action.yml input present as `INPUT_<NAME>` (hyphens kept) with its
  * default when not given, and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / ... files.
  */
@@ -10,12 +10,12 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const DIST_ENTRY = join(ROOT, 'dist', 'index.js');
+export const DIST_ENTRY = join(ROOT, 'dist', 'submit', 'index.js');
 
 /** The actions of the repository: their action.yml and the entry their `runs.main` names. */
 export const ACTIONS = {
-  output: { yml: join(ROOT, 'action.yml'), entry: DIST_ENTRY },
-  input: { yml: join(ROOT, 'input', 'action.yml'), entry: join(ROOT, 'dist', 'input', 'index.js') },
+  submit: { yml: join(ROOT, 'action.yml'), entry: DIST_ENTRY },
+  'create-input': { yml: join(ROOT, 'input', 'action.yml'), entry: join(ROOT, 'dist', 'create-input', 'index.js') },
   cancel: { yml: join(ROOT, 'cancel', 'action.yml'), entry: join(ROOT, 'dist', 'cancel', 'index.js') },
 } as const;
 export type ActionName = keyof typeof ACTIONS;
@@ -27,7 +27,7 @@ interface ActionYml {
   outputs: Record<string, { description: string }>;
 }
 
-export function readActionYml(action: ActionName = 'output'): ActionYml {
+export function readActionYml(action: ActionName = 'submit'): ActionYml {
   return parse(readFileSync(ACTIONS[action].yml, 'utf8')) as ActionYml;
 }
 
@@ -122,12 +122,23 @@ export function runnerEnv(step: {
     env[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = step.inputs[name] ?? fallback;
   }
   for (const name of Object.keys(step.inputs)) {
-    if (!(name in declared)) throw new Error(`test passes input "${name}", which action.yml does not declare`);
+    if (!(name in declared)) throw new Error(`test passes step input "${name}", which action.yml does not declare`);
   }
   return env;
 }
 
-export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+/** A step about to run: its folders, command files and environment, as a runner prepares them. */
+export interface PreparedStep {
+  action: ActionName;
+  workspace: string;
+  runnerTemp: string;
+  /** GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, ...: the command files, each a fresh empty file. */
+  commandFiles: Record<string, string>;
+  env: Record<string, string>;
+}
+
+/** The workspace (with `options.files`), the runner's temporary folder, the command files and the environment of a step. */
+export function prepareStep(options: RunOptions = {}): PreparedStep {
   const workspace = options.workspace ?? makeWorkspace();
   for (const [name, content] of Object.entries(options.files ?? {})) {
     const path = join(workspace, name);
@@ -135,17 +146,22 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     writeFileSync(path, content);
   }
   const runnerTemp = mkdtempSync(join(tmpdir(), 'dfns-action-tmp-'));
-  const files = Object.fromEntries(
+  const commandFiles = Object.fromEntries(
     ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH'].map((name) => {
       const path = join(runnerTemp, `${name.toLowerCase()}.txt`);
       writeFileSync(path, '');
       return [name, path];
     }),
   ) as Record<string, string>;
-
-  const action = options.action ?? 'output';
-  const env = runnerEnv({ workspace, runnerTemp, commandFiles: files, inputs: options.inputs ?? {}, action });
+  const action = options.action ?? 'submit';
+  const env = runnerEnv({ workspace, runnerTemp, commandFiles, inputs: options.inputs ?? {}, action });
   Object.assign(env, options.env);
+  return { action, workspace, runnerTemp, commandFiles, env };
+}
+
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const step = prepareStep(options);
+  const { workspace, runnerTemp, env } = step;
   const { user } = options;
   if (user) {
     for (const dir of [workspace, runnerTemp]) giveTo(dir, user);
@@ -157,7 +173,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     (resolvePromise) => {
       execFile(
         process.execPath,
-        [ACTIONS[action].entry],
+        [ACTIONS[step.action].entry],
         { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, ...(user ?? {}) },
         (error, out, err) => {
           const exit = error ? (typeof error.code === 'number' ? error.code : null) : 0;
@@ -166,8 +182,19 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       );
     },
   );
-  const outputs = parseOutputFile(readFileSync(files['GITHUB_OUTPUT']!, 'utf8'));
-  const summary = readFileSync(files['GITHUB_STEP_SUMMARY']!, 'utf8');
+  return finishedRun(step, { exitCode: code, stdout, stderr }, options.workspace !== undefined);
+}
+
+/** What a user or a later step can read of a finished step. `keepWorkspace`: the caller gave it, and removes it. */
+export function finishedRun(
+  step: PreparedStep,
+  ended: { exitCode: number | null; stdout: string; stderr: string },
+  keepWorkspace: boolean,
+): ActionRun {
+  const { workspace, runnerTemp, commandFiles } = step;
+  const { stdout, stderr } = ended;
+  const outputs = parseOutputFile(readFileSync(commandFiles['GITHUB_OUTPUT']!, 'utf8'));
+  const summary = readFileSync(commandFiles['GITHUB_STEP_SUMMARY']!, 'utf8');
   const receiptPath = outputs['receipt-path'];
   const receiptText = receiptPath && existsSync(receiptPath) ? readFileSync(receiptPath, 'utf8') : undefined;
   const visibleStdout = stdout
@@ -175,7 +202,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n');
   return {
-    exitCode: code,
+    exitCode: ended.exitCode,
     stdout,
     stderr,
     outputs,
@@ -184,9 +211,9 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     workspace,
     runnerTemp,
     receiptText,
-    visibleText: [visibleStdout, stderr, readFileSync(files['GITHUB_OUTPUT']!, 'utf8'), summary, receiptText ?? ''].join('\n'),
+    visibleText: [visibleStdout, stderr, readFileSync(commandFiles['GITHUB_OUTPUT']!, 'utf8'), summary, receiptText ?? ''].join('\n'),
     cleanup() {
-      for (const dir of options.workspace === undefined ? [workspace, runnerTemp] : [runnerTemp]) rmSync(dir, { recursive: true, force: true });
+      for (const dir of keepWorkspace ? [runnerTemp] : [workspace, runnerTemp]) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

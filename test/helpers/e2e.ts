@@ -123,7 +123,7 @@ export interface E2E {
    */
   submit(options?: E2EOptions & { protocolProblems?: string[] }): Promise<E2ERun>;
   /** Runs the input action (input/action.yml) likewise, with the credential's inputs. */
-  createInput(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
+  createInputArchive(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
   /** Runs the cancel action (cancel/action.yml) likewise, with the credential's inputs. */
   cancel(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
   close(): Promise<void>;
@@ -183,11 +183,11 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
     token,
     secrets,
     async submit(options = {}) {
-      const run = await runScanned({ ...options, action: 'output' });
+      const run = await runScanned({ ...options, action: 'submit' });
       expect(run.seen.protocolProblems, 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
       return run;
     },
-    createInput: (options = {}) => runScanned({ ...options, action: 'input' }),
+    createInputArchive: (options = {}) => runScanned({ ...options, action: 'create-input' }),
     cancel: (options = {}) => runScanned({ ...options, action: 'cancel' }),
     close: () => sandbox.close(),
   };

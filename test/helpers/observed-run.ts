@@ -38,7 +38,7 @@ export async function observeRun(e2e: E2E, options: RunOptions): Promise<Observe
   const run = await e2e.submit(options);
   const ms = Date.now() - started;
   const { submissions } = run.seen;
-  const calls: Record<SandboxCall, number> = { stores: 0, init: 0, action: 0, submit: 0, input: 0, cancel: 0, other: 0 };
+  const calls: Record<SandboxCall, number> = { stores: 0, init: 0, action: 0, submit: 0, create: 0, cancel: 0, other: 0 };
   for (const request of run.seen.requests) calls[request.call] += 1;
   const errors = run.annotations.filter((a) => a.level === 'error');
   const observed: ObservedRun = {

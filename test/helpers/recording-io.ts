@@ -1,5 +1,5 @@
 /** An ActionIO that keeps what a run said, set and wrote, for tests that call run() in-process. */
-import type { ActionIO } from '../../src/action/io.ts';
+import type { ActionIO } from '../../src/runner/io.ts';
 
 export class RecordingIO implements ActionIO {
   outputs: Record<string, string> = {};

@@ -1,15 +1,15 @@
 /**
  * In this process against the Dfns sandbox, with the retry waits replaced: the cancel action's
- * pipeline (runCancelAction) and the online dry run of each action, their refusals and reports.
+ * pipeline (runCancel) and the online dry run of each action, their refusals and reports.
  * The same code as dist/, without a child process (the end-to-end tests run that).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunEnv } from '../../src/action/io.ts';
-import { run } from '../../src/action/run.ts';
-import { runCancelAction } from '../../src/cancel/run.ts';
-import { runInputAction } from '../../src/input/run.ts';
+import type { RunEnv } from '../../src/runner/io.ts';
+import { runSubmit } from '../../src/actions/submit/run.ts';
+import { runCancel } from '../../src/actions/cancel/run.ts';
+import { runCreateInput } from '../../src/actions/create-input/run.ts';
 import { makeWorkspace } from '../helpers/action-runner.ts';
 import { fixtureText, onlyOne, startE2E, STORE_ID, watchSandbox, type E2E } from '../helpers/e2e.ts';
 import { RecordingIO } from '../helpers/recording-io.ts';
@@ -46,7 +46,7 @@ function env(): RunEnv {
   };
 }
 
-const RUNS = { output: run, input: runInputAction, cancel: runCancelAction };
+const RUNS = { submit: runSubmit, 'create-input': runCreateInput, cancel: runCancel };
 
 /** Runs an action in this process with the sandbox's credentials, and checks that no secret shows. */
 async function go(action: Exclude<ActionName, never>, given: Record<string, string>) {
@@ -68,12 +68,12 @@ async function go(action: Exclude<ActionName, never>, given: Record<string, stri
 /** A genesis input created: its group open at the sandbox. */
 async function openGroup(): Promise<string> {
   const request = '{"kind":"Genesis","numProvisioners":3,"numOperational":1,"numSecp256k1":1,"numEd25519":1,"hsmGenesisSerial":"HSM-1"}';
-  const { result, io } = await go('input', { operation: 'genesis', 'store-id': STORE_ID, request, path: 'in.zip' });
+  const { result, io } = await go('create-input', { operation: 'genesis', 'store-id': STORE_ID, request, path: 'in.zip' });
   expect(result.outcome).toBe('created');
   return io.outputs['group-id']!;
 }
 
-describe('runCancelAction()', () => {
+describe('runCancel()', () => {
   it('cancels, reporting the group and its operations', async () => {
     const groupId = await openGroup();
     const { result, io, receipt } = await go('cancel', { path: 'in.zip', reason: 'abandoned' });
@@ -81,7 +81,7 @@ describe('runCancelAction()', () => {
     expect(io.outputs).toMatchObject({ status: 'canceled', 'group-status': 'Canceled', 'group-id': groupId, 'store-id': STORE_ID });
     expect(io.lines).toContain(`Ids read from in.zip (an input archive): key store ${STORE_ID}, group ${groupId}`);
     expect(io.lines).toContain(`Dfns answered the group ${groupId}: status Canceled; operations: Genesis Canceled.`);
-    expect(receipt).toMatchObject({ kind: 'cancel', source: { path: 'in.zip', document: 'input' }, body: { groupId, reason: 'abandoned' }, answer: { call: 'cancel', dfnsStatus: 'Canceled' } });
+    expect(receipt).toMatchObject({ kind: 'cancel', source: { path: 'in.zip', document: 'input-archive' }, body: { groupId, reason: 'abandoned' }, answer: { call: 'cancel', dfnsStatus: 'Canceled' } });
   });
 
   it('warns when the step inputs and the file disagree, and the step inputs win', async () => {
@@ -90,7 +90,7 @@ describe('runCancelAction()', () => {
     const { result, io } = await go('cancel', { path: 'in.zip', 'group-id': 'gr-given' });
     expect(result.outcome).toBe('canceled');
     expect(io.lines).toContain(
-      `warning [group-id differs from the file]: input "group-id" (gr-given) differs from the file's group_id (${groupId}); canceling with the "group-id" input. ` +
+      `warning [group-id differs from the file]: step input "group-id" (gr-given) differs from the file's group_id (${groupId}); canceling with step input "group-id". ` +
         'Check that the file belongs to that fleet operation.',
     );
   });
@@ -158,7 +158,7 @@ describe('an online dry run, in process', () => {
 
   it('output action: each check logged and recorded; a key store of another kind fails the step', async () => {
     writeFileSync(join(workspace, 'out.json'), onchain);
-    const passed = await go('output', { path: 'out.json', 'dry-run': 'online' });
+    const passed = await go('submit', { path: 'out.json', 'dry-run': 'online' });
     expect(passed.result.outcome).toBe('dry-run');
     expect(passed.io.lines.filter((l) => l.startsWith('  '))).toEqual([
       `  org ${JSON.parse(onchain).org_id}, fleet ${JSON.parse(onchain).fleet_id}, key store ${STORE_ID}, group ${JSON.parse(onchain).group_id}, status partial, 2 outputs (2 onchain-sign-v1; 1 success, 1 fail)`,
@@ -166,7 +166,7 @@ describe('an online dry run, in process', () => {
       `  key store: passed, ${STORE_ID} is an OfflineSigner key store`,
       expect.stringMatching(/^ {2}credential and key: passed, Dfns created the challenge for POST /),
     ]);
-    const failed = await go('output', { path: 'out.json', 'dry-run': 'online', 'store-id': 'ks-hsm-store' });
+    const failed = await go('submit', { path: 'out.json', 'dry-run': 'online', 'store-id': 'ks-hsm-store' });
     expect(failed.result.failure).toEqual({
       outcome: 'failed',
       title: 'Online check failed',
@@ -177,7 +177,7 @@ describe('an online dry run, in process', () => {
 
   it('input action: without KeyStores:Read the key store is not checked, and the rest passes', async () => {
     e2e.sandbox.setKeyStoresReadable(false);
-    const { result, receipt, seen } = await go('input', { operation: 'onchain-sign', 'store-id': STORE_ID, 'dry-run': 'online' });
+    const { result, receipt, seen } = await go('create-input', { operation: 'onchain-sign', 'store-id': STORE_ID, 'dry-run': 'online' });
     expect(result.outcome).toBe('dry-run');
     expect(receipt!['checks'].map((c: { check: string; result: string }) => `${c.check}: ${c.result}`)).toEqual([
       'token and region: passed',
@@ -189,10 +189,10 @@ describe('an online dry run, in process', () => {
   });
 
   it('a credential id the service account does not have: the check of the credential fails', async () => {
-    const { result, receipt } = await go('input', { operation: 'onchain-sign', 'store-id': STORE_ID, 'dry-run': 'online', 'dfns-credential-id': 'cr-not-mine' });
+    const { result, receipt } = await go('create-input', { operation: 'onchain-sign', 'store-id': STORE_ID, 'dry-run': 'online', 'dfns-credential-id': 'cr-not-mine' });
     expect(result.failure).toMatchObject({ outcome: 'failed', title: 'Credential not accepted' });
     expect(result.failure!.message).toBe(
-      `"dfns-credential-id" (cr-not-mine) is not a key credential of this service account; the token accepts: ${e2e.credential.credentialId}. No input was created.`,
+      `"dfns-credential-id" (cr-not-mine) is not a key credential of this service account; the token accepts: ${e2e.credential.credentialId}. No input archive was created.`,
     );
     expect(receipt!['checks'].at(-1)).toMatchObject({ check: 'credential and key', result: 'failed' });
   });

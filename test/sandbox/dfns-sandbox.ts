@@ -14,7 +14,7 @@ import type { ChangeKind, ChangeRecord, StorePermissions } from './change.ts';
 import { CANCEL_PATH, checkCancel, describeCancel, FleetGroups, requestId, type FleetGroup, type ListedKeyStore, type RecordedCancel } from './fleet-operations.ts';
 import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
 import { randomDfnsId } from './ids.ts';
-import { buildInputArchive, checkInput, describeInput, INPUT_PATH, inputArchiveEntries, type InputAnswer, type RecordedInput } from './input.ts';
+import { buildInputArchive, checkInput, describeInput, INPUT_PATH, inputArchiveEntries, type InputArchiveAnswer, type RecordedInput } from './input.ts';
 import { verifyJwt, signJwt } from './jwt.ts';
 import { parseHeaderParams, type MultipartError, type MultipartPart } from './multipart.ts';
 import {
@@ -32,15 +32,15 @@ import { echoReply, unsafeArchive, type EchoField, type UnsafeArchive } from './
 export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission } from './submission.ts';
 export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS } from './submission.ts';
 export { PERMISSIONS } from './change.ts';
-export type { InputAnswer, RecordedInput } from './input.ts';
+export type { InputArchiveAnswer, RecordedInput } from './input.ts';
 export type { FleetGroup, RecordedCancel } from './fleet-operations.ts';
-export { INPUT_ARCHIVE_ENTRIES, INPUT_DOCUMENT_ENTRY } from './input.ts';
+export { INPUT_ARCHIVE_ENTRIES, INPUT_ARCHIVE_DOCUMENT_ENTRY } from './input.ts';
 
 /**
  * `submit`: an output submission; `input`: the creation of an input archive; `cancel`: the cancel
  * of a fleet operation; `stores`: `GET /key-stores`.
  */
-export type SandboxCall = 'stores' | 'init' | 'action' | 'submit' | 'input' | 'cancel' | 'other';
+export type SandboxCall = 'stores' | 'init' | 'action' | 'submit' | 'create' | 'cancel' | 'other';
 export type FaultableCall = Exclude<SandboxCall, 'other'>;
 
 /**
@@ -136,7 +136,7 @@ export interface DfnsSandbox {
    * The request is recorded accepted when `status` is below 300 (no archive is recorded),
    * otherwise `error: 'configured answer <status>'`. The last call that covers an operation wins.
    */
-  setInputAnswer(answer: InputAnswer, operation?: Operation): void;
+  setInputAnswer(answer: InputArchiveAnswer, operation?: Operation): void;
   /** Back to the archive answer (200 application/zip), for `operation` only or (without it) for all seven. */
   resetInputAnswer(operation?: Operation): void;
   /**
@@ -196,7 +196,7 @@ function classify(method: string, rawPath: string): SandboxCall {
   if (rawPath === '/auth/action') return 'action';
   if (SUBMIT_PATH.test(rawPath)) return 'submit';
   if (CANCEL_PATH.test(rawPath)) return 'cancel';
-  return INPUT_PATH.test(rawPath) ? 'input' : 'other';
+  return INPUT_PATH.test(rawPath) ? 'create' : 'other';
 }
 
 /**
@@ -258,7 +258,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const tokenSecret = randomBytes(32);
   const signing = new UserActionSigning();
   const stores = new Map<string, { permissions: Set<ChangeKind>; listed: ListedKeyStore }>();
-  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { stores: [], init: [], action: [], submit: [], input: [], cancel: [] };
+  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { stores: [], init: [], action: [], submit: [], create: [], cancel: [] };
   const requests: RecordedRequest[] = [];
   const submissions: RecordedSubmission[] = [];
   const inputs: RecordedInput[] = [];
@@ -331,7 +331,7 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
       submissions.push(record);
       return { kind: 'submit', record, parts };
     }
-    if (call === 'input') {
+    if (call === 'create') {
       const { storeId, operation } = changeTarget(INPUT_PATH, rawPath);
       const record = describeInput(rawPath, operation, storeId, headers.userAction, body);
       inputs.push(record);

@@ -18,20 +18,20 @@ import type { SignedIntent } from './user-action.ts';
 export const INPUT_PATH = new RegExp(`^/key-stores/([^/]+)/(${OPERATIONS.join('|')})/input$`);
 
 /** The entry holding the input document, in every archive. */
-export const INPUT_DOCUMENT_ENTRY = 'input/input.json';
+export const INPUT_ARCHIVE_DOCUMENT_ENTRY = 'input/input.json';
 
 /**
  * The entries of each operation's archive, in the order written. Dfns documents an annex for
  * onchain-sign and proof-of-control only; the five fleet operations' archives hold the document alone.
  */
 export const INPUT_ARCHIVE_ENTRIES: Readonly<Record<Operation, readonly string[]>> = {
-  'onchain-sign': [INPUT_DOCUMENT_ENTRY, 'input-annex/keys.jsonl'],
-  'proof-of-control': [INPUT_DOCUMENT_ENTRY, 'input-annex/wrapped-keystore.jsonl'],
-  genesis: [INPUT_DOCUMENT_ENTRY],
-  clone: [INPUT_DOCUMENT_ENTRY],
-  'add-mac-user': [INPUT_DOCUMENT_ENTRY],
-  'add-provisioner': [INPUT_DOCUMENT_ENTRY],
-  'key-harvest': [INPUT_DOCUMENT_ENTRY],
+  'onchain-sign': [INPUT_ARCHIVE_DOCUMENT_ENTRY, 'input-annex/keys.jsonl'],
+  'proof-of-control': [INPUT_ARCHIVE_DOCUMENT_ENTRY, 'input-annex/wrapped-keystore.jsonl'],
+  genesis: [INPUT_ARCHIVE_DOCUMENT_ENTRY],
+  clone: [INPUT_ARCHIVE_DOCUMENT_ENTRY],
+  'add-mac-user': [INPUT_ARCHIVE_DOCUMENT_ENTRY],
+  'add-provisioner': [INPUT_ARCHIVE_DOCUMENT_ENTRY],
+  'key-harvest': [INPUT_ARCHIVE_DOCUMENT_ENTRY],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ export function inputArchiveEntries(
 }
 
 /** What `setInputAnswer` configures: an answer in place of the archive. */
-export interface InputAnswer {
+export interface InputArchiveAnswer {
   status: number;
   /** Sent as is (a string as UTF-8). */
   body: string | Buffer;

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArtifactError, isGhes, resolveArtifactSource, type ArtifactInputs, type RunContext } from '../../src/github/artifact.ts';
+import { ArtifactError, isGhes, resolveArtifactSource, type ArtifactStepInputs, type RunContext } from '../../src/github/artifact.ts';
 import { silentLogger, type Logger } from '../../src/base/logger.ts';
 
-const base: ArtifactInputs = { artifactName: 'out', runId: undefined, repository: undefined, githubToken: 't', allowForkArtifacts: false };
+const base: ArtifactStepInputs = { artifactName: 'out', runId: undefined, repository: undefined, githubToken: 't', allowForkArtifacts: false };
 const context = (event?: unknown): RunContext => {
   let eventPath: string | undefined;
   if (event !== undefined) {

@@ -65,37 +65,37 @@ describe('loadServiceAccountKey', () => {
 
   it('refuses a value that holds no PEM, saying which forms are accepted and echoing nothing', () => {
     const message = refusal('not-a-key-but-a-secret-value-0123456789');
-    expect(message).toBe(`input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
+    expect(message).toBe(`step input "dfns-private-key" holds no PEM block; expected ${ACCEPTED_KEY_FORMS}`);
     expect(message).not.toContain('secret-value');
   });
 
   it('refuses a corrupt PEM body without quoting it', () => {
     const corrupt = ed25519.replace(/\n(.{10})/, '\nAAAAAAAAAA');
     const message = refusal(corrupt);
-    expect(message).toBe(`input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
+    expect(message).toBe(`step input "dfns-private-key" could not be read as a private key; expected ${ACCEPTED_KEY_FORMS}`);
   });
 
   it('refuses public keys, encrypted keys, small RSA keys and other curves', () => {
     expect(refusal(p256.publicKey.export({ format: 'pem', type: 'spki' }).toString())).toMatch(
-      /^input "dfns-private-key" holds a public key, not the private key \(the public key is what is registered with Dfns\)/,
+      /^step input "dfns-private-key" holds a public key, not the private key \(the public key is what is registered with Dfns\)/,
     );
     const encrypted = generateKeyPairSync('ed25519', {
       privateKeyEncoding: { format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'pw' },
       publicKeyEncoding: { format: 'pem', type: 'spki' },
     }).privateKey;
-    expect(refusal(encrypted)).toMatch(/^input "dfns-private-key" is an encrypted key \("ENCRYPTED PRIVATE KEY"\); export it without a passphrase/);
+    expect(refusal(encrypted)).toMatch(/^step input "dfns-private-key" is an encrypted key \("ENCRYPTED PRIVATE KEY"\); export it without a passphrase/);
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    expect(refusal(pkcs8(small))).toMatch(/^input "dfns-private-key" is a 1024-bit RSA key; Dfns needs at least 2048 bits/);
+    expect(refusal(pkcs8(small))).toMatch(/^step input "dfns-private-key" is a 1024-bit RSA key; Dfns needs at least 2048 bits/);
     expect(refusal(pkcs8(generateKeyPairSync('ec', { namedCurve: 'secp384r1' })))).toMatch(
-      /^input "dfns-private-key" is an ECDSA key on curve secp384r1, which Dfns does not accept/,
+      /^step input "dfns-private-key" is an ECDSA key on curve secp384r1, which Dfns does not accept/,
     );
-    expect(refusal(pkcs8(generateKeyPairSync('ed448')))).toMatch(/^input "dfns-private-key" is an ed448 key, which Dfns does not accept/);
+    expect(refusal(pkcs8(generateKeyPairSync('ed448')))).toMatch(/^step input "dfns-private-key" is an ed448 key, which Dfns does not accept/);
   });
 
   it('names an OpenSSH private key and its type, with the command that converts it', () => {
     const converted = 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)';
     const lead = (type: string): string =>
-      `input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY", of type ${type}), a format the action does not read: ` +
+      `step input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY", of type ${type}), a format the action does not read: ` +
       'store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ';
     expect(refusal(openSshPrivateKey('rsa'))).toBe(lead('ssh-rsa') + converted);
     expect(refusal(openSshPrivateKey('ecdsa'))).toBe(lead('ecdsa-sha2-nistp256') + converted);

@@ -6,9 +6,9 @@ import { BODY_TIMEOUT_MS, CONNECT_TIMEOUT_MS, HEADERS_TIMEOUT_MS } from '../../s
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS } from '../../src/dfns/retry.ts';
 import { MAX_JSON_DEPTH } from '../../src/file/json.ts';
 import { MAX_FILE_BYTES } from '../../src/file/output-file.ts';
-import { MAX_REPORTED_VIOLATIONS } from '../../src/schemas/violations.ts';
+import { MAX_REPORTED_VIOLATIONS } from '../../src/documents/violations.ts';
 import { TOKEN_EXPIRY_WARNING_DAYS } from '../../src/dfns/token.ts';
-import { MAX_INPUT_ARCHIVE_BYTES } from '../../src/dfns/create-input.ts';
+import { MAX_INPUT_ARCHIVE_BYTES } from '../../src/dfns/create-input-archive.ts';
 import { MAX_RETENTION_DAYS } from '../../src/report/receipt.ts';
 import { ACTION_VERSION } from '../../src/base/version.ts';
 import { ZIP_MAX_ENTRIES } from '../../src/file/zip.ts';
@@ -43,8 +43,8 @@ function table(heading: string): string[][] {
 const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace(/^''$/, '');
 
 describe.each([
-  ['action.yml', 'output', '## Step inputs of the main action', '## Outputs of the main action'],
-  ['input/action.yml', 'input', '## Step inputs of the `input` action', '## Outputs of the `input` action'],
+  ['action.yml', 'submit', '## Step inputs of the main action', '## Outputs of the main action'],
+  ['input/action.yml', 'create-input', '## Step inputs of the `input` action', '## Outputs of the `input` action'],
   ['cancel/action.yml', 'cancel', '## Step inputs of the `cancel` action', '## Outputs of the `cancel` action'],
 ] as const)('docs/actions.md and %s', (file, which, inputsHeading, outputsHeading) => {
   const action = readActionYml(which);
@@ -191,7 +191,7 @@ describe('docs/receipt.md titles', () => {
 
   it('finds the titles in the sources (the scan itself works)', () => {
     expect([...annotations.keys()]).toEqual(
-      expect.arrayContaining(['Invalid input', 'Archive refused', 'Unsafe file name', 'Node 24 required', 'Dfns input not created']),
+      expect.arrayContaining(['Invalid step input', 'Archive refused', 'Unsafe file name', 'Node 24 required', 'Input archive not created']),
     );
     expect([...warnings.keys()]).toEqual(expect.arrayContaining(['Dfns call retried', 'Partial submission', 'Job summary not written']));
     expect(annotations.size).toBeGreaterThan(30);

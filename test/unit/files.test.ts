@@ -1,5 +1,5 @@
 /** Locating, reading and recognising the output file: pure modules on real files in a temp dir. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,7 +51,9 @@ describe('locateFile', () => {
 
 describe('readFileOnce', () => {
   it('refuses an empty file and a file over the cap', () => {
-    const root = dir({ 'empty.json': '', 'big.json': Buffer.alloc(MAX_FILE_BYTES + 1) });
+    const root = dir({ 'empty.json': '', 'big.json': '' });
+    // Sparse: the size is what is refused, not the bytes.
+    truncateSync(join(root, 'big.json'), MAX_FILE_BYTES + 1);
     expect(thrown(() => readFileOnce(join(root, 'empty.json'), 'empty.json')).message).toBe('empty.json: the file is empty');
     expect(thrown(() => readFileOnce(join(root, 'big.json'), 'big.json')).message).toBe(
       'big.json: the file is 64.0 MiB, over the limit of 64 MiB for an output',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateOutput } from '../../src/schemas/documents.ts';
-import { validateFleetOutput } from '../../src/schemas/fleet-output.ts';
-import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/schemas/violations.ts';
+import { validateOutput } from '../../src/documents/documents.ts';
+import { validateFleetOutput } from '../../src/documents/fleet-output.ts';
+import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/documents/violations.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
 const FIXTURES = ['genesis', 'clone', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;

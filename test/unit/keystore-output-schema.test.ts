@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
-import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/schemas/violations.ts';
+import { validateKeystoreOutput } from '../../src/documents/keystore-output.ts';
+import { MAX_REPORTED_VIOLATIONS, SchemaError } from '../../src/documents/violations.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(fixtureText(name)) as Record<string, unknown>;

@@ -3,9 +3,9 @@
  * values written by hand from Dfns's reference (API.md, "All seven offline signer submissions").
  */
 import { describe, expect, it } from 'vitest';
-import { countOutputs, describeCounts, validateOutput, type OfflineSignerOutput } from '../../src/schemas/documents.ts';
-import { chooseOperation, OperationError } from '../../src/schemas/operation-choice.ts';
-import { describePermission, OPERATIONS, operationSpec, submissionPath, type Operation } from '../../src/schemas/operations.ts';
+import { countOutputs, describeCounts, validateOutput, type OfflineSignerOutput } from '../../src/documents/documents.ts';
+import { chooseOperation, OperationError } from '../../src/actions/submit/operation-choice.ts';
+import { describePermission, OPERATIONS, operationSpec, submissionPath, type Operation } from '../../src/documents/operations.ts';
 import { size } from '../../src/base/units.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
@@ -80,7 +80,7 @@ describe('chooseOperation', () => {
     ['key-harvest-output.json', 'key-harvest'],
   ])('takes the operation of %s from its entries: %s', (fixture, operation) => {
     expect(choose(undefined, parse(fixture))).toEqual({ choice: { operation, from: 'file' }, warnings: [] });
-    expect(choose(operation as Operation, parse(fixture))).toEqual({ choice: { operation, from: 'input' }, warnings: [] });
+    expect(choose(operation as Operation, parse(fixture))).toEqual({ choice: { operation, from: 'step-input' }, warnings: [] });
   });
 
   it('refuses a file with entries of several kinds and no "operation"', () => {
@@ -96,24 +96,24 @@ describe('chooseOperation', () => {
       '[Operation not determined] the keystore output has no entries, so the operation it is for cannot be taken from it: ' +
         'set "operation" to the one it is for (onchain-sign, proof-of-control)',
     );
-    expect(choose('add-provisioner', parse('genesis-output.json', {}))).toEqual({ choice: { operation: 'add-provisioner', from: 'input' }, warnings: [] });
+    expect(choose('add-provisioner', parse('genesis-output.json', {}))).toEqual({ choice: { operation: 'add-provisioner', from: 'step-input' }, warnings: [] });
   });
 
   it('refuses an "operation" of another document type, also for a file with no entries', () => {
     expect(choose('onchain-sign', parse('clone-output.json', {})).refused).toBe(
-      '[Operation does not match the file] input "operation" is onchain-sign, which takes a keystore-output document, but the file is a fleet-output: ' +
+      '[Operation does not match the file] step input "operation" is onchain-sign, which takes a keystore-output document, but the file is a fleet-output: ' +
         'check that this is the file meant for this operation',
     );
   });
 
   it('refuses an "operation" none of whose entries is in the file, suggesting the one that fits', () => {
     expect(choose('add-mac-user', parse('add-provisioner-output.json')).refused).toBe(
-      '[Operation does not match the file] input "operation" is add-mac-user, which takes add-mac-user entries, but the fleet output holds none ' +
+      '[Operation does not match the file] step input "operation" is add-mac-user, which takes add-mac-user entries, but the fleet output holds none ' +
         '(entries: 1 add-provisioner): set "operation" to add-provisioner, or leave it empty to take the operation from the file',
     );
     const mixed = { ...entriesOf('add-mac-user-output.json'), ...entriesOf('key-harvest-output.json') };
     expect(choose('clone', parse('genesis-output.json', mixed)).refused).toBe(
-      '[Operation does not match the file] input "operation" is clone, which takes clone-registration entries, but the fleet output holds none ' +
+      '[Operation does not match the file] step input "operation" is clone, which takes clone-registration entries, but the fleet output holds none ' +
         '(entries: 1 add-mac-user, 1 key-harvest): check that this is the file meant for this operation',
     );
   });
@@ -121,7 +121,7 @@ describe('chooseOperation', () => {
   it('takes an "operation" some of whose entries are in the file, warning of the others', () => {
     const mixed = { ...entriesOf('add-mac-user-output.json'), ...entriesOf('key-harvest-output.json') };
     expect(choose('key-harvest', parse('genesis-output.json', mixed))).toEqual({
-      choice: { operation: 'key-harvest', from: 'input' },
+      choice: { operation: 'key-harvest', from: 'step-input' },
       warnings: [
         '[Entries of other kinds] the fleet output also holds entries of other kinds (1 add-mac-user), which do not belong to key-harvest; ' +
           'they are submitted with it, and Dfns decides what to do with them',

@@ -1,7 +1,7 @@
 /** The runner's environment read into one object, and the Node version check: pure functions. */
 import { describe, expect, it } from 'vitest';
-import { nodeVersionError, REQUIRED_NODE_MAJOR } from '../../src/action/node-version.ts';
-import { readRunnerContext } from '../../src/action/runner-context.ts';
+import { nodeVersionError, REQUIRED_NODE_MAJOR } from '../../src/runner/node-version.ts';
+import { readRunnerContext } from '../../src/runner/runner-context.ts';
 
 const fallbacks = { cwd: '/home/runner/cwd', tmpdir: '/tmp' };
 
@@ -61,16 +61,19 @@ describe('readRunnerContext', () => {
 
 describe('nodeVersionError', () => {
   it(`accepts Node ${REQUIRED_NODE_MAJOR} and later`, () => {
-    expect(nodeVersionError('v24.0.0')).toBeUndefined();
-    expect(nodeVersionError('v25.1.2')).toBeUndefined();
+    expect(nodeVersionError('v24.0.0', '/a/dist/submit/index.js')).toBeUndefined();
+    expect(nodeVersionError('v25.1.2', '/a/dist/submit/index.js')).toBeUndefined();
   });
 
-  it('refuses an older Node in one annotation line', () => {
-    expect(nodeVersionError('v20.20.2')).toBe(
+  it('refuses an older Node in one annotation line, in the words of the action started', () => {
+    const line = (notDone: string): string =>
       '::error title=Node 24 required::This action needs Node 24 or later (action.yml says runs.using: node24); it was started with Node v20.20.2. ' +
-        'Run it with "uses:" on a runner that provides node24, not with node directly. Nothing was submitted.',
-    );
-    expect(nodeVersionError('v22.12.0')).toMatch(/it was started with Node v22\.12\.0\./);
-    expect(nodeVersionError('nonsense')).toMatch(/^::error title=Node 24 required::/);
+      `Run it with "uses:" on a runner that provides node24, not with node directly.${notDone}`;
+    expect(nodeVersionError('v20.20.2', '/a/dist/submit/index.js')).toBe(line(' Nothing was submitted.'));
+    expect(nodeVersionError('v20.20.2', 'C:\\a\\dist\\create-input\\index.js')).toBe(line(' No input archive was created.'));
+    expect(nodeVersionError('v20.20.2', '/a/dist/cancel/index.js')).toBe(line(' Nothing was canceled.'));
+    expect(nodeVersionError('v20.20.2', '/a/dist/index.js')).toBe(line(''));
+    expect(nodeVersionError('v22.12.0', undefined)).toMatch(/it was started with Node v22\.12\.0\./);
+    expect(nodeVersionError('nonsense', undefined)).toMatch(/^::error title=Node 24 required::/);
   });
 });

@@ -14,10 +14,10 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateFleetOutput } from '../../src/schemas/fleet-output.ts';
+import { validateFleetOutput } from '../../src/documents/fleet-output.ts';
 import { parseStrictJson } from '../../src/file/json.ts';
-import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
-import { SchemaError } from '../../src/schemas/violations.ts';
+import { validateKeystoreOutput } from '../../src/documents/keystore-output.ts';
+import { SchemaError } from '../../src/documents/violations.ts';
 import {
   applyFleetMutation,
   applyMutation,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { code, md } from '../../src/report/markdown.ts';
-import type { CancelReceipt, InputReceipt, OutputReceipt, Receipt } from '../../src/report/receipt.ts';
+import type { CancelReceipt, CreateInputReceipt, OutputReceipt, Receipt } from '../../src/report/receipt.ts';
 import { buildSummary, MAX_SUMMARY_ENTRIES, MAX_SUMMARY_FAILED_OUTPUTS, MAX_SUMMARY_REQUESTS } from '../../src/report/summary.ts';
 
 const github: Receipt['github'] = {
@@ -32,7 +32,7 @@ const early: OutputReceipt = {
   finishedAt: '2026-12-02T10:00:01.000Z',
   outcome: 'failed',
   status: 'failed',
-  message: 'input "timeout-seconds" must be a number\nNothing was submitted.',
+  message: 'step input "timeout-seconds" must be a number\nNothing was submitted.',
   github,
   dryRun: null,
   checks: [],
@@ -99,7 +99,7 @@ const dryRun: OutputReceipt = {
     status: 'partial',
     counts: { total: 3, byKind: { 'onchain-sign-v1': 2, 'proof-of-control-v1': 1 }, success: 2, fail: 1 },
   },
-  request: { apiUrl: 'https://api.dfns.io', credentialId: null, endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output', operation: 'onchain-sign', operationFrom: 'input', storeId: 'ks-1' },
+  request: { apiUrl: 'https://api.dfns.io', credentialId: null, endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output', operation: 'onchain-sign', operationFrom: 'step-input', storeId: 'ks-1' },
 };
 
 /** A submission whose answer (a 500) does not tell whether Dfns took it. */
@@ -121,9 +121,9 @@ const unknown: OutputReceipt = {
 };
 
 /** An input archive created by the input action, with more entries than the summary lists, uploaded as an artifact. */
-const inputCreated: InputReceipt = {
+const inputCreated: CreateInputReceipt = {
   receiptVersion: 2,
-  kind: 'input',
+  kind: 'input-archive',
   action: { name: 'dfns-keystore-output-action', version: '0.1.0' },
   startedAt: '2026-12-02T10:00:00.000Z',
   finishedAt: '2026-12-02T10:00:02.000Z',
@@ -138,7 +138,7 @@ const inputCreated: InputReceipt = {
     credentialId: 'cr-1',
     endpoint: 'https://api.dfns.io/key-stores/ks-1/proof-of-control/input',
     operation: 'proof-of-control',
-    operationFrom: 'input',
+    operationFrom: 'step-input',
     storeId: 'ks-1',
   },
   answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', dfnsMessage: null, errorMessage: null, errorId: null, requestId: null, attempts: 1 },
@@ -166,7 +166,7 @@ describe('buildSummary', () => {
       [
         '### ❌ Output not submitted',
         '',
-        '> input "timeout-seconds" must be a number<br>Nothing was submitted.',
+        '> step input "timeout-seconds" must be a number<br>Nothing was submitted.',
         '',
         '| | |',
         '| --- | --- |',
@@ -235,7 +235,7 @@ describe('buildSummary', () => {
         '| | |',
         '| --- | --- |',
         '| Key store | `ks-1` |',
-        '| Operation | `proof-of-control` (given by the input) |',
+        '| Operation | `proof-of-control` (given by a step input) |',
         '| Request body | `{"walletIds":["wa-1","wa-2"]}` |',
         '| Archive | `/runner/temp/dfns-proof-of-control-input-ks-1.zip` |',
         '| Size | 20,480 bytes |',
@@ -279,7 +279,7 @@ describe('buildSummary', () => {
       ].join('\n'),
     );
     // The input action's words for the same: its change is an input (and a fleet operation).
-    const inputUnknown: InputReceipt = { ...inputCreated, outcome: 'unknown', status: 'unknown', archive: null, artifact: null };
+    const inputUnknown: CreateInputReceipt = { ...inputCreated, outcome: 'unknown', status: 'unknown', archive: null, artifact: null };
     expect(buildSummary(inputUnknown).split('\n')[0]).toBe("### ⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running");
   });
 
@@ -291,7 +291,7 @@ describe('buildSummary', () => {
         '| | |',
         '| --- | --- |',
         '| Key store | `ks-1` |',
-        '| Operation | `onchain-sign` (given by the input) |',
+        '| Operation | `onchain-sign` (given by a step input) |',
         '| File | `out.zip` (archive entry `keystore-output.json`) |',
         '| Size | 999 bytes |',
         `| SHA-256 | \`${'ef'.repeat(32)}\` |`,
@@ -309,7 +309,7 @@ describe('buildSummary', () => {
         '',
       ].join('\n'),
     );
-    const inputDryRun: InputReceipt = { ...inputCreated, outcome: 'dry-run', status: 'dry-run', dryRun: true, answer: null, requests: [], archive: null, artifact: null };
+    const inputDryRun: CreateInputReceipt = { ...inputCreated, outcome: 'dry-run', status: 'dry-run', dryRun: true, answer: null, requests: [], archive: null, artifact: null };
     expect(buildSummary(inputDryRun).split('\n')[0]).toBe('### 🧪 Dry run (`proof-of-control`): the request is valid; nothing was sent to Dfns');
   });
 
@@ -355,7 +355,7 @@ describe('the cancel action and online dry runs', () => {
       request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/fleet-operations/cancel', operation: null, operationFrom: null, storeId: 'ks-1' },
       answer: { call: 'cancel', httpStatus: 200, dfnsStatus: 'Canceled', dfnsMessage: null, errorMessage: null, errorId: null, requestId: 'req-7', attempts: 1 },
       requests: [],
-      source: { path: 'fleet/in.zip', document: 'input' },
+      source: { path: 'fleet/in.zip', document: 'input-archive' },
       body: { groupId: 'gr-1', reason: 'HSM *failed*' },
       group: { groupId: 'gr-1', status: 'Canceled', operations: [{ operationId: 'op-1', kind: 'Genesis', status: 'Canceled' }] },
     };

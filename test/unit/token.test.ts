@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../src/base/logger.ts';
-import { validateKeystoreOutput } from '../../src/schemas/keystore-output.ts';
-import { countOutputs, warnOnFleetFailure } from '../../src/schemas/documents.ts';
 import { checkToken, readTokenClaims, TokenExpiredError } from '../../src/dfns/token.ts';
+import { validateKeystoreOutput } from '../../src/documents/keystore-output.ts';
 import { fixtureText } from '../helpers/e2e.ts';
 
 const output = validateKeystoreOutput(JSON.parse(fixtureText('onchain-sign-output.json')));
+
 const jwt = (claims: unknown) =>
   ['{"alg":"none"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.c2ln';
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -49,7 +49,7 @@ describe('checkToken', () => {
 
   it('warns about a token it cannot read', () => {
     expect(warningsOf('opaque', output.org_id)).toEqual([
-      'Dfns token not checked: input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting',
+      'Dfns token not checked: step input "dfns-token" is not a JWT, so its expiry and organisation could not be checked before submitting',
     ]);
   });
 
@@ -68,18 +68,5 @@ describe('checkToken', () => {
       'Dfns token expires soon: the Dfns token expires on 2026-11-29T12:00:00.000Z (in 6 days): create a new one and update the "dfns-token" secret before then',
     ]);
     expect(() => checkToken(jwt({ exp: NOW / 1000, ...otherOrg }), undefined, silentLogger, NOW)).toThrow(TokenExpiredError);
-  });
-});
-
-describe('warnOnFleetFailure', () => {
-  it('warns, with the counts, when the fleet reported failure, and only then', () => {
-    const warnings: string[] = [];
-    const log: Logger = { ...silentLogger, warning: (m, title) => void warnings.push(`${title}: ${m}`) };
-    warnOnFleetFailure(output, countOutputs(output), log);
-    expect(warnings).toEqual([]);
-    warnOnFleetFailure({ ...output, status: 'fail' }, countOutputs(output), log);
-    expect(warnings).toEqual([
-      'Fleet reported failure: the fleet reported failure: the output\'s status is "fail" (1 of 2 outputs failed). It is still submitted, because Dfns must learn of it.',
-    ]);
   });
 });

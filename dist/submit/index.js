@@ -1,0 +1,2 @@
+// The submit action's entry (its action.yml's runs.main): the bundle runs the action this folder names.
+import '../index.js';
