@@ -34,7 +34,12 @@ function submitOutput(req) {
             if (answer.status === 202)
                 return { kind: 'pending-approval', httpStatus: 202, detail: (0,_answers_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApproval */ .xh)(answer.bodyText), requestId };
             (0,_answers_js__WEBPACK_IMPORTED_MODULE_1__/* .expectOk */ .aT)('submit', req.target, answer, { request: body.byteLength, file: fileBytes });
-            return { kind: 'answered', httpStatus: answer.status, ...(0,_answers_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAnswer */ .Wp)('submit', answer, (0,_documents_operations_js__WEBPACK_IMPORTED_MODULE_0__/* .operationSpec */ .po)(req.operation).answer), requestId };
+            return {
+                kind: 'answered',
+                httpStatus: answer.status,
+                ...(0,_answers_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAnswer */ .Wp)('submit', answer, (0,_documents_operations_js__WEBPACK_IMPORTED_MODULE_0__/* .operationSpec */ .po)(req.operation).answer),
+                requestId,
+            };
         },
     });
 }

@@ -164,10 +164,7 @@ function multipartBody(parts, nextBoundary = randomBoundary) {
     }
     const head = (disposition, type) => Buffer.from(`--${chosen}\r\nContent-Disposition: form-data; ${disposition}\r\n${type === undefined ? '' : `Content-Type: ${type}\r\n`}\r\n`);
     const dataHead = head('name="data"');
-    const fileHead = Buffer.concat([
-        Buffer.from('\r\n'),
-        head(`name="file"; filename="${escapeName(parts.file.name)}"`, parts.file.type),
-    ]);
+    const fileHead = Buffer.concat([Buffer.from('\r\n'), head(`name="file"; filename="${escapeName(parts.file.name)}"`, parts.file.type)]);
     const tail = Buffer.from(`\r\n--${chosen}--\r\n`);
     return {
         contentType: `multipart/form-data; boundary=${chosen}`,
@@ -359,7 +356,16 @@ class DfnsTransport {
             const requestId = readRequestId(answer.headers);
             record(answer.statusCode, null, requestId ?? null);
             const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-            return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen, requestId };
+            return {
+                status: answer.statusCode,
+                statusText: '',
+                headers: answer.headers,
+                bodyText,
+                bodyBytes: bytes,
+                truncated,
+                bodyBytesSeen: seen,
+                requestId,
+            };
         }
         catch (error) {
             const sent = progress.started;

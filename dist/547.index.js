@@ -80,7 +80,11 @@ async function checkOnline(req, request, record) {
                     'check "store-id"'));
             }
             else {
-                record({ check: 'key store', result: 'passed', detail: `${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(storeId, 100)} is an OfflineSigner key store${store.name ? ` named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(store.name, 100)}"` : ''}` });
+                record({
+                    check: 'key store',
+                    result: 'passed',
+                    detail: `${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(storeId, 100)} is an OfflineSigner key store${store.name ? ` named "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(store.name, 100)}"` : ''}`,
+                });
             }
         }
         // 2. The credential and the key, for the exact request.

@@ -28921,12 +28921,12 @@ function hintFor({ call, status, target, sizes }) {
                 return undefined;
             return isChange(call)
                 ? `The service account needs the permission ${target.permission} on the key store ${target.subject}, ` +
-                    'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
+                    "or Dfns refused the user action signature: check the service account's permissions in Dfns"
                 : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
         case 404:
             if (call === 'cancel') {
-                return `No fleet operation group "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(target.groupId ?? '', 100)}" of key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: ` +
-                    'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"';
+                return (`No fleet operation group "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(target.groupId ?? '', 100)}" of key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: ` +
+                    'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"');
             }
             return isChange(call)
                 ? `No key store "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__/* .safeText */ .Hk)(target.storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`
@@ -38895,7 +38895,9 @@ function describeRefusedEntries(entries) {
     }
     if (groups.size === 0)
         return undefined;
-    return [...groups].map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .listFirst */ .r)(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`).join('; ');
+    return [...groups]
+        .map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${(0,_base_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .listFirst */ .r)(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`)
+        .join('; ');
 }
 const [LOCAL, CENTRAL, END, ZIP64_LOCATOR, DESCRIPTOR] = [0x04034b50, 0x02014b50, 0x06054b50, 0x07064b50, 0x08074b50];
 const [ENCRYPTED, HAS_DESCRIPTOR, STRONG_ENCRYPTION, UTF8_NAME] = [0x1, 0x8, 0x40, 0x800];
@@ -39198,7 +39200,17 @@ const MSDOS_DIRECTORY = 0x10;
 function entryKind(name, host, external) {
     const named = name.endsWith('/') ? 'directory' : 'file';
     const mode = UNIX_HOSTS.has(host) ? (external >>> 16) & S_IFMT : 0;
-    const given = mode === 0 ? ((external & MSDOS_DIRECTORY) !== 0 ? 'directory' : named) : mode === S_IFREG ? 'file' : mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : 'other';
+    const given = mode === 0
+        ? (external & MSDOS_DIRECTORY) !== 0
+            ? 'directory'
+            : named
+        : mode === S_IFREG
+            ? 'file'
+            : mode === S_IFDIR
+                ? 'directory'
+                : mode === S_IFLNK
+                    ? 'symlink'
+                    : 'other';
     if (given === 'symlink' || given === 'other')
         return given;
     return given === named ? given : 'other';
@@ -42841,7 +42853,14 @@ var errors = __nccwpck_require__(34758);
  */
 
 /** Outcomes after which the step succeeds. */
-const SUCCESSFUL_OUTCOMES = new Set(['submitted', 'created', 'canceled', 'partial', 'pending-approval', 'dry-run']);
+const SUCCESSFUL_OUTCOMES = new Set([
+    'submitted',
+    'created',
+    'canceled',
+    'partial',
+    'pending-approval',
+    'dry-run',
+]);
 function statusFor(outcome) {
     return outcome === 'submitted' ? 'success' : outcome;
 }
@@ -42897,7 +42916,14 @@ function readRunnerContext(env, fallbacks) {
     const eventName = env['GITHUB_EVENT_NAME'] ?? '';
     return {
         workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
-        run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
+        run: {
+            serverUrl,
+            repository,
+            runId,
+            eventName,
+            eventPath: env['GITHUB_EVENT_PATH'] || undefined,
+            runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir,
+        },
         // As the receipt and the summary show them: through the gate (a workflow's name is free text).
         github: {
             serverUrl: (0,safe_text/* safeText */.Hk)(serverUrl),
@@ -43414,7 +43440,15 @@ function common() {
     };
 }
 function newFacts() {
-    return { ...common(), kind: 'output', pin: { expectedChecksum: null, matched: null }, artifact: null, file: null, output: null, failed: [] };
+    return {
+        ...common(),
+        kind: 'output',
+        pin: { expectedChecksum: null, matched: null },
+        artifact: null,
+        file: null,
+        output: null,
+        failed: [],
+    };
 }
 function newCreateInputFacts() {
     return { ...common(), kind: 'input-archive', body: null, archive: null, artifact: null };
@@ -43448,7 +43482,11 @@ function answerFromError(error, attempts) {
     return null;
 }
 /** The names each action's receipts carry. */
-const ACTION_NAMES = { output: version/* ACTION_NAME */.px, 'input-archive': `${version/* ACTION_NAME */.px}/input`, cancel: `${version/* ACTION_NAME */.px}/cancel` };
+const ACTION_NAMES = {
+    output: version/* ACTION_NAME */.px,
+    'input-archive': `${version/* ACTION_NAME */.px}/input`,
+    cancel: `${version/* ACTION_NAME */.px}/cancel`,
+};
 function buildReceipt(facts, ending, github) {
     const head = {
         receiptVersion: RECEIPT_VERSION,
@@ -43887,7 +43925,7 @@ function loadServiceAccountKey(raw) {
 }
 /** The key types of an OpenSSH private key that Dfns also accepts, and how to turn each into PKCS#8 PEM. */
 const OPENSSH_CONVERSIONS = {
-    'ssh-ed25519': 'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
+    'ssh-ed25519': "ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python's cryptography package, " +
         '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; ' +
         "k = s.load_ssh_private_key(open(sys.argv[1], 'rb').read(), None); " +
         'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
@@ -44098,7 +44136,10 @@ function unlinked(text) {
 /** Inline code for identifiers, digests and names; backticks inside are dropped. */
 function code(text, max = 200) {
     const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-    return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
+    return `\`${cut
+        .replace(/`/g, "'")
+        .replace(/[\r\n|]/g, ' ')
+        .replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
 }
 /** A table of label and value rows, as the summary shows facts. */
 function factTable(rows) {
@@ -44176,7 +44217,10 @@ function buildSummary(receipt, failedOutputs = []) {
     const lines = [`### ${VERDICTS[receipt.kind][receipt.outcome](op)}`, ''];
     // Line by line: md() folds line breaks, and a list of violations must stay a list.
     if (receipt.message)
-        lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
+        lines.push(`> ${receipt.message
+            .split('\n')
+            .map((line) => md(line, 2000))
+            .join('<br>')}`, '');
     const rows = [];
     if (request?.storeId)
         rows.push(['Key store', code(request.storeId)]);
@@ -44199,13 +44243,19 @@ function buildSummary(receipt, failedOutputs = []) {
             rows.push(['Dfns message', md(answer.dfnsMessage)]);
     }
     else if (receipt.outcome === 'dry-run') {
-        rows.push(['Dfns answer', receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent']);
+        rows.push([
+            'Dfns answer',
+            receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent',
+        ]);
     }
     if (receipt.requests.length > 0)
         rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
     if (receipt.kind === 'output' && receipt.artifact) {
         const a = receipt.artifact;
-        rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
+        rows.push([
+            'Artifact',
+            `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`,
+        ]);
     }
     if (receipt.kind === 'input-archive' && receipt.artifact) {
         rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
@@ -44258,7 +44308,11 @@ function outputRows({ file, output, pin, dryRun }) {
     return rows;
 }
 /** How the summary shows a check's result. */
-const CHECK_RESULTS = { passed: '✅ passed', failed: '❌ failed', 'not checked': '⚠️ not checked' };
+const CHECK_RESULTS = {
+    passed: '✅ passed',
+    failed: '❌ failed',
+    'not checked': '⚠️ not checked',
+};
 /** Operations of a canceled group listed before "and N more". */
 const MAX_SUMMARY_OPERATIONS = 10;
 /** The group canceled, where its ids came from, and what Dfns answered of it. */
@@ -44311,7 +44365,11 @@ function describeRequests(requests) {
 
 
 /** What a receipt that could not be written says was done all the same. */
-const DONE = { output: 'output WAS submitted', 'input-archive': 'input archive WAS created', cancel: 'fleet operation WAS canceled' };
+const DONE = {
+    output: 'output WAS submitted',
+    'input-archive': 'input archive WAS created',
+    cancel: 'fleet operation WAS canceled',
+};
 async function leaveTrail(receipt, failed, target, io) {
     const trail = {};
     try {
@@ -44392,7 +44450,11 @@ async function runWithTrail(raw, env, baseIO, pipeline) {
     keepSecrets(raw, pipeline.secretStepInputs, baseIO);
     const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
     // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
-    const target = receiptTarget({ path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, pipeline.receiptPrefix);
+    const target = receiptTarget({
+        path: raw('receipt-path').trim(),
+        artifactName: raw('receipt-artifact-name').trim(),
+        retentionDays: raw('receipt-retention-days').trim(),
+    }, { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt }, pipeline.receiptPrefix);
     let ending;
     try {
         const inputs = pipeline.inputs(raw);
@@ -44511,7 +44573,9 @@ function runSubmit(raw, env, baseIO) {
         },
         // A file named in the workspace; a glob's match, or an artifact's file, is found later (and a
         // receipt-path that names an existing file other than a receipt is refused anyway).
-        files: (inputs) => inputs.artifact || (0,locate/* isGlob */.fg)(inputs.path) ? [] : [{ path: (0,external_node_path_.resolve)(env.workspace, inputs.path), what: 'the output file being submitted' }],
+        files: (inputs) => inputs.artifact || (0,locate/* isGlob */.fg)(inputs.path)
+            ? []
+            : [{ path: (0,external_node_path_.resolve)(env.workspace, inputs.path), what: 'the output file being submitted' }],
         async work(inputs, io) {
             const outcome = await run_submit(inputs, env, io, facts);
             if (outcome !== 'partial' || !inputs.failOnPartial)
@@ -44649,8 +44713,7 @@ async function run_submit(inputs, env, io, facts) {
 const MAX_WARNED_FAILED_ENTRIES = 5;
 function reportAnswer(io, answer, dfnsMessage, failed) {
     if (answer.kind === 'pending-approval') {
-        io.warning(`Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` +
-            'It takes effect once approved in Dfns.', 'Submission pending approval');
+        io.warning(`Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` + 'It takes effect once approved in Dfns.', 'Submission pending approval');
         return 'pending-approval';
     }
     io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})${dfnsMessage === null ? '' : `, message "${dfnsMessage}"`}.`);
@@ -44755,7 +44818,13 @@ function parseCreateInputStepInputs(raw) {
     checkRetentionDays(get('receipt-retention-days'));
     checkPathStepInput('receipt-path', get('receipt-path'));
     checkPathStepInput('path', get('path'));
-    return { ...common, ...parseCredentials(get, { required: 'to create the input archive', dryRun: 'to check the request without creating the input archive' }) };
+    return {
+        ...common,
+        ...parseCredentials(get, {
+            required: 'to create the input archive',
+            dryRun: 'to check the request without creating the input archive',
+        }),
+    };
 }
 
 // EXTERNAL MODULE: ./src/file/json.ts
@@ -45145,7 +45214,7 @@ function runCancel(raw, env, baseIO) {
             };
             return inputs;
         },
-        files: (inputs) => (inputs.path === undefined ? [] : [{ path: (0,external_node_path_.resolve)(env.workspace, inputs.path), what: 'the file the group is read from ("path")' }]),
+        files: (inputs) => inputs.path === undefined ? [] : [{ path: (0,external_node_path_.resolve)(env.workspace, inputs.path), what: 'the file the group is read from ("path")' }],
         work: async (inputs, io) => ({ outcome: await cancel(inputs, env, io, facts) }),
     });
 }
@@ -45181,7 +45250,12 @@ async function cancel(inputs, env, io, facts) {
         return 'dry-run';
     }
     const key = checkCredentials(inputs, io);
-    const target = { storeId, groupId, permission: (0,operations/* describePermission */.D)('cancel'), subject: `(canceling the fleet operation of group "${groupId}")` };
+    const target = {
+        storeId,
+        groupId,
+        permission: (0,operations/* describePermission */.D)('cancel'),
+        subject: `(canceling the fleet operation of group "${groupId}")`,
+    };
     const request = changeRequest(inputs, key, target, started, env, io, facts);
     const payload = { byteLength: Buffer.byteLength(json), slices: () => [json] };
     if (inputs.dryRun === 'online') {
@@ -45260,7 +45334,9 @@ const ACTIONS = {
 const src_name = actionOf(process.argv[1]);
 if (src_name === undefined) {
     process.stdout.write(`::error title=Unknown action::The bundle was started as ${JSON.stringify(process.argv[1] ?? '')}; ` +
-        `run one of the actions' entry files instead: ${Object.keys(ACTIONS).map((action) => `dist/${action}/index.js`).join(', ')}.\n`);
+        `run one of the actions' entry files instead: ${Object.keys(ACTIONS)
+            .map((action) => `dist/${action}/index.js`)
+            .join(', ')}.\n`);
     process.exitCode = 1;
 }
 else {

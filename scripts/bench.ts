@@ -70,8 +70,7 @@ const log = (line: string): void => console.log(line);
 const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 const ratio = (v: number): string => `${v.toFixed(2)}×`;
-const spread = (values: readonly number[]): string =>
-  values.length > 1 ? `${ms(Math.min(...values))}–${ms(Math.max(...values))}` : '';
+const spread = (values: readonly number[]): string => (values.length > 1 ? `${ms(Math.min(...values))}–${ms(Math.max(...values))}` : '');
 const verdict = (ok: boolean): string => (ok ? '✅ met' : '❌ missed');
 const row = (cells: ReadonlyArray<string | number>): string => `| ${cells.join(' | ')} |`;
 const table = (head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string =>
@@ -147,14 +146,23 @@ async function coldStart(runner: Runner, scratch: string, entries: ColdEntries):
     actionFleet: async (): Promise<number> => {
       ws.reset();
       const run = await runner.run({ args: [DIST_ENTRY], env: fleetEnv, cwd: ws.dir });
-      expectRun(run, 'the dry run of a fleet output', ws.outputs(), { status: 'dry-run', operation: 'genesis', checksum: sha256(fleetText) });
+      expectRun(run, 'the dry run of a fleet output', ws.outputs(), {
+        status: 'dry-run',
+        operation: 'genesis',
+        checksum: sha256(fleetText),
+      });
       return run.wallMs;
     },
     actionMinified: action(entries.actionMinified),
   };
   await interleave(ROUNDS.warmup, jobs);
   const samples = await interleave(ROUNDS.cold, jobs);
-  return { ...samples, fileBytes: text.byteLength, fleetFileBytes: fleetText.byteLength, minifiedBytes: bundleFiles(dirname(entries.actionMinified)).find((f) => f.name === 'index.js')!.bytes };
+  return {
+    ...samples,
+    fileBytes: text.byteLength,
+    fleetFileBytes: fleetText.byteLength,
+    minifiedBytes: bundleFiles(dirname(entries.actionMinified)).find((f) => f.name === 'index.js')!.bytes,
+  };
 }
 
 interface Submission {
@@ -437,7 +445,7 @@ interface Copies {
 
 /** Counts the calls, in a dry run and a submission of the largest output, of `entry` (the source-mapped copy of dist/). */
 async function copies(runner: Runner, scratch: string, setup: SandboxSetup, entry: string): Promise<Copies> {
-  log('5. what is parsed, serialized, decoded and copied, at the file\'s size');
+  log("5. what is parsed, serialized, decoded and copied, at the file's size");
   const counter = join(scratch, 'copy-counter.mjs');
   writeFileSync(counter, COPY_COUNTER);
   const ws = new ActionWorkspace(scratch, 'copies');
@@ -467,7 +475,9 @@ function copyRows(counts: Copies, labeler: Labeler): CopyRow[] {
   const rows = new Map<string, CopyRow>();
   const add = (key: string, n: number, kind: 'dry' | 'submit'): void => {
     const [operation = key, url = '', line = '0', column = '0', functionName = ''] = key.split('|');
-    const where = url ? (labeler.label({ functionName, url, lineNumber: Number(line) - 1, columnNumber: Number(column) - 1 }) ?? url) : '(not known)';
+    const where = url
+      ? (labeler.label({ functionName, url, lineNumber: Number(line) - 1, columnNumber: Number(column) - 1 }) ?? url)
+      : '(not known)';
     const id = `${operation}|${where}`;
     const row = rows.get(id) ?? { operation, where, dry: 0, submit: 0 };
     row[kind] += n;
@@ -495,7 +505,11 @@ async function hashProbe(runner: Runner, scratch: string): Promise<Probe[]> {
     let bytes = 0;
     const spawn: number[] = [];
     const probe = (mode: 'inline' | 'worker') => async () => {
-      const run = await runner.run({ args: [script, mode, String(signatures), DIST_ENTRY], env: { PATH: process.env['PATH'] ?? '' }, cwd: scratch });
+      const run = await runner.run({
+        args: [script, mode, String(signatures), DIST_ENTRY],
+        env: { PATH: process.env['PATH'] ?? '' },
+        cwd: scratch,
+      });
       expectRun(run, `the hash probe (${mode}, ${mib} MiB)`);
       const figures = JSON.parse(run.stdout.trim().split('\n').pop()!) as { ms: number; spawnMs: number; bytes: number };
       bytes = figures.bytes;
@@ -548,8 +562,20 @@ async function profiles(
   };
   const dir = (name: string): string => join(scratch, 'profiles', name);
   const dryEnv = (path: string): Record<string, string> => ws.env({ path, 'dry-run': 'true' });
-  const coldAction = await profileRuns(runner, { args: [entries.action], env: dryEnv('keystore-output.json'), cwd: ws.dir }, ROUNDS.profile, dir('cold-action'), ok);
-  const coldFloor = await profileRuns(runner, { args: [entries.floor], env: dryEnv('keystore-output.json'), cwd: ws.dir }, ROUNDS.profile, dir('cold-floor'), ok);
+  const coldAction = await profileRuns(
+    runner,
+    { args: [entries.action], env: dryEnv('keystore-output.json'), cwd: ws.dir },
+    ROUNDS.profile,
+    dir('cold-action'),
+    ok,
+  );
+  const coldFloor = await profileRuns(
+    runner,
+    { args: [entries.floor], env: dryEnv('keystore-output.json'), cwd: ws.dir },
+    ROUNDS.profile,
+    dir('cold-floor'),
+    ok,
+  );
   const large = await profileRuns(runner, { args: [entries.action], env: dryEnv('large.json'), cwd: ws.dir }, 2, dir('large'), ok);
   const submit = await profileRuns(
     runner,
@@ -593,7 +619,9 @@ function machine(): Omit<Machine, 'loadEnd'> {
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${type()} ${release()}`,
     node: process.version,
-    loadStart: loadavg().map((l) => l.toFixed(2)).join(', '),
+    loadStart: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', '),
   };
 }
 
@@ -629,7 +657,9 @@ function coldProfileTable(floor: ProfileRows, action: ProfileRows): string {
   return table(
     ['where', 'floor', 'action', 'difference'],
     [
-      ...rows.filter((r) => Math.abs(r.action - r.floor) >= 0.3).map((r) => [r.label, ms(r.floor), ms(r.action), `${r.action >= r.floor ? '+' : ''}${ms(r.action - r.floor)}`]),
+      ...rows
+        .filter((r) => Math.abs(r.action - r.floor) >= 0.3)
+        .map((r) => [r.label, ms(r.floor), ms(r.action), `${r.action >= r.floor ? '+' : ''}${ms(r.action - r.floor)}`]),
       ['**total sampled**', ms(floor.totalMs), ms(action.totalMs), `+${ms(action.totalMs - floor.totalMs)}`],
     ],
   );
@@ -646,7 +676,8 @@ function submissionExplanation(r: Report): string {
   const smallest = r.large[0]!;
   const smallAdded = median(smallest.submit.map((x) => x.wallMs)) - median(smallest.dry.map((x) => x.wallMs));
   const rssAdded = r.large.map(
-    (l) => `${mb(median(l.submit.map((x) => x.peakRss)) - median(l.dry.map((x) => x.peakRss)))} for ${l.signatures.toLocaleString('en-US')}`,
+    (l) =>
+      `${mb(median(l.submit.map((x) => x.peakRss)) - median(l.dry.map((x) => x.peakRss)))} for ${l.signatures.toLocaleString('en-US')}`,
   );
   return `A submission of ${largest.signatures.toLocaleString('en-US')} signatures takes ${ms(sub - dry)} and ${mb(subRss - dryRss)} of peak RSS more
 than its dry run (the sandbox, in the benchmark's process, was busy ${ms(sandbox)} of it; for ${smallest.signatures.toLocaleString('en-US')} signatures
@@ -701,7 +732,7 @@ function minifyNote(r: Report): string {
   const verdictText =
     minified < plain * 0.97
       ? 'it would help: consider adding `-m` to `npm run bundle`.'
-      : 'it is not used: terser\'s compressor wraps functions in ways that make V8 compile them eagerly, which costs what the smaller file saves.';
+      : "it is not used: terser's compressor wraps functions in ways that make V8 compile them eagerly, which costs what the smaller file saves.";
   return `Minifying (\`ncc -m\`, measured in the cold start's reference rows) shrinks \`index.js\` from ${mb(index)} to
 ${mb(r.cold.minifiedBytes)}, and the dry run takes ${ms(minified)} instead of ${ms(plain)} (the floor: ${ms(median(r.cold.floorMinified))}
 instead of ${ms(median(r.cold.floor))}); ${verdictText}`;
@@ -780,9 +811,7 @@ function render(r: Report): string {
       [
         `large outputs, ${what}: time ≤ ${TARGETS.largeTime}× the baseline's`,
         `worst ${ratio(worstTime.wall / worstTime.base)} (${worstTime.l.signatures.toLocaleString('en-US')} signatures)` +
-          (kind === 'submit'
-            ? `; without the sandbox's own time, worst ${ratio(Math.max(...rows.map((x) => x.net / x.base)))}`
-            : ''),
+          (kind === 'submit' ? `; without the sandbox's own time, worst ${ratio(Math.max(...rows.map((x) => x.net / x.base)))}` : ''),
         verdict(rows.every((x) => x.timeOk)),
       ],
       [
@@ -823,7 +852,11 @@ both see the same machine. Wall time runs from spawning the process to its exit.
 ${table(
   ['target', 'measured', ''],
   [
-    [`cold start ≤ ${TARGETS.cold}× the @actions/core-only floor`, `${ratio(coldRatio)} (${ms(coldAction)} vs ${ms(coldFloor)})`, verdict(coldRatio <= TARGETS.cold)],
+    [
+      `cold start ≤ ${TARGETS.cold}× the @actions/core-only floor`,
+      `${ratio(coldRatio)} (${ms(coldAction)} vs ${ms(coldFloor)})`,
+      verdict(coldRatio <= TARGETS.cold),
+    ],
     [
       'one TCP connection for the three Dfns calls',
       `${[...new Set(sub.connections)].join(', ')} connection(s), ${[...new Set(sub.requests)].join(', ')} requests, in each of ${sub.connections.length} submissions`,
@@ -831,7 +864,7 @@ ${table(
     ],
     ...largeSummary('dry'),
     ...largeSummary('submit'),
-    ['nothing parsed, serialized or copied twice (a dry run, at the file\'s size)', copiesSummary(r), verdict(copiesOk(r))],
+    ["nothing parsed, serialized or copied twice (a dry run, at the file's size)", copiesSummary(r), verdict(copiesOk(r))],
   ],
 )}
 
@@ -878,12 +911,48 @@ ${table(
   [
     ['`node -e ""`', ms(coldNode), spread(cold.node), ratio(coldNode / coldFloor), '1.00×'],
     ['floor (@actions/core, one output)', ms(coldFloor), spread(cold.floor), '1.00×', ratio(coldFloor / coldNode)],
-    ['for reference: the floor + zod/mini (one schema, one parse)', ms(coldFloorZod), spread(cold.floorZod), ratio(coldFloorZod / coldFloor), ratio(coldFloorZod / coldNode)],
-    ['for reference: the floor + zod/mini + @noble/hashes (the libraries the stack requires)', ms(coldFloorLibs), spread(cold.floorLibs), ratio(coldFloorLibs / coldFloor), ratio(coldFloorLibs / coldNode)],
-    ['**the action, dry run of a keystore output**', `**${ms(coldKeystore)}**`, spread(cold.action), `**${ratio(coldKeystore / coldFloor)}**`, ratio(coldKeystore / coldNode)],
-    [`**the action, dry run of a fleet output** (genesis, ${(cold.fleetFileBytes / 1000).toFixed(1)} KB)`, `**${ms(coldFleet)}**`, spread(cold.actionFleet), `**${ratio(coldFleet / coldFloor)}**`, ratio(coldFleet / coldNode)],
-    ['for reference: the floor, minified (`-m`)', ms(median(cold.floorMinified)), spread(cold.floorMinified), ratio(median(cold.floorMinified) / coldFloor), ratio(median(cold.floorMinified) / coldNode)],
-    ['for reference: the action, minified (`-m`)', ms(median(cold.actionMinified)), spread(cold.actionMinified), ratio(median(cold.actionMinified) / coldFloor), ratio(median(cold.actionMinified) / coldNode)],
+    [
+      'for reference: the floor + zod/mini (one schema, one parse)',
+      ms(coldFloorZod),
+      spread(cold.floorZod),
+      ratio(coldFloorZod / coldFloor),
+      ratio(coldFloorZod / coldNode),
+    ],
+    [
+      'for reference: the floor + zod/mini + @noble/hashes (the libraries the stack requires)',
+      ms(coldFloorLibs),
+      spread(cold.floorLibs),
+      ratio(coldFloorLibs / coldFloor),
+      ratio(coldFloorLibs / coldNode),
+    ],
+    [
+      '**the action, dry run of a keystore output**',
+      `**${ms(coldKeystore)}**`,
+      spread(cold.action),
+      `**${ratio(coldKeystore / coldFloor)}**`,
+      ratio(coldKeystore / coldNode),
+    ],
+    [
+      `**the action, dry run of a fleet output** (genesis, ${(cold.fleetFileBytes / 1000).toFixed(1)} KB)`,
+      `**${ms(coldFleet)}**`,
+      spread(cold.actionFleet),
+      `**${ratio(coldFleet / coldFloor)}**`,
+      ratio(coldFleet / coldNode),
+    ],
+    [
+      'for reference: the floor, minified (`-m`)',
+      ms(median(cold.floorMinified)),
+      spread(cold.floorMinified),
+      ratio(median(cold.floorMinified) / coldFloor),
+      ratio(median(cold.floorMinified) / coldNode),
+    ],
+    [
+      'for reference: the action, minified (`-m`)',
+      ms(median(cold.actionMinified)),
+      spread(cold.actionMinified),
+      ratio(median(cold.actionMinified) / coldFloor),
+      ratio(median(cold.actionMinified) / coldNode),
+    ],
   ],
 )}
 
@@ -912,7 +981,7 @@ ${table(
     ['dry run', ms(dry), spread(sub.dry)],
     ['submission (init, sign, action, submit)', ms(submitted), spread(sub.submit)],
     ['**added by the three calls**', `**${ms(submitted - dry)}**`, ''],
-    ['of which the sandbox was busy (answering, in the benchmark\'s process)', ms(median(sub.sandboxBusy)), spread(sub.sandboxBusy)],
+    ["of which the sandbox was busy (answering, in the benchmark's process)", ms(median(sub.sandboxBusy)), spread(sub.sandboxBusy)],
   ],
 )}
 
@@ -937,7 +1006,19 @@ ${table(
     const baseRss = median(l.baseline.map((s) => s.peakRss));
     const mine = largeRows.filter((x) => x.l === l);
     return [
-      [l.signatures.toLocaleString('en-US'), mb(l.fileBytes), 'baseline', ms(base), '1.00×', mb(baseRss), ratio(baseRss / l.fileBytes), '', 'node:crypto', '', ''],
+      [
+        l.signatures.toLocaleString('en-US'),
+        mb(l.fileBytes),
+        'baseline',
+        ms(base),
+        '1.00×',
+        mb(baseRss),
+        ratio(baseRss / l.fileBytes),
+        '',
+        'node:crypto',
+        '',
+        '',
+      ],
       ...mine.map((x) => [
         '',
         '',
@@ -1089,7 +1170,12 @@ async function main(): Promise<void> {
     const profileRows = await profiles(runner, scratch, labeler, { action: actionMapped, floor: floorMapped }, setup);
 
     const report: Report = {
-      machine: { ...facts, loadEnd: loadavg().map((l) => l.toFixed(2)).join(', ') },
+      machine: {
+        ...facts,
+        loadEnd: loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', '),
+      },
       rssMethod: runner.rssMethod,
       durationS: (performance.now() - started) / 1000,
       cold,

@@ -108,7 +108,9 @@ async function loop(operation: Operation): Promise<number> {
       'dfns-credential-id': credential.credentialId,
       'dfns-private-key': credential.privateKeyPem,
     };
-    console.log(`\n######## ${operation}\nDfns sandbox on ${sandbox.url}; service account credential ${credential.credentialId} (Ed25519, generated now)`);
+    console.log(
+      `\n######## ${operation}\nDfns sandbox on ${sandbox.url}; service account credential ${credential.credentialId} (Ed25519, generated now)`,
+    );
 
     const input = await runAction({
       action: 'create-input',
@@ -127,7 +129,9 @@ async function loop(operation: Operation): Promise<number> {
 
     console.log('\nThe sandbox received:');
     for (const r of sandbox.requests) console.log(`  ${r.method} ${r.path} -> ${r.status}`);
-    console.log(`\nThe submission's receipt, written to ${output.outputs['receipt-path'] ?? '(none)'}:\n${indent(output.receiptText ?? '')}`);
+    console.log(
+      `\nThe submission's receipt, written to ${output.outputs['receipt-path'] ?? '(none)'}:\n${indent(output.receiptText ?? '')}`,
+    );
     return input.exitCode === 0 ? (output.exitCode ?? 1) : (input.exitCode ?? 1);
   } finally {
     await sandbox.close();

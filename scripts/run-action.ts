@@ -120,7 +120,8 @@ function showLine(line: string, debug: boolean): string | undefined {
   const command = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!command) return line;
   const [, name, properties = '', value = ''] = command;
-  const decode = (text: string): string => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const decode = (text: string): string =>
+    text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   if (name === 'add-mask') return undefined;
   if (name === 'debug') return debug ? `[debug] ${decode(value)}` : undefined;
   if (name === 'error' || name === 'warning' || name === 'notice') {

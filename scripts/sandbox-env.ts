@@ -134,5 +134,7 @@ appendFileSync(
 );
 
 child.unref();
-console.log(`Dfns sandbox ready: pid ${child.pid}, ${info.url}, key store ${info.storeId}, credential ${info.credentialId}; request log ${values.log}`);
+console.log(
+  `Dfns sandbox ready: pid ${child.pid}, ${info.url}, key store ${info.storeId}, credential ${info.credentialId}; request log ${values.log}`,
+);
 process.exit(0);

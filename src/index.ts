@@ -22,7 +22,9 @@ const name = actionOf(process.argv[1]);
 if (name === undefined) {
   process.stdout.write(
     `::error title=Unknown action::The bundle was started as ${JSON.stringify(process.argv[1] ?? '')}; ` +
-      `run one of the actions' entry files instead: ${Object.keys(ACTIONS).map((action) => `dist/${action}/index.js`).join(', ')}.\n`,
+      `run one of the actions' entry files instead: ${Object.keys(ACTIONS)
+        .map((action) => `dist/${action}/index.js`)
+        .join(', ')}.\n`,
   );
   process.exitCode = 1;
 } else {

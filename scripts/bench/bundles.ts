@@ -125,7 +125,9 @@ export function describeChunk(dir: string, name: string): string {
 
 /** The file of src/ that exports a function or class of this name. */
 function sourceExporting(name: string): string | undefined {
-  const files = readdirSync(join(ROOT, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const files = readdirSync(join(ROOT, 'src'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'));
   const declaration = new RegExp(`export (?:async )?(?:function|class|const) ${name}\\b`);
   const file = files.find((f) => declaration.test(readFileSync(join(ROOT, 'src', f), 'utf8')));
   return file === undefined ? undefined : `src/${file.replaceAll('\\', '/')}`;

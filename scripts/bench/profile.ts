@@ -52,7 +52,8 @@ export class Labeler {
     if (functionName === '(idle)') return 'idle (waiting for I/O or the other thread)';
     if (functionName === '(program)') return 'V8 and Node native code (not attributed)';
     if (functionName === 'compileSourceTextModule') return 'compiling the bundle (V8 parse of the entry file)';
-    if (url.startsWith('node:internal/modules') || url.startsWith('node:internal/bootstrap')) return 'Node module loader (built-ins and the bundle)';
+    if (url.startsWith('node:internal/modules') || url.startsWith('node:internal/bootstrap'))
+      return 'Node module loader (built-ins and the bundle)';
     if (url.startsWith('node:')) return `Node built-in code (${url.replace(/^node:(internal\/)?/, '').split('/')[0]})`;
     const map = this.maps.get(url);
     if (!map) return url === '' ? `native: ${functionName || '(anonymous)'}` : 'other code';

@@ -33,7 +33,12 @@ export function expectOk(call: DfnsCall, target: ChangeTarget, answer: HttpAnswe
 /** The answer's JSON body in the shape `schema` describes. Throws DfnsProtocolError. */
 export function parseAnswer<T>(call: DfnsCall, answer: HttpAnswer, schema: z.ZodMiniType<T>): T {
   if (answer.truncated) {
-    throw new DfnsProtocolError(call, answer, `the answer is ${describeOversize(answer, MAX_ANSWER_BYTES)}, the most a Dfns answer is read`, answer.bodyText);
+    throw new DfnsProtocolError(
+      call,
+      answer,
+      `the answer is ${describeOversize(answer, MAX_ANSWER_BYTES)}, the most a Dfns answer is read`,
+      answer.bodyText,
+    );
   }
   let json: unknown;
   try {

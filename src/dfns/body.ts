@@ -89,10 +89,7 @@ export function multipartBody(parts: SubmissionParts, nextBoundary: () => string
       `--${chosen}\r\nContent-Disposition: form-data; ${disposition}\r\n${type === undefined ? '' : `Content-Type: ${type}\r\n`}\r\n`,
     );
   const dataHead = head('name="data"');
-  const fileHead = Buffer.concat([
-    Buffer.from('\r\n'),
-    head(`name="file"; filename="${escapeName(parts.file.name)}"`, parts.file.type),
-  ]);
+  const fileHead = Buffer.concat([Buffer.from('\r\n'), head(`name="file"; filename="${escapeName(parts.file.name)}"`, parts.file.type)]);
   const tail = Buffer.from(`\r\n--${chosen}--\r\n`);
   return {
     contentType: `multipart/form-data; boundary=${chosen}`,

@@ -42,10 +42,16 @@ export function createInputArchive(req: CreateInputArchiveRequest): Promise<Inpu
     path: createInputPath(req.target.storeId, req.operation),
     payload,
     async send(transport, userAction) {
-      const answer = await transport.post('create', this.path, req.body, { 'x-dfns-useraction': userAction }, {
-        accept: 'application/zip',
-        maxAnswerBytes: MAX_INPUT_ARCHIVE_BYTES,
-      });
+      const answer = await transport.post(
+        'create',
+        this.path,
+        req.body,
+        { 'x-dfns-useraction': userAction },
+        {
+          accept: 'application/zip',
+          maxAnswerBytes: MAX_INPUT_ARCHIVE_BYTES,
+        },
+      );
       const requestId = answer.requestId ?? null;
       if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText), requestId };
       expectOk('create', req.target, answer);
@@ -77,7 +83,10 @@ function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[]; 
     throw new DfnsProtocolError('create', answer, problem, { described: describeBytes(bytes, answer.truncated) });
   };
   if (answer.truncated) fail(`the answer is ${describeOversize(answer, MAX_INPUT_ARCHIVE_BYTES)}, the most an input archive is read`);
-  if (!isZip(bytes)) fail(`the answer is not a zip archive (Content-Type ${contentType ? `"${safeText(contentType, 100)}"` : 'none'}, ${size(bytes.byteLength)})`);
+  if (!isZip(bytes))
+    fail(
+      `the answer is not a zip archive (Content-Type ${contentType ? `"${safeText(contentType, 100)}"` : 'none'}, ${size(bytes.byteLength)})`,
+    );
   let entries: ZipEntry[];
   try {
     entries = listZip(bytes);
@@ -88,7 +97,9 @@ function readArchive(answer: HttpAnswer): { archive: Buffer; entries: string[]; 
   const refused = describeRefusedEntries(entries);
   if (refused !== undefined) throw refuse(`it holds ${refused}`);
   if (!entries.some((entry) => entry.kind === 'file')) {
-    throw refuse(`it holds no file${entries.length === 0 ? '' : ` (only folders: ${listFirst(entries, 10, (e) => `"${e.displayName}"`)})`}`);
+    throw refuse(
+      `it holds no file${entries.length === 0 ? '' : ` (only folders: ${listFirst(entries, 10, (e) => `"${e.displayName}"`)})`}`,
+    );
   }
   return { archive: bytes, entries: entries.map((e) => e.name), groupId: groupOf(bytes, entries) };
 }

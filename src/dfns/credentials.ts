@@ -113,12 +113,13 @@ export function loadServiceAccountKey(raw: string): ServiceAccountKey {
 /** The key types of an OpenSSH private key that Dfns also accepts, and how to turn each into PKCS#8 PEM. */
 const OPENSSH_CONVERSIONS: Record<string, string> = {
   'ssh-ed25519':
-    'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
+    "ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python's cryptography package, " +
     '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; ' +
     "k = s.load_ssh_private_key(open(sys.argv[1], 'rb').read(), None); " +
     'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
     'or create a new key with `openssl genpkey -algorithm Ed25519 -out key.pem` and register its public key with the service account',
-  'ecdsa-sha2-nistp256': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
+  'ecdsa-sha2-nistp256':
+    'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
   'ssh-rsa': 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)',
 };
 

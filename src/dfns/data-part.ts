@@ -116,7 +116,7 @@ function backslashesBefore(slice: string, end: number, from: number, carried: nu
  * surrogate pair (each half would be encoded, or escaped, on its own).
  */
 export function* sliceText(text: string, sliceChars = SLICE_CHARS): Generator<string> {
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = Math.min(start + sliceChars, text.length);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;

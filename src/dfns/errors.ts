@@ -138,7 +138,12 @@ export class DfnsProtocolError extends ActionError {
    * `answer`: its status and request id. `answered`: the body as text, quoted here; or
    * `{ described }`, a description of a binary body.
    */
-  constructor(call: DfnsCall, answer: { status: number; requestId?: string | undefined }, problem: string, answered: string | { described: string }) {
+  constructor(
+    call: DfnsCall,
+    answer: { status: number; requestId?: string | undefined },
+    problem: string,
+    answered: string | { described: string },
+  ) {
     const requestId = answer.requestId ? `, Dfns request id ${answer.requestId}` : '';
     // An unreadable answer to a change does not tell whether Dfns made it.
     super(
@@ -228,12 +233,14 @@ function hintFor({ call, status, target, sizes }: ConstructorParameters<typeof D
       if (call === 'stores') return undefined;
       return isChange(call)
         ? `The service account needs the permission ${target.permission} on the key store ${target.subject}, ` +
-            'or Dfns refused the user action signature: check the service account\'s permissions in Dfns'
+            "or Dfns refused the user action signature: check the service account's permissions in Dfns"
         : 'Dfns refused the user action signature: check that "dfns-private-key" is the private key of the credential "dfns-credential-id"';
     case 404:
       if (call === 'cancel') {
-        return `No fleet operation group "${safeText(target.groupId ?? '', 100)}" of key store "${safeText(target.storeId, 100)}" was found in this organisation: ` +
-          'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"';
+        return (
+          `No fleet operation group "${safeText(target.groupId ?? '', 100)}" of key store "${safeText(target.storeId, 100)}" was found in this organisation: ` +
+          'check "group-id" and "store-id" (or the file they were taken from) and the region in "dfns-api-url"'
+        );
       }
       return isChange(call)
         ? `No key store "${safeText(target.storeId, 100)}" was found in this organisation: check "store-id"${call === 'submit' ? " (or the output's keystore_id)" : ''} and the region in "dfns-api-url"`

@@ -207,7 +207,16 @@ export class DfnsTransport {
       const requestId = readRequestId(answer.headers);
       record(answer.statusCode, null, requestId ?? null);
       const bodyText = bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-      return { status: answer.statusCode, statusText: '', headers: answer.headers, bodyText, bodyBytes: bytes, truncated, bodyBytesSeen: seen, requestId };
+      return {
+        status: answer.statusCode,
+        statusText: '',
+        headers: answer.headers,
+        bodyText,
+        bodyBytes: bytes,
+        truncated,
+        bodyBytesSeen: seen,
+        requestId,
+      };
     } catch (error) {
       const sent = progress.started;
       // A per-call timeout that fires with the deadline is the deadline.
@@ -296,8 +305,7 @@ function trackProgress(progress: Progress): Dispatcher.DispatcherComposeIntercep
         handler.onRequestStart?.(controller, context);
         if (!controller.aborted) progress.started = true;
       },
-      onRequestUpgrade: (controller, statusCode, headers, socket) =>
-        handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+      onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
       onResponseStart: (controller, statusCode, headers, statusMessage) =>
         handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
       onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
@@ -355,6 +363,7 @@ function describeNetworkError(error: unknown, headersReceived: boolean, apiUrl: 
 
 /** "3.2 MiB (3355443 bytes), over the 1 MiB", or "over 17 MiB, over the 1 MiB" when the count stopped: how large a cut answer was. */
 export function describeOversize(answer: HttpAnswer, cap: number): string {
-  const counted = answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${mib(cap + MAX_COUNTED_BEYOND_CAP)}` : size(answer.bodyBytesSeen);
+  const counted =
+    answer.bodyBytesSeen > cap + MAX_COUNTED_BEYOND_CAP ? `more than ${mib(cap + MAX_COUNTED_BEYOND_CAP)}` : size(answer.bodyBytesSeen);
   return `${counted}, over the ${mib(cap)}`;
 }

@@ -44,11 +44,7 @@ export interface IntendedRequest {
   fileBytes?: number;
 }
 
-export async function checkOnline(
-  req: SignedChangeRequest,
-  request: IntendedRequest,
-  record: (check: OnlineCheck) => void,
-): Promise<void> {
+export async function checkOnline(req: SignedChangeRequest, request: IntendedRequest, record: (check: OnlineCheck) => void): Promise<void> {
   const transport = openTransport(req);
   const retry = retryContext(req, undefined);
   const { storeId } = req.target;
@@ -94,7 +90,11 @@ export async function checkOnline(
           ),
         );
       } else {
-        record({ check: 'key store', result: 'passed', detail: `${safeText(storeId, 100)} is an OfflineSigner key store${store.name ? ` named "${safeText(store.name, 100)}"` : ''}` });
+        record({
+          check: 'key store',
+          result: 'passed',
+          detail: `${safeText(storeId, 100)} is an OfflineSigner key store${store.name ? ` named "${safeText(store.name, 100)}"` : ''}`,
+        });
       }
     }
 

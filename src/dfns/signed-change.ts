@@ -93,7 +93,9 @@ export async function obtainUserAction(
   // The challenge's body carries the payload: written a slice at a time by every attempt (body.ts).
   const init = initBody(request.payload, request.path);
   const signer = { credentialId: req.credentialId, key: req.key, log: req.log };
-  const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () => createChallenge(transport, signer, req.target, init, request.fileBytes));
+  const challenge = await withRetries('init', MAX_CALL_ATTEMPTS, retry, () =>
+    createChallenge(transport, signer, req.target, init, request.fileBytes),
+  );
   const userAction = await withRetries('action', MAX_CALL_ATTEMPTS, retry, () => signChallenge(transport, signer, req.target, challenge));
   // Masked in the log, and taken out of every text by the gate: a server may echo it.
   keepSecret(userAction, req.setSecret);

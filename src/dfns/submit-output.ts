@@ -18,8 +18,7 @@ export interface SubmitRequest extends SignedChangeRequest {
 }
 
 export type DfnsAnswer = (
-  | ({ kind: 'answered'; httpStatus: number } & AcceptedAnswer)
-  | { kind: 'pending-approval'; httpStatus: 202; detail: string }
+  ({ kind: 'answered'; httpStatus: number } & AcceptedAnswer) | { kind: 'pending-approval'; httpStatus: 202; detail: string }
 ) & { requestId: string | null };
 
 /** What Dfns answered to the submission, and after how many challenge-sign-submit attempts. */
@@ -42,7 +41,12 @@ export function submitOutput(req: SubmitRequest): Promise<SubmitAnswer> {
       const requestId = answer.requestId ?? null;
       if (answer.status === 202) return { kind: 'pending-approval', httpStatus: 202, detail: describeApproval(answer.bodyText), requestId };
       expectOk('submit', req.target, answer, { request: body.byteLength, file: fileBytes });
-      return { kind: 'answered', httpStatus: answer.status, ...parseAnswer('submit', answer, operationSpec(req.operation).answer), requestId };
+      return {
+        kind: 'answered',
+        httpStatus: answer.status,
+        ...parseAnswer('submit', answer, operationSpec(req.operation).answer),
+        requestId,
+      };
     },
   });
 }

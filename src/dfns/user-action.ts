@@ -59,7 +59,7 @@ export async function createChallenge(
       ids.length === 0
         ? 'the Dfns token accepts no key credential: the service account has no active key credential; register the public key of "dfns-private-key" with the service account'
         : `"dfns-credential-id" (${safeText(signer.credentialId, 80)}) is not a key credential of this service account; ` +
-          `the token accepts: ${ids.map((id) => safeText(id, 80)).join(', ')}`,
+            `the token accepts: ${ids.map((id) => safeText(id, 80)).join(', ')}`,
     );
   }
   signer.log.debug(`Dfns challenge created; ${ids.length} key credential(s) allowed`);

@@ -18,7 +18,10 @@ function buildBodies() {
     'proof-of-control': z.strictObject({
       walletIds: z
         .array(serial())
-        .check(z.minLength(1, { error: 'must hold at least 1 wallet id' }), z.maxLength(100, { error: 'must hold at most 100 wallet ids' })),
+        .check(
+          z.minLength(1, { error: 'must hold at least 1 wallet id' }),
+          z.maxLength(100, { error: 'must hold at most 100 wallet ids' }),
+        ),
     }),
     genesis: z.strictObject({
       kind: z.literal('Genesis'),

@@ -54,8 +54,7 @@ export interface OutputCounts {
 export function countOutputs(output: OfflineSignerOutput): OutputCounts {
   const byKind: Record<string, number> = {};
   for (const kind of entryKinds(output)) byKind[kind] = (byKind[kind] ?? 0) + 1;
-  const fail =
-    output.type === 'keystore-output' ? Object.values(output.outputs).filter((entry) => 'fail' in entry.result).length : 0;
+  const fail = output.type === 'keystore-output' ? Object.values(output.outputs).filter((entry) => 'fail' in entry.result).length : 0;
   const total = Object.values(byKind).reduce((sum, n) => sum + n, 0);
   return { total, byKind, success: total - fail, fail };
 }

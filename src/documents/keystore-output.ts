@@ -22,8 +22,7 @@ function buildSchemas() {
   const Fail = z.looseObject({ message: nonEmpty(), code: nonEmpty() });
 
   /** `result` is exactly `{ success }` or exactly `{ fail }` (`additionalProperties: false`). */
-  const resultOf = <S extends z.ZodMiniType>(success: S) =>
-    z.union([z.strictObject({ success }), z.strictObject({ fail: Fail })]);
+  const resultOf = <S extends z.ZodMiniType>(success: S) => z.union([z.strictObject({ success }), z.strictObject({ fail: Fail })]);
 
   const ProofOfControlSuccess = z.looseObject({
     signer_public_key: hex(),

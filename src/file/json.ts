@@ -79,7 +79,7 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
 
 /** The first ill-formed sequence (Unicode Table 3-7), by the offset of its first byte. */
 function findInvalidUtf8(b: Uint8Array): { offset: number; reason: string } | undefined {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i] ?? 0;
     if (c < 0x80) {
       i++;
@@ -311,7 +311,7 @@ class Scanner {
   /** Character by character: validates escapes and refuses escaped lone surrogates. */
   private escapedString(start: number, isKey: boolean): number {
     const text = this.text;
-    for (let i = start + 1; i < text.length; ) {
+    for (let i = start + 1; i < text.length;) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) return i;
       if (c < 0x20) {

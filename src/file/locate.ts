@@ -81,7 +81,10 @@ function find(pattern: string, baseDir: string, what: string): LocatedFile {
   }
   throw new LocateError(
     `the glob "${safeText(pattern)}" matches ${matches.length} files in ${where}; it must match exactly one. ` +
-      `Matches: ${listNames(matches.map((m) => display(m, baseDir)), MAX_LISTED_MATCHES)}`,
+      `Matches: ${listNames(
+        matches.map((m) => display(m, baseDir)),
+        MAX_LISTED_MATCHES,
+      )}`,
     'Glob matches several files',
   );
 }

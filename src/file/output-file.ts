@@ -87,9 +87,7 @@ export function readFileOnce(path: string, displayPath: string): ReadFile {
 }
 
 function tooLarge(displayPath: string, size: number): OutputFileError {
-  return new OutputFileError(
-    `${safeText(displayPath)}: the file is ${mib(size)}, over the limit of ${mib(MAX_FILE_BYTES)} for an output`,
-  );
+  return new OutputFileError(`${safeText(displayPath)}: the file is ${mib(size)}, over the limit of ${mib(MAX_FILE_BYTES)} for an output`);
 }
 
 /** Parses and validates the bytes of either shape. Errors name the file, and the entry in an archive. */
@@ -104,7 +102,11 @@ export function parseOutputFile(bytes: Uint8Array, displayPath: string): OutputF
   const { candidate, result } = pickOutput(
     entries.filter(isJsonCandidate),
     // readZipEntry's own messages name the entry; errors in its content get the entry added.
-    (entry) => parseOutput(withContext(name, () => readZipEntry(bytes, entry)), where(entry)),
+    (entry) =>
+      parseOutput(
+        withContext(name, () => readZipEntry(bytes, entry)),
+        where(entry),
+      ),
     {
       several: (found) => `${name}: the archive holds ${found.length} outputs (${listEntries(found)}); it must hold exactly one`,
       none: (tried) =>
@@ -181,4 +183,3 @@ function withContext<T>(where: string, fn: () => T): T {
     throw new OutputFileError(`${where}: ${message}`, { cause: error });
   }
 }
-

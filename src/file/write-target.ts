@@ -16,7 +16,19 @@
  *   appeared meanwhile). A reader never sees half a file.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { messageOf } from '../base/errors.ts';
 import { safeText } from '../base/safe-text.ts';
@@ -85,7 +97,10 @@ function makeFoldersAndCheck(path: string, rules: TargetRules): boolean {
   makeFolders(dirname(resolve(path)));
   const existing = lstatSync(path, { throwIfNoEntry: false });
   if (existing === undefined) return false;
-  if (!existing.isFile()) throw new TargetError(`${describeNonFile(path, existing)} is there, and the action only writes regular files: give the path of a new file`);
+  if (!existing.isFile())
+    throw new TargetError(
+      `${describeNonFile(path, existing)} is there, and the action only writes regular files: give the path of a new file`,
+    );
   if (rules.mayReplace?.(path)) return true;
   throw new TargetError(`a file already exists there, which this run did not write; ${rules.existingFile}`);
 }

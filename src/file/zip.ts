@@ -82,7 +82,9 @@ export function describeRefusedEntries(entries: readonly ZipEntry[]): string | u
     if (problem !== undefined) groups.set(problem, [...(groups.get(problem) ?? []), entry.displayName]);
   }
   if (groups.size === 0) return undefined;
-  return [...groups].map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${listFirst(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`).join('; ');
+  return [...groups]
+    .map(([problem, names]) => `${PROBLEM_LABELS[problem]}: ${listFirst(names, MAX_LISTED_REFUSED_ENTRIES, (n) => `"${n}"`)}`)
+    .join('; ');
 }
 
 /** An entry with what listZip checks against its local header. */
@@ -139,9 +141,7 @@ export function listZip(bytes: Uint8Array): ZipEntry[] {
     throw new ZipError(`the archive has ${count} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
   }
   if (offset + size !== end) {
-    throw corrupt(
-      `the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`,
-    );
+    throw corrupt(`the central directory (${size} bytes at offset ${offset}) does not end where the end record starts (offset ${end})`);
   }
   const records: CentralRecord[] = [];
   let p = offset;
@@ -170,14 +170,10 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   if (entry.encrypted) throw new ZipError(`${where} is encrypted; archives must not be encrypted`);
   if (method !== 0 && method !== 8) {
     const known = METHOD_NAMES[method] === undefined ? '' : ` (${METHOD_NAMES[method]})`;
-    throw new ZipError(
-      `${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`,
-    );
+    throw new ZipError(`${where} uses compression method ${method}${known}; only 0 (stored) and 8 (deflate) are supported`);
   }
   if (uncompressedSize > ZIP_MAX_ENTRY_UNCOMPRESSED) {
-    throw new ZipError(
-      `${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`,
-    );
+    throw new ZipError(`${where} declares ${uncompressedSize} bytes uncompressed, over the limit of ${mib(ZIP_MAX_ENTRY_UNCOMPRESSED)}`);
   }
   if (uncompressedSize > ZIP_RATIO_MIN_SIZE && uncompressedSize > compressedSize * ZIP_MAX_RATIO) {
     throw new ZipError(
@@ -194,9 +190,7 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   }
   const actual = crc32(data) >>> 0;
   if (actual !== entry.crc32) {
-    throw new ZipError(
-      `${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`,
-    );
+    throw new ZipError(`${where} fails its CRC-32 check: the archive declares ${hex32(entry.crc32)}, the data gives ${hex32(actual)}`);
   }
   return data;
 }
@@ -231,15 +225,11 @@ function findEndRecord(reader: Reader): number {
     else mismatched ??= p;
   }
   if (found.length > 1) {
-    throw new ZipError(
-      'the archive has two end of central directory records (one in the comment); refusing an ambiguous archive',
-    );
+    throw new ZipError('the archive has two end of central directory records (one in the comment); refusing an ambiguous archive');
   }
   if (found[0] !== undefined) return found[0];
   if (mismatched !== undefined) {
-    throw corrupt(
-      `its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`,
-    );
+    throw corrupt(`its end record (offset ${mismatched}) does not match the file's length: the archive is truncated or has data appended`);
   }
   throw corrupt('no end of central directory record: the archive is truncated or not a zip file');
 }
@@ -275,9 +265,7 @@ function readCentralRecord(reader: Reader, p: number): CentralRecord {
   const unicodePath = extra.get(UNICODE_PATH_EXTRA);
   const unicodeName = unicodePath && new TextDecoder('utf-8', { ignoreBOM: true }).decode(unicodePath.subarray(5));
   if (unicodePath && (unicodePath.byteLength < 5 || unicodeName !== name)) {
-    throw new ZipError(
-      `${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`,
-    );
+    throw new ZipError(`${where} carries a different name in its Unicode Path extra field; refusing an ambiguous archive`);
   }
   return record;
 }
@@ -379,7 +367,7 @@ function inflate(compressed: Uint8Array, declared: number, where: string): Uint8
 /** Extra fields by id; a malformed list counts as corruption. */
 function extraFields(extra: Uint8Array): Map<number, Uint8Array> {
   const fields = new Map<number, Uint8Array>();
-  for (let p = 0; p < extra.byteLength; ) {
+  for (let p = 0; p < extra.byteLength;) {
     const length = p + 4 > extra.byteLength ? Infinity : (extra[p + 2] ?? 0) | ((extra[p + 3] ?? 0) << 8);
     if (p + 4 + length > extra.byteLength) throw corrupt('an extra field is truncated');
     fields.set((extra[p] ?? 0) | ((extra[p + 1] ?? 0) << 8), extra.subarray(p + 4, p + 4 + length));
@@ -411,7 +399,18 @@ const MSDOS_DIRECTORY = 0x10;
 function entryKind(name: string, host: number, external: number): EntryKind {
   const named = name.endsWith('/') ? 'directory' : 'file';
   const mode = UNIX_HOSTS.has(host) ? (external >>> 16) & S_IFMT : 0;
-  const given = mode === 0 ? ((external & MSDOS_DIRECTORY) !== 0 ? 'directory' : named) : mode === S_IFREG ? 'file' : mode === S_IFDIR ? 'directory' : mode === S_IFLNK ? 'symlink' : 'other';
+  const given =
+    mode === 0
+      ? (external & MSDOS_DIRECTORY) !== 0
+        ? 'directory'
+        : named
+      : mode === S_IFREG
+        ? 'file'
+        : mode === S_IFDIR
+          ? 'directory'
+          : mode === S_IFLNK
+            ? 'symlink'
+            : 'other';
   if (given === 'symlink' || given === 'other') return given;
   return given === named ? given : 'other';
 }
@@ -423,7 +422,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 function corrupt(what: string): ZipError {
   return new ZipError(`the archive is corrupt: ${what}`);
 }
-
 
 function hex32(n: number): string {
   return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;

@@ -137,7 +137,9 @@ export async function fetchArtifact(inputs: ArtifactStepInputs, context: RunCont
   const [owner, repo] = source.repository.split('/');
   if (!owner || !repo) throw new ArtifactError(`step input "repository" must be owner/name, got "${safeText(source.repository)}"`);
   if (!source.current && !inputs.githubToken) {
-    throw new ArtifactError(`reading run ${source.runId} of ${safeText(source.repository)} needs "github-token". ${permissionHint(source)}`);
+    throw new ArtifactError(
+      `reading run ${source.runId} of ${safeText(source.repository)} needs "github-token". ${permissionHint(source)}`,
+    );
   }
   const findBy = source.current
     ? undefined

@@ -9,10 +9,21 @@ import type { RequestRecord } from '../dfns/http.ts';
 import type { OnlineCheck } from '../dfns/online-check.ts';
 import type { FailedOutput } from '../documents/documents.ts';
 import { statusFor, type Outcome } from './outcome.ts';
-import { RECEIPT_VERSION, runUrl, type CancelReceipt, type GitHubFacts, type CreateInputReceipt, type OutputReceipt, type Receipt } from './receipt.ts';
+import {
+  RECEIPT_VERSION,
+  runUrl,
+  type CancelReceipt,
+  type GitHubFacts,
+  type CreateInputReceipt,
+  type OutputReceipt,
+  type Receipt,
+} from './receipt.ts';
 
 /** The fields of a receipt that the run fills as it goes. */
-type Draft<R extends Receipt> = Omit<R, 'receiptVersion' | 'action' | 'startedAt' | 'finishedAt' | 'outcome' | 'status' | 'message' | 'github'> & {
+type Draft<R extends Receipt> = Omit<
+  R,
+  'receiptVersion' | 'action' | 'startedAt' | 'finishedAt' | 'outcome' | 'status' | 'message' | 'github'
+> & {
   startedAt: Date;
   /** Challenge-sign-change sequences started (the client counts them). */
   progress: { attempts: number };
@@ -40,7 +51,15 @@ function common() {
 }
 
 export function newFacts(): OutputFacts {
-  return { ...common(), kind: 'output', pin: { expectedChecksum: null, matched: null }, artifact: null, file: null, output: null, failed: [] };
+  return {
+    ...common(),
+    kind: 'output',
+    pin: { expectedChecksum: null, matched: null },
+    artifact: null,
+    file: null,
+    output: null,
+    failed: [],
+  };
 }
 
 export function newCreateInputFacts(): CreateInputFacts {
@@ -78,7 +97,11 @@ export function answerFromError(error: unknown, attempts: number): Receipt['answ
 }
 
 /** The names each action's receipts carry. */
-const ACTION_NAMES: Record<Receipt['kind'], string> = { output: ACTION_NAME, 'input-archive': `${ACTION_NAME}/input`, cancel: `${ACTION_NAME}/cancel` };
+const ACTION_NAMES: Record<Receipt['kind'], string> = {
+  output: ACTION_NAME,
+  'input-archive': `${ACTION_NAME}/input`,
+  cancel: `${ACTION_NAME}/cancel`,
+};
 
 export function buildReceipt(facts: OutputFacts, ending: Ending, github: GitHubFacts): OutputReceipt;
 export function buildReceipt(facts: CreateInputFacts, ending: Ending, github: GitHubFacts): CreateInputReceipt;

@@ -29,7 +29,10 @@ function unlinked(text: string): string {
 /** Inline code for identifiers, digests and names; backticks inside are dropped. */
 export function code(text: string, max = 200): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return `\`${cut.replace(/`/g, "'").replace(/[\r\n|]/g, ' ').replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
+  return `\`${cut
+    .replace(/`/g, "'")
+    .replace(/[\r\n|]/g, ' ')
+    .replace(/\p{Cc}|\p{Cf}/gu, '')}\``;
 }
 
 /** A table of label and value rows, as the summary shows facts. */

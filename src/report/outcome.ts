@@ -10,7 +10,14 @@ export type Outcome = 'submitted' | 'created' | 'canceled' | 'partial' | 'pendin
 export type StepStatus = Exclude<Outcome, 'submitted'> | 'success';
 
 /** Outcomes after which the step succeeds. */
-export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['submitted', 'created', 'canceled', 'partial', 'pending-approval', 'dry-run']);
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set([
+  'submitted',
+  'created',
+  'canceled',
+  'partial',
+  'pending-approval',
+  'dry-run',
+]);
 
 export function statusFor(outcome: Outcome): StepStatus {
   return outcome === 'submitted' ? 'success' : outcome;

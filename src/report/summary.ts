@@ -73,12 +73,20 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
   const op = request?.operation ? ` (${code(request.operation)})` : '';
   const lines = [`### ${VERDICTS[receipt.kind][receipt.outcome](op)}`, ''];
   // Line by line: md() folds line breaks, and a list of violations must stay a list.
-  if (receipt.message) lines.push(`> ${receipt.message.split('\n').map((line) => md(line, 2000)).join('<br>')}`, '');
+  if (receipt.message)
+    lines.push(
+      `> ${receipt.message
+        .split('\n')
+        .map((line) => md(line, 2000))
+        .join('<br>')}`,
+      '',
+    );
 
   const rows: Array<[string, string]> = [];
   if (request?.storeId) rows.push(['Key store', code(request.storeId)]);
   if (request?.operation) {
-    const from = request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by a step input)';
+    const from =
+      request.operationFrom === null ? '' : request.operationFrom === 'file' ? ' (taken from the file)' : ' (given by a step input)';
     rows.push(['Operation', `${code(request.operation)}${from}`]);
   }
   rows.push(...kindRows(receipt));
@@ -94,12 +102,18 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     ]);
     if (answer.dfnsMessage !== null) rows.push(['Dfns message', md(answer.dfnsMessage)]);
   } else if (receipt.outcome === 'dry-run') {
-    rows.push(['Dfns answer', receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent']);
+    rows.push([
+      'Dfns answer',
+      receipt.checks.length > 0 ? 'none: online dry run, nothing was changed (see the checks below)' : 'none: dry run, no request was sent',
+    ]);
   }
   if (receipt.requests.length > 0) rows.push(['Requests to Dfns', describeRequests(receipt.requests)]);
   if (receipt.kind === 'output' && receipt.artifact) {
     const a = receipt.artifact;
-    rows.push(['Artifact', `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`]);
+    rows.push([
+      'Artifact',
+      `${code(a.name)} (id ${a.id}${a.digest ? `, ${code(a.digest)}` : ', no digest'}) of run ${a.runId} in ${code(a.repository)}`,
+    ]);
   }
   if (receipt.kind === 'input-archive' && receipt.artifact) {
     rows.push(['Artifact', `${code(receipt.artifact.name)} (id ${receipt.artifact.id ?? 'unknown'}), uploaded to this run`]);
@@ -124,7 +138,12 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
     lines.push('');
   }
   if (failedOutputs.length > 0) {
-    lines.push(`#### Outputs the fleet reported as failed (${failedOutputs.length})`, '', '| output | code | message |', '| --- | --- | --- |');
+    lines.push(
+      `#### Outputs the fleet reported as failed (${failedOutputs.length})`,
+      '',
+      '| output | code | message |',
+      '| --- | --- | --- |',
+    );
     for (const f of failedOutputs.slice(0, MAX_SUMMARY_FAILED_OUTPUTS)) {
       lines.push(`| ${code(f.key)} | ${code(f.code)} | ${md(f.message)} |`);
     }
@@ -140,7 +159,11 @@ export function buildSummary(receipt: Receipt, failedOutputs: readonly FailedOut
 function outputRows({ file, output, pin, dryRun }: OutputReceipt): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (file) {
-    rows.push(['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`], ['Size', byteCount(file.size)], ['SHA-256', code(file.sha256)]);
+    rows.push(
+      ['File', `${code(file.name)}${file.entry ? ` (archive entry ${code(file.entry)})` : ''}`],
+      ['Size', byteCount(file.size)],
+      ['SHA-256', code(file.sha256)],
+    );
   }
   if (dryRun !== null) {
     rows.push([
@@ -164,7 +187,11 @@ function outputRows({ file, output, pin, dryRun }: OutputReceipt): Array<[string
 }
 
 /** How the summary shows a check's result. */
-const CHECK_RESULTS: Record<CancelReceipt['checks'][number]['result'], string> = { passed: '✅ passed', failed: '❌ failed', 'not checked': '⚠️ not checked' };
+const CHECK_RESULTS: Record<CancelReceipt['checks'][number]['result'], string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  'not checked': '⚠️ not checked',
+};
 
 /** Operations of a canceled group listed before "and N more". */
 export const MAX_SUMMARY_OPERATIONS = 10;
@@ -173,14 +200,19 @@ export const MAX_SUMMARY_OPERATIONS = 10;
 function cancelRows({ source, body, group }: CancelReceipt): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (body) rows.push(['Group', code(body.groupId)]);
-  if (source) rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input-archive' ? 'an input archive' : 'an output'})`]);
+  if (source)
+    rows.push(['Ids taken from', `${code(source.path)} (${source.document === 'input-archive' ? 'an input archive' : 'an output'})`]);
   if (body?.reason !== undefined) rows.push(['Reason', md(body.reason)]);
   if (group) {
     rows.push(['Group status', code(group.status)]);
     if (group.operations.length > 0) {
       rows.push([
         'Operations',
-        listFirst(group.operations, MAX_SUMMARY_OPERATIONS, (o) => `${code(o.kind ?? 'unknown')} ${code(o.operationId ?? '?')}: ${code(o.status ?? 'unknown')}`),
+        listFirst(
+          group.operations,
+          MAX_SUMMARY_OPERATIONS,
+          (o) => `${code(o.kind ?? 'unknown')} ${code(o.operationId ?? '?')}: ${code(o.status ?? 'unknown')}`,
+        ),
       ]);
     }
   }

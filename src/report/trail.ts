@@ -13,7 +13,11 @@ import { writeReceipt, type Receipt, type ReceiptTarget } from './receipt.ts';
 import { buildSummary } from './summary.ts';
 
 /** What a receipt that could not be written says was done all the same. */
-const DONE: Record<Receipt['kind'], string> = { output: 'output WAS submitted', 'input-archive': 'input archive WAS created', cancel: 'fleet operation WAS canceled' };
+const DONE: Record<Receipt['kind'], string> = {
+  output: 'output WAS submitted',
+  'input-archive': 'input archive WAS created',
+  cancel: 'fleet operation WAS canceled',
+};
 
 export interface TrailIO extends Logger {
   setOutput(name: string, value: string): void;

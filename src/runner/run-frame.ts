@@ -50,7 +50,11 @@ export async function runWithTrail<I>(raw: RawStepInputs, env: RunEnv, baseIO: A
   const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
   // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
   const target = receiptTarget(
-    { path: raw('receipt-path').trim(), artifactName: raw('receipt-artifact-name').trim(), retentionDays: raw('receipt-retention-days').trim() },
+    {
+      path: raw('receipt-path').trim(),
+      artifactName: raw('receipt-artifact-name').trim(),
+      retentionDays: raw('receipt-retention-days').trim(),
+    },
     { workspace: env.workspace, runnerTemp: env.run.runnerTemp, runId: env.github.runId, runAttempt: env.github.runAttempt },
     pipeline.receiptPrefix,
   );

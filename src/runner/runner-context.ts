@@ -13,14 +13,24 @@ export interface RunnerContext {
   github: GitHubFacts;
 }
 
-export function readRunnerContext(env: Readonly<Record<string, string | undefined>>, fallbacks: { cwd: string; tmpdir: string }): RunnerContext {
+export function readRunnerContext(
+  env: Readonly<Record<string, string | undefined>>,
+  fallbacks: { cwd: string; tmpdir: string },
+): RunnerContext {
   const serverUrl = env['GITHUB_SERVER_URL'] || 'https://github.com';
   const repository = env['GITHUB_REPOSITORY'] ?? '';
   const runId = wholeNumber(env['GITHUB_RUN_ID'], 0);
   const eventName = env['GITHUB_EVENT_NAME'] ?? '';
   return {
     workspace: env['GITHUB_WORKSPACE'] || fallbacks.cwd,
-    run: { serverUrl, repository, runId, eventName, eventPath: env['GITHUB_EVENT_PATH'] || undefined, runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir },
+    run: {
+      serverUrl,
+      repository,
+      runId,
+      eventName,
+      eventPath: env['GITHUB_EVENT_PATH'] || undefined,
+      runnerTemp: env['RUNNER_TEMP'] || fallbacks.tmpdir,
+    },
     // As the receipt and the summary show them: through the gate (a workflow's name is free text).
     github: {
       serverUrl: safeText(serverUrl),

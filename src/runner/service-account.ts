@@ -20,7 +20,11 @@ import type { ActionIO, RunEnv } from './io.ts';
  * described. In an offline dry run, only the credentials given are checked; the key is returned
  * when there is one.
  */
-export function checkCredentials(inputs: CredentialStepInputs & { dryRun: undefined | 'online' }, log: Logger, outputOrgId?: string): ServiceAccountKey;
+export function checkCredentials(
+  inputs: CredentialStepInputs & { dryRun: undefined | 'online' },
+  log: Logger,
+  outputOrgId?: string,
+): ServiceAccountKey;
 export function checkCredentials(inputs: CredentialStepInputs, log: Logger, outputOrgId?: string): ServiceAccountKey | undefined;
 export function checkCredentials(inputs: CredentialStepInputs, log: Logger, outputOrgId?: string): ServiceAccountKey | undefined {
   const { credentials } = inputs;

@@ -33,8 +33,7 @@ export type DryRun = 'offline' | 'online';
  * it is given. `bearerPrefixRemoved`: the token was given as "Bearer <token>" (the prefix is gone).
  */
 export type CredentialStepInputs = (
-  | { dryRun: undefined | 'online'; credentials: Credentials }
-  | { dryRun: 'offline'; credentials: Partial<Credentials> }
+  { dryRun: undefined | 'online'; credentials: Credentials } | { dryRun: 'offline'; credentials: Partial<Credentials> }
 ) & { bearerPrefixRemoved: boolean };
 
 /** An input the workflow set wrongly; the message names the input and never echoes a secret. */
@@ -107,7 +106,9 @@ export function parseDfnsId(name: string, value: string, what: string): string {
 /** A path the run writes to and gives back as an output: refused when it holds characters that cannot be shown as they are. */
 export function checkPathStepInput(name: string, value: string): void {
   if (!hasUnshowableChars(value)) return;
-  throw new StepInputError(`step input "${name}" holds line breaks, control or invisible characters ("${shorten(value)}"): give a plain path`);
+  throw new StepInputError(
+    `step input "${name}" holds line breaks, control or invisible characters ("${shorten(value)}"): give a plain path`,
+  );
 }
 
 export function checkRetentionDays(value: string): void {

@@ -34,7 +34,9 @@ for (const op of JSON.parse(process.env.STAND_IN_OPS)) {
 process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(out) + '\\n');
 `;
 
-type Op = { call: 'setEnv'; env: Record<string, string> } | { call: 'getArtifact' | 'listArtifacts' | 'downloadArtifact' | 'uploadArtifact'; args: unknown[] };
+type Op =
+  | { call: 'setEnv'; env: Record<string, string> }
+  | { call: 'getArtifact' | 'listArtifacts' | 'downloadArtifact' | 'uploadArtifact'; args: unknown[] };
 interface OpResult {
   ok: boolean;
   value?: any;
@@ -50,7 +52,12 @@ const ids: Record<string, number> = {};
 const digests: Record<string, string> = {};
 
 async function runClient(ops: Op[]): Promise<OpResult[]> {
-  const env: Record<string, string | undefined> = { ...process.env, ...standIn.env(), GITHUB_WORKSPACE: tmp, STAND_IN_OPS: JSON.stringify(ops) };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...standIn.env(),
+    GITHUB_WORKSPACE: tmp,
+    STAND_IN_OPS: JSON.stringify(ops),
+  };
   for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) delete env[name];
   const stdout = await new Promise<string>((done, fail) => {
     execFile(process.execPath, ['--input-type=module', '-e', DRIVER], { cwd: ROOT, env, timeout: 15_000 }, (error, out, err) => {
@@ -91,7 +98,11 @@ beforeAll(async () => {
   add('wrong-digest', null, { name: 'tampered', zip: zipOf({ 'a.txt': 'a' }), digest: `sha256:${'0'.repeat(64)}` });
   add('no-digest', null, { name: 'legacy', zip: zipOf({ 'b.txt': 'b' }), digest: null });
   const other: [string, number] = [OTHER_REPO, OTHER_RUN];
-  add('other-old', other, { name: 'keystore-output', zip: zipOf({ 'output.json': '{"v":"other-old"}' }), createdAt: '2026-01-01T00:00:00Z' });
+  add('other-old', other, {
+    name: 'keystore-output',
+    zip: zipOf({ 'output.json': '{"v":"other-old"}' }),
+    createdAt: '2026-01-01T00:00:00Z',
+  });
   add('other-new', other, { name: 'keystore-output', zip: zipOf({ 'output.json': '{"v":"other-new"}' }) });
   add('other-log', other, { name: 'logs', zip: zipOf({ 'log.txt': 'log' }), id: 5000 });
 });
@@ -109,7 +120,10 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       { call: 'getArtifact', args: ['keystore-output'] },
       { call: 'downloadArtifact', args: [ids['current'], { path, expectedHash: digests['current'] }] },
     ]);
-    expect(got).toMatchObject({ ok: true, value: { artifact: { id: ids['current'], name: 'keystore-output', digest: digests['current'] } } });
+    expect(got).toMatchObject({
+      ok: true,
+      value: { artifact: { id: ids['current'], name: 'keystore-output', digest: digests['current'] } },
+    });
     expect(downloaded).toEqual({ ok: true, value: { downloadPath: path, digestMismatch: false }, ms: expect.any(Number) as number });
     expect(readFileSync(join(path, 'output.json'), 'utf8')).toBe('{"v":"current"}');
     expect(readFileSync(join(path, 'nested/dir/notes.txt'), 'utf8')).toBe('stored entry');
@@ -134,7 +148,9 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       { call: 'getArtifact', args: ['keystore-output', { findBy }] },
       { call: 'downloadArtifact', args: [ids['other-new'], { path, findBy, expectedHash: digests['other-new'] }] },
     ]);
-    expect((all!.value.artifacts as Array<{ id: number }>).map((a) => a.id).sort()).toEqual([ids['other-old'], ids['other-new'], ids['other-log']].sort());
+    expect((all!.value.artifacts as Array<{ id: number }>).map((a) => a.id).sort()).toEqual(
+      [ids['other-old'], ids['other-new'], ids['other-log']].sort(),
+    );
     expect((latest!.value.artifacts as Array<{ id: number }>).map((a) => a.id)).toEqual([5000, ids['other-new']]);
     expect(got!.value.artifact).toEqual({
       id: ids['other-new'],
@@ -187,15 +203,29 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       { call: 'getArtifact', args: ['keystore-output'] },
     ]);
     const [missing, missingRest, missingId, missingIdRest, badToken, badTokenDownload, , badRuntimeToken, , ghes] = results;
-    expect(missing!.error).toMatchObject({ name: 'ArtifactNotFoundError', message: expect.stringContaining('Artifact not found for name: missing') as string });
-    expect(missingRest!.error).toMatchObject({ name: 'ArtifactNotFoundError', message: expect.stringContaining('Artifact not found for name: missing') as string });
-    expect(missingId!.error).toMatchObject({ name: 'ArtifactNotFoundError', message: expect.stringContaining('No artifacts found for ID: 999999') as string });
-    expect(missingIdRest!.error).toMatchObject({ name: 'HttpError', status: 404, message: 'Not Found - https://docs.github.com/rest/actions/artifacts#download-an-artifact' });
+    expect(missing!.error).toMatchObject({
+      name: 'ArtifactNotFoundError',
+      message: expect.stringContaining('Artifact not found for name: missing') as string,
+    });
+    expect(missingRest!.error).toMatchObject({
+      name: 'ArtifactNotFoundError',
+      message: expect.stringContaining('Artifact not found for name: missing') as string,
+    });
+    expect(missingId!.error).toMatchObject({
+      name: 'ArtifactNotFoundError',
+      message: expect.stringContaining('No artifacts found for ID: 999999') as string,
+    });
+    expect(missingIdRest!.error).toMatchObject({
+      name: 'HttpError',
+      status: 404,
+      message: 'Not Found - https://docs.github.com/rest/actions/artifacts#download-an-artifact',
+    });
     expect(badToken!.error).toMatchObject({ name: 'HttpError', status: 401, message: 'Bad credentials - https://docs.github.com/rest' });
     expect(badTokenDownload!.error).toMatchObject({ status: 401 });
     expect(badRuntimeToken!.error).toMatchObject({
       name: 'Error',
-      message: 'Failed to ListArtifacts: Received non-retryable error: Failed request: (401) Unauthorized: invalid or missing runtime token',
+      message:
+        'Failed to ListArtifacts: Received non-retryable error: Failed request: (401) Unauthorized: invalid or missing runtime token',
     });
     expect(ghes!.error).toMatchObject({ name: 'GHESNotSupportedError' });
     for (const result of results) expect(result.ms ?? 0).toBeLessThan(2000);
@@ -215,11 +245,16 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
     expect(uploads).toHaveLength(1);
     const upload = uploads[0]!;
     expect(upload.name).toBe('receipt');
-    expect(Object.fromEntries(Object.entries(upload.files).map(([name, data]) => [name, data.toString('utf8')]))).toEqual({ 'receipt.json': '{"receipt":true}' });
+    expect(Object.fromEntries(Object.entries(upload.files).map(([name, data]) => [name, data.toString('utf8')]))).toEqual({
+      'receipt.json': '{"receipt":true}',
+    });
     expect(upload.size).toBe(upload.zip.length);
     expect(uploaded!.value).toEqual({ id: upload.id, size: upload.size, digest: sha256(upload.zip).slice('sha256:'.length) });
     expect(got!.value.artifact).toMatchObject({ id: upload.id, name: 'receipt', size: upload.size, digest: sha256(upload.zip) });
-    const blobPuts = standIn.requests.slice(seen).filter((r) => r.method === 'PUT').map((r) => new URL(r.path, standIn.url).searchParams.get('comp'));
+    const blobPuts = standIn.requests
+      .slice(seen)
+      .filter((r) => r.method === 'PUT')
+      .map((r) => new URL(r.path, standIn.url).searchParams.get('comp'));
     expect(blobPuts).toEqual(['block', 'blocklist']);
   });
 

@@ -123,9 +123,7 @@ export function sandboxClient(userAgent: string, current: () => SandboxSession) 
   function assertion(challenge: string, options: AssertionOptions = {}): KeyAssertion {
     const { credential } = current();
     const clientData = Buffer.from(options.clientData ?? JSON.stringify({ type: 'key.get', challenge }));
-    const signature = options.signer
-      ? options.signer(clientData)
-      : sign(undefined, clientData, createPrivateKey(credential.privateKeyPem));
+    const signature = options.signer ? options.signer(clientData) : sign(undefined, clientData, createPrivateKey(credential.privateKeyPem));
     return {
       credId: options.credId ?? credential.credentialId,
       clientData: clientData.toString('base64url'),

@@ -134,7 +134,9 @@ describe('creating an input', () => {
     expect(answer.bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 3, 4]));
     const entries = unzip(answer.bytes);
     // the document, then the annex Dfns documents for onchain-sign and proof-of-control only
-    const annex = { 'onchain-sign': ['input-annex/keys.jsonl'], 'proof-of-control': ['input-annex/wrapped-keystore.jsonl'] }[operation as string];
+    const annex = { 'onchain-sign': ['input-annex/keys.jsonl'], 'proof-of-control': ['input-annex/wrapped-keystore.jsonl'] }[
+      operation as string
+    ];
     const names = ['input/input.json', ...(annex ?? [])];
     expect([...entries.keys()]).toEqual(names);
     expect([...entries.values()].map((entry) => entry.method)).toEqual(names.map(() => 8));
@@ -266,28 +268,88 @@ describe('request body', () => {
   const cases: Array<[string, Operation, unknown, string, string]> = [
     ['onchain-sign: any field', 'onchain-sign', { walletIds: ['wa-1'] }, '', 'unknown field "walletIds"'],
     ['proof-of-control: no walletIds', 'proof-of-control', {}, 'walletIds', 'is required'],
-    ['proof-of-control: walletIds not an array', 'proof-of-control', { walletIds: 'wa-1' }, 'walletIds', 'must be an array of 1 to 100 wallet ids'],
+    [
+      'proof-of-control: walletIds not an array',
+      'proof-of-control',
+      { walletIds: 'wa-1' },
+      'walletIds',
+      'must be an array of 1 to 100 wallet ids',
+    ],
     ['proof-of-control: no wallet id', 'proof-of-control', { walletIds: [] }, 'walletIds', 'must list 1 to 100 wallet ids'],
     ['proof-of-control: 101 wallet ids', 'proof-of-control', { walletIds: hundredAndOne }, 'walletIds', 'must list 1 to 100 wallet ids'],
     ['proof-of-control: an empty wallet id', 'proof-of-control', { walletIds: ['wa-1', ''] }, 'walletIds[1]', 'must be a non-empty string'],
     ['proof-of-control: a wallet id not a string', 'proof-of-control', { walletIds: [7] }, 'walletIds[0]', 'must be a non-empty string'],
     ['genesis: kind of another operation', 'genesis', withField('genesis', 'kind', 'Clone'), 'kind', 'must be "Genesis"'],
-    ['genesis: negative count', 'genesis', withField('genesis', 'numProvisioners', -1), 'numProvisioners', 'must be a non-negative integer'],
-    ['genesis: fractional count', 'genesis', withField('genesis', 'numOperational', 1.5), 'numOperational', 'must be a non-negative integer'],
+    [
+      'genesis: negative count',
+      'genesis',
+      withField('genesis', 'numProvisioners', -1),
+      'numProvisioners',
+      'must be a non-negative integer',
+    ],
+    [
+      'genesis: fractional count',
+      'genesis',
+      withField('genesis', 'numOperational', 1.5),
+      'numOperational',
+      'must be a non-negative integer',
+    ],
     ['genesis: count as a string', 'genesis', withField('genesis', 'numSecp256k1', '10'), 'numSecp256k1', 'must be a non-negative integer'],
     ['genesis: missing count', 'genesis', without('genesis', 'numEd25519'), 'numEd25519', 'is required'],
     ['genesis: empty serial', 'genesis', withField('genesis', 'hsmGenesisSerial', ''), 'hsmGenesisSerial', 'must be a non-empty string'],
-    ['genesis: null optional serial', 'genesis', withField('genesis', 'macGenesisSerial', null), 'macGenesisSerial', 'must be a non-empty string'],
-    ['genesis: another firmware', 'genesis', withField('genesis', 'hsmGenesisFirmwareVersion', '2.5'), 'hsmGenesisFirmwareVersion', 'must be "2.4"'],
+    [
+      'genesis: null optional serial',
+      'genesis',
+      withField('genesis', 'macGenesisSerial', null),
+      'macGenesisSerial',
+      'must be a non-empty string',
+    ],
+    [
+      'genesis: another firmware',
+      'genesis',
+      withField('genesis', 'hsmGenesisFirmwareVersion', '2.5'),
+      'hsmGenesisFirmwareVersion',
+      'must be "2.4"',
+    ],
     ['clone: no kind', 'clone', without('clone', 'kind'), 'kind', 'is required'],
     ['clone: no source serial', 'clone', without('clone', 'hsmSourceSerial'), 'hsmSourceSerial', 'is required'],
     ['clone: an unknown field', 'clone', withField('clone', 'note', 'x'), '', 'unknown field "note"'],
-    ['add-mac-user: serial as a number', 'add-mac-user', withField('add-mac-user', 'macTargetSerial', 42), 'macTargetSerial', 'must be a non-empty string'],
-    ['add-mac-user: kind of add-provisioner', 'add-mac-user', withField('add-mac-user', 'kind', 'AddProvisioner'), 'kind', 'must be "AddMacUser"'],
+    [
+      'add-mac-user: serial as a number',
+      'add-mac-user',
+      withField('add-mac-user', 'macTargetSerial', 42),
+      'macTargetSerial',
+      'must be a non-empty string',
+    ],
+    [
+      'add-mac-user: kind of add-provisioner',
+      'add-mac-user',
+      withField('add-mac-user', 'kind', 'AddProvisioner'),
+      'kind',
+      'must be "AddMacUser"',
+    ],
     ['add-provisioner: no yubikey serial', 'add-provisioner', without('add-provisioner', 'yubikeySerial'), 'yubikeySerial', 'is required'],
-    ['add-provisioner: a field of add-mac-user', 'add-provisioner', withField('add-provisioner', 'macTargetSerial', 'M'), '', 'unknown field "macTargetSerial"'],
-    ['key-harvest: empty username', 'key-harvest', withField('key-harvest', 'macTargetUsername', ''), 'macTargetUsername', 'must be a non-empty string'],
-    ['key-harvest: negative optional count', 'key-harvest', withField('key-harvest', 'numEd25519', -2), 'numEd25519', 'must be a non-negative integer'],
+    [
+      'add-provisioner: a field of add-mac-user',
+      'add-provisioner',
+      withField('add-provisioner', 'macTargetSerial', 'M'),
+      '',
+      'unknown field "macTargetSerial"',
+    ],
+    [
+      'key-harvest: empty username',
+      'key-harvest',
+      withField('key-harvest', 'macTargetUsername', ''),
+      'macTargetUsername',
+      'must be a non-empty string',
+    ],
+    [
+      'key-harvest: negative optional count',
+      'key-harvest',
+      withField('key-harvest', 'numEd25519', -2),
+      'numEd25519',
+      'must be a non-negative integer',
+    ],
     ['key-harvest: two unknown fields', 'key-harvest', { ...BODIES['key-harvest'], a: 1, b: 2 }, '', 'unknown fields "a", "b"'],
     ['an array', 'onchain-sign', [], '', objectError],
     ['null', 'clone', null, '', objectError],
@@ -349,7 +411,11 @@ describe('key store and permission', () => {
 
   it.each(OPERATIONS)('%s: refuses a store without the permission (403 naming its current name)', async (operation) => {
     sandbox.addKeyStore('ks-none', { operations: [] });
-    expectRefusal((await createInputArchive({ storeId: 'ks-none', operation })).answer, 403, `missing permission ${PERMISSION_NAMES[operation]}`);
+    expectRefusal(
+      (await createInputArchive({ storeId: 'ks-none', operation })).answer,
+      403,
+      `missing permission ${PERMISSION_NAMES[operation]}`,
+    );
   });
 
   it('one permission covers an operation input and output; other operations stay refused', async () => {
@@ -389,7 +455,11 @@ describe('key store and permission', () => {
 describe('user action', () => {
   it('refuses a body that differs from the signed payload by one byte (403)', async () => {
     const body = JSON.stringify(BODIES['add-provisioner']);
-    const { answer } = await createInputArchive({ operation: 'add-provisioner', body, signedPayload: body.replace('YK-21436587', 'YK-21436588') });
+    const { answer } = await createInputArchive({
+      operation: 'add-provisioner',
+      body,
+      signedPayload: body.replace('YK-21436587', 'YK-21436588'),
+    });
     expectRefusal(answer, 403, 'user action payload does not match the request body');
     const spaced = await createInputArchive({ operation: 'add-provisioner', body: `${body} `, signedPayload: body });
     expectRefusal(spaced.answer, 403, 'user action payload does not match the request body');
@@ -673,7 +743,7 @@ describe('canceling a fleet operation', () => {
     return call(path, { body: text, headers: { 'content-type': 'application/json', 'x-dfns-useraction': userAction } });
   }
 
-  it('cancels the group an input opened, answering it as Dfns\'s SDK types describe it; a second cancel is a conflict', async () => {
+  it("cancels the group an input opened, answering it as Dfns's SDK types describe it; a second cancel is a conflict", async () => {
     await createInputArchive({ operation: 'genesis' });
     const groupId = sandbox.inputs.at(-1)!.groupId!;
     const answer = await cancel(STORE_ID, { groupId, reason: 'abandoned' });
@@ -695,7 +765,11 @@ describe('canceling a fleet operation', () => {
       operations: [{ operationId: expect.stringMatching(/^op-/), kind: 'Genesis', status: 'Canceled', dateCreated: expect.any(String) }],
     });
     expect(sandbox.cancels.at(-1)).toMatchObject({ accepted: true, groupId, status: 200 });
-    expectRefusal(await cancel(STORE_ID, { groupId }), 409, 'fleet operation group is Canceled: only an Initialized or InReview group can be canceled');
+    expectRefusal(
+      await cancel(STORE_ID, { groupId }),
+      409,
+      'fleet operation group is Canceled: only an Initialized or InReview group can be canceled',
+    );
   });
 
   it('refuses an unknown group, an unknown field, and a store without the permission', async () => {

@@ -9,13 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from '../helpers/credentials.ts';
-import {
-  FLEET_ANSWER_MESSAGES,
-  FLEET_OPERATIONS,
-  type DfnsSandbox,
-  type FleetOperation,
-  type Operation,
-} from '../sandbox/dfns-sandbox.ts';
+import { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, type DfnsSandbox, type FleetOperation, type Operation } from '../sandbox/dfns-sandbox.ts';
 import { FLEET_OUTPUT_JSON_SCHEMA, FLEET_OUTPUT_SCHEMA_PATH } from '../sandbox/fleet-output-schema.ts';
 import { ORG_ID, STORE_ID } from '../sandbox/ids.ts';
 import { parseMultipart } from '../sandbox/multipart.ts';
@@ -324,7 +318,11 @@ describe('user action signing', () => {
     const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
     const other = await initChallenge('x', '/x');
     const wrongChallenge = JSON.stringify({ type: 'key.get', challenge: other.challenge });
-    expectRefusal(await completeAction(challengeIdentifier, assertion(challenge, { clientData: wrongChallenge })), 403, /challenge does not match/);
+    expectRefusal(
+      await completeAction(challengeIdentifier, assertion(challenge, { clientData: wrongChallenge })),
+      403,
+      /challenge does not match/,
+    );
 
     const webauthn = JSON.stringify({ type: 'webauthn.get', challenge: other.challenge });
     expectRefusal(await completeAction(other.challengeIdentifier, assertion(other.challenge, { clientData: webauthn })), 403, /key\.get/);
@@ -362,7 +360,10 @@ describe('user action signing', () => {
   it('refuses padded base64 in the assertion', async () => {
     const { challenge, challengeIdentifier } = await initChallenge('x', '/x');
     const good = assertion(challenge);
-    const answer = await completeAction(challengeIdentifier, { ...good, signature: Buffer.from(good.signature, 'base64url').toString('base64') });
+    const answer = await completeAction(challengeIdentifier, {
+      ...good,
+      signature: Buffer.from(good.signature, 'base64url').toString('base64'),
+    });
     expectRefusal(answer, 400, /base64url/);
   });
 
@@ -576,7 +577,7 @@ describe('fleet operations', () => {
 
   it('loads the schema from the verbatim YAML copy beside the sandbox, comments and all', () => {
     const text = readFileSync(FLEET_OUTPUT_SCHEMA_PATH, 'utf8');
-    expect(text.startsWith('# The `outputJson` of the five fleet operations\' submissions (`type: fleet-output`):\n')).toBe(true);
+    expect(text.startsWith("# The `outputJson` of the five fleet operations' submissions (`type: fleet-output`):\n")).toBe(true);
     expect(FLEET_OUTPUT_JSON_SCHEMA['required']).toEqual([
       'type',
       'version',
@@ -692,7 +693,9 @@ describe('submission answers', () => {
     sandbox.setSubmissionAnswer({ status: 200, body: { message: 'held for review' } }, 'key-harvest');
     expect((await submit()).answer.json).toEqual({ status: 'partial' });
     expect((await submit({ operation: 'clone', ...fleetFixture('clone') })).answer.json).toEqual({ status: 'partial' });
-    expect((await submit({ operation: 'key-harvest', ...fleetFixture('key-harvest') })).answer.json).toEqual({ message: 'held for review' });
+    expect((await submit({ operation: 'key-harvest', ...fleetFixture('key-harvest') })).answer.json).toEqual({
+      message: 'held for review',
+    });
 
     sandbox.resetSubmissionAnswer('clone');
     expect((await submit({ operation: 'clone', ...fleetFixture('clone') })).answer.json).toEqual({ message: 'Clone output received' });
@@ -737,7 +740,11 @@ describe('protocol problems', () => {
 
   it('a fleet-output submitted to onchain-sign: refused 400 and recorded', async () => {
     const { file, output } = fleetFixture('genesis');
-    expectRefusal((await submit({ output, file })).answer, 400, /^invalid outputJson: outputJson\/type must be equal to one of the allowed values/);
+    expectRefusal(
+      (await submit({ output, file })).answer,
+      400,
+      /^invalid outputJson: outputJson\/type must be equal to one of the allowed values/,
+    );
     expect(sandbox.submissions[0]!.protocolProblems).toEqual([
       'outputJson is a fleet-output, which belongs to genesis, clone, add-mac-user, add-provisioner and key-harvest, submitted to onchain-sign',
       'entry "op-genesis-01" is genesis-registration, which belongs to genesis, submitted to onchain-sign',
@@ -797,7 +804,11 @@ describe('protocol problems', () => {
     const file = Buffer.from('x');
     expectRefusal((await submit({ file, dataPart: 'not json' })).answer, 400, 'the "data" part is not valid JSON');
     const unknown = { ...ONCHAIN_OUTPUT, outputs: { 'req-9': { type: 'sign-v9', result: {} } } };
-    expectRefusal((await submit({ operation: 'genesis', output: { ...unknown, type: 'other-output' } })).answer, 400, /^invalid outputJson: /);
+    expectRefusal(
+      (await submit({ operation: 'genesis', output: { ...unknown, type: 'other-output' } })).answer,
+      400,
+      /^invalid outputJson: /,
+    );
     expect(sandbox.submissions.map((s) => s.protocolProblems)).toEqual([[], []]);
     expect(sandbox.protocolProblems).toEqual([]);
   });
@@ -824,7 +835,15 @@ describe('gateway body limit', () => {
     expectGateway413(await postOutput(path, userAction, data, file));
     expect(sandbox.submissions).toHaveLength(1);
     const refused = sandbox.submissions[0]!;
-    expect(refused).toMatchObject({ operation: 'genesis', storeId: STORE_ID, path, accepted: false, status: 413, dataPart: '', protocolProblems: [] });
+    expect(refused).toMatchObject({
+      operation: 'genesis',
+      storeId: STORE_ID,
+      path,
+      accepted: false,
+      status: 413,
+      dataPart: '',
+      protocolProblems: [],
+    });
     expect(refused.error).toMatch(/^request entity too large: \d+ bytes, over the gateway limit of 2048$/);
     expect(sandbox.requests.at(-1)).toMatchObject({ call: 'submit', status: 413 });
 

@@ -70,7 +70,9 @@ describe('an artifact of the current run', () => {
     });
     expect(run.outputs['file']).toMatch(/dfns-keystore-artifact-[^/]+\/keystore-output\.json$/);
     expect(run.outputs['file']!.startsWith(run.runnerTemp)).toBe(true);
-    expect(run.stdout).toContain(`Artifact "fleet-output" (id ${id}) from run 5000 of acme/keystore-ops (this run): digest sha256:${sha256(zip)} verified`);
+    expect(run.stdout).toContain(
+      `Artifact "fleet-output" (id ${id}) from run 5000 of acme/keystore-ops (this run): digest sha256:${sha256(zip)} verified`,
+    );
     expect(Buffer.from(onlyOne(run.seen.submissions, 'submission').filePart).toString('utf8')).toBe(onchain);
     // The current run is read through the results service, not the REST API.
     expect(github.requests.some((r) => r.path.includes('ListArtifacts'))).toBe(true);
@@ -100,7 +102,11 @@ describe('an artifact of the current run', () => {
     const run = await runWithArtifact({ 'artifact-name': 'no-digest', 'dry-run': 'true' });
     expect(run.exitCode).toBe(0);
     expect(run.annotations).toContainEqual(
-      expect.objectContaining({ level: 'warning', title: 'Artifact not verified', message: expect.stringMatching(/has no digest, so its download could not be verified/) }),
+      expect.objectContaining({
+        level: 'warning',
+        title: 'Artifact not verified',
+        message: expect.stringMatching(/has no digest, so its download could not be verified/),
+      }),
     );
     expect(run.outputs['artifact-digest']).toBe('');
   });
@@ -122,7 +128,9 @@ describe('an artifact of the current run', () => {
     github.addCurrentRunArtifact({ name: 'two', zip: artifactZip({ 'a/out.json': onchain, 'b/out.json': onchain }) });
     const run = await runWithArtifact({ 'artifact-name': 'two' });
     expect(run.exitCode).toBe(1);
-    expect(failureMessage(run)).toBe('the artifact "two" holds 2 outputs ("a/out.json", "b/out.json"); pass "path" to choose one. Nothing was submitted.');
+    expect(failureMessage(run)).toBe(
+      'the artifact "two" holds 2 outputs ("a/out.json", "b/out.json"); pass "path" to choose one. Nothing was submitted.',
+    );
     const chosen = await runWithArtifact({ 'artifact-name': 'two', path: 'b/*.json', 'dry-run': 'true' });
     expect(chosen.exitCode).toBe(0);
     expect(chosen.outputs['file']).toMatch(/\/b\/out\.json$/);
@@ -185,14 +193,22 @@ describe('an artifact of another run', () => {
 
   it('defaults to the run of the workflow_run event', async () => {
     github.addRunArtifact('acme/keystore-ops', 7002, { name: 'fleet-output', zip: artifactZip({ 'o.json': onchain }) });
-    const run = await runWithArtifact({ 'artifact-name': 'fleet-output', 'dry-run': 'true' }, { event: workflowRun(7002, 'acme/keystore-ops') });
+    const run = await runWithArtifact(
+      { 'artifact-name': 'fleet-output', 'dry-run': 'true' },
+      { event: workflowRun(7002, 'acme/keystore-ops') },
+    );
     expect(run.exitCode).toBe(0);
     expect(run.outputs['run-id']).toBe('7002');
   });
 
   it('reads another repository', async () => {
     github.addRunArtifact('acme/fleet-outputs', 31, { name: 'fleet-output', zip: artifactZip({ 'o.json': onchain }) });
-    const run = await runWithArtifact({ 'artifact-name': 'fleet-output', repository: 'acme/fleet-outputs', 'run-id': '31', 'dry-run': 'true' });
+    const run = await runWithArtifact({
+      'artifact-name': 'fleet-output',
+      repository: 'acme/fleet-outputs',
+      'run-id': '31',
+      'dry-run': 'true',
+    });
     expect(run.exitCode).toBe(0);
     expect(github.requests.some((r) => r.path.startsWith('/repos/acme/fleet-outputs/actions/runs/31/artifacts'))).toBe(true);
   });
@@ -208,11 +224,12 @@ describe('an artifact of another run', () => {
     );
     expect(github.requests.length, 'nothing is downloaded from a refused run').toBe(before);
 
-    const allowed = await runWithArtifact({ 'artifact-name': 'fleet-output', 'allow-fork-artifacts': 'true', 'dry-run': 'true' }, { event });
-    expect(allowed.exitCode).toBe(0);
-    expect(allowed.annotations).toContainEqual(
-      expect.objectContaining({ level: 'warning', title: 'Artifact from a fork' }),
+    const allowed = await runWithArtifact(
+      { 'artifact-name': 'fleet-output', 'allow-fork-artifacts': 'true', 'dry-run': 'true' },
+      { event },
     );
+    expect(allowed.exitCode).toBe(0);
+    expect(allowed.annotations).toContainEqual(expect.objectContaining({ level: 'warning', title: 'Artifact from a fork' }));
   });
 
   it('fails fast with a clear error when the token is refused', async () => {

@@ -25,11 +25,25 @@ beforeEach(() => e2e.sandbox.clearFaults());
 const BODIES = {
   'onchain-sign': {},
   'proof-of-control': { walletIds: ['wa-01jz3-aaaaa-0000000000000001', 'wa-01jz3-aaaaa-0000000000000002'] },
-  genesis: { kind: 'Genesis', numProvisioners: 3, numOperational: 2, numSecp256k1: 10, numEd25519: 5, hsmGenesisSerial: 'HSM-0042', hsmGenesisFirmwareVersion: '2.4' },
+  genesis: {
+    kind: 'Genesis',
+    numProvisioners: 3,
+    numOperational: 2,
+    numSecp256k1: 10,
+    numEd25519: 5,
+    hsmGenesisSerial: 'HSM-0042',
+    hsmGenesisFirmwareVersion: '2.4',
+  },
   clone: { kind: 'Clone', hsmSourceSerial: 'HSM-0042', hsmTargetSerial: 'HSM-0043' },
   'add-mac-user': { kind: 'AddMacUser', macTargetSerial: 'MAC-0007', hsmTargetSerial: 'HSM-0042' },
   'add-provisioner': { kind: 'AddProvisioner', yubikeySerial: '23456789', hsmTargetSerial: 'HSM-0042' },
-  'key-harvest': { kind: 'KeyHarvest', hsmTargetSerial: 'HSM-0042', macTargetSerial: 'MAC-0007', macTargetUsername: 'operator', numSecp256k1: 4 },
+  'key-harvest': {
+    kind: 'KeyHarvest',
+    hsmTargetSerial: 'HSM-0042',
+    macTargetSerial: 'MAC-0007',
+    macTargetUsername: 'operator',
+    numSecp256k1: 4,
+  },
 } as const;
 
 describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operation) => {
@@ -73,13 +87,29 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
       message: null,
       dryRun: false,
       body: BODIES[operation],
-      archive: { path: archivePath, size: written.byteLength, sha256: sha256(written), entries: INPUT_ARCHIVE_ENTRIES[operation], groupId: recorded.groupId },
+      archive: {
+        path: archivePath,
+        size: written.byteLength,
+        sha256: sha256(written),
+        entries: INPUT_ARCHIVE_ENTRIES[operation],
+        groupId: recorded.groupId,
+      },
       artifact: null,
-      request: { operation, operationFrom: 'step-input', storeId: STORE_ID, endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/input`, credentialId: e2e.credential.credentialId },
+      request: {
+        operation,
+        operationFrom: 'step-input',
+        storeId: STORE_ID,
+        endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/input`,
+        credentialId: e2e.credential.credentialId,
+      },
       answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', attempts: 1 },
       warnings: [],
     });
-    expect(receipt.requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual(['init 200', 'action 200', 'create 200']);
+    expect(receipt.requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
+      'init 200',
+      'action 200',
+      'create 200',
+    ]);
     expect(run.summary).toContain(`### ✅ Input archive created by Dfns (\`${operation}\`)`);
     expect(run.summary).toContain(`| SHA-256 | \`${sha256(written)}\` |`);
     expect(run.summary).toContain(`| Request body | \`${JSON.stringify(BODIES[operation])}\` |`);
@@ -107,7 +137,9 @@ describe('where the archive goes', () => {
   });
 
   it('warns, and keeps the step green, when the archive cannot be uploaded: the input exists', async () => {
-    const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, 'artifact-name': 'fleet-input' } });
+    const run = await e2e.createInputArchive({
+      inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, 'artifact-name': 'fleet-input' },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['status']).toBe('created');
     expect(run.annotations).toContainEqual(
@@ -132,9 +164,18 @@ async function refused(inputs: Record<string, string>, title: string): Promise<{
 
 describe('refused before any call', () => {
   it.each([
-    [{ operation: '' }, 'step input "operation" is required: the operation to create the input archive for, one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest. No input archive was created.'],
-    [{ operation: 'sign' }, 'step input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest; got "sign". No input archive was created.'],
-    [{ operation: 'genesis', 'store-id': '' }, 'step input "store-id" is required: the id of the key store (ks-…) to create the input archive for. No input archive was created.'],
+    [
+      { operation: '' },
+      'step input "operation" is required: the operation to create the input archive for, one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest. No input archive was created.',
+    ],
+    [
+      { operation: 'sign' },
+      'step input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest; got "sign". No input archive was created.',
+    ],
+    [
+      { operation: 'genesis', 'store-id': '' },
+      'step input "store-id" is required: the id of the key store (ks-…) to create the input archive for. No input archive was created.',
+    ],
   ])('a wrong input: %j', async (inputs, message) => {
     expect((await refused({ 'store-id': STORE_ID, ...inputs }, 'Invalid step input')).message).toBe(message);
   });
@@ -170,7 +211,11 @@ describe('refused before any call', () => {
       '{"kind": "Genesis", "hsmSourceSerial": "HSM-1", "hsmTargetSerial": "HSM-2"}',
       'step input "request" does not match the documented body of clone (1 violation):\n  - kind: expected "Clone", got "Genesis"\nNo input archive was created.',
     ],
-    ['add-mac-user', '{"kind": "AddMacUser", "kind": "AddMacUser"}', 'step input "request" is not valid JSON: duplicate key "kind" at (root) (line 1, column 24). No input archive was created.'],
+    [
+      'add-mac-user',
+      '{"kind": "AddMacUser", "kind": "AddMacUser"}',
+      'step input "request" is not valid JSON: duplicate key "kind" at (root) (line 1, column 24). No input archive was created.',
+    ],
   ])('a body %s does not take: %s', async (operation, request, message) => {
     const { message: got, run } = await refused({ operation, 'store-id': STORE_ID, request }, 'Invalid request body');
     expect(got).toBe(message);
@@ -195,7 +240,14 @@ describe('refused before any call', () => {
 
   it('a dry run checks everything and sends nothing', async () => {
     const run = await e2e.createInputArchive({
-      inputs: { operation: 'clone', 'store-id': STORE_ID, request: JSON.stringify(BODIES.clone), 'dry-run': 'true', 'dfns-token': '', 'dfns-private-key': '' },
+      inputs: {
+        operation: 'clone',
+        'store-id': STORE_ID,
+        request: JSON.stringify(BODIES.clone),
+        'dry-run': 'true',
+        'dfns-token': '',
+        'dfns-private-key': '',
+      },
     });
     expect(run.exitCode).toBe(0);
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
@@ -210,8 +262,18 @@ describe('refused before any call', () => {
 
 describe('an answer that is not an input archive', () => {
   it.each([
-    ['JSON', { status: 200, body: '{"message":"input created"}', contentType: 'application/json' }, '"application/json", 27 bytes', '"{\\"message\\":\\"input created\\"}" (bytes 7B 22 6D 65 73 73 61 67 …)'],
-    ['HTML', { status: 200, body: '<!DOCTYPE html><title>Gateway</title>', contentType: 'text/html' }, '"text/html", 37 bytes', '"<!DOCTYPE html><title>Gateway</title>" (bytes 3C 21 44 4F 43 54 59 50 …)'],
+    [
+      'JSON',
+      { status: 200, body: '{"message":"input created"}', contentType: 'application/json' },
+      '"application/json", 27 bytes',
+      '"{\\"message\\":\\"input created\\"}" (bytes 7B 22 6D 65 73 73 61 67 …)',
+    ],
+    [
+      'HTML',
+      { status: 200, body: '<!DOCTYPE html><title>Gateway</title>', contentType: 'text/html' },
+      '"text/html", 37 bytes',
+      '"<!DOCTYPE html><title>Gateway</title>" (bytes 3C 21 44 4F 43 54 59 50 …)',
+    ],
     ['an empty body', { status: 200, body: '' }, 'none, 0 bytes', 'an empty body'],
   ])('%s: described, nothing written, the outcome unknown', async (_, answer, type, described) => {
     e2e.sandbox.setInputAnswer(answer);
@@ -246,7 +308,9 @@ describe('creating an input is a change: the retry policy of a submission', () =
       expect.objectContaining({
         level: 'warning',
         title: 'Dfns call retried',
-        message: expect.stringMatching(/^Dfns create attempt 1 of 3 failed: Dfns answered 503 while creating the input archive: .+\. No input archive was created: retrying from a fresh challenge in 0\.0 s \(as its Retry-After asks\)\.$/),
+        message: expect.stringMatching(
+          /^Dfns create attempt 1 of 3 failed: Dfns answered 503 while creating the input archive: .+\. No input archive was created: retrying from a fresh challenge in 0\.0 s \(as its Retry-After asks\)\.$/,
+        ),
       }),
     );
     expect(receiptOf(run).answer).toMatchObject({ call: 'create', httpStatus: 200, attempts: 2 });
@@ -254,7 +318,9 @@ describe('creating an input is a change: the retry policy of a submission', () =
 
   it('never retries a 500 once sent: the outcome is unknown', async () => {
     e2e.sandbox.injectFault('create', { kind: 'status', status: 500, process: true });
-    const run = await e2e.createInputArchive({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: JSON.stringify(BODIES.genesis) } });
+    const run = await e2e.createInputArchive({
+      inputs: { operation: 'genesis', 'store-id': STORE_ID, request: JSON.stringify(BODIES.genesis) },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.seen.inputs.map((i) => i.accepted)).toEqual([true]);
     expect(run.outputs['status']).toBe('unknown');
@@ -266,7 +332,12 @@ describe('creating an input is a change: the retry policy of a submission', () =
   });
 
   it.each([
-    ['a reset after the request was sent', { kind: 'reset' } as const, {}, /^network error while creating the input archive: .+\. Dfns may have created the input archive/],
+    [
+      'a reset after the request was sent',
+      { kind: 'reset' } as const,
+      {},
+      /^network error while creating the input archive: .+\. Dfns may have created the input archive/,
+    ],
     [
       'a timeout after the request was sent',
       { kind: 'hang' } as const,
@@ -277,7 +348,10 @@ describe('creating an input is a change: the retry policy of a submission', () =
     e2e.sandbox.injectFault('create', fault);
     const run = await e2e.createInputArchive({ inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs } });
     expect(run.exitCode).toBe(1);
-    expect(run.seen.requests.map((r) => r.call), 'the input request is sent once').toEqual(['init', 'action', 'create']);
+    expect(
+      run.seen.requests.map((r) => r.call),
+      'the input request is sent once',
+    ).toEqual(['init', 'action', 'create']);
     expect(run.outputs['status']).toBe('unknown');
     expect(run.outputs['path']).toBeUndefined();
     expect(run.annotations.find((a) => a.level === 'error')?.title).toBe('Input archive outcome unknown');
@@ -287,7 +361,9 @@ describe('creating an input is a change: the retry policy of a submission', () =
 
   it('names the permission a 403 asks for, current name first', async () => {
     e2e.sandbox.addKeyStore('ks-no-fleet', { operations: ['onchain-sign'] });
-    const run = await e2e.createInputArchive({ inputs: { operation: 'add-provisioner', 'store-id': 'ks-no-fleet', request: JSON.stringify(BODIES['add-provisioner']) } });
+    const run = await e2e.createInputArchive({
+      inputs: { operation: 'add-provisioner', 'store-id': 'ks-no-fleet', request: JSON.stringify(BODIES['add-provisioner']) },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
     expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(

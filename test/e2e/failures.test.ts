@@ -39,7 +39,9 @@ describe('locating the file', () => {
 
   it('lists the matches when a glob matches several files', async () => {
     const message = await refusedLocally({ 'a/one.json': onchain, 'a/two.json': onchain }, { path: 'a/*.json' });
-    expect(message).toMatch(/^the glob "a\/\*\.json" matches 2 files in the workspace \(.+\); it must match exactly one\. Matches: "a\/one\.json", "a\/two\.json"$/);
+    expect(message).toMatch(
+      /^the glob "a\/\*\.json" matches 2 files in the workspace \(.+\); it must match exactly one\. Matches: "a\/one\.json", "a\/two\.json"$/,
+    );
   });
 
   it('refuses a missing path and a directory', async () => {
@@ -69,7 +71,9 @@ describe('strict JSON', () => {
 
   it('refuses duplicate keys with their path', async () => {
     const dup = onchain.replace('"type": "onchain-sign-v1",', '"type": "onchain-sign-v1", "type": "proof-of-control-v1",');
-    expect(await refusedLocally({ 'o.json': dup }, { path: 'o.json' })).toMatch(/^o\.json: duplicate key "type" at outputs\["req-1"\] \(line 11, column 34\)$/);
+    expect(await refusedLocally({ 'o.json': dup }, { path: 'o.json' })).toMatch(
+      /^o\.json: duplicate key "type" at outputs\["req-1"\] \(line 11, column 34\)$/,
+    );
   });
 
   it('gives line and column of a syntax error', async () => {
@@ -104,7 +108,10 @@ describe('schema', () => {
 
 describe('archives', () => {
   it('lists the entries when the archive holds no keystore output', async () => {
-    const zip = makeZip([{ name: 'notes.txt', data: 'hello' }, { name: 'inner.zip', data: makeZip([{ name: 'x.json', data: onchain }]) }]);
+    const zip = makeZip([
+      { name: 'notes.txt', data: 'hello' },
+      { name: 'inner.zip', data: makeZip([{ name: 'x.json', data: onchain }]) },
+    ]);
     expect(await refusedLocally({ 'out.zip': zip }, { path: 'out.zip' })).toBe(
       'out.zip: the archive holds no output (a .json entry with "type" "keystore-output" or "fleet-output"). Entries: "notes.txt" (5 bytes), "inner.zip" (' +
         makeZip([{ name: 'x.json', data: onchain }]).byteLength +
@@ -124,7 +131,10 @@ describe('archives', () => {
   });
 
   it('picks the one keystore output among several .json entries', async () => {
-    const zip = makeZip([{ name: 'meta.json', data: '{"type":"manifest"}' }, { name: 'out.json', data: onchain }]);
+    const zip = makeZip([
+      { name: 'meta.json', data: '{"type":"manifest"}' },
+      { name: 'out.json', data: onchain },
+    ]);
     const run = await e2e.submit({ files: { 'out.zip': zip }, inputs: { path: 'out.zip', 'dry-run': 'true' } });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('(archive entry "out.json")');
@@ -132,7 +142,9 @@ describe('archives', () => {
 
   it('reports errors inside the single .json entry with the entry name', async () => {
     const zip = makeZip([{ name: 'out.json', data: onchain.replace('"version": 1', '"version": 1, "version": 1') }]);
-    expect(await refusedLocally({ 'out.zip': zip }, { path: 'out.zip' })).toMatch(/^out\.zip \(entry "out\.json"\): duplicate key "version" at \(root\)/);
+    expect(await refusedLocally({ 'out.zip': zip }, { path: 'out.zip' })).toMatch(
+      /^out\.zip \(entry "out\.json"\): duplicate key "version" at \(root\)/,
+    );
   });
 });
 
@@ -146,7 +158,10 @@ describe('checksum and credentials', () => {
   });
 
   it('accepts the expected checksum in upper case', async () => {
-    const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'expected-checksum': sha256(onchain).toUpperCase() } });
+    const run = await e2e.submit({
+      files: { 'o.json': onchain },
+      inputs: { path: 'o.json', 'expected-checksum': sha256(onchain).toUpperCase() },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('The checksum equals "expected-checksum".');
   });
@@ -154,7 +169,9 @@ describe('checksum and credentials', () => {
   it('refuses an unusable key without echoing it', async () => {
     const garbage = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
     const message = await refusedLocally({ 'o.json': onchain }, { path: 'o.json', 'dfns-private-key': garbage });
-    expect(message).toMatch(/^step input "dfns-private-key" holds no PEM block; expected an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA/);
+    expect(message).toMatch(
+      /^step input "dfns-private-key" holds no PEM block; expected an unencrypted Ed25519, ECDSA P-256, secp256k1 or RSA/,
+    );
   });
 
   it('says which credential ids the token accepts when dfns-credential-id is not one of them', async () => {
@@ -190,17 +207,20 @@ describe('Dfns refusals', () => {
   it.each([
     ['onchain-sign-output.json', 'onchain-sign', 'KeyStores:Instructions:Keys:Sign', 'KeyStores:OnchainSignatures:Create'],
     ['genesis-output.json', 'genesis', 'KeyStores:Instructions:Fleets:Create', 'KeyStores:Fleets:Create'],
-  ])('explains a 403 for a missing permission (%s): the current name of %s\'s permission first', async (fixture, operation, current, earlier) => {
-    e2e.sandbox.addKeyStore('ks-readonly', { operations: [] });
-    const run = await e2e.submit({ files: { 'o.json': fixtureText(fixture) }, inputs: { path: 'o.json', 'store-id': 'ks-readonly' } });
-    expect(run.exitCode).toBe(1);
-    expect(run.outputs['status']).toBe('rejected');
-    expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
-      `Dfns answered 403 while submitting the output: missing permission ${current} (Dfns error id N). ` +
-        `The service account needs the permission ${current} (formerly ${earlier}) on the key store (operation "${operation}"), ` +
-        "or Dfns refused the user action signature: check the service account's permissions in Dfns",
-    );
-  });
+  ])(
+    "explains a 403 for a missing permission (%s): the current name of %s's permission first",
+    async (fixture, operation, current, earlier) => {
+      e2e.sandbox.addKeyStore('ks-readonly', { operations: [] });
+      const run = await e2e.submit({ files: { 'o.json': fixtureText(fixture) }, inputs: { path: 'o.json', 'store-id': 'ks-readonly' } });
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs['status']).toBe('rejected');
+      expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
+        `Dfns answered 403 while submitting the output: missing permission ${current} (Dfns error id N). ` +
+          `The service account needs the permission ${current} (formerly ${earlier}) on the key store (operation "${operation}"), ` +
+          "or Dfns refused the user action signature: check the service account's permissions in Dfns",
+      );
+    },
+  );
 
   it('explains a 404 for an unknown key store', async () => {
     const run = await e2e.submit({ files: { 'o.json': onchain }, inputs: { path: 'o.json', 'store-id': 'ks-unknown' } });

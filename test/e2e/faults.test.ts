@@ -15,14 +15,7 @@ import { MAX_CALL_ATTEMPTS, MAX_SUBMIT_ATTEMPTS } from '../../src/dfns/retry.ts'
 import type { Fault, FaultableCall } from '../sandbox/dfns-sandbox.ts';
 import { receiptOf } from '../helpers/action-runner.ts';
 import { fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
-import {
-  NOTHING_SUBMITTED,
-  observeRun,
-  STACK_LINE,
-  START_MARGIN_MS,
-  UNKNOWN_ADVICE,
-  type ObservedRun,
-} from '../helpers/observed-run.ts';
+import { NOTHING_SUBMITTED, observeRun, STACK_LINE, START_MARGIN_MS, UNKNOWN_ADVICE, type ObservedRun } from '../helpers/observed-run.ts';
 import { startRelay, type Relay } from '../helpers/relay.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -110,7 +103,9 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
     expectSubmitted(r);
     expect(r.calls[call]).toBe(2);
     expect(r.calls.submit).toBe(1);
-    expect(r.retries).toEqual([expect.stringMatching(backoff(1, `Dfns answered ${status} while ${label}: ${text} \\(Dfns error id \\d+\\)`))]);
+    expect(r.retries).toEqual([
+      expect.stringMatching(backoff(1, `Dfns answered ${status} while ${label}: ${text} \\(Dfns error id \\d+\\)`)),
+    ]);
   });
 
   it('a 429 with Retry-After waits as asked, then submits once', async () => {
@@ -136,7 +131,9 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
     const r = await runWith([[call, { kind: 'status', status: 429 }]]);
     expectSubmitted(r);
     expect(r.calls[call]).toBe(2);
-    expect(r.retries).toEqual([expect.stringMatching(backoff(1, `Dfns answered 429 while ${label}: too many requests \\(Dfns error id \\d+\\)`))]);
+    expect(r.retries).toEqual([
+      expect.stringMatching(backoff(1, `Dfns answered 429 while ${label}: too many requests \\(Dfns error id \\d+\\)`)),
+    ]);
   });
 
   it('a reset before any answer is retried', async () => {
@@ -169,7 +166,11 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
 
   it('malformed JSON is not retried: nothing submitted', async () => {
     const r = await runWith([[call, { kind: 'malformed-json' }]]);
-    expectFailed(r, 'failed', `unexpected answer from Dfns while ${LABEL[call]} (HTTP 200): the body is not JSON; it answered: "{"status":". Nothing was submitted.`);
+    expectFailed(
+      r,
+      'failed',
+      `unexpected answer from Dfns while ${LABEL[call]} (HTTP 200): the body is not JSON; it answered: "{"status":". Nothing was submitted.`,
+    );
     expect(r.calls[call]).toBe(1);
     expect(r.submissions).toEqual([]);
   });
@@ -180,7 +181,9 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
     expectFailed(
       r,
       'failed',
-      new RegExp(`^unexpected answer from Dfns while ${label} \\(HTTP 200\\): it does not have the documented shape \\(${missing}\\); it answered: "\\{"unexpected":true\\}"\\. Nothing was submitted\\.$`),
+      new RegExp(
+        `^unexpected answer from Dfns while ${label} \\(HTTP 200\\): it does not have the documented shape \\(${missing}\\); it answered: "\\{"unexpected":true\\}"\\. Nothing was submitted\\.$`,
+      ),
     );
     expect(r.calls[call]).toBe(1);
     expect(r.submissions).toEqual([]);
@@ -201,7 +204,11 @@ describe.each(['init', 'action'] as const)('%s: changes nothing on the server, s
     [404, 'not found', 'Check "dfns-api-url": it must be the Dfns API origin'],
   ])('a %i with a Dfns error body is never retried', async (status, text, hint) => {
     const r = await runWith([[call, { kind: 'status', status, body: dfnsError(status, text) }]]);
-    expectFailed(r, 'rejected', `Dfns answered ${status} while ${LABEL[call]}: ${text} (Dfns error id ${ERROR_ID}). ${hint}. Nothing was submitted.`);
+    expectFailed(
+      r,
+      'rejected',
+      `Dfns answered ${status} while ${LABEL[call]}: ${text} (Dfns error id ${ERROR_ID}). ${hint}. Nothing was submitted.`,
+    );
     expect(r.calls[call]).toBe(1);
     expect(r.retries).toEqual([]);
     expect(r.submissions).toEqual([]);
@@ -239,7 +246,9 @@ describe('submit: retried only when it provably was not processed', () => {
   it('a 503 is retried from a fresh challenge, and submitted once', async () => {
     const r = await runWith([['submit', { kind: 'status', status: 503 }]]);
     expectFreshChallenge(r);
-    expect(r.retries).toEqual([expect.stringMatching(retried('Dfns answered 503 while submitting the output: service unavailable \\(Dfns error id \\d+\\)'))]);
+    expect(r.retries).toEqual([
+      expect.stringMatching(retried('Dfns answered 503 while submitting the output: service unavailable \\(Dfns error id \\d+\\)')),
+    ]);
   });
 
   it('a 429 with Retry-After is retried after the wait it asks, from a fresh challenge', async () => {
@@ -248,7 +257,10 @@ describe('submit: retried only when it provably was not processed', () => {
     expect(r.ms).toBeGreaterThanOrEqual(1_000);
     expect(r.retries).toEqual([
       expect.stringMatching(
-        retried('Dfns answered 429 while submitting the output: too many requests \\(Dfns error id \\d+\\)', '1\\.0 s \\(as its Retry-After asks\\)'),
+        retried(
+          'Dfns answered 429 while submitting the output: too many requests \\(Dfns error id \\d+\\)',
+          '1\\.0 s \\(as its Retry-After asks\\)',
+        ),
       ),
     ]);
   });
@@ -256,7 +268,9 @@ describe('submit: retried only when it provably was not processed', () => {
   it('a 429 without Retry-After backs off, from a fresh challenge', async () => {
     const r = await runWith([['submit', { kind: 'status', status: 429 }]]);
     expectFreshChallenge(r);
-    expect(r.retries).toEqual([expect.stringMatching(retried('Dfns answered 429 while submitting the output: too many requests \\(Dfns error id \\d+\\)'))]);
+    expect(r.retries).toEqual([
+      expect.stringMatching(retried('Dfns answered 429 while submitting the output: too many requests \\(Dfns error id \\d+\\)')),
+    ]);
   });
 
   it('a connection refused before the request was sent is retried from a fresh challenge', async () => {
@@ -290,13 +304,17 @@ describe('submit: retried only when it provably was not processed', () => {
     ['submit', 429],
     ['init', 503],
   ] as const)('does not wait past the deadline for a Retry-After (%s %i): it fails at once, nothing submitted', async (call, status) => {
-    const r = await runWith([[call, { kind: 'status', status, headers: { 'retry-after': '120' } }]], { inputs: { 'timeout-seconds': '5' } });
+    const r = await runWith([[call, { kind: 'status', status, headers: { 'retry-after': '120' } }]], {
+      inputs: { 'timeout-seconds': '5' },
+    });
     expectFailed(r, 'failed', new RegExp(`^Dfns answered ${status} while ${escape(LABEL[call])}: .+ Nothing was submitted\\.$`));
     expect(r.calls[call]).toBe(1);
     expect(r.retries).toEqual([]);
     expect(r.ms).toBeLessThan(START_MARGIN_MS + 1_000);
     expect(r.run.stdout).toMatch(
-      new RegExp(`Dfns ${call} attempt 1 failed: .+\\. Not retried: waiting 120\\.0 s \\(as its Retry-After asks\\) would pass the timeout-seconds deadline \\(5 s\\)\\.`),
+      new RegExp(
+        `Dfns ${call} attempt 1 failed: .+\\. Not retried: waiting 120\\.0 s \\(as its Retry-After asks\\) would pass the timeout-seconds deadline \\(5 s\\)\\.`,
+      ),
     );
   });
 

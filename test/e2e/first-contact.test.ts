@@ -28,10 +28,12 @@ beforeEach(() => {
   e2e.sandbox.setRequestIds(true);
 });
 
-
-describe('the data part: the file\'s own JSON, written compactly as Dfns\'s SDKs send it', () => {
+describe("the data part: the file's own JSON, written compactly as Dfns's SDKs send it", () => {
   it('is byte for byte the compact form of the file text, big numbers and spaces inside strings as written', async () => {
-    const written = onchain.replace('"generated_at"', '"note": "two  spaces,\\ttab and \\"quotes\\"",\r\n  "big": 9007199254740993,\n  "one": 1.0, "small": 1e-7,\n  "generated_at"');
+    const written = onchain.replace(
+      '"generated_at"',
+      '"note": "two  spaces,\\ttab and \\"quotes\\"",\r\n  "big": 9007199254740993,\n  "one": 1.0, "small": 1e-7,\n  "generated_at"',
+    );
     const run = await e2e.submit({ files: { 'out.json': written }, inputs: { path: 'out.json' } });
     expect(run.exitCode).toBe(0);
     const submission = onlyOne(run.seen.submissions, 'submission');
@@ -44,7 +46,11 @@ describe('the data part: the file\'s own JSON, written compactly as Dfns\'s SDKs
 
 describe("Dfns's request ids", () => {
   it('are kept for each request in the receipt, and named beside the error id in a message about an answer', async () => {
-    e2e.sandbox.injectFault('submit', { kind: 'status', status: 409, body: { error: { id: '7001', status: 409, message: 'already submitted' } } });
+    e2e.sandbox.injectFault('submit', {
+      kind: 'status',
+      status: 409,
+      body: { error: { id: '7001', status: 409, message: 'already submitted' } },
+    });
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' } });
     expect(run.exitCode).toBe(1);
     const receipt = receiptOf(run);
@@ -61,7 +67,11 @@ describe("Dfns's request ids", () => {
 
   it('are left out when Dfns sends none', async () => {
     e2e.sandbox.setRequestIds(false);
-    e2e.sandbox.injectFault('submit', { kind: 'status', status: 409, body: { error: { id: '7001', status: 409, message: 'already submitted' } } });
+    e2e.sandbox.injectFault('submit', {
+      kind: 'status',
+      status: 409,
+      body: { error: { id: '7001', status: 409, message: 'already submitted' } },
+    });
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' } });
     expect(failureMessage(run)).toMatch(/^Dfns answered 409 while submitting the output: already submitted \(Dfns error id 7001\)\. /);
     expect(receiptOf(run).requests.every((r: { requestId: null }) => r.requestId === null)).toBe(true);
@@ -93,7 +103,9 @@ describe('dry-run: online', () => {
   });
 
   it('input action and cancel action: the same checks, for their own requests', async () => {
-    const input = await e2e.createInputArchive({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, 'dry-run': 'online' } });
+    const input = await e2e.createInputArchive({
+      inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, 'dry-run': 'online' },
+    });
     expect(input.exitCode).toBe(0);
     expect(input.outputs['status']).toBe('dry-run');
     expect(input.seen.inputs).toEqual([]);
@@ -131,7 +143,8 @@ describe('dry-run: online', () => {
       'a key store of another kind',
       () => ({ 'store-id': 'ks-an-mpc-store' }),
       'Online check failed',
-      () => 'the key store "ks-an-mpc-store" is a key store of kind Mpc, not an offline signer fleet (OfflineSigner): check "store-id". Nothing was submitted.',
+      () =>
+        'the key store "ks-an-mpc-store" is a key store of kind Mpc, not an offline signer fleet (OfflineSigner): check "store-id". Nothing was submitted.',
     ],
   ])('fails on %s, with its own message', async (_, inputs, title, message) => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'online', ...inputs() } });
@@ -145,18 +158,27 @@ describe('dry-run: online', () => {
   it('fails on a token of another region (Dfns answers 401)', async () => {
     const run = await e2e.submit({
       files: { 'out.json': onchain },
-      inputs: { path: 'out.json', 'dry-run': 'online', 'dfns-token': e2e.sandbox.issueToken({ orgId: 'or-another-region', expiresInSeconds: 86_400 }) },
+      inputs: {
+        path: 'out.json',
+        'dry-run': 'online',
+        'dfns-token': e2e.sandbox.issueToken({ orgId: 'or-another-region', expiresInSeconds: 86_400 }),
+      },
     });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
       /^Dfns answered 401 while listing the key stores \(GET \/key-stores\): unauthorized: token is not for this organisation \(Dfns error id \d+, request id req-[0-9a-f]+\)\. The service account token is missing, malformed or expired, or belongs to another region/,
     );
-    expect(receiptOf(run).checks).toEqual([{ check: 'token and region', result: 'failed', detail: expect.stringMatching(/^Dfns answered 401/) }]);
+    expect(receiptOf(run).checks).toEqual([
+      { check: 'token and region', result: 'failed', detail: expect.stringMatching(/^Dfns answered 401/) },
+    ]);
   });
 
-  it('fails on a key that is not the credential\'s (Dfns refuses the signature)', async () => {
+  it("fails on a key that is not the credential's (Dfns refuses the signature)", async () => {
     const other = generateCredential('ed25519');
-    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'online', 'dfns-private-key': other.privateKeyPem } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'online', 'dfns-private-key': other.privateKeyPem },
+    });
     e2e.secrets.push(other.privateKeyPem);
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
@@ -170,7 +192,10 @@ describe('dry-run: online', () => {
   });
 
   it('needs every credential: an online dry run checks them against Dfns', async () => {
-    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'online', 'dfns-private-key': '' } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'online', 'dfns-private-key': '' },
+    });
     expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toBe(
       '"dfns-private-key" is required for an online dry run, which checks them against Dfns (pass them from repository secrets), ' +
         'or set "dry-run: true" to check without Dfns. Nothing was submitted.',
@@ -178,12 +203,21 @@ describe('dry-run: online', () => {
   });
 });
 
-const GENESIS_BODY = JSON.stringify({ kind: 'Genesis', numProvisioners: 3, numOperational: 1, numSecp256k1: 2, numEd25519: 1, hsmGenesisSerial: 'HSM-0042' });
+const GENESIS_BODY = JSON.stringify({
+  kind: 'Genesis',
+  numProvisioners: 3,
+  numOperational: 1,
+  numSecp256k1: 2,
+  numEd25519: 1,
+  hsmGenesisSerial: 'HSM-0042',
+});
 
 describe('the cancel action', () => {
   /** An input created for genesis: its archive in the workspace, its group open at the sandbox. */
   async function openOperation(): Promise<{ workspace: string; groupId: string; archive: Buffer }> {
-    const created = await e2e.createInputArchive({ inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, path: 'fleet/in.zip' } });
+    const created = await e2e.createInputArchive({
+      inputs: { operation: 'genesis', 'store-id': STORE_ID, request: GENESIS_BODY, path: 'fleet/in.zip' },
+    });
     expect(created.exitCode).toBe(0);
     const groupId = created.outputs['group-id']!;
     expect(groupId).toBe(onlyOne(created.seen.inputs, 'input').groupId);
@@ -206,7 +240,11 @@ describe('the cancel action', () => {
       outcome: 'canceled',
       status: 'canceled',
       body: { groupId, reason: 'HSM-0042 failed its self-test' },
-      group: { groupId, status: 'Canceled', operations: [{ kind: 'Genesis', status: 'Canceled', operationId: expect.stringMatching(/^op-/) }] },
+      group: {
+        groupId,
+        status: 'Canceled',
+        operations: [{ kind: 'Genesis', status: 'Canceled', operationId: expect.stringMatching(/^op-/) }],
+      },
       action: { name: 'dfns-keystore-output-action/cancel' },
     });
     expect(run.summary).toContain('### ✅ Fleet operation canceled');
@@ -270,20 +308,24 @@ function inputDocumentOf(archive: Buffer): string {
   return Buffer.from(readZipEntry(archive, entry)).toString('utf8');
 }
 
-describe('a first set-up\'s mistakes', () => {
+describe("a first set-up's mistakes", () => {
   it('a token pasted with "Bearer " in front: the prefix is removed, with a warning, and the submission goes through', async () => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dfns-token': `Bearer ${e2e.token}` } });
     expect(run.exitCode).toBe(0);
     expect(run.annotations).toContainEqual({
       level: 'warning',
       title: 'Dfns token prefix removed',
-      message: 'step input "dfns-token" starts with "Bearer ", which the action adds itself: the prefix was removed. Store the token alone in the secret',
+      message:
+        'step input "dfns-token" starts with "Bearer ", which the action adds itself: the prefix was removed. Store the token alone in the secret',
     });
     expect(run.seen.requests.every((r) => r.headers['authorization'] === `Bearer ${e2e.token}`)).toBe(true);
   });
 
   it('an OpenSSH private key: the format named, and how to convert it, before any call', async () => {
-    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dfns-private-key': openSshPrivateKey('ed25519') } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dfns-private-key': openSshPrivateKey('ed25519') },
+    });
     expect(expectRefusedLocally(run, { title: 'Invalid step input' })).toMatch(
       /^step input "dfns-private-key" holds an OpenSSH private key \("BEGIN OPENSSH PRIVATE KEY", of type ssh-ed25519\), a format the action does not read: store it as PKCS#8 PEM \("BEGIN PRIVATE KEY"\): ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python's cryptography package, .+ or create a new key with `openssl genpkey -algorithm Ed25519 -out key\.pem` and register its public key with the service account\. Nothing was submitted\.$/,
     );

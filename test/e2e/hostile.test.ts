@@ -44,7 +44,9 @@ describe('a Dfns that echoes the request headers keeps no secret anywhere', () =
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');
     // The token crossed the 300th character, where the message is cut: it went before the cut.
-    expect(redactedFailure(run)).toMatch(/^Dfns answered 401 while creating the user action challenge \(POST \/auth\/action\/init\): refused; you sent:\\x0D\\x0AAuthorization: Bearer \*\*\*\\x0D\\x0A/);
+    expect(redactedFailure(run)).toMatch(
+      /^Dfns answered 401 while creating the user action challenge \(POST \/auth\/action\/init\): refused; you sent:\\x0D\\x0AAuthorization: Bearer \*\*\*\\x0D\\x0A/,
+    );
     expect(receiptOf(run).answer.errorMessage).toMatch(/^refused; you sent:\\x0D\\x0AAuthorization: Bearer \*\*\*\\x0D\\x0A/);
   });
 
@@ -67,7 +69,8 @@ describe('a Dfns that echoes the request headers keeps no secret anywhere', () =
     expect(run.annotations).toContainEqual({
       level: 'warning',
       title: 'Submission pending approval',
-      message: 'Dfns holds the submission for approval by a policy (HTTP 202): approval ***, status Pending. It takes effect once approved in Dfns.',
+      message:
+        'Dfns holds the submission for approval by a policy (HTTP 202): approval ***, status Pending. It takes effect once approved in Dfns.',
     });
     expect(onlyOne(run.seen.submissions, 'submission').userActionToken).toBeTruthy();
   });
@@ -77,7 +80,9 @@ describe('a Dfns that echoes the request headers keeps no secret anywhere', () =
     const run = await e2e.submit({ files: { 'genesis.json': genesis }, inputs: { path: 'genesis.json' } });
     expect(run.exitCode).toBe(0);
     expect(onlyOne(run.seen.submissions, 'submission').accepted).toBe(true);
-    expect(run.outputs['dfns-message']).toMatch(/^done; you sent:\\x0D\\x0AAuthorization: Bearer \*\*\*\\x0D\\x0AX-DFNS-USERACTION: \*\*\*\\x0D\\x0A/);
+    expect(run.outputs['dfns-message']).toMatch(
+      /^done; you sent:\\x0D\\x0AAuthorization: Bearer \*\*\*\\x0D\\x0AX-DFNS-USERACTION: \*\*\*\\x0D\\x0A/,
+    );
     expect(receiptOf(run).answer.dfnsMessage).toBe(run.outputs['dfns-message']);
   });
 
@@ -137,10 +142,14 @@ describe('names from outside never start a command of their own', () => {
 
 describe('an input archive that breaks the rules is never written', () => {
   const EXPECTED: Record<UnsafeArchive, string> = {
-    traversal: 'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "../../.github/workflows/evil.yml"',
-    absolute: 'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "/etc/cron.d/evil"',
-    'drive-letter': 'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "C:/Windows/evil.bat"',
-    backslash: 'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "input\\\\..\\\\..\\\\evil.json"',
+    traversal:
+      'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "../../.github/workflows/evil.yml"',
+    absolute:
+      'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "/etc/cron.d/evil"',
+    'drive-letter':
+      'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "C:/Windows/evil.bat"',
+    backslash:
+      'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "input\\\\..\\\\..\\\\evil.json"',
     'control-characters':
       'it holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): ' +
       '"input/evil\\x0A::error title=Injected::owned\\x1B[2J.json"',
@@ -217,7 +226,8 @@ describe('the smaller points', () => {
   });
 
   it('a count beyond 2^53 in the request body has its own message', async () => {
-    const request = '{"kind":"KeyHarvest","hsmTargetSerial":"HSM-1","macTargetSerial":"MAC-1","macTargetUsername":"op","numSecp256k1":9007199254740993}';
+    const request =
+      '{"kind":"KeyHarvest","hsmTargetSerial":"HSM-1","macTargetSerial":"MAC-1","macTargetUsername":"op","numSecp256k1":9007199254740993}';
     const run = await e2e.createInputArchive({ inputs: { operation: 'key-harvest', 'store-id': STORE_ID, request } });
     expect(expectRefusedLocally(run, { title: 'Invalid request body' })).toBe(
       'step input "request" does not match the documented body of key-harvest (1 violation):\n' +
@@ -227,7 +237,11 @@ describe('the smaller points', () => {
   });
 
   it("Dfns's URLs are not links in the job summary", async () => {
-    e2e.sandbox.injectFault('submit', { kind: 'status', status: 400, body: { error: { id: '42', status: 400, message: 'see https://evil.example/fix or www.evil.example, mail help@evil.example' } } });
+    e2e.sandbox.injectFault('submit', {
+      kind: 'status',
+      status: 400,
+      body: { error: { id: '42', status: 400, message: 'see https://evil.example/fix or www.evil.example, mail help@evil.example' } },
+    });
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' } });
     expect(run.exitCode).toBe(1);
     expect(run.summary).toContain('see https:/&#8203;/evil.example/fix or www&#8203;.evil.example, mail help&#8203;@evil.example');
@@ -246,7 +260,10 @@ describe('a receipt-path that is the file submitted, or an existing file that is
   });
 
   it('an earlier receipt of this action is replaced, any other file is not', async () => {
-    const first = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'receipt-path': 'trail/receipt.json', 'dry-run': 'true' } });
+    const first = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'receipt-path': 'trail/receipt.json', 'dry-run': 'true' },
+    });
     expect(first.exitCode).toBe(0);
     const earlier = readFileSync(join(first.workspace, 'trail', 'receipt.json'), 'utf8');
     const again = await e2e.submit({
@@ -258,7 +275,10 @@ describe('a receipt-path that is the file submitted, or an existing file that is
     expect(readFileSync(join(first.workspace, 'trail', 'receipt.json'), 'utf8')).not.toBe(earlier);
 
     writeFileSync(join(first.workspace, 'trail', 'notes.json'), '{"mine": true}\n');
-    const other = await e2e.submit({ workspace: first.workspace, inputs: { path: 'out.json', 'receipt-path': 'trail/notes.json', 'dry-run': 'true' } });
+    const other = await e2e.submit({
+      workspace: first.workspace,
+      inputs: { path: 'out.json', 'receipt-path': 'trail/notes.json', 'dry-run': 'true' },
+    });
     expect(expectRefusedLocally(other, { title: 'Receipt not written' })).toBe(
       `cannot write the receipt to ${join(first.workspace, 'trail', 'notes.json')} ("receipt-path"): a file already exists there, which this run ` +
         'did not write; a receipt replaces only an earlier receipt of this action: give the path of a new file, or remove that one first. Nothing was submitted.',

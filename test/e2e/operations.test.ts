@@ -51,7 +51,11 @@ describe.each([
     expect(submission.filePart.toString('utf8')).toBe(text);
 
     const receipt = receiptOf(run);
-    expect(receipt.request).toMatchObject({ operation, operationFrom: 'file', endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/output` });
+    expect(receipt.request).toMatchObject({
+      operation,
+      operationFrom: 'file',
+      endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/output`,
+    });
     expect(receipt.answer).toMatchObject({ call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: message });
     expect(receipt.output.type).toBe(operation === 'onchain-sign' || operation === 'proof-of-control' ? 'keystore-output' : 'fleet-output');
     expect(run.summary).toContain(`### ✅ Output submitted to Dfns (\`${operation}\`)`);
@@ -76,7 +80,12 @@ describe('fleet outputs', () => {
     ]);
     const run = await e2e.submit({ files: { 'genesis.zip': zip }, inputs: { path: 'genesis.zip' } });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ operation: 'genesis', status: 'success', checksum: sha256(zip), 'dfns-message': FLEET_ANSWER_MESSAGES.genesis });
+    expect(run.outputs).toMatchObject({
+      operation: 'genesis',
+      status: 'success',
+      checksum: sha256(zip),
+      'dfns-message': FLEET_ANSWER_MESSAGES.genesis,
+    });
     expect(run.stdout).toContain('Fleet output: genesis.zip (archive entry "ceremony/fleet-output.json")');
     const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission).toMatchObject({ accepted: true, operation: 'genesis' });
@@ -109,7 +118,12 @@ describe('fleet outputs', () => {
 });
 
 /** Runs, expects failure before any network call, returns the message; `operation` is the output expected, if any. */
-async function refusedLocally(files: Record<string, string>, inputs: Record<string, string>, title?: string, operation?: string): Promise<string> {
+async function refusedLocally(
+  files: Record<string, string>,
+  inputs: Record<string, string>,
+  title?: string,
+  operation?: string,
+): Promise<string> {
   const run = await e2e.submit({ files, inputs });
   const message = expectRefusedLocally(run, title === undefined ? {} : { title });
   expect(run.outputs['operation'], 'the operation output').toBe(operation);
@@ -154,7 +168,11 @@ describe('an "operation" input the file does not match, refused before any call'
     ['onchain-sign-output.json', 'proof-of-control', 'proof-of-control-v1', 'keystore output', '2 onchain-sign-v1', 'onchain-sign'],
     ['genesis-output.json', 'clone', 'clone-registration', 'fleet output', '1 genesis-registration', 'genesis'],
   ])('none of whose entries are its kind (%s as %s): names both', async (fixture, operation, kind, document, found, fitting) => {
-    const message = await refusedLocally({ 'out.json': fixtureText(fixture) }, { path: 'out.json', operation }, 'Operation does not match the file');
+    const message = await refusedLocally(
+      { 'out.json': fixtureText(fixture) },
+      { path: 'out.json', operation },
+      'Operation does not match the file',
+    );
     expect(message).toBe(
       `step input "operation" is ${operation}, which takes ${kind} entries, but the ${document} holds none (entries: ${found}): ` +
         `set "operation" to ${fitting}, or leave it empty to take the operation from the file. Nothing was submitted.`,
@@ -195,7 +213,10 @@ describe('an "operation" input the file allows', () => {
   });
 
   it('a genesis output given as genesis: as from the file, but recorded as given', async () => {
-    const run = await e2e.submit({ files: { 'out.json': withOutputs('genesis-output.json', genesisEntries) }, inputs: { path: 'out.json', operation: 'genesis' } });
+    const run = await e2e.submit({
+      files: { 'out.json': withOutputs('genesis-output.json', genesisEntries) },
+      inputs: { path: 'out.json', operation: 'genesis' },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ operation: 'genesis', 'dfns-message': FLEET_ANSWER_MESSAGES.genesis });
     expect(run.summary).toContain('| Operation | `genesis` (given by a step input) |');
@@ -204,29 +225,42 @@ describe('an "operation" input the file allows', () => {
 
 describe('a request too large for Dfns (413 from a gateway)', () => {
   it.each([
-    ['the challenge, which carries the output as its signed payload', 'init', 'creating the user action challenge (POST /auth/action/init)', 'carrying it as its signed payload'],
+    [
+      'the challenge, which carries the output as its signed payload',
+      'init',
+      'creating the user action challenge (POST /auth/action/init)',
+      'carrying it as its signed payload',
+    ],
     ['the submission', 'submit', 'submitting the output', 'carrying it'],
-  ] as const)('refusing %s: says how large the file and the request were, and that nothing was submitted', async (_, call, label, carrying) => {
-    const text = fixtureText('genesis-output.json');
-    const fileBytes = Buffer.byteLength(text);
-    // The init body is about the file's size; the multipart body holds it twice (data part and file).
-    e2e.sandbox.setBodyLimit(call === 'init' ? fileBytes : Math.round(fileBytes * 1.6));
-    // No limit for the next test, whatever happens in this one.
-    onTestFinished(() => e2e.sandbox.setBodyLimit(undefined));
-    const run = await e2e.submit({ files: { 'out.json': text }, inputs: { path: 'out.json' } });
-    expect(run.exitCode).toBe(1);
-    expect(run.outputs['status']).toBe('rejected');
-    const { requests } = run.seen;
-    expect(requests.map((r) => `${r.call} ${r.status}`)).toEqual(call === 'init' ? ['init 413'] : ['init 200', 'action 200', 'submit 413']);
-    expect(run.seen.submissions.map((s) => s.accepted)).toEqual(call === 'init' ? [] : [false]);
-    const requestBytes = Number(requests.at(-1)!.headers['content-length']);
-    expect(requestBytes).toBeGreaterThan(fileBytes);
-    expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
-      `Dfns answered 413 while ${label}: ${GATEWAY_TOO_LARGE_MESSAGE} (Dfns error id N). ` +
-        `The request was too large for Dfns (or a gateway in front of it): the file is ${(fileBytes / 1024).toFixed(1)} KiB (${fileBytes} bytes), ` +
-        `and the request ${carrying} was ${(requestBytes / 1024).toFixed(1)} KiB (${requestBytes} bytes). ` +
-        'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output. Nothing was submitted.',
-    );
-    expect(receiptOf(run)).toMatchObject({ outcome: 'rejected', answer: { call, httpStatus: 413, errorMessage: GATEWAY_TOO_LARGE_MESSAGE } });
-  });
+  ] as const)(
+    'refusing %s: says how large the file and the request were, and that nothing was submitted',
+    async (_, call, label, carrying) => {
+      const text = fixtureText('genesis-output.json');
+      const fileBytes = Buffer.byteLength(text);
+      // The init body is about the file's size; the multipart body holds it twice (data part and file).
+      e2e.sandbox.setBodyLimit(call === 'init' ? fileBytes : Math.round(fileBytes * 1.6));
+      // No limit for the next test, whatever happens in this one.
+      onTestFinished(() => e2e.sandbox.setBodyLimit(undefined));
+      const run = await e2e.submit({ files: { 'out.json': text }, inputs: { path: 'out.json' } });
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs['status']).toBe('rejected');
+      const { requests } = run.seen;
+      expect(requests.map((r) => `${r.call} ${r.status}`)).toEqual(
+        call === 'init' ? ['init 413'] : ['init 200', 'action 200', 'submit 413'],
+      );
+      expect(run.seen.submissions.map((s) => s.accepted)).toEqual(call === 'init' ? [] : [false]);
+      const requestBytes = Number(requests.at(-1)!.headers['content-length']);
+      expect(requestBytes).toBeGreaterThan(fileBytes);
+      expect(failureMessage(run).replace(/Dfns error id \d+/, 'Dfns error id N')).toBe(
+        `Dfns answered 413 while ${label}: ${GATEWAY_TOO_LARGE_MESSAGE} (Dfns error id N). ` +
+          `The request was too large for Dfns (or a gateway in front of it): the file is ${(fileBytes / 1024).toFixed(1)} KiB (${fileBytes} bytes), ` +
+          `and the request ${carrying} was ${(requestBytes / 1024).toFixed(1)} KiB (${requestBytes} bytes). ` +
+          'Dfns documents no size limit: ask Dfns support how large a submission may be, and whether the fleet can split its output. Nothing was submitted.',
+      );
+      expect(receiptOf(run)).toMatchObject({
+        outcome: 'rejected',
+        answer: { call, httpStatus: 413, errorMessage: GATEWAY_TOO_LARGE_MESSAGE },
+      });
+    },
+  );
 });

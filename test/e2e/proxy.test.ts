@@ -187,7 +187,11 @@ describe('HTTPS_PROXY: https is tunnelled with CONNECT', () => {
         server.close(() => resolve(port));
       });
     });
-    const r = await runVia(https.url, { HTTPS_PROXY: `http://127.0.0.1:${closedPort}`, NODE_EXTRA_CA_CERTS: caFile }, { inputs: { 'timeout-seconds': '2' } });
+    const r = await runVia(
+      https.url,
+      { HTTPS_PROXY: `http://127.0.0.1:${closedPort}`, NODE_EXTRA_CA_CERTS: caFile },
+      { inputs: { 'timeout-seconds': '2' } },
+    );
     expect(r.run.outputs['status']).toBe('failed');
     expect(r.message).toBe(
       `network error while creating the user action challenge (POST /auth/action/init): connect ECONNREFUSED 127.0.0.1:${closedPort}. ${NOTHING_SUBMITTED}`,
@@ -197,7 +201,11 @@ describe('HTTPS_PROXY: https is tunnelled with CONNECT', () => {
   });
 
   it('a reset of the submission inside the tunnel, after it was sent: unknown, submitted once', async () => {
-    const r = await runVia(https.url, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caFile }, { faults: [['submit', { kind: 'reset', process: true }]] });
+    const r = await runVia(
+      https.url,
+      { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caFile },
+      { faults: [['submit', { kind: 'reset', process: true }]] },
+    );
     expect(r.run.outputs['status']).toBe('unknown');
     expect(r.message).toMatch(new RegExp(`^network error while submitting the output: .+\\. ${UNKNOWN_ADVICE.replace(/[.()]/g, '\\$&')}$`));
     expect(r.accepted).toBe(1);
@@ -240,7 +248,11 @@ describe('NO_PROXY', () => {
   });
 
   it('an entry for another host or port leaves the proxy in use', async () => {
-    const r = await runVia(https.url, { HTTPS_PROXY: proxy.url, NO_PROXY: `dfns.example,127.0.0.1:${https.port + 1}`, NODE_EXTRA_CA_CERTS: caFile });
+    const r = await runVia(https.url, {
+      HTTPS_PROXY: proxy.url,
+      NO_PROXY: `dfns.example,127.0.0.1:${https.port + 1}`,
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
     expect(r.run.outputs['status']).toBe('success');
     expect(r.through).toEqual([expect.objectContaining(tunnel(200))]);
   });

@@ -72,7 +72,16 @@ describe('the receipt', () => {
         storeId: STORE_ID,
         credentialId: e2e.credential.credentialId,
       },
-      answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: null, errorMessage: null, errorId: null, requestId: null, attempts: 1 },
+      answer: {
+        call: 'submit',
+        httpStatus: 200,
+        dfnsStatus: 'success',
+        dfnsMessage: null,
+        errorMessage: null,
+        errorId: null,
+        requestId: null,
+        attempts: 1,
+      },
       checks: [],
       requests: ['init', 'action', 'submit'].map((call) => ({
         call,
@@ -94,7 +103,14 @@ describe('the receipt', () => {
   it('records the archive entry for an output archive', async () => {
     const zip = makeZip([{ name: 'out/keystore-output.json', data: onchain, method: 8 }]);
     const receipt = receiptOf(await submitFixture({ 'dry-run': 'true' }, { 'o.zip': zip }));
-    expect(receipt.file).toEqual({ name: 'o.zip', path: 'o.zip', size: zip.byteLength, sha256: sha256(zip), shape: 'archive', entry: 'out/keystore-output.json' });
+    expect(receipt.file).toEqual({
+      name: 'o.zip',
+      path: 'o.zip',
+      size: zip.byteLength,
+      sha256: sha256(zip),
+      shape: 'archive',
+      entry: 'out/keystore-output.json',
+    });
   });
 
   it('records an archive that holds no keystore output as an archive, with no entry', async () => {
@@ -103,7 +119,14 @@ describe('the receipt', () => {
     expect(run.exitCode).toBe(1);
     const receipt = receiptOf(run);
     expect(receipt.outcome).toBe('failed');
-    expect(receipt.file).toEqual({ name: 'o.zip', path: 'o.zip', size: zip.byteLength, sha256: sha256(zip), shape: 'archive', entry: null });
+    expect(receipt.file).toEqual({
+      name: 'o.zip',
+      path: 'o.zip',
+      size: zip.byteLength,
+      sha256: sha256(zip),
+      shape: 'archive',
+      entry: null,
+    });
   });
 
   it('records partial, and fails the step on it only with fail-on-partial', async () => {
@@ -135,7 +158,8 @@ describe('the receipt', () => {
       expect(run.annotations).toContainEqual({
         level: 'warning',
         title: 'Submission pending approval',
-        message: 'Dfns holds the submission for approval by a policy (HTTP 202): approval ap-3b1c9-approval, status Pending. It takes effect once approved in Dfns.',
+        message:
+          'Dfns holds the submission for approval by a policy (HTTP 202): approval ap-3b1c9-approval, status Pending. It takes effect once approved in Dfns.',
       });
       expect(receiptOf(run)).toMatchObject({
         outcome: 'pending-approval',
@@ -161,7 +185,13 @@ describe('the receipt', () => {
       outcome: 'rejected',
       status: 'rejected',
       message: expect.stringMatching(/^Dfns answered 404 while submitting the output/),
-      answer: { call: 'submit', httpStatus: 404, dfnsStatus: null, errorMessage: expect.any(String), errorId: expect.stringMatching(/^\d+$/) },
+      answer: {
+        call: 'submit',
+        httpStatus: 404,
+        dfnsStatus: null,
+        errorMessage: expect.any(String),
+        errorId: expect.stringMatching(/^\d+$/),
+      },
     });
     expect(run.summary).toContain(`error id \`${receipt.answer.errorId}\``);
   });
@@ -175,14 +205,24 @@ describe('the receipt', () => {
       message: expect.stringContaining('version: expected 1, got 7'),
       file: { name: 'bad.json', shape: 'json' },
       output: null,
-      request: { apiUrl: e2e.sandbox.url, credentialId: e2e.credential.credentialId, endpoint: null, operation: null, operationFrom: null, storeId: null },
+      request: {
+        apiUrl: e2e.sandbox.url,
+        credentialId: e2e.credential.credentialId,
+        endpoint: null,
+        operation: null,
+        operationFrom: null,
+        storeId: null,
+      },
       answer: null,
       requests: [],
     });
   });
 
   it('is written where receipt-path says, relative to the workspace', async () => {
-    const run = await submitFixture({ 'dry-run': 'true', 'receipt-path': 'audit/receipt.json' }, { 'out.json': onchain, 'audit/.keep': '' });
+    const run = await submitFixture(
+      { 'dry-run': 'true', 'receipt-path': 'audit/receipt.json' },
+      { 'out.json': onchain, 'audit/.keep': '' },
+    );
     expect(run.outputs['receipt-path']).toBe(`${run.workspace}/audit/receipt.json`);
     expect(JSON.parse(readFileSync(`${run.workspace}/audit/receipt.json`, 'utf8')).outcome).toBe('dry-run');
   });
@@ -190,7 +230,12 @@ describe('the receipt', () => {
   it('is written also when the run failed before reading a file: no file, the message', async () => {
     const run = await e2e.submit({ inputs: { path: 'nothing-here.json' } });
     expect(run.exitCode).toBe(1);
-    expect(receiptOf(run)).toMatchObject({ outcome: 'failed', file: null, output: null, message: expect.stringMatching(/^no file at "nothing-here\.json"/) });
+    expect(receiptOf(run)).toMatchObject({
+      outcome: 'failed',
+      file: null,
+      output: null,
+      message: expect.stringMatching(/^no file at "nothing-here\.json"/),
+    });
     expect(run.summary).toContain('### ❌ Output not submitted');
   });
 });
@@ -203,7 +248,11 @@ describe('the receipt as an artifact', () => {
   afterAll(() => github.close());
 
   it('is uploaded to the current run when receipt-artifact-name is set', async () => {
-    const run = await e2e.submit({ files: { 'out.json': onchain }, env: github.env(), inputs: { path: 'out.json', 'receipt-artifact-name': 'dfns-receipt' } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      env: github.env(),
+      inputs: { path: 'out.json', 'receipt-artifact-name': 'dfns-receipt' },
+    });
     expect(run.exitCode).toBe(0);
     const upload = github.uploads.find((u) => u.name === 'dfns-receipt');
     expect(upload).toBeDefined();
@@ -217,7 +266,11 @@ describe('the receipt as an artifact', () => {
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'receipt-artifact-name': 'dfns-receipt' } });
     expect(run.exitCode).toBe(0);
     expect(run.annotations).toContainEqual(
-      expect.objectContaining({ level: 'warning', title: 'Receipt not uploaded', message: expect.stringMatching(/^could not upload the receipt as artifact "dfns-receipt": /) }),
+      expect.objectContaining({
+        level: 'warning',
+        title: 'Receipt not uploaded',
+        message: expect.stringMatching(/^could not upload the receipt as artifact "dfns-receipt": /),
+      }),
     );
   });
 });
@@ -247,7 +300,10 @@ describe('the job summary', () => {
   it('lists the first 20 failed outputs, then a count, with hostile text neutralised', async () => {
     const doc = JSON.parse(onchain);
     for (let i = 0; i < 25; i++) {
-      doc.outputs[`f-${String(i).padStart(2, '0')}`] = { type: 'onchain-sign-v1', result: { fail: { code: 'E|X', message: '<img src=x onerror=alert(1)> | **bold**' } } };
+      doc.outputs[`f-${String(i).padStart(2, '0')}`] = {
+        type: 'onchain-sign-v1',
+        result: { fail: { code: 'E|X', message: '<img src=x onerror=alert(1)> | **bold**' } },
+      };
     }
     const run = await submitFixture({ 'dry-run': 'true' }, { 'many.json': JSON.stringify(doc) });
     expect(run.summary).toContain('#### Outputs the fleet reported as failed (26)');
@@ -268,8 +324,16 @@ describe('the job summary', () => {
       const zip = makeZip([{ name: 'o.json', data: onchain }]);
       const { id } = github.addCurrentRunArtifact({ name: 'fleet-output', zip });
       const run = await e2e.submit({ env: github.env(), inputs: { 'artifact-name': 'fleet-output', 'dry-run': 'true' } });
-      expect(run.summary).toContain(`| Artifact | \`fleet-output\` (id ${id}, \`sha256:${sha256(zip)}\`) of run 4242 in \`acme/keystore-ops\` |`);
-      expect(receiptOf(run).artifact).toEqual({ name: 'fleet-output', id, digest: `sha256:${sha256(zip)}`, repository: 'acme/keystore-ops', runId: 4242 });
+      expect(run.summary).toContain(
+        `| Artifact | \`fleet-output\` (id ${id}, \`sha256:${sha256(zip)}\`) of run 4242 in \`acme/keystore-ops\` |`,
+      );
+      expect(receiptOf(run).artifact).toEqual({
+        name: 'fleet-output',
+        id,
+        digest: `sha256:${sha256(zip)}`,
+        repository: 'acme/keystore-ops',
+        runId: 4242,
+      });
     } finally {
       await github.close();
     }
@@ -284,7 +348,7 @@ describe('annotations', () => {
         level: 'error',
         title: 'Invalid output file',
         message:
-          "bad.json: the keystore output does not match Dfns's schema (1 violation):\n  - status: expected \"success\" or \"partial\" or \"fail\", got \"nope\"\n" +
+          'bad.json: the keystore output does not match Dfns\'s schema (1 violation):\n  - status: expected "success" or "partial" or "fail", got "nope"\n' +
           'Nothing was submitted.',
       },
     ]);
@@ -316,7 +380,11 @@ describe('pre-flight checks, before any network call', () => {
     const run = await submitFixture({ 'dfns-token': soon });
     expect(run.exitCode).toBe(0);
     expect(run.annotations).toContainEqual(
-      expect.objectContaining({ level: 'warning', title: 'Dfns token expires soon', message: expect.stringMatching(/^the Dfns token expires on .+ \(in 3 days\)/) }),
+      expect.objectContaining({
+        level: 'warning',
+        title: 'Dfns token expires soon',
+        message: expect.stringMatching(/^the Dfns token expires on .+ \(in 3 days\)/),
+      }),
     );
   });
 
@@ -338,8 +406,12 @@ describe('pre-flight checks, before any network call', () => {
     expect(run.annotations).toContainEqual({
       level: 'warning',
       title: 'Fleet reported failure',
-      message: 'the fleet reported failure: the output\'s status is "fail" (1 of 2 outputs failed). It is still submitted, because Dfns must learn of it.',
+      message:
+        'the fleet reported failure: the output\'s status is "fail" (1 of 2 outputs failed). It is still submitted, because Dfns must learn of it.',
     });
-    expect(run.seen.submissions.map((s) => s.accepted), 'submitted once').toEqual([true]);
+    expect(
+      run.seen.submissions.map((s) => s.accepted),
+      'submitted once',
+    ).toEqual([true]);
   });
 });

@@ -76,7 +76,10 @@ describe('npm run demo', () => {
     const [folder] = readdirSync(tmp);
     expect(run.stdout).toContain(`\nEvery file named above is in ${join(tmp, folder!)}: `);
     const kept = (readdirSync(join(tmp, folder!), { recursive: true }) as string[]).map((name) => name.split('/').at(-1)!);
-    expect(kept.filter((name) => name.endsWith('.zip')).sort()).toEqual([`dfns-clone-input-${STORE_ID}.zip`, `dfns-genesis-input-${STORE_ID}.zip`]);
+    expect(kept.filter((name) => name.endsWith('.zip')).sort()).toEqual([
+      `dfns-clone-input-${STORE_ID}.zip`,
+      `dfns-genesis-input-${STORE_ID}.zip`,
+    ]);
     expect(kept.filter((name) => name.startsWith('dfns-keystore-output-receipt-'))).toHaveLength(2);
     // Every path the demo printed is in that folder.
     for (const path of run.stdout.match(/(?<= )\/\S+\.(?:zip|json)\b/g) ?? []) expect(path.startsWith(join(tmp, folder!))).toBe(true);
@@ -126,7 +129,7 @@ describe('npm run action', () => {
     expect(run.stdout).not.toContain('::debug::');
     expect(run.stdout).toContain(`Receipt: ${join(workspace, 'receipt.json')}`);
     expect(run.stdout).not.toContain('::add-mask::');
-    expectNoSecrets({ 'the script\'s output': run.stdout }, [e2e.token, e2e.credential.privateKeyPem, ...e2e.sandbox.userActionTokens]);
+    expectNoSecrets({ "the script's output": run.stdout }, [e2e.token, e2e.credential.privateKeyPem, ...e2e.sandbox.userActionTokens]);
   });
 
   it('says what is wrong with its arguments or the file, with its usage', async () => {
@@ -139,7 +142,9 @@ describe('npm run action', () => {
     writeFileSync(join(tmp, 'bad.env'), 'INPUT_PATH=out.json\nINPUT_DRY-RUN=maybe\n');
     const refused = await script('run-action.ts', ['submit', join(tmp, 'bad.env'), '--workspace', tmp], tmp);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('Error (Invalid step input): step input "dry-run" must be true, false or online, got "maybe". Nothing was submitted.');
+    expect(refused.stdout).toContain(
+      'Error (Invalid step input): step input "dry-run" must be true, false or online, got "maybe". Nothing was submitted.',
+    );
     const stray = await script('run-action.ts', ['submit', env], tmp);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toMatch(/^run-action: .+\.env sets INPUT_NOT-AN-INPUT, which .+action\.yml does not declare\n/);

@@ -97,7 +97,12 @@ describe('file shapes and operations', () => {
   it('submits a proof-of-control output to the proof-of-control endpoint', async () => {
     const run = await e2e.submit({ files: { 'poc.json': poc }, inputs: { path: 'poc.json', operation: 'proof-of-control' } });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ operation: 'proof-of-control', status: 'success', 'outputs-count': '1', 'output-status': 'success' });
+    expect(run.outputs).toMatchObject({
+      operation: 'proof-of-control',
+      status: 'success',
+      'outputs-count': '1',
+      'output-status': 'success',
+    });
     const submission = onlyOne(run.seen.submissions, 'submission');
     expect(submission).toMatchObject({ accepted: true, operation: 'proof-of-control' });
     expect(submission.path).toBe(`/key-stores/${STORE_ID}/proof-of-control/output`);
@@ -112,13 +117,17 @@ describe('file shapes and operations', () => {
     expect(run.outputs['status']).toBe('partial');
   });
 
-  it('submits to the store-id input when it differs from the output\'s keystore_id, with a warning that names both', async () => {
+  it("submits to the store-id input when it differs from the output's keystore_id, with a warning that names both", async () => {
     const storeId = 'ks-01jz3-other-store_2';
     e2e.sandbox.addKeyStore(storeId);
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'store-id': storeId } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['store-id']).toBe(storeId);
-    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({ accepted: true, storeId, path: `/key-stores/${storeId}/onchain-sign/output` });
+    expect(onlyOne(run.seen.submissions, 'submission')).toMatchObject({
+      accepted: true,
+      storeId,
+      path: `/key-stores/${storeId}/onchain-sign/output`,
+    });
     expect(run.annotations).toContainEqual({
       level: 'warning',
       title: 'store-id differs from the output',

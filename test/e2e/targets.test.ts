@@ -35,7 +35,12 @@ describe.each(USERS)('$who', ({ user, ...rest }) => {
   const submit = (workspace: string, inputs: Record<string, string>): Promise<E2ERun> =>
     e2e.submit({ workspace, inputs: { path: 'out.json', ...inputs }, timeoutMs: CASE_TIMEOUT_MS, ...(user ? { user } : {}) });
   const createInputArchive = (workspace: string, inputs: Record<string, string>): Promise<E2ERun> =>
-    e2e.createInputArchive({ workspace, inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs }, timeoutMs: CASE_TIMEOUT_MS, ...(user ? { user } : {}) });
+    e2e.createInputArchive({
+      workspace,
+      inputs: { operation: 'onchain-sign', 'store-id': STORE_ID, ...inputs },
+      timeoutMs: CASE_TIMEOUT_MS,
+      ...(user ? { user } : {}),
+    });
 
   /** A workspace with the output file, removed when the test ends. */
   function workspace(): string {
@@ -49,8 +54,16 @@ describe.each(USERS)('$who', ({ user, ...rest }) => {
     ['a named pipe', (ws) => (execFileSync('mkfifo', [join(ws, 'pipe')]), join(ws, 'pipe')), /^a named pipe \(FIFO\) is there/],
     ['a folder', (ws) => (mkdirSync(join(ws, 'receipts')), join(ws, 'receipts')), /^a folder is there/],
     ['/proc/self/fd/1', () => '/proc/self/fd/1', /^a symbolic link is there/],
-    ['a file in /sys', () => '/sys/r.json', /^a file cannot be written in \/sys: (permission denied|no such file or folder) \((EACCES|ENOENT) on open\)$/],
-    ['a folder that can never be made under /proc', () => '/proc/receipts/r.json', /^the folder \/proc\/receipts cannot be created: .+ \(E[A-Z]+ on mkdir\)$/],
+    [
+      'a file in /sys',
+      () => '/sys/r.json',
+      /^a file cannot be written in \/sys: (permission denied|no such file or folder) \((EACCES|ENOENT) on open\)$/,
+    ],
+    [
+      'a folder that can never be made under /proc',
+      () => '/proc/receipts/r.json',
+      /^the folder \/proc\/receipts cannot be created: .+ \(E[A-Z]+ on mkdir\)$/,
+    ],
     ['a folder below a file', (ws) => join(ws, 'out.json', 'r.json'), /\/out\.json is not a folder$/],
   ];
 
@@ -79,22 +92,33 @@ describe.each(USERS)('$who', ({ user, ...rest }) => {
   });
 
   const ARCHIVE_TARGETS: Array<[string, (ws: string) => string, RegExp]> = [
-    ['an existing file', (ws) => (writeFileSync(join(ws, 'in.zip'), 'mine'), 'in.zip'), /^a file already exists there, which this run did not write; the input archive never replaces a file: remove it, or give "path" the name of a new file$/],
+    [
+      'an existing file',
+      (ws) => (writeFileSync(join(ws, 'in.zip'), 'mine'), 'in.zip'),
+      /^a file already exists there, which this run did not write; the input archive never replaces a file: remove it, or give "path" the name of a new file$/,
+    ],
     ['/dev/null', () => '/dev/null', /^a device \(null\) is there/],
-    ['a folder that can never be made under /proc', () => '/proc/x/in.zip', /^the folder \/proc\/x cannot be created: .+ \(E[A-Z]+ on mkdir\)$/],
+    [
+      'a folder that can never be made under /proc',
+      () => '/proc/x/in.zip',
+      /^the folder \/proc\/x cannot be created: .+ \(E[A-Z]+ on mkdir\)$/,
+    ],
   ];
 
-  it.skipIf(skip).each(ARCHIVE_TARGETS)('input archive path: %s is refused before any call, and left as it was', async (_, target, reason) => {
-    const ws = workspace();
-    const path = target(ws);
-    const before = snapshot(ws, resolve(ws, path));
-    const run = await createInputArchive(ws, { path });
-    const message = expectRefusedLocally(run, { title: 'Archive not writable' });
-    const prefix = `cannot write the input archive to ${resolve(ws, path)} ("path"): `;
-    expect(message.startsWith(prefix), message).toBe(true);
-    expect(message.slice(prefix.length).replace(/\. No input archive was created\.$/, '')).toMatch(reason);
-    expectUnchanged(before);
-  });
+  it.skipIf(skip).each(ARCHIVE_TARGETS)(
+    'input archive path: %s is refused before any call, and left as it was',
+    async (_, target, reason) => {
+      const ws = workspace();
+      const path = target(ws);
+      const before = snapshot(ws, resolve(ws, path));
+      const run = await createInputArchive(ws, { path });
+      const message = expectRefusedLocally(run, { title: 'Archive not writable' });
+      const prefix = `cannot write the input archive to ${resolve(ws, path)} ("path"): `;
+      expect(message.startsWith(prefix), message).toBe(true);
+      expect(message.slice(prefix.length).replace(/\. No input archive was created\.$/, '')).toMatch(reason);
+      expectUnchanged(before);
+    },
+  );
 
   it.skipIf(skip)('receipt-path equal to the input archive path is refused before any call', async () => {
     const ws = workspace();
@@ -109,7 +133,11 @@ describe.each(USERS)('$who', ({ user, ...rest }) => {
     const ws = workspace();
     const run = await createInputArchive(ws, { path: 'fleet/in.zip', 'receipt-path': 'trail/r.json' });
     expect(run.exitCode).toBe(0);
-    expect(readFileSync(join(ws, 'fleet', 'in.zip')).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      readFileSync(join(ws, 'fleet', 'in.zip'))
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     expect(JSON.parse(readFileSync(join(ws, 'trail', 'r.json'), 'utf8'))).toMatchObject({ kind: 'input-archive', outcome: 'created' });
   });
 });

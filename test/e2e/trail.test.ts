@@ -44,7 +44,10 @@ describe('a run that ends early still leaves a status, a summary and a receipt',
     const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', ...inputs } });
     expect(run.exitCode).toBe(1);
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
-    expect(run.outputs).toEqual({ status: 'failed', 'receipt-path': expect.stringMatching(/dfns-keystore-output-receipt-4242-1-\d+\.json$/) });
+    expect(run.outputs).toEqual({
+      status: 'failed',
+      'receipt-path': expect.stringMatching(/dfns-keystore-output-receipt-4242-1-\d+\.json$/),
+    });
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([{ level: 'error', title: 'Invalid step input', message }]);
     expect(run.summary).toContain('### ❌ Output not submitted');
     expect(run.summary).toContain(`> ${message.replace(/_/g, '\\_')}`);
@@ -82,11 +85,19 @@ describe('a run that ends early still leaves a status, a summary and a receipt',
   });
 
   it('an artifact that cannot be used (GitHub Enterprise Server)', async () => {
-    const run = await e2e.submit({ inputs: { 'artifact-name': 'fleet-output' }, env: { GITHUB_SERVER_URL: 'https://github.acme.internal' } });
+    const run = await e2e.submit({
+      inputs: { 'artifact-name': 'fleet-output' },
+      env: { GITHUB_SERVER_URL: 'https://github.acme.internal' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('failed');
     expect(run.annotations.find((a) => a.level === 'error')?.title).toBe('Artifact not usable');
-    expect(receiptOf(run)).toMatchObject({ outcome: 'failed', artifact: null, file: null, github: { serverUrl: 'https://github.acme.internal' } });
+    expect(receiptOf(run)).toMatchObject({
+      outcome: 'failed',
+      artifact: null,
+      file: null,
+      github: { serverUrl: 'https://github.acme.internal' },
+    });
     expect(run.summary).toContain('### ❌ Output not submitted');
   });
 
@@ -99,14 +110,20 @@ describe('a run that ends early still leaves a status, a summary and a receipt',
 
 describe('the receipt: where it goes', () => {
   it('creates the folders of receipt-path', async () => {
-    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'true', 'receipt-path': 'audit/2026/12/receipt.json' } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'true', 'receipt-path': 'audit/2026/12/receipt.json' },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['receipt-path']).toBe(join(run.workspace, 'audit/2026/12/receipt.json'));
     expect(receiptOf(run).outcome).toBe('dry-run');
   });
 
   it('fails the step before any call when receipt-path cannot be written', async () => {
-    const run = await e2e.submit({ files: { 'out.json': onchain, 'audit/receipt.json/.keep': '' }, inputs: { path: 'out.json', 'receipt-path': 'audit/receipt.json' } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain, 'audit/receipt.json/.keep': '' },
+      inputs: { path: 'out.json', 'receipt-path': 'audit/receipt.json' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs['status']).toBe('failed');
@@ -142,11 +159,18 @@ describe('the receipt and the summary: what an auditor reads', () => {
   });
 
   it('record a token that is not a JWT, and an organisation mismatch', async () => {
-    const opaque = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-token': 'opaque-token-value' } });
+    const opaque = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-token': 'opaque-token-value' },
+    });
     expect(receiptOf(opaque).warnings.map((w: { title: string }) => w.title)).toEqual(['Dfns token not checked']);
     const other = await e2e.submit({
       files: { 'out.json': onchain },
-      inputs: { path: 'out.json', 'dry-run': 'true', 'dfns-token': e2e.sandbox.issueToken({ orgId: 'or-elsewhere', expiresInSeconds: 30 * 86400 }) },
+      inputs: {
+        path: 'out.json',
+        'dry-run': 'true',
+        'dfns-token': e2e.sandbox.issueToken({ orgId: 'or-elsewhere', expiresInSeconds: 30 * 86400 }),
+      },
     });
     expect(receiptOf(other).warnings).toEqual([
       {
@@ -158,12 +182,18 @@ describe('the receipt and the summary: what an auditor reads', () => {
   });
 
   it('record the pin: the expected checksum, and whether the file had it', async () => {
-    const pinned = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'expected-checksum': `sha256:${sha256(onchain).toUpperCase()}` } });
+    const pinned = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'expected-checksum': `sha256:${sha256(onchain).toUpperCase()}` },
+    });
     expect(pinned.exitCode).toBe(0);
     expect(receiptOf(pinned).pin).toEqual({ expectedChecksum: sha256(onchain), matched: true });
     expect(pinned.summary).toContain(`| Pinned checksum | \`${sha256(onchain)}\`: the file has it |`);
 
-    const unpinned = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dry-run': 'true', 'expected-checksum': '' } });
+    const unpinned = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dry-run': 'true', 'expected-checksum': '' },
+    });
     expect(receiptOf(unpinned).pin).toEqual({ expectedChecksum: null, matched: null });
     expect(unpinned.summary).toContain('| Pinned checksum | none (no `expected-checksum`) |');
 
@@ -191,7 +221,11 @@ describe('the receipt and the summary: what an auditor reads', () => {
     ]) {
       expect(run.summary).toContain(row);
     }
-    expect(receiptOf(run).requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual(['init 200', 'action 200', 'submit 200']);
+    expect(receiptOf(run).requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
+      'init 200',
+      'action 200',
+      'submit 200',
+    ]);
   });
 });
 
@@ -207,7 +241,12 @@ describe('the receipt as an artifact', () => {
     const run = await e2e.submit({
       files: { 'out.json': onchain },
       env: github.env(),
-      inputs: { path: 'out.json', 'timeout-seconds': 'soon', 'receipt-artifact-name': 'dfns-receipt-early', 'receipt-retention-days': '30' },
+      inputs: {
+        path: 'out.json',
+        'timeout-seconds': 'soon',
+        'receipt-artifact-name': 'dfns-receipt-early',
+        'receipt-retention-days': '30',
+      },
     });
     expect(run.exitCode).toBe(1);
     const upload = github.uploads.find((u) => u.name === 'dfns-receipt-early');
@@ -215,13 +254,18 @@ describe('the receipt as an artifact', () => {
     const days = (Date.parse(upload!.expiresAt!) - started) / 86_400_000;
     expect(days).toBeGreaterThan(29.99);
     expect(days).toBeLessThan(30.01);
-    expect(run.stdout).toMatch(/Receipt uploaded as artifact "dfns-receipt-early" \(id \d+, file dfns-keystore-output-receipt-4242-1-\d+\.json, kept 30 days\)/);
+    expect(run.stdout).toMatch(
+      /Receipt uploaded as artifact "dfns-receipt-early" \(id \d+, file dfns-keystore-output-receipt-4242-1-\d+\.json, kept 30 days\)/,
+    );
   });
 });
 
 describe('a first run without surprises', () => {
   it('refuses a credential id that is not of the cr- form, before any call, without echoing it', async () => {
-    const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json', 'dfns-credential-id': 'my-service-account' } });
+    const run = await e2e.submit({
+      files: { 'out.json': onchain },
+      inputs: { path: 'out.json', 'dfns-credential-id': 'my-service-account' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(failureMessage(run)).toBe(
@@ -237,7 +281,11 @@ describe('a first run without surprises', () => {
     try {
       const preload = join(dir, 'node-20.mjs');
       writeFileSync(preload, "Object.defineProperty(process, 'version', { value: 'v20.20.2' });\n");
-      const run = await e2e.submit({ files: { 'out.json': onchain }, inputs: { path: 'out.json' }, env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } });
+      const run = await e2e.submit({
+        files: { 'out.json': onchain },
+        inputs: { path: 'out.json' },
+        env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` },
+      });
       expect(run.exitCode).toBe(1);
       expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
       expect(run.stdout).toBe(

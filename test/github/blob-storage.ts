@@ -91,7 +91,12 @@ export class BlobStorage {
     const blob = this.blobs.get(decodeURIComponent(url.pathname.slice(BLOB_PREFIX.length)));
     if (!blob) return azureError(res, 404, 'BlobNotFound', 'The specified blob does not exist.');
     if (url.searchParams.get('sig') !== blob.sig) {
-      return azureError(res, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+      return azureError(
+        res,
+        403,
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      );
     }
     const comp = url.searchParams.get('comp');
     if (req.method === 'GET' && comp === null) {
@@ -107,10 +112,16 @@ export class BlobStorage {
       res.end(blob.data);
       return;
     }
-    if (req.method !== 'PUT') return azureError(res, 405, 'UnsupportedHttpVerb', 'The resource doesn\'t support specified Http Verb.');
+    if (req.method !== 'PUT') return azureError(res, 405, 'UnsupportedHttpVerb', "The resource doesn't support specified Http Verb.");
     if (comp === 'block') {
       const blockId = url.searchParams.get('blockid');
-      if (!blockId) return azureError(res, 400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.');
+      if (!blockId)
+        return azureError(
+          res,
+          400,
+          'InvalidQueryParameterValue',
+          'Value for one of the query parameters specified in the request URI is invalid.',
+        );
       blob.staged.set(blockId, body);
       return created(res);
     }

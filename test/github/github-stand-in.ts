@@ -129,7 +129,11 @@ export async function startGitHubStandIn(options: { repository?: string; runId?:
   let blobs: BlobStorage | undefined;
   const storage = (): BlobStorage => blobs ?? (blobs = new BlobStorage(standIn.url));
 
-  function addArtifact(run: RunRecord, artifact: StandInArtifact | (Omit<StandInArtifact, 'zip'> & { blob: StoredBlob }), jobId: string): StoredArtifact {
+  function addArtifact(
+    run: RunRecord,
+    artifact: StandInArtifact | (Omit<StandInArtifact, 'zip'> & { blob: StoredBlob }),
+    jobId: string,
+  ): StoredArtifact {
     const id = artifact.id ?? nextId;
     if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`bad artifact id ${id}`);
     if (artifactsById.has(id)) throw new Error(`artifact id ${id} is taken`);
@@ -142,9 +146,13 @@ export async function startGitHubStandIn(options: { repository?: string; runId?:
       createdAt = new Date(artifact.createdAt);
       if (Number.isNaN(createdAt.getTime())) throw new Error(`bad createdAt ${artifact.createdAt}`);
     }
-    const blob = 'blob' in artifact ? artifact.blob : storage().create(`${artifact.name}.zip`, 'application/zip', Buffer.from(artifact.zip));
+    const blob =
+      'blob' in artifact ? artifact.blob : storage().create(`${artifact.name}.zip`, 'application/zip', Buffer.from(artifact.zip));
     const data = blob.data ?? Buffer.alloc(0);
-    const digest = artifact.digest === undefined || artifact.digest === 'auto' ? `sha256:${createHash('sha256').update(data).digest('hex')}` : artifact.digest;
+    const digest =
+      artifact.digest === undefined || artifact.digest === 'auto'
+        ? `sha256:${createHash('sha256').update(data).digest('hex')}`
+        : artifact.digest;
     const stored: StoredArtifact = {
       id,
       name: artifact.name,
@@ -184,7 +192,14 @@ export async function startGitHubStandIn(options: { repository?: string; runId?:
       pendingUploads.delete(name);
       const stored = addArtifact(current, { name, blob: pending.blob, digest: hash }, currentRun.workflowJobRunBackendId);
       const isZip = pending.mimeType === 'application/zip';
-      uploads.push({ name, files: isZip ? readZip(data) : { [name]: data }, size: data.length, id: stored.id, zip: data, expiresAt: pending.expiresAt });
+      uploads.push({
+        name,
+        files: isZip ? readZip(data) : { [name]: data },
+        size: data.length,
+        id: stored.id,
+        zip: data,
+        expiresAt: pending.expiresAt,
+      });
       return stored.id;
     },
   };

@@ -60,7 +60,14 @@ export interface ResultsBackend {
   finalizeUpload(name: string, size: number, hash: string | null): number;
 }
 
-export function handleResults(backend: ResultsBackend, method: string, httpMethod: string, headers: Headers, body: string, res: ServerResponse): void {
+export function handleResults(
+  backend: ResultsBackend,
+  method: string,
+  httpMethod: string,
+  headers: Headers,
+  body: string,
+  res: ServerResponse,
+): void {
   try {
     if (httpMethod !== 'POST') throw new TwirpError('bad_route', `unsupported method ${httpMethod} (only POST is allowed)`);
     const handler = HANDLERS[method];

@@ -4,7 +4,19 @@
  * default when not given, and fresh GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / ... files.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lchownSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lchownSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -166,22 +178,21 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   if (user) {
     for (const dir of [workspace, runnerTemp]) giveTo(dir, user);
     // The folders above them must let the user through (mkdtemp makes them for the owner only).
-    for (let dir = resolve(workspace, '..'); dir !== resolve(dir, '..'); dir = resolve(dir, '..')) chmodSync(dir, statSync(dir).mode | 0o111);
+    for (let dir = resolve(workspace, '..'); dir !== resolve(dir, '..'); dir = resolve(dir, '..'))
+      chmodSync(dir, statSync(dir).mode | 0o111);
   }
 
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-    (resolvePromise) => {
-      execFile(
-        process.execPath,
-        [ACTIONS[step.action].entry],
-        { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, ...(user ?? {}) },
-        (error, out, err) => {
-          const exit = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-          resolvePromise({ code: exit, stdout: out, stderr: err });
-        },
-      );
-    },
-  );
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolvePromise) => {
+    execFile(
+      process.execPath,
+      [ACTIONS[step.action].entry],
+      { cwd: workspace, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, ...(user ?? {}) },
+      (error, out, err) => {
+        const exit = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolvePromise({ code: exit, stdout: out, stderr: err });
+      },
+    );
+  });
   return finishedRun(step, { exitCode: code, stdout, stderr }, options.workspace !== undefined);
 }
 

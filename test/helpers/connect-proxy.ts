@@ -112,7 +112,14 @@ export async function startConnectProxy(options: ProxyOptions = {}): Promise<Con
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(flatten(req))) if (!HOP_BY_HOP.has(name)) headers[name] = value;
     const upstream = httpRequest(
-      { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers, agent: upstreamAgent },
+      {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || 80,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        agent: upstreamAgent,
+      },
       (answerFromTarget) => {
         record.status = answerFromTarget.statusCode ?? null;
         const relayed: Record<string, string | string[]> = {};
@@ -136,7 +143,13 @@ export async function startConnectProxy(options: ProxyOptions = {}): Promise<Con
   server.on('connection', track);
 
   server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
-    const record: ProxyRecord = { kind: 'connect', method: req.method ?? 'CONNECT', target: req.url ?? '', headers: flatten(req), status: null };
+    const record: ProxyRecord = {
+      kind: 'connect',
+      method: req.method ?? 'CONNECT',
+      target: req.url ?? '',
+      headers: flatten(req),
+      status: null,
+    };
     records.push(record);
     const refuse = (status: number) => {
       record.status = status;

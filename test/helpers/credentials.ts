@@ -107,7 +107,15 @@ export function openSshPrivateKey(kind: 'ed25519' | 'ecdsa' | 'rsa'): string {
   } else {
     const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
     publicBlob = Buffer.concat([string('ssh-rsa'), mpint(jwk.e!), mpint(jwk.n!)]);
-    privateFields = Buffer.concat([string('ssh-rsa'), mpint(jwk.n!), mpint(jwk.e!), mpint(jwk.d!), mpint(jwk.qi!), mpint(jwk.p!), mpint(jwk.q!)]);
+    privateFields = Buffer.concat([
+      string('ssh-rsa'),
+      mpint(jwk.n!),
+      mpint(jwk.e!),
+      mpint(jwk.d!),
+      mpint(jwk.qi!),
+      mpint(jwk.p!),
+      mpint(jwk.q!),
+    ]);
   }
   const check = u32(randomInt(2 ** 31));
   const unpadded = Buffer.concat([check, check, privateFields, string('test key')]);

@@ -75,7 +75,11 @@ const SCANNED_FILE_BYTES = 1024 * 1024;
 /** The text of every file under the folders (up to SCANNED_FILE_BYTES each): what a run wrote, for the secret scan. */
 function filesText(...dirs: string[]): string {
   return dirs
-    .flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)))
+    .flatMap((dir) =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name)),
+    )
     .filter((path) => statSync(path).size <= SCANNED_FILE_BYTES)
     .map((path) => readFileSync(path, 'latin1'))
     .join('\n');
@@ -171,7 +175,10 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
     });
     expectUnchanged(before);
     const runSecrets = [...secrets, ...sandbox.userActionTokens];
-    expectNoSecrets({ 'the visible output': run.visibleText, 'the files in the workspace and RUNNER_TEMP': filesText(run.workspace, run.runnerTemp) }, runSecrets);
+    expectNoSecrets(
+      { 'the visible output': run.visibleText, 'the files in the workspace and RUNNER_TEMP': filesText(run.workspace, run.runnerTemp) },
+      runSecrets,
+    );
     // The toolkit masks the signed URLs' signatures the GitHub stand-ins issue.
     expectOnlyOwnCommands(run.stdout, [...runSecrets.flatMap((secret) => [secret, ...derivedForms(secret)]), ...ISSUED_SIGNATURES]);
     return run;

@@ -39,6 +39,8 @@ export function snapshot(...roots: string[]): Snapshot {
 export function expectUnchanged(before: Snapshot): void {
   const roots = [...before.keys()];
   const after = snapshot(...roots.filter((path) => !roots.some((other) => other !== path && path.startsWith(`${other}/`))));
-  const changed = roots.filter((path) => after.get(path) !== before.get(path)).map((path) => `${path}: ${before.get(path)} -> ${after.get(path) ?? 'gone'}`);
+  const changed = roots
+    .filter((path) => after.get(path) !== before.get(path))
+    .map((path) => `${path}: ${before.get(path)} -> ${after.get(path) ?? 'gone'}`);
   expect(changed, 'files that stood before the run and were changed').toEqual([]);
 }

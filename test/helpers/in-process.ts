@@ -86,7 +86,10 @@ function coreLikeIO(env: Record<string, string>, print: (text: string) => void):
     async writeSummary(markdown) {
       // As core.summary.write(): its messages when the file is not there or not writable.
       const path = env['GITHUB_STEP_SUMMARY'];
-      if (!path) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
+      if (!path)
+        throw new Error(
+          'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.',
+        );
       try {
         accessSync(path, constants.R_OK | constants.W_OK);
       } catch {

@@ -54,7 +54,10 @@ export async function observeRun(e2e: E2E, options: RunOptions): Promise<Observe
   expect(observed.accepted, 'a run never makes Dfns accept the output twice').toBeLessThanOrEqual(1);
   expect(run.stderr, 'nothing on stderr, in particular no stack trace').toBe('');
   const visible = run.stdout.split('\n').filter((line) => !line.startsWith('::debug::'));
-  expect(visible.filter((line) => STACK_LINE.test(line)), 'a stack trace outside ::debug:: lines').toEqual([]);
+  expect(
+    visible.filter((line) => STACK_LINE.test(line)),
+    'a stack trace outside ::debug:: lines',
+  ).toEqual([]);
   if (run.outputs['status'] === 'success') {
     expect(run.exitCode).toBe(0);
     expect(errors).toEqual([]);

@@ -56,7 +56,22 @@ const awkwardCharArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('\ud800', '\udfff', '\u0000', '\n', '\u001b', '\u202e', '\u2066', '\u200b', '\ufeff', '😀', '"', '\\', 'é', '键'),
+    arbitrary: fc.constantFrom(
+      '\ud800',
+      '\udfff',
+      '\u0000',
+      '\n',
+      '\u001b',
+      '\u202e',
+      '\u2066',
+      '\u200b',
+      '\ufeff',
+      '😀',
+      '"',
+      '\\',
+      'é',
+      '键',
+    ),
   },
 );
 
@@ -106,23 +121,36 @@ export const keyArb: fc.Arbitrary<string> = fc.oneof(
 export const jsonValueArb: fc.Arbitrary<Json> = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 6, depthSize: 'medium' }) as fc.Arbitrary<Json> },
-  { weight: 1, arbitrary: fc.letrec<{ v: Json }>((tie) => ({
-    v: fc.oneof(
-      { depthSize: 'small' },
-      anyTextArb(8),
-      fc.constantFrom<Json>(null, true, 0, -0.5, 1e308),
-      fc.array(tie('v'), { maxLength: 3 }),
-      fc.array(fc.tuple(keyArb, tie('v')), { maxLength: 3 }).map(objectFrom),
-    ),
-  })).v },
+  {
+    weight: 1,
+    arbitrary: fc.letrec<{ v: Json }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        anyTextArb(8),
+        fc.constantFrom<Json>(null, true, 0, -0.5, 1e308),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.array(fc.tuple(keyArb, tie('v')), { maxLength: 3 }).map(objectFrom),
+      ),
+    })).v,
+  },
 );
 
 /** Extra fields for an object whose schema declares `declared`: their keys never collide with it. */
 const extrasArb = (declared: readonly string[], maxLength = 3, keys: fc.Arbitrary<string> = keyArb): fc.Arbitrary<Array<[string, Json]>> =>
-  fc.array(fc.tuple(keys.filter((k) => !declared.includes(k)), jsonValueArb), { maxLength });
+  fc.array(
+    fc.tuple(
+      keys.filter((k) => !declared.includes(k)),
+      jsonValueArb,
+    ),
+    { maxLength },
+  );
 
 /** The declared entries, then extras, the declared ones reversed or not. */
-const assemble = ([declared, more, reversed]: readonly [Record<string, Json>, ReadonlyArray<readonly [string, Json]>, boolean]): JsonObject => {
+const assemble = ([declared, more, reversed]: readonly [
+  Record<string, Json>,
+  ReadonlyArray<readonly [string, Json]>,
+  boolean,
+]): JsonObject => {
   const entries: Array<[string, Json]> = Object.entries(declared);
   if (reversed) entries.reverse();
   return objectFrom([...entries, ...more]);
@@ -145,7 +173,8 @@ const openObjectArb = ({ required, optional = {}, extras = true, extraKeys = key
 };
 
 /** A looseObject value with required fields only: the declared fields, then extras (unless `extras` is false). */
-const looseObjectArb = (fields: OpenObjectSpec['required'], extras = true): fc.Arbitrary<JsonObject> => openObjectArb({ required: fields, extras });
+const looseObjectArb = (fields: OpenObjectSpec['required'], extras = true): fc.Arbitrary<JsonObject> =>
+  openObjectArb({ required: fields, extras });
 
 // ---------------------------------------------------------------------------------------------
 // Valid documents
@@ -331,7 +360,10 @@ const keyHarvestArb: fc.Arbitrary<JsonObject> = fleetObjectArb({
   hsm_target_serial: fleetTextArb,
   mac_target_serial: fleetTextArb,
   mac_target_username: fleetTextArb,
-  key_harvest: fleetObjectArb({}, { secp256k1: jsonNumberArb, secp256k1_end: jsonNumberArb, ed25519: jsonNumberArb, ed25519_end: jsonNumberArb }),
+  key_harvest: fleetObjectArb(
+    {},
+    { secp256k1: jsonNumberArb, secp256k1_end: jsonNumberArb, ed25519: jsonNumberArb, ed25519_end: jsonNumberArb },
+  ),
 });
 
 /** The value of `success` of each kind. */
@@ -435,7 +467,21 @@ export function getAt(doc: Json, path: Path): Json | undefined {
 export const hexVariantArb: fc.Arbitrary<string> = fc
   .tuple(
     hexArb(1, 70),
-    fc.constantFrom('upper', '0x', 'newline', 'odd-char', 'empty', 'space', '63', '64', '65', 'fullwidth', 'arabic-digits', 'lf-inside', 'same'),
+    fc.constantFrom(
+      'upper',
+      '0x',
+      'newline',
+      'odd-char',
+      'empty',
+      'space',
+      '63',
+      '64',
+      '65',
+      'fullwidth',
+      'arabic-digits',
+      'lf-inside',
+      'same',
+    ),
   )
   .map(([hex, how]) => {
     switch (how) {
@@ -593,10 +639,14 @@ const mutationsArb = (
   );
 
 /** Mutations of a keystore output (apply with `applyMutation`). */
-export const mutationArb: fc.Arbitrary<Mutation> = mutationsArb(replacementArb, fc.oneof(keyArb, fc.constantFrom('success', 'fail', 'extra')), {
-  weight: 1,
-  arbitrary: fc.record({ op: fc.constant('swap-type' as const), pick: fc.nat() }),
-});
+export const mutationArb: fc.Arbitrary<Mutation> = mutationsArb(
+  replacementArb,
+  fc.oneof(keyArb, fc.constantFrom('success', 'fail', 'extra')),
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('swap-type' as const), pick: fc.nat() }),
+  },
+);
 
 /** Mutations of a fleet output (apply with `applyFleetMutation`). */
 export const fleetMutationArb: fc.Arbitrary<Mutation> = mutationsArb(

@@ -13,9 +13,7 @@ export const FRAGMENT_CHARS = 16;
 export function derivedForms(secret: string): string[] {
   const forms = new Set<string>([secret.trim()]);
   if (secret.includes('-----BEGIN')) {
-    const body = secret
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '' && !line.startsWith('-----'));
+    const body = secret.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('-----'));
     for (const line of body) forms.add(line.trim());
     forms.add(body.join(''));
     forms.add(secret.trim().replace(/\n/g, '\\n'));
@@ -49,10 +47,17 @@ export function derivedForms(secret: string): string[] {
 export function secretFragments(secret: string): string[] {
   const fragments = new Set<string>();
   const pem = secret.includes('-----BEGIN');
-  const firstBodyLine = pem ? secret.split(/\r?\n/).find((line) => line.trim() !== '' && !line.startsWith('-----'))?.trim() : undefined;
+  const firstBodyLine = pem
+    ? secret
+        .split(/\r?\n/)
+        .find((line) => line.trim() !== '' && !line.startsWith('-----'))
+        ?.trim()
+    : undefined;
   for (const form of derivedForms(secret)) {
     fragments.add(form.slice(-FRAGMENT_CHARS));
-    const sharedStart = form.startsWith('eyJ') || (pem && (form.startsWith(firstBodyLine!.slice(0, FRAGMENT_CHARS)) || !/^[A-Za-z0-9+/]{16}/.test(form) || form.startsWith('LS0tLS1')));
+    const sharedStart =
+      form.startsWith('eyJ') ||
+      (pem && (form.startsWith(firstBodyLine!.slice(0, FRAGMENT_CHARS)) || !/^[A-Za-z0-9+/]{16}/.test(form) || form.startsWith('LS0tLS1')));
     if (!sharedStart) fragments.add(form.slice(0, FRAGMENT_CHARS));
   }
   return [...fragments];

@@ -60,7 +60,10 @@ function oid(dotted: string): Buffer {
 }
 
 function generalizedTime(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  const text = date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return der(0x18, Buffer.from(text, 'ascii'));
 }
 
@@ -80,8 +83,7 @@ const OID = {
 const name = (cn: string) =>
   seq(set(seq(oid(OID.organization), utf8('dfns keystore-output-action tests'))), set(seq(oid(OID.commonName), utf8(cn))));
 
-const extension = (id: string, critical: boolean, value: Buffer) =>
-  seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
+const extension = (id: string, critical: boolean, value: Buffer) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 
 /** keyUsage bits, as a DER BIT STRING: digitalSignature (0), keyCertSign (5), cRLSign (6). */
 function keyUsage(bits: number[]): Buffer {
@@ -145,7 +147,14 @@ export function makeTestPki(): TestPki {
   const caKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const serverKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const caName = 'Test CA (TLS-inspecting proxy stand-in)';
-  const ca = issue({ subject: caName, subjectKey: caKeys.publicKey, issuer: caName, issuerKey: caKeys.privateKey, issuerKeyId: undefined, ca: true });
+  const ca = issue({
+    subject: caName,
+    subjectKey: caKeys.publicKey,
+    issuer: caName,
+    issuerKey: caKeys.privateKey,
+    issuerKeyId: undefined,
+    ca: true,
+  });
   const server = issue({
     subject: 'localhost',
     subjectKey: serverKeys.publicKey,

@@ -38,7 +38,9 @@ export function foreignCommand(line: string, masks: readonly string[]): string |
     case 'add-mask': {
       // A secret, or a form or a line of one (the action masks each line of the private key), as the runner decodes it.
       const masked = value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-      return masked.length >= 8 && masks.some((mask) => mask.includes(masked)) ? undefined : 'masks a value that is not a secret of the run';
+      return masked.length >= 8 && masks.some((mask) => mask.includes(masked))
+        ? undefined
+        : 'masks a value that is not a secret of the run';
     }
     case 'debug':
       return properties === '' ? undefined : 'a debug command with properties';
@@ -48,7 +50,9 @@ export function foreignCommand(line: string, masks: readonly string[]): string |
       const title = /(?:^|,)title=([^,]*)/.exec(properties)?.[1];
       if (title === undefined) return properties === '' ? undefined : `an annotation with properties but no title: ${properties}`;
       const decoded = title.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
-      return sources().includes(`'${decoded}'`) ? undefined : `an annotation titled ${JSON.stringify(decoded)}, which is none of the action's titles`;
+      return sources().includes(`'${decoded}'`)
+        ? undefined
+        : `an annotation titled ${JSON.stringify(decoded)}, which is none of the action's titles`;
     }
     default:
       return `the command "${command}"`;

@@ -37,10 +37,25 @@ afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 function env(): RunEnv {
   return {
     workspace,
-    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 3, eventName: 'workflow_dispatch', eventPath: undefined, runnerTemp: workspace },
+    run: {
+      serverUrl: 'https://github.com',
+      repository: 'acme/ops',
+      runId: 3,
+      eventName: 'workflow_dispatch',
+      eventPath: undefined,
+      runnerTemp: workspace,
+    },
     github: {
-      serverUrl: 'https://github.com', repository: 'acme/ops', workflow: 'Fleet', job: 'cancel', runId: 3, runAttempt: 1,
-      event: 'workflow_dispatch', actor: 'me', sha: 'abc', ref: 'refs/heads/main',
+      serverUrl: 'https://github.com',
+      repository: 'acme/ops',
+      workflow: 'Fleet',
+      job: 'cancel',
+      runId: 3,
+      runAttempt: 1,
+      event: 'workflow_dispatch',
+      actor: 'me',
+      sha: 'abc',
+      ref: 'refs/heads/main',
     },
     sleep: async (ms) => void sleeps.push(ms),
   };
@@ -81,7 +96,12 @@ describe('runCancel()', () => {
     expect(io.outputs).toMatchObject({ status: 'canceled', 'group-status': 'Canceled', 'group-id': groupId, 'store-id': STORE_ID });
     expect(io.lines).toContain(`Ids read from in.zip (an input archive): key store ${STORE_ID}, group ${groupId}`);
     expect(io.lines).toContain(`Dfns answered the group ${groupId}: status Canceled; operations: Genesis Canceled.`);
-    expect(receipt).toMatchObject({ kind: 'cancel', source: { path: 'in.zip', document: 'input-archive' }, body: { groupId, reason: 'abandoned' }, answer: { call: 'cancel', dfnsStatus: 'Canceled' } });
+    expect(receipt).toMatchObject({
+      kind: 'cancel',
+      source: { path: 'in.zip', document: 'input-archive' },
+      body: { groupId, reason: 'abandoned' },
+      answer: { call: 'cancel', dfnsStatus: 'Canceled' },
+    });
   });
 
   it('warns when the step inputs and the file disagree, and the step inputs win', async () => {
@@ -111,7 +131,9 @@ describe('runCancel()', () => {
     const offline = await go('cancel', { 'store-id': STORE_ID, 'group-id': groupId, 'dry-run': 'true', 'dfns-token': '' });
     expect(offline.result.outcome).toBe('dry-run');
     expect(offline.seen.requests).toEqual([]);
-    expect(offline.io.lines).toContain(`Dry run: nothing was canceled. The cancel would POST {"groupId":"${groupId}"} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/fleet-operations/cancel.`);
+    expect(offline.io.lines).toContain(
+      `Dry run: nothing was canceled. The cancel would POST {"groupId":"${groupId}"} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/fleet-operations/cancel.`,
+    );
     const online = await go('cancel', { 'store-id': STORE_ID, 'group-id': groupId, 'dry-run': 'online' });
     expect(online.result.outcome).toBe('dry-run');
     expect(online.seen.requests.map((r) => r.call)).toEqual(['stores', 'init', 'action']);
@@ -128,18 +150,26 @@ describe('runCancel()', () => {
   });
 
   it('Dfns takes the cancel but answers another status: a warning', async () => {
-    e2e.sandbox.injectFault('cancel', { kind: 'status', status: 200, body: { groupId: 'gr-x', status: 'Approved', operations: [{ operationId: 'op-1', kind: 'Clone', status: 'Approved' }] } });
+    e2e.sandbox.injectFault('cancel', {
+      kind: 'status',
+      status: 200,
+      body: { groupId: 'gr-x', status: 'Approved', operations: [{ operationId: 'op-1', kind: 'Clone', status: 'Approved' }] },
+    });
     const { result, io } = await go('cancel', { 'store-id': STORE_ID, 'group-id': 'gr-x' });
     expect(result.outcome).toBe('canceled');
     expect(io.outputs['group-status']).toBe('Approved');
-    expect(io.lines).toContain('warning [Group not canceled]: Dfns took the cancel, but answered the group with status Approved, not Canceled: check the fleet operation in Dfns');
+    expect(io.lines).toContain(
+      'warning [Group not canceled]: Dfns took the cancel, but answered the group with status Approved, not Canceled: check the fleet operation in Dfns',
+    );
   });
 
   it('never retries a 500 once sent: unknown', async () => {
     e2e.sandbox.injectFault('cancel', { kind: 'status', status: 500 });
     const { result } = await go('cancel', { 'store-id': STORE_ID, 'group-id': 'gr-y' });
     expect(result.failure).toMatchObject({ outcome: 'unknown', title: 'Cancel outcome unknown' });
-    expect(result.failure!.message).toMatch(/\. Dfns may have canceled the fleet operation\. Check it in Dfns before re-running this workflow\.$/);
+    expect(result.failure!.message).toMatch(
+      /\. Dfns may have canceled the fleet operation\. Check it in Dfns before re-running this workflow\.$/,
+    );
   });
 
   it('retries a 503 from a fresh challenge', async () => {
@@ -149,7 +179,9 @@ describe('runCancel()', () => {
     expect(result.outcome).toBe('canceled');
     expect(seen.cancels.map((c) => c.accepted)).toEqual([false, true]);
     expect(sleeps).toHaveLength(1);
-    expect(io.lines.find((l) => l.startsWith('warning [Dfns call retried]'))).toMatch(/Nothing was canceled: retrying from a fresh challenge in/);
+    expect(io.lines.find((l) => l.startsWith('warning [Dfns call retried]'))).toMatch(
+      /Nothing was canceled: retrying from a fresh challenge in/,
+    );
   });
 });
 
@@ -170,7 +202,8 @@ describe('an online dry run, in process', () => {
     expect(failed.result.failure).toEqual({
       outcome: 'failed',
       title: 'Online check failed',
-      message: 'the key store "ks-hsm-store" is a key store of kind Hsm, not an offline signer fleet (OfflineSigner): check "store-id". Nothing was submitted.',
+      message:
+        'the key store "ks-hsm-store" is a key store of kind Hsm, not an offline signer fleet (OfflineSigner): check "store-id". Nothing was submitted.',
     });
     expect(failed.receipt!['checks'].map((c: { result: string }) => c.result)).toEqual(['passed', 'failed']);
   });
@@ -189,7 +222,12 @@ describe('an online dry run, in process', () => {
   });
 
   it('a credential id the service account does not have: the check of the credential fails', async () => {
-    const { result, receipt } = await go('create-input', { operation: 'onchain-sign', 'store-id': STORE_ID, 'dry-run': 'online', 'dfns-credential-id': 'cr-not-mine' });
+    const { result, receipt } = await go('create-input', {
+      operation: 'onchain-sign',
+      'store-id': STORE_ID,
+      'dry-run': 'online',
+      'dfns-credential-id': 'cr-not-mine',
+    });
     expect(result.failure).toMatchObject({ outcome: 'failed', title: 'Credential not accepted' });
     expect(result.failure!.message).toBe(
       `"dfns-credential-id" (cr-not-mine) is not a key credential of this service account; the token accepts: ${e2e.credential.credentialId}. No input archive was created.`,

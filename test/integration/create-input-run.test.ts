@@ -48,10 +48,25 @@ const zipsWritten = (): string[] => readdirSync(workspace).filter((name) => name
 function env(): RunEnv {
   return {
     workspace,
-    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 9, eventName: 'workflow_dispatch', eventPath: undefined, runnerTemp: workspace },
+    run: {
+      serverUrl: 'https://github.com',
+      repository: 'acme/ops',
+      runId: 9,
+      eventName: 'workflow_dispatch',
+      eventPath: undefined,
+      runnerTemp: workspace,
+    },
     github: {
-      serverUrl: 'https://github.com', repository: 'acme/ops', workflow: 'Fleet input', job: 'create', runId: 9, runAttempt: 1,
-      event: 'workflow_dispatch', actor: 'me', sha: 'abc', ref: 'refs/heads/main',
+      serverUrl: 'https://github.com',
+      repository: 'acme/ops',
+      workflow: 'Fleet input',
+      job: 'create',
+      runId: 9,
+      runAttempt: 1,
+      event: 'workflow_dispatch',
+      actor: 'me',
+      sha: 'abc',
+      ref: 'refs/heads/main',
     },
     sleep: async (ms) => void sleeps.push(ms),
   };
@@ -83,7 +98,12 @@ describe('runCreateInput()', () => {
     const archive = readFileSync(path);
     // One input request, and the file holds exactly the archive the sandbox answered.
     const recorded = onlyOne(seen().inputs, 'input request');
-    expect(recorded).toMatchObject({ accepted: true, operation: 'proof-of-control', storeId: STORE_ID, body: '{"walletIds":["wa-1","wa-2"]}' });
+    expect(recorded).toMatchObject({
+      accepted: true,
+      operation: 'proof-of-control',
+      storeId: STORE_ID,
+      body: '{"walletIds":["wa-1","wa-2"]}',
+    });
     expect(recorded.archive).toBeInstanceOf(Buffer);
     expect(archive.equals(recorded.archive!), 'the archive written is the one the sandbox answered').toBe(true);
     expect(listZip(archive).map((e) => e.name)).toEqual(['input/input.json', 'input-annex/wrapped-keystore.jsonl']);
@@ -96,7 +116,11 @@ describe('runCreateInput()', () => {
       'group-id': recorded.groupId,
       'receipt-path': result.receiptPath,
     });
-    expect(receipt).toMatchObject({ kind: 'input-archive', body: { walletIds: ['wa-1', 'wa-2'] }, archive: { path, sha256: sha256(archive), groupId: recorded.groupId } });
+    expect(receipt).toMatchObject({
+      kind: 'input-archive',
+      body: { walletIds: ['wa-1', 'wa-2'] },
+      archive: { path, sha256: sha256(archive), groupId: recorded.groupId },
+    });
     expect(io.summary).toContain('| Entries | `input/input.json`, `input-annex/wrapped-keystore.jsonl` |');
   });
 
@@ -122,7 +146,12 @@ describe('runCreateInput()', () => {
     ]);
     expect(sandbox.inputs.slice(before).map((i) => i.accepted)).toEqual([false, true]);
     expect(receipt!['requests'].map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
-      'init 200', 'action 200', 'create 503', 'init 200', 'action 200', 'create 200',
+      'init 200',
+      'action 200',
+      'create 503',
+      'init 200',
+      'action 200',
+      'create 200',
     ]);
   });
 
@@ -133,10 +162,14 @@ describe('runCreateInput()', () => {
     expect(result).toMatchObject({ outcome: 'pending-approval', status: 'pending-approval' });
     expect(result.failure).toBeUndefined();
     expect(io.lines).toContain(
-      'warning [Input archive pending approval]: Dfns holds the input archive\'s creation for approval by a policy (HTTP 202): approval ap-1, status Pending. ' +
+      "warning [Input archive pending approval]: Dfns holds the input archive's creation for approval by a policy (HTTP 202): approval ap-1, status Pending. " +
         'No archive was answered: create it again once the request is approved in Dfns',
     );
-    expect(receipt).toMatchObject({ outcome: 'pending-approval', archive: null, answer: { httpStatus: 202, dfnsStatus: 'pending-approval' } });
+    expect(receipt).toMatchObject({
+      outcome: 'pending-approval',
+      archive: null,
+      answer: { httpStatus: 202, dfnsStatus: 'pending-approval' },
+    });
     expect(io.outputs).toEqual({ status: 'pending-approval', 'receipt-path': result.receiptPath });
     expect(zipsWritten()).toEqual([]);
   });
@@ -186,7 +219,9 @@ describe('runCreateInput()', () => {
       title: 'Invalid request body',
       message:
         'step input "request" does not match the documented body of genesis (5 violations):\n' +
-        ['numProvisioners', 'numOperational', 'numSecp256k1', 'numEd25519', 'hsmGenesisSerial'].map((f) => `  - ${f}: is required`).join('\n') +
+        ['numProvisioners', 'numOperational', 'numSecp256k1', 'numEd25519', 'hsmGenesisSerial']
+          .map((f) => `  - ${f}: is required`)
+          .join('\n') +
         '\nNo input archive was created.',
     });
     writeFileSync(join(workspace, 'blocker'), '');
@@ -203,7 +238,7 @@ describe('runCreateInput()', () => {
     expect(sandbox.requests.length).toBe(before);
   });
 
-  it('a request too large for Dfns (413 from a gateway): rejected, in the input action\'s own words', async () => {
+  it("a request too large for Dfns (413 from a gateway): rejected, in the input action's own words", async () => {
     sandbox.setBodyLimit(64);
     onTestFinished(() => sandbox.setBodyLimit(undefined));
     const before = sandbox.requests.length;
@@ -220,7 +255,11 @@ describe('runCreateInput()', () => {
 
   it('checks the given credentials in a dry run, and sends nothing', async () => {
     const before = sandbox.requests.length;
-    const { result, io } = await go({ operation: 'key-harvest', request: '{"kind":"KeyHarvest","hsmTargetSerial":"H","macTargetSerial":"M","macTargetUsername":"u"}', 'dry-run': 'true' });
+    const { result, io } = await go({
+      operation: 'key-harvest',
+      request: '{"kind":"KeyHarvest","hsmTargetSerial":"H","macTargetSerial":"M","macTargetUsername":"u"}',
+      'dry-run': 'true',
+    });
     expect(result.outcome).toBe('dry-run');
     expect(io.lines).toContain(`Service account key: Ed25519, credential ${e2e.credential.credentialId}`);
     expect(sandbox.requests.length).toBe(before);
@@ -258,7 +297,9 @@ describe('parseCreateInputStepInputs', () => {
     expect(() => raw({ operation: 'clone', 'store-id': 'ks-1', 'expected-checksum': 'sha256:ab' })).toThrow(
       'test passes step input "expected-checksum", which action.yml does not declare',
     );
-    expect(() => raw({ operation: 'clone', 'store-id': 'ks-1' })('github-token')).toThrow(/reads step input "github-token", which .+input\/action\.yml does not declare$/);
+    expect(() => raw({ operation: 'clone', 'store-id': 'ks-1' })('github-token')).toThrow(
+      /reads step input "github-token", which .+input\/action\.yml does not declare$/,
+    );
   });
 });
 

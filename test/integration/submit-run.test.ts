@@ -39,10 +39,25 @@ afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 function env(overrides: { runnerTemp?: string } = {}): RunEnv {
   return {
     workspace,
-    run: { serverUrl: 'https://github.com', repository: 'acme/ops', runId: 1, eventName: 'push', eventPath: undefined, runnerTemp: overrides.runnerTemp ?? workspace },
+    run: {
+      serverUrl: 'https://github.com',
+      repository: 'acme/ops',
+      runId: 1,
+      eventName: 'push',
+      eventPath: undefined,
+      runnerTemp: overrides.runnerTemp ?? workspace,
+    },
     github: {
-      serverUrl: 'https://github.com', repository: 'acme/ops', workflow: 'w', job: 'j', runId: 1, runAttempt: 2,
-      event: 'push', actor: 'me', sha: 'abc', ref: 'refs/heads/main',
+      serverUrl: 'https://github.com',
+      repository: 'acme/ops',
+      workflow: 'w',
+      job: 'j',
+      runId: 1,
+      runAttempt: 2,
+      event: 'push',
+      actor: 'me',
+      sha: 'abc',
+      ref: 'refs/heads/main',
     },
     sleep: async (ms) => void sleeps.push(ms),
   };
@@ -60,7 +75,10 @@ async function go(given: Record<string, string> = {}, io = new RecordingIO(), pl
   });
   const result = await runSubmit(raw, env(place), io);
   const userActions = sandbox.submissions.map((s) => s.userActionToken).filter(Boolean);
-  expectNoSecrets({ output: io.text, receipt: result.receiptPath ? readFileSync(result.receiptPath, 'utf8') : '' }, [...e2e.secrets, ...userActions]);
+  expectNoSecrets({ output: io.text, receipt: result.receiptPath ? readFileSync(result.receiptPath, 'utf8') : '' }, [
+    ...e2e.secrets,
+    ...userActions,
+  ]);
   return { result, io };
 }
 
@@ -94,23 +112,21 @@ describe('runSubmit() against the sandbox', () => {
     expect(io.lines.filter((l) => l.startsWith('warning [') && l.includes('Dfns init attempt'))).toHaveLength(2);
     expect(accepted()).toBe(before + 1);
     const receipt = JSON.parse(readFileSync(result.receiptPath!, 'utf8'));
-    expect(receipt.requests.map((r: { call: string; attempt: number; httpStatus: number }) => `${r.call} ${r.attempt} ${r.httpStatus}`)).toEqual([
-      'init 1 503',
-      'init 2 503',
-      'init 3 200',
-      'action 1 200',
-      'submit 1 200',
-    ]);
+    expect(
+      receipt.requests.map((r: { call: string; attempt: number; httpStatus: number }) => `${r.call} ${r.attempt} ${r.httpStatus}`),
+    ).toEqual(['init 1 503', 'init 2 503', 'init 3 200', 'action 1 200', 'submit 1 200']);
     expect(receipt.answer).toMatchObject({ httpStatus: 200, attempts: 1 });
-    expect(receipt.warnings).toEqual([1, 2].map((n) => ({
-      title: 'Dfns call retried',
-      message: expect.stringMatching(
-        new RegExp(
-          `^Dfns init attempt ${n} of 4 failed: Dfns answered 503 while creating the user action challenge \\(POST /auth/action/init\\): ` +
-            `service unavailable \\(Dfns error id \\d+\\)\\. Retrying in ${(sleeps[n - 1]! / 1000).toFixed(1).replace('.', '\\.')} s\\.$`,
+    expect(receipt.warnings).toEqual(
+      [1, 2].map((n) => ({
+        title: 'Dfns call retried',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Dfns init attempt ${n} of 4 failed: Dfns answered 503 while creating the user action challenge \\(POST /auth/action/init\\): ` +
+              `service unavailable \\(Dfns error id \\d+\\)\\. Retrying in ${(sleeps[n - 1]! / 1000).toFixed(1).replace('.', '\\.')} s\\.$`,
+          ),
         ),
-      ),
-    })));
+      })),
+    );
   });
 
   it('retries a 429 submission from a fresh challenge, honouring Retry-After', async () => {
@@ -144,7 +160,10 @@ describe('runSubmit() against the sandbox', () => {
     expect(sleeps).toEqual([]);
     expect(accepted()).toBe(before + 1);
     expect(io.outputs['status']).toBe('unknown');
-    expect(JSON.parse(readFileSync(result.receiptPath!, 'utf8'))).toMatchObject({ outcome: 'unknown', answer: { call: 'submit', httpStatus: 500 } });
+    expect(JSON.parse(readFileSync(result.receiptPath!, 'utf8'))).toMatchObject({
+      outcome: 'unknown',
+      answer: { call: 'submit', httpStatus: 500 },
+    });
   });
 
   it('never retries a 403', async () => {
@@ -214,7 +233,9 @@ describe('runSubmit() against the sandbox', () => {
     onTestFinished(() => sandbox.clearFaults());
     const failedRun = (await go()).result;
     expect(failedRun).toMatchObject({ outcome: 'failed', status: 'failed' });
-    expect(failedRun.failure?.message).toMatch(/^Dfns answered 503 while submitting the output: service unavailable \(Dfns error id \d+\)\. Nothing was submitted\.$/);
+    expect(failedRun.failure?.message).toMatch(
+      /^Dfns answered 503 while submitting the output: service unavailable \(Dfns error id \d+\)\. Nothing was submitted\.$/,
+    );
     const failed = JSON.parse(readFileSync(failedRun.receiptPath!, 'utf8'));
     expect(failed).toMatchObject({ outcome: 'failed', answer: { call: 'submit', httpStatus: 503, attempts: 3 } });
   });

@@ -11,10 +11,27 @@ import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ChangeKind, ChangeRecord, StorePermissions } from './change.ts';
-import { CANCEL_PATH, checkCancel, describeCancel, FleetGroups, requestId, type FleetGroup, type ListedKeyStore, type RecordedCancel } from './fleet-operations.ts';
+import {
+  CANCEL_PATH,
+  checkCancel,
+  describeCancel,
+  FleetGroups,
+  requestId,
+  type FleetGroup,
+  type ListedKeyStore,
+  type RecordedCancel,
+} from './fleet-operations.ts';
 import { dfnsErrorBody, errorId, errorReply, jsonReply, Refusal, refuse, type Reply } from './errors.ts';
 import { randomDfnsId } from './ids.ts';
-import { buildInputArchive, checkInput, describeInput, INPUT_PATH, inputArchiveEntries, type InputArchiveAnswer, type RecordedInput } from './input.ts';
+import {
+  buildInputArchive,
+  checkInput,
+  describeInput,
+  INPUT_PATH,
+  inputArchiveEntries,
+  type InputArchiveAnswer,
+  type RecordedInput,
+} from './input.ts';
 import { verifyJwt, signJwt } from './jwt.ts';
 import { parseHeaderParams, type MultipartError, type MultipartPart } from './multipart.ts';
 import {
@@ -112,7 +129,10 @@ export interface DfnsSandbox {
    * `missing permission <current permission name>`. `kind` (default OfflineSigner) and `name`
    * are what `GET /key-stores` lists.
    */
-  addKeyStore(storeId: string, opts?: { operations?: readonly Operation[]; cancel?: boolean; kind?: ListedKeyStore['kind']; name?: string }): void;
+  addKeyStore(
+    storeId: string,
+    opts?: { operations?: readonly Operation[]; cancel?: boolean; kind?: ListedKeyStore['kind']; name?: string },
+  ): void;
   /** Whether `GET /key-stores` answers (the service account holds KeyStores:Read), or 403 (default: it does). */
   setKeyStoresReadable(readable: boolean): void;
   /** Opens a fleet operation group on a key store, as creating an input does (for an output whose group a test cancels). */
@@ -258,7 +278,14 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
   const tokenSecret = randomBytes(32);
   const signing = new UserActionSigning();
   const stores = new Map<string, { permissions: Set<ChangeKind>; listed: ListedKeyStore }>();
-  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = { stores: [], init: [], action: [], submit: [], create: [], cancel: [] };
+  const faults: Record<FaultableCall, Array<{ fault: Fault; remaining: number }>> = {
+    stores: [],
+    init: [],
+    action: [],
+    submit: [],
+    create: [],
+    cancel: [],
+  };
   const requests: RecordedRequest[] = [];
   const submissions: RecordedSubmission[] = [];
   const inputs: RecordedInput[] = [];
@@ -592,7 +619,12 @@ export async function startDfnsSandbox(options: SandboxOptions = {}): Promise<Df
     addKeyStore(storeId, opts = {}) {
       const permissions = new Set<ChangeKind>(opts.operations ?? OPERATIONS);
       if (opts.cancel ?? true) permissions.add('cancel');
-      const listed: ListedKeyStore = { id: storeId, kind: opts.kind ?? 'OfflineSigner', ...(opts.name === undefined ? {} : { name: opts.name }), primary: stores.size === 0 };
+      const listed: ListedKeyStore = {
+        id: storeId,
+        kind: opts.kind ?? 'OfflineSigner',
+        ...(opts.name === undefined ? {} : { name: opts.name }),
+        primary: stores.size === 0,
+      };
       stores.set(storeId, { permissions, listed });
     },
     setKeyStoresReadable(readable) {

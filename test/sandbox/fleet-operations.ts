@@ -104,7 +104,15 @@ export interface RecordedCancel extends ChangeRecord {
 }
 
 export function describeCancel(rawPath: string, storeId: string, userAction: string | undefined, body: Buffer): RecordedCancel {
-  return { storeId, operation: 'cancel', path: rawPath, body: body.toString('utf8'), userActionToken: userAction ?? '', accepted: false, status: null };
+  return {
+    storeId,
+    operation: 'cancel',
+    path: rawPath,
+    body: body.toString('utf8'),
+    userActionToken: userAction ?? '',
+    accepted: false,
+    status: null,
+  };
 }
 
 /** `{"groupId", "reason"?}`, strict about unknown fields (Dfns's SDK body type). */
@@ -127,7 +135,8 @@ export function checkCancel(
   if (!contentType || parseHeaderParams(contentType).value !== 'application/json') refuse(400, 'content-type must be application/json');
   checkPermission(record, permissions);
   const parsed = CancelBody.safeParse(parseStrictJson(body, 'request body is not valid JSON'));
-  if (!parsed.success) refuse(400, `invalid request body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    refuse(400, `invalid request body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

@@ -32,7 +32,10 @@ export function headerDump(req: IncomingMessage): string {
   const rank = (name: string): number => (SECRET_HEADERS.includes(name.toLowerCase()) ? 0 : 1);
   return lines
     .sort((a, b) => rank(a[0]) - rank(b[0]))
-    .map(([name, value]) => `${name.toLowerCase() === 'authorization' ? 'Authorization' : name.toLowerCase() === 'x-dfns-useraction' ? 'X-DFNS-USERACTION' : name}: ${value}`)
+    .map(
+      ([name, value]) =>
+        `${name.toLowerCase() === 'authorization' ? 'Authorization' : name.toLowerCase() === 'x-dfns-useraction' ? 'X-DFNS-USERACTION' : name}: ${value}`,
+    )
     .join('\r\n');
 }
 
@@ -41,7 +44,12 @@ export function echoReply(req: IncomingMessage, status: number, field: EchoField
   const dump = headerDump(req);
   switch (field) {
     case 'message':
-      return jsonReply(status, status < 300 ? { status: 'success', message: `done; you sent:\r\n${dump}` } : { error: { id: errorId(), status, message: `refused; you sent:\r\n${dump}` } });
+      return jsonReply(
+        status,
+        status < 300
+          ? { status: 'success', message: `done; you sent:\r\n${dump}` }
+          : { error: { id: errorId(), status, message: `refused; you sent:\r\n${dump}` } },
+      );
     case 'error-id':
       return jsonReply(status, { error: { id: dump, status, message: 'refused' } });
     case 'details':

@@ -90,8 +90,7 @@ export function validateOutputJsonFor(
   return { ok: false, message: `invalid outputJson: ${ajv.errorsText(errors, { dataVar: 'outputJson' })}`, errors };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The kind of one `outputs` entry: its `type` (keystore-output kinds) or its `success.type` (fleet-output kinds). */
 function entryKind(entry: unknown): string | undefined {

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { ArtifactError, isGhes, resolveArtifactSource, type ArtifactStepInputs, type RunContext } from '../../src/github/artifact.ts';
 import { silentLogger, type Logger } from '../../src/base/logger.ts';
 
-const base: ArtifactStepInputs = { artifactName: 'out', runId: undefined, repository: undefined, githubToken: 't', allowForkArtifacts: false };
+const base: ArtifactStepInputs = {
+  artifactName: 'out',
+  runId: undefined,
+  repository: undefined,
+  githubToken: 't',
+  allowForkArtifacts: false,
+};
 const context = (event?: unknown): RunContext => {
   let eventPath: string | undefined;
   if (event !== undefined) {
@@ -27,11 +33,21 @@ const wr = (id: number, repo = 'acme/ops', head: string | null = repo) => ({
 
 describe('resolveArtifactSource', () => {
   it('is the current run by default', () => {
-    expect(resolveArtifactSource(base, context(), silentLogger)).toEqual({ repository: 'acme/ops', runId: 10, current: true, fromEvent: false });
+    expect(resolveArtifactSource(base, context(), silentLogger)).toEqual({
+      repository: 'acme/ops',
+      runId: 10,
+      current: true,
+      fromEvent: false,
+    });
   });
 
   it('is the workflow_run event run, unless run-id or repository say otherwise', () => {
-    expect(resolveArtifactSource(base, context(wr(77)), silentLogger)).toEqual({ repository: 'acme/ops', runId: 77, current: false, fromEvent: true });
+    expect(resolveArtifactSource(base, context(wr(77)), silentLogger)).toEqual({
+      repository: 'acme/ops',
+      runId: 77,
+      current: false,
+      fromEvent: true,
+    });
     expect(resolveArtifactSource({ ...base, runId: 5 }, context(wr(77)), silentLogger)).toMatchObject({ runId: 5, fromEvent: false });
     expect(resolveArtifactSource({ ...base, repository: 'acme/other' }, context(wr(77)), silentLogger)).toMatchObject({
       repository: 'acme/other',
@@ -51,7 +67,9 @@ describe('resolveArtifactSource', () => {
       throw new Error('expected a refusal');
     })();
     expect(refusal).toBeInstanceOf(ArtifactError);
-    expect(refusal.message).toMatch(/^refusing the artifact of run 77: that run was started from the fork mallory\/ops, not from acme\/ops\./);
+    expect(refusal.message).toMatch(
+      /^refusing the artifact of run 77: that run was started from the fork mallory\/ops, not from acme\/ops\./,
+    );
     const warnings: string[] = [];
     const log: Logger = { ...silentLogger, warning: (m) => void warnings.push(m) };
     expect(resolveArtifactSource({ ...base, allowForkArtifacts: true }, fork, log).runId).toBe(77);
@@ -63,7 +81,9 @@ describe('resolveArtifactSource', () => {
   });
 
   it('explains an unreadable or incomplete event', () => {
-    expect(() => resolveArtifactSource(base, context('{not json'), silentLogger)).toThrow(/^could not read the workflow_run event \(.+\); pass "run-id"$/);
+    expect(() => resolveArtifactSource(base, context('{not json'), silentLogger)).toThrow(
+      /^could not read the workflow_run event \(.+\); pass "run-id"$/,
+    );
     expect(() => resolveArtifactSource(base, context({ workflow_run: {} }), silentLogger)).toThrow(
       'the workflow_run event has no workflow_run.id and repository; pass "run-id"',
     );

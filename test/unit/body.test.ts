@@ -95,7 +95,10 @@ describe('the multipart body', () => {
 
 /** Strings with what JSON escapes (quotes, backslashes, control characters) and surrogate pairs. */
 const awkward = fc.string({
-  unit: fc.oneof(fc.constantFrom('"', '\\', '\t', '\u0001', '\u001f', '\u2028', '😀', 'é', '\r\n', '\r', '\n'), fc.string({ maxLength: 3 })),
+  unit: fc.oneof(
+    fc.constantFrom('"', '\\', '\t', '\u0001', '\u001f', '\u2028', '😀', 'é', '\r\n', '\r', '\n'),
+    fc.string({ maxLength: 3 }),
+  ),
   maxLength: 60,
 });
 
@@ -124,14 +127,16 @@ describe('the data part', () => {
   const HEAD = '{"outputJson":';
   const TAIL = `,"fileChecksum":"${checksum}"}`;
 
-
-
   /** The JSON text, and the outputJson of the data part written out by hand. */
   const written: Array<[string, string, string]> = [
     ['pretty-printed with LF', '{\n  "a": 1,\n  "b": [1, 2]\n}\n', '{"a":1,"b":[1,2]}'],
     ['CRLF and tabs', '{\r\n\t"a" :\t1\r\n}', '{"a":1}'],
     ['spaces inside strings stay', '{ "a b" : " x  y " }', '{"a b":" x  y "}'],
-    ['numbers as written, beyond 2^53 and with a fraction of zero', '[ 9007199254740993 , 1.0, -0, 1E+400 ]', '[9007199254740993,1.0,-0,1E+400]'],
+    [
+      'numbers as written, beyond 2^53 and with a fraction of zero',
+      '[ 9007199254740993 , 1.0, -0, 1E+400 ]',
+      '[9007199254740993,1.0,-0,1E+400]',
+    ],
     ['escaped quotes and backslashes', '{ "q": "a\\" b", "bs": "c\\\\", "e": "\\\\\\"" }', '{"q":"a\\" b","bs":"c\\\\","e":"\\\\\\""}'],
     ['escapes and characters that are no white space', '{"s":"\\n\\r\u2028\u00a0",  "é":0}', '{"s":"\\n\\r\u2028\u00a0","é":0}'],
     ['surrogate pairs', '[ "😀" , "😀😀" ]', '["😀","😀😀"]'],

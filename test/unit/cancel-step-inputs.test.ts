@@ -44,10 +44,24 @@ describe('parseCancelStepInputs', () => {
   });
 
   it.each([
-    [{ 'group-id': '../gr' , 'store-id': 'ks-1'}, 'step input "group-id" must be a fleet operation\'s group id (gr-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got "../gr"'],
-    [{ 'store-id': 'ks 1', 'group-id': 'gr-1' }, 'step input "store-id" must be a Dfns key store id (ks-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got "ks 1"'],
-    [{ 'store-id': 'ks-1', 'group-id': 'gr-1', reason: 'two\nlines' }, `step input "reason" must be one line of at most ${MAX_REASON_CHARS} characters, without control or invisible characters; got 9 characters ("two\\x0Alines")`],
-    [{ 'store-id': 'ks-1', 'group-id': 'gr-1', reason: 'x'.repeat(MAX_REASON_CHARS + 1) }, expect.stringMatching(/^step input "reason" must be one line of at most 1000 characters, without control or invisible characters; got 1001 characters/)],
+    [
+      { 'group-id': '../gr', 'store-id': 'ks-1' },
+      'step input "group-id" must be a fleet operation\'s group id (gr-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got "../gr"',
+    ],
+    [
+      { 'store-id': 'ks 1', 'group-id': 'gr-1' },
+      'step input "store-id" must be a Dfns key store id (ks-…): one to 128 letters, digits, "-" and "_", starting with a letter or digit; got "ks 1"',
+    ],
+    [
+      { 'store-id': 'ks-1', 'group-id': 'gr-1', reason: 'two\nlines' },
+      `step input "reason" must be one line of at most ${MAX_REASON_CHARS} characters, without control or invisible characters; got 9 characters ("two\\x0Alines")`,
+    ],
+    [
+      { 'store-id': 'ks-1', 'group-id': 'gr-1', reason: 'x'.repeat(MAX_REASON_CHARS + 1) },
+      expect.stringMatching(
+        /^step input "reason" must be one line of at most 1000 characters, without control or invisible characters; got 1001 characters/,
+      ),
+    ],
   ])('refuses %j', (given, message) => {
     expect(refusal(given)).toEqual(message);
   });
@@ -63,7 +77,13 @@ describe('readIds', () => {
   const document = { type: 'fleet-input', version: 1, operation: 'clone', org_id: 'or-1', keystore_id: 'ks-9', group_id: 'gr-9' };
 
   it('from an input archive, its input document alone, or an output', () => {
-    writeFileSync(join(dir, 'in.zip'), makeZip([{ name: 'input/', data: '' }, { name: 'input/input.json', data: JSON.stringify(document) }]));
+    writeFileSync(
+      join(dir, 'in.zip'),
+      makeZip([
+        { name: 'input/', data: '' },
+        { name: 'input/input.json', data: JSON.stringify(document) },
+      ]),
+    );
     writeFileSync(join(dir, 'input.json'), JSON.stringify(document));
     writeFileSync(join(dir, 'out.json'), fixtureText('genesis-output.json'));
     expect(readIds('in.zip', dir)).toMatchObject({ document: 'input-archive', storeId: 'ks-9', groupId: 'gr-9' });
@@ -78,7 +98,13 @@ describe('readIds', () => {
   });
 
   it('refuses an input archive that breaks the rules, or whose document is not JSON', () => {
-    writeFileSync(join(dir, 'evil.zip'), makeZip([{ name: 'input/input.json', data: '{}' }, { name: '../x', data: '' }]));
+    writeFileSync(
+      join(dir, 'evil.zip'),
+      makeZip([
+        { name: 'input/input.json', data: '{}' },
+        { name: '../x', data: '' },
+      ]),
+    );
     expect(() => readIds('evil.zip', dir)).toThrow(
       'evil.zip: the input archive holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): "../x"; refusing it',
     );

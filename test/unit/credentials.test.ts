@@ -9,8 +9,7 @@ import {
   privateKeySecretForms,
 } from '../../src/dfns/credentials.ts';
 
-const pkcs8 = (kp: { privateKey: KeyObject }) =>
-  kp.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const pkcs8 = (kp: { privateKey: KeyObject }) => kp.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 const ed25519 = pkcs8(generateKeyPairSync('ed25519'));
 const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -83,17 +82,22 @@ describe('loadServiceAccountKey', () => {
       privateKeyEncoding: { format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'pw' },
       publicKeyEncoding: { format: 'pem', type: 'spki' },
     }).privateKey;
-    expect(refusal(encrypted)).toMatch(/^step input "dfns-private-key" is an encrypted key \("ENCRYPTED PRIVATE KEY"\); export it without a passphrase/);
+    expect(refusal(encrypted)).toMatch(
+      /^step input "dfns-private-key" is an encrypted key \("ENCRYPTED PRIVATE KEY"\); export it without a passphrase/,
+    );
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(refusal(pkcs8(small))).toMatch(/^step input "dfns-private-key" is a 1024-bit RSA key; Dfns needs at least 2048 bits/);
     expect(refusal(pkcs8(generateKeyPairSync('ec', { namedCurve: 'secp384r1' })))).toMatch(
       /^step input "dfns-private-key" is an ECDSA key on curve secp384r1, which Dfns does not accept/,
     );
-    expect(refusal(pkcs8(generateKeyPairSync('ed448')))).toMatch(/^step input "dfns-private-key" is an ed448 key, which Dfns does not accept/);
+    expect(refusal(pkcs8(generateKeyPairSync('ed448')))).toMatch(
+      /^step input "dfns-private-key" is an ed448 key, which Dfns does not accept/,
+    );
   });
 
   it('names an OpenSSH private key and its type, with the command that converts it', () => {
-    const converted = 'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)';
+    const converted =
+      'convert a copy of it in place with `ssh-keygen -p -N "" -m PKCS8 -f key` (it asks for the passphrase, if the key has one)';
     const lead = (type: string): string =>
       `step input "dfns-private-key" holds an OpenSSH private key ("BEGIN OPENSSH PRIVATE KEY", of type ${type}), a format the action does not read: ` +
       'store it as PKCS#8 PEM ("BEGIN PRIVATE KEY"): ';
@@ -101,8 +105,8 @@ describe('loadServiceAccountKey', () => {
     expect(refusal(openSshPrivateKey('ecdsa'))).toBe(lead('ecdsa-sha2-nistp256') + converted);
     expect(refusal(openSshPrivateKey('ed25519'))).toBe(
       lead('ssh-ed25519') +
-        'ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python\'s cryptography package, ' +
-        '`python3 -c "import sys; from cryptography.hazmat.primitives import serialization as s; k = s.load_ssh_private_key(open(sys.argv[1], \'rb\').read(), None); ' +
+        "ssh-keygen cannot write an Ed25519 key as PKCS#8: convert it with Python's cryptography package, " +
+        "`python3 -c \"import sys; from cryptography.hazmat.primitives import serialization as s; k = s.load_ssh_private_key(open(sys.argv[1], 'rb').read(), None); " +
         'print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())" key > key.pem`, ' +
         'or create a new key with `openssl genpkey -algorithm Ed25519 -out key.pem` and register its public key with the service account',
     );

@@ -37,7 +37,12 @@ function table(heading: string): string[][] {
     .split('\n')
     .filter((line) => line.startsWith('|'))
     .slice(2)
-    .map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
 }
 
 const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1').replace(/^''$/, '');
@@ -120,7 +125,7 @@ function skipLiteral(text: string, i: number): number {
 /** Index just past the `close` that balances the `open` at `i`, minding literals and nesting. */
 function skipBalanced(text: string, i: number, open: string, close: string): number {
   let depth = 0;
-  for (let j = i; j < text.length; ) {
+  for (let j = i; j < text.length;) {
     const c = text[j]!;
     if (c === "'" || c === '"' || c === '`') {
       j = skipLiteral(text, j);
@@ -139,7 +144,7 @@ function callArguments(text: string, i: number): string[] {
   const args: string[] = [];
   let depth = 0;
   let start = i + 1;
-  for (let j = i + 1; j < end; ) {
+  for (let j = i + 1; j < end;) {
     const c = text[j]!;
     if (c === "'" || c === '"' || c === '`') {
       j = skipLiteral(text, j);
@@ -191,7 +196,13 @@ describe('docs/receipt.md titles', () => {
 
   it('finds the titles in the sources (the scan itself works)', () => {
     expect([...annotations.keys()]).toEqual(
-      expect.arrayContaining(['Invalid step input', 'Archive refused', 'Unsafe file name', 'Node 24 required', 'Input archive not created']),
+      expect.arrayContaining([
+        'Invalid step input',
+        'Archive refused',
+        'Unsafe file name',
+        'Node 24 required',
+        'Input archive not created',
+      ]),
     );
     expect([...warnings.keys()]).toEqual(expect.arrayContaining(['Dfns call retried', 'Partial submission', 'Job summary not written']));
     expect(annotations.size).toBeGreaterThan(30);

@@ -43,8 +43,12 @@ describe('locateFile', () => {
     const root = dir(files);
     const several = thrown(() => locateFile('m/*.json', root, 'the artifact "x"'));
     expect(several).toBeInstanceOf(LocateError);
-    expect(several.message).toMatch(/^the glob "m\/\*\.json" matches 25 files in the artifact "x" \(.+\); it must match exactly one\. Matches: "m\/00\.json", .*"m\/19\.json" and 5 more$/);
-    expect(thrown(() => locateFile('/no/such/file.json', root)).message).toBe('no file at "/no/such/file.json": searched /no/such/file.json');
+    expect(several.message).toMatch(
+      /^the glob "m\/\*\.json" matches 25 files in the artifact "x" \(.+\); it must match exactly one\. Matches: "m\/00\.json", .*"m\/19\.json" and 5 more$/,
+    );
+    expect(thrown(() => locateFile('/no/such/file.json', root)).message).toBe(
+      'no file at "/no/such/file.json": searched /no/such/file.json',
+    );
     expect(thrown(() => locateFile('m/*.yaml', root)).message).toMatch(/^no file matches the glob "m\/\*\.yaml": searched the workspace/);
   });
 });
@@ -75,7 +79,10 @@ describe('parseOutputFile', () => {
   });
 
   it('refuses archives with unsafe entry names, listing them escaped', () => {
-    const zip = makeZip([{ name: '../evil.json', data: onchain }, { name: 'ok\u001b[2J.json', data: '{}' }]);
+    const zip = makeZip([
+      { name: '../evil.json', data: onchain },
+      { name: 'ok\u001b[2J.json', data: '{}' },
+    ]);
     expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe(
       'o.zip: the archive holds entries with unsafe names (absolute, a drive letter, "..", a backslash, or a control or invisible character): ' +
         '"../evil.json", "ok\\x1B[2J.json"; refusing it',
@@ -108,11 +115,16 @@ describe('parseOutputFile', () => {
 
   it('names a zip error once, with the archive name', () => {
     const zip = makeZip([{ name: 'out.json', data: onchain, encrypted: true }]);
-    expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe('o.zip: entry "out.json" is encrypted; archives must not be encrypted');
+    expect(thrown(() => parseOutputFile(zip, 'o.zip')).message).toBe(
+      'o.zip: entry "out.json" is encrypted; archives must not be encrypted',
+    );
   });
 
   it('ignores macOS metadata entries when looking for the output', () => {
-    const zip = makeZip([{ name: '__MACOSX/._out.json', data: 'junk' }, { name: 'out.json', data: onchain }]);
+    const zip = makeZip([
+      { name: '__MACOSX/._out.json', data: 'junk' },
+      { name: 'out.json', data: onchain },
+    ]);
     expect(parseOutputFile(zip, 'o.zip').entryName).toBe('out.json');
   });
 });

@@ -20,7 +20,8 @@ function schemaError(doc: unknown, validate: (value: unknown) => unknown = valid
 }
 
 /** The violations reported for `doc`, or [] when it is valid. */
-const violations = (doc: unknown, validate?: (value: unknown) => unknown): readonly string[] => schemaError(doc, validate)?.violations ?? [];
+const violations = (doc: unknown, validate?: (value: unknown) => unknown): readonly string[] =>
+  schemaError(doc, validate)?.violations ?? [];
 
 type Doc = Record<string, any>;
 
@@ -92,13 +93,21 @@ describe('validateFleetOutput', () => {
     ['an unknown kind', `outputs["reg-1"].success.type: expected ${KINDS}, got "genesis"`, (d: Doc) => (success(d).type = 'genesis')],
     ['a kind missing', `outputs["reg-1"].success.type: expected ${KINDS}, got no type`, (d: Doc) => delete success(d).type],
     ['hsm_serial null', 'outputs["reg-1"].success.hsm_serial: expected a string, got null', (d: Doc) => (success(d).hsm_serial = null)],
-    ['ceremony_mode a number', 'outputs["reg-1"].success.ceremony_mode: expected a string, got 5', (d: Doc) => (success(d).ceremony_mode = 5)],
+    [
+      'ceremony_mode a number',
+      'outputs["reg-1"].success.ceremony_mode: expected a string, got 5',
+      (d: Doc) => (success(d).ceremony_mode = 5),
+    ],
     [
       'key_harvest error a number',
       'outputs["reg-1"].success.key_harvest.error: expected a string or null, got 5',
       (d: Doc) => (success(d).key_harvest.error = 5),
     ],
-    ['key_harvest error missing', 'outputs["reg-1"].success.key_harvest.error: is required', (d: Doc) => delete success(d).key_harvest.error],
+    [
+      'key_harvest error missing',
+      'outputs["reg-1"].success.key_harvest.error: is required',
+      (d: Doc) => delete success(d).key_harvest.error,
+    ],
     [
       'key_harvest secp256k1-start missing',
       'outputs["reg-1"].success.key_harvest["secp256k1-start"]: is required',
@@ -114,7 +123,11 @@ describe('validateFleetOutput', () => {
       'outputs["reg-1"].success.provisioners["18842071"]: expected a string, got 5',
       (d: Doc) => (success(d).provisioners['18842071'] = 5),
     ],
-    ['provisioners an array', 'outputs["reg-1"].success.provisioners: expected an object, got an array', (d: Doc) => (success(d).provisioners = [])],
+    [
+      'provisioners an array',
+      'outputs["reg-1"].success.provisioners: expected an object, got an array',
+      (d: Doc) => (success(d).provisioners = []),
+    ],
   ])('reports %s with its path', (_name, expected, change) => {
     expect(violations(mutate(genesis(), change))).toEqual([expected]);
   });
@@ -125,7 +138,10 @@ describe('validateFleetOutput', () => {
       'outputs["reg-1"].success.hsm_target_serial: is required (an entry of type "clone-registration" requires it)',
       'outputs["reg-1"].success.mac_target_serial: is required (an entry of type "clone-registration" requires it)',
     ]);
-    const provisioner = mutate(fixture('add-provisioner'), (d) => (d['outputs']['op-provisioner-01'].success = { type: 'add-provisioner' }));
+    const provisioner = mutate(
+      fixture('add-provisioner'),
+      (d) => (d['outputs']['op-provisioner-01'].success = { type: 'add-provisioner' }),
+    );
     expect(violations(provisioner)).toEqual([
       'outputs["op-provisioner-01"].success.provisioner_label: is required (an entry of type "add-provisioner" requires it)',
       'outputs["op-provisioner-01"].success.provisioner_public_key_hex: is required (an entry of type "add-provisioner" requires it)',
@@ -138,14 +154,17 @@ describe('validateFleetOutput', () => {
   });
 
   it('checks the value under a __proto__ key of provisioners and of outputs', () => {
-    const provisioners = (value: string) => fromText(genesis(), (t) => t.replace('"provisioners":{', `"provisioners":{"__proto__":${value},`));
+    const provisioners = (value: string) =>
+      fromText(genesis(), (t) => t.replace('"provisioners":{', `"provisioners":{"__proto__":${value},`));
     expect(violations(provisioners('5'))).toEqual(['outputs["reg-1"].success.provisioners.__proto__: expected a string, got 5']);
     expect(violations(provisioners('null'))).toEqual(['outputs["reg-1"].success.provisioners.__proto__: expected a string, got null']);
     expect(violations(provisioners('"ab"'))).toEqual([]);
 
     const outputs = (value: string) => fromText(genesis(), (t) => t.replace('"outputs":{', `"outputs":{"__proto__":${value},`));
     expect(violations(outputs('5'))).toEqual(['outputs.__proto__: expected an object, got 5']);
-    expect(violations(outputs('{"success":{"type":"genesis"}}'))).toEqual([`outputs.__proto__.success.type: expected ${KINDS}, got "genesis"`]);
+    expect(violations(outputs('{"success":{"type":"genesis"}}'))).toEqual([
+      `outputs.__proto__.success.type: expected ${KINDS}, got "genesis"`,
+    ]);
     expect(violations(outputs(JSON.stringify(genesis()['outputs']['reg-1'])))).toEqual([]);
   });
 
@@ -175,11 +194,14 @@ describe('validateFleetOutput', () => {
 
   it('reports every violation, listing at most 50 then a count', () => {
     const doc = mutate(genesis(), (d) => {
-      for (let i = 0; i < 60; i++) d['outputs'][`bad-${i}`] = { success: { type: 'add-provisioner', provisioner_label: 'p', provisioner_public_key_hex: 'ab' } };
+      for (let i = 0; i < 60; i++)
+        d['outputs'][`bad-${i}`] = { success: { type: 'add-provisioner', provisioner_label: 'p', provisioner_public_key_hex: 'ab' } };
     });
     const error = schemaError(doc)!;
     expect(error.violations).toHaveLength(60);
-    expect(error.violations[0]).toBe('outputs["bad-0"].success.yubikey_serial: is required (an entry of type "add-provisioner" requires it)');
+    expect(error.violations[0]).toBe(
+      'outputs["bad-0"].success.yubikey_serial: is required (an entry of type "add-provisioner" requires it)',
+    );
     expect(error.message).toContain("the fleet output does not match Dfns's schema (60 violations):");
     expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(MAX_REPORTED_VIOLATIONS);
     expect(error.message).toMatch(/\n {2}… and 10 more$/);
@@ -202,22 +224,36 @@ describe('validateOutput dispatches on the document type', () => {
     for (const name of FIXTURES) expect(violations(fixture(name), validateOutput)).toEqual([]);
     expect(violations(fixture('onchain-sign'), validateOutput)).toEqual([]);
     // A fleet output is held to the fleet schema, whose status is only "success".
-    const error = schemaError(mutate(genesis(), (d) => (d['status'] = 'partial')), validateOutput)!;
+    const error = schemaError(
+      mutate(genesis(), (d) => (d['status'] = 'partial')),
+      validateOutput,
+    )!;
     expect(error.violations).toEqual(['status: expected "success", got "partial"']);
     expect(error.message).toMatch(/^the fleet output does not match Dfns's schema \(1 violation\):/);
     // And a keystore output to the keystore schema, which has no fleet_label.
-    expect(violations(mutate(fixture('onchain-sign'), (d) => (d['status'] = 'partial')), validateOutput)).toEqual([]);
+    expect(
+      violations(
+        mutate(fixture('onchain-sign'), (d) => (d['status'] = 'partial')),
+        validateOutput,
+      ),
+    ).toEqual([]);
   });
 
   it('names both accepted types when the type is neither', () => {
-    const error = schemaError(mutate(genesis(), (d) => (d['type'] = 'keystore-input')), validateOutput)!;
+    const error = schemaError(
+      mutate(genesis(), (d) => (d['type'] = 'keystore-input')),
+      validateOutput,
+    )!;
     expect(error.violations).toEqual([
       'type: expected "keystore-output" or "fleet-output", got "keystore-input" (the document type of a Dfns offline signer output)',
     ]);
     expect(error.message).toMatch(/^the output does not match Dfns's schema \(1 violation\):\n {2}- type: /);
-    expect(violations(mutate(genesis(), (d) => delete d['type']), validateOutput)).toEqual([
-      'type: is required (the document type of a Dfns offline signer output)',
-    ]);
+    expect(
+      violations(
+        mutate(genesis(), (d) => delete d['type']),
+        validateOutput,
+      ),
+    ).toEqual(['type: is required (the document type of a Dfns offline signer output)']);
     expect(violations(null, validateOutput)).toEqual(['(root): expected an object (a keystore-output or fleet-output document), got null']);
   });
 });

@@ -225,7 +225,9 @@ describe('parseStrictJson', () => {
         'the string at outputs.x.s holds an escaped lone surrogate "\\ud800" (line 1, column 28); JSON parsers decode these differently',
       );
       expect(error.jsonPath).toBe('outputs.x.s');
-      expect(() => parseStrictJson('["ok", "\\udc00x"]')).toThrow(/^the string at \[1\] holds an escaped lone surrogate "\\udc00" \(line 1, column 9\)/);
+      expect(() => parseStrictJson('["ok", "\\udc00x"]')).toThrow(
+        /^the string at \[1\] holds an escaped lone surrogate "\\udc00" \(line 1, column 9\)/,
+      );
     });
 
     it('refuses a high surrogate not followed by a low one', () => {
@@ -282,7 +284,8 @@ describe('parseStrictJson', () => {
 
 describe('parseStrictJson against JSON.parse (property-based)', () => {
   /** Whether the text holds an escaped lone surrogate, which parseStrictJson refuses by design. */
-  const loneEscape = (text: string): boolean => /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F]/.test(text);
+  const loneEscape = (text: string): boolean =>
+    /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F]/.test(text);
 
   /** `value` with every -0 made 0, as serializing it does. */
   const withoutNegativeZero = (value: unknown): unknown => {

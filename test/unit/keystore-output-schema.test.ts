@@ -140,7 +140,10 @@ describe('validateKeystoreOutput', () => {
   it('reports every violation, listing at most 50 then a count', () => {
     const doc = mutate(onchain(), (d) => {
       for (let i = 0; i < 60; i++) {
-        d['outputs'][`bad-${i}`] = { type: 'onchain-sign-v1', result: { success: { k: { signer_public_key: 'Z', exact_bytes_signed: 'ab', signature: 'ab' } } } };
+        d['outputs'][`bad-${i}`] = {
+          type: 'onchain-sign-v1',
+          result: { success: { k: { signer_public_key: 'Z', exact_bytes_signed: 'ab', signature: 'ab' } } },
+        };
       }
     });
     let error: unknown;
@@ -161,6 +164,8 @@ describe('validateKeystoreOutput', () => {
   it('shows hostile keys safely in paths', () => {
     const doc = mutate(onchain(), (d) => (d['outputs']['evil\u001b[31m\u202e'] = { type: 'nope', result: {} }));
     const [violation] = violations(doc);
-    expect(violation).toMatch(/^outputs\["evil\\x1B\[31m\\u202E"\]\.type: expected "proof-of-control-v1" or "onchain-sign-v1", got "nope"$/);
+    expect(violation).toMatch(
+      /^outputs\["evil\\x1B\[31m\\u202E"\]\.type: expected "proof-of-control-v1" or "onchain-sign-v1", got "nope"$/,
+    );
   });
 });

@@ -17,11 +17,23 @@ describe('the table of operations', () => {
     });
     expect(rows).toEqual([
       ['onchain-sign', 'keystore-output', 'onchain-sign-v1', 'KeyStores:Instructions:Keys:Sign', 'KeyStores:OnchainSignatures:Create'],
-      ['proof-of-control', 'keystore-output', 'proof-of-control-v1', 'KeyStores:Instructions:Keys:ProveControl', 'KeyStores:ProofOfControl:Create'],
+      [
+        'proof-of-control',
+        'keystore-output',
+        'proof-of-control-v1',
+        'KeyStores:Instructions:Keys:ProveControl',
+        'KeyStores:ProofOfControl:Create',
+      ],
       ['genesis', 'fleet-output', 'genesis-registration', 'KeyStores:Instructions:Fleets:Create', 'KeyStores:Fleets:Create'],
       ['clone', 'fleet-output', 'clone-registration', 'KeyStores:Instructions:Fleets:Clone', 'KeyStores:Fleets:Clone'],
       ['add-mac-user', 'fleet-output', 'add-mac-user', 'KeyStores:Instructions:Fleets:Users:Add', 'KeyStores:Fleets:AddMacUser'],
-      ['add-provisioner', 'fleet-output', 'add-provisioner', 'KeyStores:Instructions:Fleets:Provisioners:Add', 'KeyStores:Fleets:AddProvisioner'],
+      [
+        'add-provisioner',
+        'fleet-output',
+        'add-provisioner',
+        'KeyStores:Instructions:Fleets:Provisioners:Add',
+        'KeyStores:Fleets:AddProvisioner',
+      ],
       ['key-harvest', 'fleet-output', 'key-harvest', 'KeyStores:Instructions:Fleets:Keys:Harvest', 'KeyStores:Fleets:KeyHarvest'],
     ]);
     expect(describePermission('add-mac-user')).toBe('KeyStores:Instructions:Fleets:Users:Add (formerly KeyStores:Fleets:AddMacUser)');
@@ -37,7 +49,7 @@ describe('the table of operations', () => {
     ['proof-of-control', { status: 'success', extra: 1 }, { status: 'success', message: null }],
     ['clone', { message: 'Clone registered' }, { status: 'success', message: 'Clone registered' }],
     ['key-harvest', { message: '' }, { status: 'success', message: '' }],
-  ] as const)('reads %s\'s 200 answer %j', (operation, body, expected) => {
+  ] as const)("reads %s's 200 answer %j", (operation, body, expected) => {
     expect(operationSpec(operation).answer.parse(body)).toEqual(expected);
   });
 
@@ -96,7 +108,10 @@ describe('chooseOperation', () => {
       '[Operation not determined] the keystore output has no entries, so the operation it is for cannot be taken from it: ' +
         'set "operation" to the one it is for (onchain-sign, proof-of-control)',
     );
-    expect(choose('add-provisioner', parse('genesis-output.json', {}))).toEqual({ choice: { operation: 'add-provisioner', from: 'step-input' }, warnings: [] });
+    expect(choose('add-provisioner', parse('genesis-output.json', {}))).toEqual({
+      choice: { operation: 'add-provisioner', from: 'step-input' },
+      warnings: [],
+    });
   });
 
   it('refuses an "operation" of another document type, also for a file with no entries', () => {

@@ -102,7 +102,9 @@ function parsedFast(bytes: Uint8Array, jsonBytes: Uint8Array = bytes): OutputFil
   const baseline = msOf(() => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes)));
   let file: OutputFile | undefined;
   const ms = msOf(() => (file = parseOutputFile(bytes, DISPLAY)));
-  expect(ms, `parseOutputFile took ${ms.toFixed(0)} ms, the decoder and JSON.parse ${baseline.toFixed(0)} ms`).toBeLessThan(50 * baseline + 2_000);
+  expect(ms, `parseOutputFile took ${ms.toFixed(0)} ms, the decoder and JSON.parse ${baseline.toFixed(0)} ms`).toBeLessThan(
+    50 * baseline + 2_000,
+  );
   return file!;
 }
 
@@ -189,8 +191,27 @@ describe('parseOutputFile on fuzzed input: a valid output, or an OutputFileError
   it('random JSON-ish text', () => {
     const token = fc.constantFrom(
       ...'{}[]":,0123456789-+.eE \n\t\r\\/u'.split(''),
-      'true', 'false', 'null', 'nul', '"a"', '"__proto__"', '"type"', '"keystore-output"', '1e999', '-1e309',
-      '\\ud800', '\\udc00', '\\u0000', '\\x', '\u0000', '\u001b', '\u202e', 'é', '😀', '\ud800', "'",
+      'true',
+      'false',
+      'null',
+      'nul',
+      '"a"',
+      '"__proto__"',
+      '"type"',
+      '"keystore-output"',
+      '1e999',
+      '-1e309',
+      '\\ud800',
+      '\\udc00',
+      '\\u0000',
+      '\\x',
+      '\u0000',
+      '\u001b',
+      '\u202e',
+      'é',
+      '😀',
+      '\ud800',
+      "'",
     );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 200 }), (tokens) => {
@@ -301,8 +322,7 @@ describe('parseOutputFile on fuzzed input: a valid output, or an OutputFileError
 });
 
 describe('parseOutputFile on hostile JSON', () => {
-  const depthError = (column: number): string =>
-    `${DISPLAY}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at line 1, column ${column}`;
+  const depthError = (column: number): string => `${DISPLAY}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at line 1, column ${column}`;
 
   it.each([
     ['100,000 unclosed [', '['.repeat(100_000), MAX_JSON_DEPTH + 1],
@@ -324,7 +344,9 @@ describe('parseOutputFile on hostile JSON', () => {
     const at = (levels: number): string =>
       ONCHAIN.replace('"generated_at"', `"deep": ${'['.repeat(levels)}${']'.repeat(levels)}, "generated_at"`);
     expect(outcome(utf8(at(MAX_JSON_DEPTH - 1)))).toBeUndefined();
-    expect(refusal(utf8(at(MAX_JSON_DEPTH)))).toMatch(/^outputs\/keystore-output\.json: JSON nested deeper than 512 levels at line 33, column 522$/);
+    expect(refusal(utf8(at(MAX_JSON_DEPTH)))).toMatch(
+      /^outputs\/keystore-output\.json: JSON nested deeper than 512 levels at line 33, column 522$/,
+    );
   });
 
   it('a large generated output, as JSON and as an archive, is accepted, fast (within 50 times JSON.parse)', () => {
@@ -359,7 +381,9 @@ describe('parseOutputFile on hostile JSON', () => {
     const duplicate = utf8(ONCHAIN.replace('"generated_at"', `"${key}": {"a": 1, "a": 2}, "generated_at"`));
     const message = refusal(duplicate);
     expect(message).toMatch(
-      new RegExp(`^outputs/keystore-output\\.json: duplicate key "a" at \\["k{${PATH_KEY_MAX_CHARS}}… \\(${30 * MiB - PATH_KEY_MAX_CHARS} more characters\\)"\\] \\(line 33, column ${30 * MiB + 16}\\)$`),
+      new RegExp(
+        `^outputs/keystore-output\\.json: duplicate key "a" at \\["k{${PATH_KEY_MAX_CHARS}}… \\(${30 * MiB - PATH_KEY_MAX_CHARS} more characters\\)"\\] \\(line 33, column ${30 * MiB + 16}\\)$`,
+      ),
     );
     const wide = '\u200b'.repeat(PATH_KEY_MAX_CHARS); // escaped as \u200B: six characters each
     const deepPath = `${`{"${wide}":`.repeat(MAX_JSON_DEPTH - 1)}1e999${'}'.repeat(MAX_JSON_DEPTH - 1)}`;
@@ -376,7 +400,9 @@ describe('parseOutputFile on hostile JSON', () => {
   ])('a number out of range (%s) is refused with its path', (_name, number) => {
     const root = ONCHAIN.replace('"generated_at": "2026-11-20T09:14:03Z"', `"generated_at": ${number}`);
     expect(refusal(utf8(root))).toMatch(
-      new RegExp(`^outputs/keystore-output\\.json: number ${number.slice(0, 40).replace('+', '\\+')}.* at generated_at is out of range for a double \\(line 33, column 19\\)$`),
+      new RegExp(
+        `^outputs/keystore-output\\.json: number ${number.slice(0, 40).replace('+', '\\+')}.* at generated_at is out of range for a double \\(line 33, column 19\\)$`,
+      ),
     );
     const nested = ONCHAIN.replace('"fleet_note": "extra fields are allowed and must be kept"', `"fleet_note": [0, ${number}]`);
     expect(refusal(utf8(nested))).toMatch(/ at outputs\["req-1"\]\.fleet_note\[1\] is out of range for a double \(line 21, column 25\)$/);
@@ -417,7 +443,9 @@ describe('parseOutputFile on hostile JSON', () => {
     for (let i = 0; i < 80; i++) outputs[`\u202e\u0000${'\u200b'.repeat(300)}${i}`] = { type: 'evil\u001b[31m' };
     doc['outputs'] = outputs;
     const message = refusal(utf8(JSON.stringify(doc)), DISPLAY, 100_000);
-    expect(message).toMatch(/^outputs\/keystore-output\.json: the keystore output does not match Dfns's schema \(80 violations\):\n {2}- outputs\["\\u202E\\x00\\u200B/);
+    expect(message).toMatch(
+      /^outputs\/keystore-output\.json: the keystore output does not match Dfns's schema \(80 violations\):\n {2}- outputs\["\\u202E\\x00\\u200B/,
+    );
     expect(message).toMatch(/\n {2}… and 30 more$/);
     // 50 violations, each with a path key cut at 100 characters of 6 once escaped.
     expect(message.length).toBeGreaterThan(MAX_MESSAGE_CHARS);
@@ -439,7 +467,9 @@ describe('parseOutputFile on hostile archives', () => {
 
   it(`over ${ZIP_MAX_ENTRIES} entries`, () => {
     const entries = Array.from({ length: ZIP_MAX_ENTRIES + 1 }, (_, i) => ({ name: `f${i}.txt`, data: '' }));
-    expect(refusal(makeZip(entries), ZIP)).toBe(`${ZIP}: the archive has ${ZIP_MAX_ENTRIES + 1} entries, over the limit of ${ZIP_MAX_ENTRIES}`);
+    expect(refusal(makeZip(entries), ZIP)).toBe(
+      `${ZIP}: the archive has ${ZIP_MAX_ENTRIES + 1} entries, over the limit of ${ZIP_MAX_ENTRIES}`,
+    );
   });
 
   it('declared sizes over the total cap, and over the entry cap', () => {
@@ -450,7 +480,9 @@ describe('parseOutputFile on hostile archives', () => {
         `${ZIP_MAX_TOTAL_UNCOMPRESSED / MiB} MiB (largest: entry "big0.bin", ${size} bytes)`,
     );
     const one = makeZip([{ name: 'keystore-output.json', data: ONCHAIN, declaredUncompressedSize: 65 * MiB }]);
-    expect(refusal(one, ZIP)).toBe(`${ZIP}: entry "keystore-output.json" declares ${65 * MiB} bytes uncompressed, over the limit of 64 MiB`);
+    expect(refusal(one, ZIP)).toBe(
+      `${ZIP}: entry "keystore-output.json" declares ${65 * MiB} bytes uncompressed, over the limit of 64 MiB`,
+    );
   });
 
   it('a ratio bomb, even one that would inflate to a valid output', () => {
@@ -467,7 +499,9 @@ describe('parseOutputFile on hostile archives', () => {
   it('an entry that inflates past its declared size', () => {
     const data = ONCHAIN + ' '.repeat(512 * 1024);
     const zip = makeZip([{ name: 'keystore-output.json', data, declaredUncompressedSize: ONCHAIN.length }]);
-    expect(refusal(zip, ZIP)).toBe(`${ZIP}: entry "keystore-output.json" inflates to more than the ${ONCHAIN.length} bytes the archive declares`);
+    expect(refusal(zip, ZIP)).toBe(
+      `${ZIP}: entry "keystore-output.json" inflates to more than the ${ONCHAIN.length} bytes the archive declares`,
+    );
   });
 
   it('a nested zip is not an output: the message lists the entries', () => {

@@ -11,7 +11,14 @@ import {
 } from '../../src/dfns/retry.ts';
 
 const apiError = (call: DfnsCall, status: number, retryAfterMs?: number) =>
-  new DfnsApiError({ call, status, statusText: '', bodyText: '', target: { storeId: 'ks-1', permission: 'P', subject: '(operation "onchain-sign")' }, retryAfterMs });
+  new DfnsApiError({
+    call,
+    status,
+    statusText: '',
+    bodyText: '',
+    target: { storeId: 'ks-1', permission: 'P', subject: '(operation "onchain-sign")' },
+    retryAfterMs,
+  });
 
 describe('isRetryable', () => {
   it.each([429, 500, 502, 503, 504])('retries the idempotent calls on %i', (status) => {

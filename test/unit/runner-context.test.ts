@@ -54,7 +54,14 @@ describe('readRunnerContext', () => {
   it('falls back to the working directory, the system temp folder, github.com, and attempt 1', () => {
     const context = readRunnerContext({ GITHUB_RUN_ATTEMPT: 'x', GITHUB_RUN_ID: '-5', GITHUB_WORKSPACE: '', RUNNER_TEMP: '' }, fallbacks);
     expect(context.workspace).toBe('/home/runner/cwd');
-    expect(context.run).toEqual({ serverUrl: 'https://github.com', repository: '', runId: 0, eventName: '', eventPath: undefined, runnerTemp: '/tmp' });
+    expect(context.run).toEqual({
+      serverUrl: 'https://github.com',
+      repository: '',
+      runId: 0,
+      eventName: '',
+      eventPath: undefined,
+      runnerTemp: '/tmp',
+    });
     expect(context.github).toMatchObject({ runId: 0, runAttempt: 1, actor: '', sha: '' });
   });
 });

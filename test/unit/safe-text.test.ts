@@ -64,9 +64,7 @@ describe('formatJsonPath', () => {
   });
 
   it('writes identifiers with dots, other keys quoted in brackets, indexes in brackets', () => {
-    expect(formatJsonPath(['outputs', 'req-1', 'result', 'success', 'signature'])).toBe(
-      'outputs["req-1"].result.success.signature',
-    );
+    expect(formatJsonPath(['outputs', 'req-1', 'result', 'success', 'signature'])).toBe('outputs["req-1"].result.success.signature');
     expect(formatJsonPath(['a', 3, 'b', 0])).toBe('a[3].b[0]');
     expect(formatJsonPath([3, 'x'])).toBe('[3].x');
     expect(formatJsonPath(['$ok', '_1', '1a', '', 'has space'])).toBe('$ok._1["1a"][""]["has space"]');
@@ -77,8 +75,6 @@ describe('formatJsonPath', () => {
   });
 
   it(`truncates a long key to ${PATH_KEY_MAX_CHARS} characters`, () => {
-    expect(formatJsonPath(['k', '-'.repeat(PATH_KEY_MAX_CHARS + 5)])).toBe(
-      `k["${'-'.repeat(PATH_KEY_MAX_CHARS)}… (5 more characters)"]`,
-    );
+    expect(formatJsonPath(['k', '-'.repeat(PATH_KEY_MAX_CHARS + 5)])).toBe(`k["${'-'.repeat(PATH_KEY_MAX_CHARS)}… (5 more characters)"]`);
   });
 });

@@ -68,7 +68,9 @@ function agreeOn(schemas: Schemas, doc: unknown, context: () => string): boolean
   const actual = zodAccepts(schemas, doc);
   const expected = schemas.official(doc);
   if (expected !== actual) {
-    const detail = expected ? 'official accepts, ours refuses' : `official refuses (${ajv.errorsText(schemas.official.errors)}), ours accepts`;
+    const detail = expected
+      ? 'official accepts, ours refuses'
+      : `official refuses (${ajv.errorsText(schemas.official.errors)}), ours accepts`;
     expect.fail(`disagreement: ${detail}\n${context()}\ndocument: ${JSON.stringify(doc)}`);
   }
   return expected;
@@ -88,8 +90,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const base = (): JsonObject =>
-  JSON.parse(makeOnchainOutput(2, { requests: 1 })) as JsonObject;
+const base = (): JsonObject => JSON.parse(makeOnchainOutput(2, { requests: 1 })) as JsonObject;
 
 /** A small valid document with both entry types, a fail result and extra fields. */
 function sample(): JsonObject {
@@ -227,7 +228,11 @@ const TABLE: Array<[string, () => unknown, boolean]> = [
       [`outputs key ${JSON.stringify(key)}, invalid entry`, edit((d) => setOwn(d['outputs'], key, { type: 'bogus' })), false],
       [`outputs key ${JSON.stringify(key)}, entry 5`, edit((d) => setOwn(d['outputs'], key, 5)), false],
       [`signature key ${JSON.stringify(key)}, valid`, edit((d) => setOwn(entry(d)['result']['success'], key, signature(d))), true],
-      [`signature key ${JSON.stringify(key)}, invalid`, edit((d) => setOwn(entry(d)['result']['success'], key, { signature: 'XY' })), false],
+      [
+        `signature key ${JSON.stringify(key)}, invalid`,
+        edit((d) => setOwn(entry(d)['result']['success'], key, { signature: 'XY' })),
+        false,
+      ],
       [`signature key ${JSON.stringify(key)}, null`, edit((d) => setOwn(entry(d)['result']['success'], key, null)), false],
       [`extra root key ${JSON.stringify(key)}`, edit((d) => setOwn(d, key, { type: 'nonsense', version: 2 })), true],
       [`extra entry key ${JSON.stringify(key)}`, edit((d) => setOwn(entry(d), key, { type: 'x' })), true],
@@ -346,7 +351,13 @@ const harvest = (d: Doc): Doc => d['outputs']['op-harvest-01']['success'] as Doc
 type Row = [string, () => unknown, boolean];
 
 /** Each kind: its `success`, its required fields, those of them that are strings, its optional string fields. */
-const FLEET_KIND_RULES: Array<{ kind: string; success: (d: Doc) => Doc; required: string[]; strings: string[]; optionalStrings: string[] }> = [
+const FLEET_KIND_RULES: Array<{
+  kind: string;
+  success: (d: Doc) => Doc;
+  required: string[];
+  strings: string[];
+  optionalStrings: string[];
+}> = [
   {
     kind: 'genesis-registration',
     success: genesis,
@@ -451,7 +462,11 @@ const FLEET_TABLE: Row[] = [
   ['entry empty (success missing)', fleetEdit((d) => (d['outputs']['x'] = {})), false],
   ['entry a fail result (no success)', fleetEdit((d) => (d['outputs']['x'] = { fail: { message: 'm', code: 'c' } })), false],
   ['entry a keystore result', fleetEdit((d) => (d['outputs']['x'] = { type: 'key-harvest', result: { success: harvest(d) } })), false],
-  ['entry with an extra fail beside success (open object)', fleetEdit((d) => (d['outputs']['op-clone-01']['fail'] = { message: 'm' })), true],
+  [
+    'entry with an extra fail beside success (open object)',
+    fleetEdit((d) => (d['outputs']['op-clone-01']['fail'] = { message: 'm' })),
+    true,
+  ],
   ['entry with extra fields', fleetEdit((d) => Object.assign(d['outputs']['op-clone-01'], { id: 'op-1', type: 5 })), true],
   ['success null', fleetEdit((d) => (d['outputs']['op-clone-01']['success'] = null)), false],
   ['success an array', fleetEdit((d) => (d['outputs']['op-clone-01']['success'] = [])), false],
@@ -475,7 +490,16 @@ const FLEET_TABLE: Row[] = [
   ['add-provisioner typed key-harvest', fleetEdit((d) => (provisioner(d)['type'] = 'key-harvest')), false],
   ['key-harvest typed genesis-registration', fleetEdit((d) => (harvest(d)['type'] = 'genesis-registration')), false],
   ['key-harvest typed add-provisioner', fleetEdit((d) => (harvest(d)['type'] = 'add-provisioner')), false],
-  ['a success holding every kind\'s fields, typed genesis', fleetEdit((d) => Object.assign(genesis(d), clone(d), provisioner(d), harvest(d), { type: 'genesis-registration', key_harvest: genesis(fleetSample())['key_harvest'] })), true],
+  [
+    "a success holding every kind's fields, typed genesis",
+    fleetEdit((d) =>
+      Object.assign(genesis(d), clone(d), provisioner(d), harvest(d), {
+        type: 'genesis-registration',
+        key_harvest: genesis(fleetSample())['key_harvest'],
+      }),
+    ),
+    true,
+  ],
   // Each kind's fields.
   ...FLEET_KIND_RULES.flatMap(({ kind, success, required, strings, optionalStrings }): Row[] => [
     ...required.map((key): Row => [`${kind}: missing ${key}`, fleetEdit((d) => delete success(d)[key]), false]),
@@ -494,7 +518,11 @@ const FLEET_TABLE: Row[] = [
       [`${kind}: ${key} null`, fleetEdit((d) => (success(d)[key] = null)), false],
       [`${kind}: ${key} false`, fleetEdit((d) => (success(d)[key] = false)), false],
     ]),
-    [`${kind}: extra fields of any type`, fleetEdit((d) => Object.assign(success(d), { extra: null, 'ed25519-start': 'x', result: [] })), true],
+    [
+      `${kind}: extra fields of any type`,
+      fleetEdit((d) => Object.assign(success(d), { extra: null, 'ed25519-start': 'x', result: [] })),
+      true,
+    ],
   ]),
   // Optional fields where they are not declared: extra, any type.
   ['key-harvest: ceremony_mode 5 (not declared there)', fleetEdit((d) => (harvest(d)['ceremony_mode'] = 5)), true],
@@ -542,12 +570,16 @@ const FLEET_TABLE: Row[] = [
   ['genesis key_harvest: error an array', fleetEdit((d) => (genesis(d)['key_harvest']['error'] = ['x'])), false],
   ['genesis key_harvest: extra fields', fleetEdit((d) => Object.assign(genesis(d)['key_harvest'], { ed25519_end: 'x', note: null })), true],
   ['genesis key_harvest: empty', fleetEdit((d) => (genesis(d)['key_harvest'] = {})), false],
-  ['genesis key_harvest: a key-harvest\'s (other names)', fleetEdit((d) => (genesis(d)['key_harvest'] = harvest(d)['key_harvest'])), false],
+  ["genesis key_harvest: a key-harvest's (other names)", fleetEdit((d) => (genesis(d)['key_harvest'] = harvest(d)['key_harvest'])), false],
   ['genesis key_harvest: null', fleetEdit((d) => (genesis(d)['key_harvest'] = null)), false],
   ['genesis key_harvest: an array', fleetEdit((d) => (genesis(d)['key_harvest'] = [genesis(d)['key_harvest'] as Json])), false],
   // A key-harvest's key_harvest: four optional numbers.
   ['key-harvest key_harvest: empty (all optional)', fleetEdit((d) => (harvest(d)['key_harvest'] = {})), true],
-  ['key-harvest key_harvest: a genesis\'s (other names, extra here)', fleetEdit((d) => (harvest(d)['key_harvest'] = genesis(d)['key_harvest'])), true],
+  [
+    "key-harvest key_harvest: a genesis's (other names, extra here)",
+    fleetEdit((d) => (harvest(d)['key_harvest'] = genesis(d)['key_harvest'])),
+    true,
+  ],
   ...KEY_HARVEST_NUMBERS.flatMap((key): Row[] => [
     [`key-harvest key_harvest: ${key} absent`, fleetEdit((d) => delete harvest(d)['key_harvest'][key]), true],
     [`key-harvest key_harvest: ${key} "32"`, fleetEdit((d) => (harvest(d)['key_harvest'][key] = '32')), false],
@@ -555,7 +587,11 @@ const FLEET_TABLE: Row[] = [
     [`key-harvest key_harvest: ${key} an object`, fleetEdit((d) => (harvest(d)['key_harvest'][key] = {})), false],
     [`key-harvest key_harvest: ${key} -5.5`, fleetEdit((d) => (harvest(d)['key_harvest'][key] = -5.5)), true],
   ]),
-  ['key-harvest key_harvest: extra fields', fleetEdit((d) => Object.assign(harvest(d)['key_harvest'], { 'ed25519-start': 'x', error: 5 })), true],
+  [
+    'key-harvest key_harvest: extra fields',
+    fleetEdit((d) => Object.assign(harvest(d)['key_harvest'], { 'ed25519-start': 'x', error: 5 })),
+    true,
+  ],
   ['key-harvest key_harvest: null', fleetEdit((d) => (harvest(d)['key_harvest'] = null)), false],
   ['key-harvest key_harvest: an array', fleetEdit((d) => (harvest(d)['key_harvest'] = [])), false],
   ['key-harvest key_harvest: 32', fleetEdit((d) => (harvest(d)['key_harvest'] = 32)), false],
@@ -564,9 +600,17 @@ const FLEET_TABLE: Row[] = [
     const k = JSON.stringify(key);
     return [
       [`outputs key ${k}, valid entry`, fleetEdit((d) => setOwn(d['outputs'], key, d['outputs']['op-genesis-01'])), true],
-      [`outputs key ${k}, entry without success`, fleetEdit((d) => setOwn(d['outputs'], key, { fail: { message: 'm', code: 'c' } })), false],
+      [
+        `outputs key ${k}, entry without success`,
+        fleetEdit((d) => setOwn(d['outputs'], key, { fail: { message: 'm', code: 'c' } })),
+        false,
+      ],
       [`outputs key ${k}, unknown kind`, fleetEdit((d) => setOwn(d['outputs'], key, { success: { ...clone(d), type: 'clone' } })), false],
-      [`outputs key ${k}, kind missing a field`, fleetEdit((d) => setOwn(d['outputs'], key, { success: { type: 'add-provisioner' } })), false],
+      [
+        `outputs key ${k}, kind missing a field`,
+        fleetEdit((d) => setOwn(d['outputs'], key, { success: { type: 'add-provisioner' } })),
+        false,
+      ],
       [`outputs key ${k}, entry 5`, fleetEdit((d) => setOwn(d['outputs'], key, 5)), false],
       [`outputs key ${k}, entry null`, fleetEdit((d) => setOwn(d['outputs'], key, null)), false],
       [`provisioners key ${k}, a string`, fleetEdit((d) => setOwn(genesis(d)['provisioners'], key, 'ab')), true],
@@ -582,7 +626,11 @@ const FLEET_TABLE: Row[] = [
       [`governance key ${k}`, fleetEdit((d) => setOwn(d['governance'], key, 5)), true],
     ];
   }),
-  ['a __proto__ provisioner holding 5 in a clone (provisioners extra there)', fleetEdit((d) => (clone(d)['provisioners'] = objectFrom([['__proto__', 5]]))), true],
+  [
+    'a __proto__ provisioner holding 5 in a clone (provisioners extra there)',
+    fleetEdit((d) => (clone(d)['provisioners'] = objectFrom([['__proto__', 5]]))),
+    true,
+  ],
   [
     'a __proto__ provisioner holding 5, in a genesis under a __proto__ entry',
     fleetEdit((d) => {
@@ -600,9 +648,13 @@ const FLEET_TABLE: Row[] = [
     true,
   ],
   ['a deep extra value', fleetEdit((d) => (d['deep'] = JSON.parse('['.repeat(200) + ']'.repeat(200)))), true],
-  ['200 entries', fleetEdit((d) => {
-    for (let i = 0; i < 200; i++) d['outputs'][`op-${i}`] = d['outputs'][FLEET_OUTPUT_KEYS[i % FLEET_OUTPUT_KEYS.length]!];
-  }), true],
+  [
+    '200 entries',
+    fleetEdit((d) => {
+      for (let i = 0; i < 200; i++) d['outputs'][`op-${i}`] = d['outputs'][FLEET_OUTPUT_KEYS[i % FLEET_OUTPUT_KEYS.length]!];
+    }),
+    true,
+  ],
 ];
 
 /** Runs of the fleet tests of generated documents: the configured budget. */
@@ -639,10 +691,12 @@ describe('the official fleet-output JSON schema and our zod schema agree', () =>
   // A number beyond a double's range: the text `1e400` is a JSON number, which JSON.parse makes
   // Infinity; ajv (strict: false) takes Infinity as a number, zod does not. No file reaches the
   // schema with it: the strict reader refuses such a number first, with its place in the file.
-  it('never sees a number beyond a double\'s range (1e400): the strict reader refuses it first', () => {
+  it("never sees a number beyond a double's range (1e400): the strict reader refuses it first", () => {
     const text = JSON.stringify(fleetSample()).replace('"secp256k1":32,', '"secp256k1":1e400,');
     expect(text).toContain('"secp256k1":1e400,');
-    expect(() => parseStrictJson(text)).toThrow(/^number 1e400 at outputs\["[^"]+"\]\.success\.key_harvest\.secp256k1 is out of range for a double \(line 1, column \d+\)$/);
+    expect(() => parseStrictJson(text)).toThrow(
+      /^number 1e400 at outputs\["[^"]+"\]\.success\.key_harvest\.secp256k1 is out of range for a double \(line 1, column \d+\)$/,
+    );
   });
 
   it('on generated valid documents, which ours keeps whole (extra fields included)', () => {

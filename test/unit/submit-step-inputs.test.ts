@@ -6,7 +6,8 @@ import { runnerInputs } from '../helpers/runner-inputs.ts';
 const raw = (given: Record<string, string>): ((name: string) => string) => runnerInputs('submit', given);
 
 const credentials = { 'dfns-token': 'tok', 'dfns-credential-id': 'cr-1', 'dfns-private-key': 'pem' };
-const parse = (given: Record<string, string>): SubmitStepInputs => parseSubmitStepInputs(raw({ path: 'out.json', ...credentials, ...given }));
+const parse = (given: Record<string, string>): SubmitStepInputs =>
+  parseSubmitStepInputs(raw({ path: 'out.json', ...credentials, ...given }));
 const refusal = (given: Record<string, string>): string => {
   try {
     parse(given);
@@ -61,7 +62,9 @@ describe('parseSubmitStepInputs', () => {
       failOnPartial: false,
     });
     // A dry run keeps the credentials it is given, to check them.
-    expect(parseSubmitStepInputs(raw({ path: 'x.json', 'dry-run': 'true', 'dfns-credential-id': 'cr-1' })).credentials).toEqual({ credentialId: 'cr-1' });
+    expect(parseSubmitStepInputs(raw({ path: 'x.json', 'dry-run': 'true', 'dfns-credential-id': 'cr-1' })).credentials).toEqual({
+      credentialId: 'cr-1',
+    });
   });
 
   it('requires path', () => {
@@ -81,18 +84,27 @@ describe('parseSubmitStepInputs', () => {
   });
 
   it('reads dry-run: online, which keeps every credential', () => {
-    expect(parse({ 'dry-run': 'online' })).toMatchObject({ dryRun: 'online', credentials: { token: expect.any(String), credentialId: expect.any(String) } });
+    expect(parse({ 'dry-run': 'online' })).toMatchObject({
+      dryRun: 'online',
+      credentials: { token: expect.any(String), credentialId: expect.any(String) },
+    });
     expect(parse({ 'dry-run': 'Online' }).dryRun).toBe('online');
   });
 
   it('removes a "Bearer " pasted in front of the token, and says so', () => {
-    expect(parse({ 'dfns-token': 'Bearer  eyJ.abc.def' })).toMatchObject({ credentials: { token: 'eyJ.abc.def' }, bearerPrefixRemoved: true });
+    expect(parse({ 'dfns-token': 'Bearer  eyJ.abc.def' })).toMatchObject({
+      credentials: { token: 'eyJ.abc.def' },
+      bearerPrefixRemoved: true,
+    });
     expect(parse({ 'dfns-token': 'bearer eyJ.abc.def' }).credentials.token).toBe('eyJ.abc.def');
     expect(parse({ 'dfns-token': 'eyJ.abc.def' })).toMatchObject({ credentials: { token: 'eyJ.abc.def' }, bearerPrefixRemoved: false });
   });
 
   it.each([
-    [{ operation: 'sign' }, 'step input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest, or empty for the operation the file is for; got "sign"'],
+    [
+      { operation: 'sign' },
+      'step input "operation" must be one of onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest, or empty for the operation the file is for; got "sign"',
+    ],
     [{ 'dry-run': 'yes' }, 'step input "dry-run" must be true, false or online, got "yes"'],
     [{ 'timeout-seconds': '0' }, 'step input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "0"'],
     [{ 'timeout-seconds': '1e3' }, 'step input "timeout-seconds" must be a number of seconds above 0 and at most 3600, got "1e3"'],
@@ -116,9 +128,18 @@ describe('parseSubmitStepInputs', () => {
       'step input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" then letters, digits and dashes ' +
         '(cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got 7 characters (not shown, in case it is a misplaced secret)',
     ],
-    [{ 'receipt-retention-days': '0' }, 'step input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "0"'],
-    [{ 'receipt-retention-days': '91' }, 'step input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "91"'],
-    [{ 'receipt-retention-days': '1.5' }, 'step input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "1.5"'],
+    [
+      { 'receipt-retention-days': '0' },
+      'step input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "0"',
+    ],
+    [
+      { 'receipt-retention-days': '91' },
+      'step input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "91"',
+    ],
+    [
+      { 'receipt-retention-days': '1.5' },
+      'step input "receipt-retention-days" must be a whole number of days from 1 to 90 (or empty for the repository\'s default), got "1.5"',
+    ],
     [{ 'dfns-api-url': 'api.dfns.io' }, 'step input "dfns-api-url" is not a URL: "api.dfns.io" (expected e.g. https://api.dfns.io)'],
     [
       { 'dfns-api-url': 'http://api.dfns.io' },
@@ -128,7 +149,10 @@ describe('parseSubmitStepInputs', () => {
       { 'dfns-api-url': 'https://api.dfns.io/v1' },
       'step input "dfns-api-url" must be the API origin without a path (e.g. https://api.dfns.io), got "https://api.dfns.io/v1"',
     ],
-    [{ 'dfns-api-url': 'https://api.dfns.io/?x=1' }, 'step input "dfns-api-url" must be the API origin without a path (e.g. https://api.dfns.io), got "https://api.dfns.io/?x=1"'],
+    [
+      { 'dfns-api-url': 'https://api.dfns.io/?x=1' },
+      'step input "dfns-api-url" must be the API origin without a path (e.g. https://api.dfns.io), got "https://api.dfns.io/?x=1"',
+    ],
     [{ 'dfns-api-url': 'https://user:pw@api.dfns.io' }, 'step input "dfns-api-url" must not contain credentials'],
     [{ 'dfns-api-url': 'ftp://api.dfns.io' }, 'step input "dfns-api-url" must use https, got "ftp:"'],
   ])('refuses %j', (given, message) => {
@@ -148,16 +172,29 @@ describe('parseSubmitStepInputs', () => {
   );
 
   it('reads the artifact inputs', () => {
-    expect(parse({ path: '', 'artifact-name': 'fleet-output', 'run-id': '123', repository: 'acme/ops', 'github-token': 'ghs_x', 'allow-fork-artifacts': 'true' }).artifact).toEqual({
+    expect(
+      parse({
+        path: '',
+        'artifact-name': 'fleet-output',
+        'run-id': '123',
+        repository: 'acme/ops',
+        'github-token': 'ghs_x',
+        'allow-fork-artifacts': 'true',
+      }).artifact,
+    ).toEqual({
       artifactName: 'fleet-output',
       runId: 123,
       repository: 'acme/ops',
       githubToken: 'ghs_x',
       allowForkArtifacts: true,
     });
-    expect(refusal({ 'artifact-name': 'a', 'run-id': '12x' })).toBe('step input "run-id" must be a workflow run id (a positive whole number), got "12x"');
+    expect(refusal({ 'artifact-name': 'a', 'run-id': '12x' })).toBe(
+      'step input "run-id" must be a workflow run id (a positive whole number), got "12x"',
+    );
     expect(refusal({ 'artifact-name': 'a', repository: 'nope' })).toBe('step input "repository" must be owner/name, got "nope"');
-    expect(refusal({ 'run-id': '1', repository: 'a/b' })).toBe('"run-id" and "repository" apply only with "artifact-name"; set it, or remove them');
+    expect(refusal({ 'run-id': '1', repository: 'a/b' })).toBe(
+      '"run-id" and "repository" apply only with "artifact-name"; set it, or remove them',
+    );
   });
 
   it('accepts True/FALSE spellings of booleans, as the toolkit does', () => {

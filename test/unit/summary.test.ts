@@ -63,12 +63,36 @@ const submitted: OutputReceipt = {
     status: 'success',
     counts: { total: 1, byKind: { 'genesis-registration': 1 }, success: 1, fail: 0 },
   },
-  request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/genesis/output', operation: 'genesis', operationFrom: 'file', storeId: 'ks-1' },
-  answer: { call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: 'Genesis *registered*', errorMessage: null, errorId: null, requestId: null, attempts: 2 },
+  request: {
+    apiUrl: 'https://api.dfns.io',
+    credentialId: 'cr-1',
+    endpoint: 'https://api.dfns.io/key-stores/ks-1/genesis/output',
+    operation: 'genesis',
+    operationFrom: 'file',
+    storeId: 'ks-1',
+  },
+  answer: {
+    call: 'submit',
+    httpStatus: 200,
+    dfnsStatus: 'success',
+    dfnsMessage: 'Genesis *registered*',
+    errorMessage: null,
+    errorId: null,
+    requestId: null,
+    attempts: 2,
+  },
   requests: [
     { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
     { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
-    { call: 'submit', attempt: 1, at: '2026-12-02T10:00:00.300Z', durationMs: 40, httpStatus: null, networkError: 'socket hang up (ECONNRESET)', requestId: null },
+    {
+      call: 'submit',
+      attempt: 1,
+      at: '2026-12-02T10:00:00.300Z',
+      durationMs: 40,
+      httpStatus: null,
+      networkError: 'socket hang up (ECONNRESET)',
+      requestId: null,
+    },
     { call: 'init', attempt: 2, at: '2026-12-02T10:00:00.900Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
   ],
   warnings: [{ title: 'Dfns call retried', message: 'Dfns submit attempt 1 of 3 failed: <script>' }],
@@ -99,7 +123,14 @@ const dryRun: OutputReceipt = {
     status: 'partial',
     counts: { total: 3, byKind: { 'onchain-sign-v1': 2, 'proof-of-control-v1': 1 }, success: 2, fail: 1 },
   },
-  request: { apiUrl: 'https://api.dfns.io', credentialId: null, endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output', operation: 'onchain-sign', operationFrom: 'step-input', storeId: 'ks-1' },
+  request: {
+    apiUrl: 'https://api.dfns.io',
+    credentialId: null,
+    endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output',
+    operation: 'onchain-sign',
+    operationFrom: 'step-input',
+    storeId: 'ks-1',
+  },
 };
 
 /** A submission whose answer (a 500) does not tell whether Dfns took it. */
@@ -111,8 +142,24 @@ const unknown: OutputReceipt = {
     'Dfns answered 500 while submitting the output: internal server error (Dfns error id 4242). The submission may have reached Dfns. ' +
     'Check the key store in Dfns before re-running this workflow: re-running could submit the output a second time.',
   dryRun: false,
-  request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output', operation: 'onchain-sign', operationFrom: 'file', storeId: 'ks-1' },
-  answer: { call: 'submit', httpStatus: 500, dfnsStatus: null, dfnsMessage: null, errorMessage: 'internal server error', errorId: '4242', requestId: null, attempts: 1 },
+  request: {
+    apiUrl: 'https://api.dfns.io',
+    credentialId: 'cr-1',
+    endpoint: 'https://api.dfns.io/key-stores/ks-1/onchain-sign/output',
+    operation: 'onchain-sign',
+    operationFrom: 'file',
+    storeId: 'ks-1',
+  },
+  answer: {
+    call: 'submit',
+    httpStatus: 500,
+    dfnsStatus: null,
+    dfnsMessage: null,
+    errorMessage: 'internal server error',
+    errorId: '4242',
+    requestId: null,
+    attempts: 1,
+  },
   requests: [
     { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
     { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
@@ -141,7 +188,16 @@ const inputCreated: CreateInputReceipt = {
     operationFrom: 'step-input',
     storeId: 'ks-1',
   },
-  answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', dfnsMessage: null, errorMessage: null, errorId: null, requestId: null, attempts: 1 },
+  answer: {
+    call: 'create',
+    httpStatus: 200,
+    dfnsStatus: 'created',
+    dfnsMessage: null,
+    errorMessage: null,
+    errorId: null,
+    requestId: null,
+    attempts: 1,
+  },
   requests: [
     { call: 'init', attempt: 1, at: '2026-12-02T10:00:00.100Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
     { call: 'action', attempt: 1, at: '2026-12-02T10:00:00.200Z', durationMs: 40, httpStatus: 200, networkError: null, requestId: null },
@@ -217,7 +273,11 @@ describe('buildSummary', () => {
   });
 
   it('lists the outputs the fleet failed, the first few then a count', () => {
-    const failed = Array.from({ length: MAX_SUMMARY_FAILED_OUTPUTS + 3 }, (_, i) => ({ key: `req-${i}`, code: 'KEY_NOT_FOUND', message: 'no | key' }));
+    const failed = Array.from({ length: MAX_SUMMARY_FAILED_OUTPUTS + 3 }, (_, i) => ({
+      key: `req-${i}`,
+      code: 'KEY_NOT_FOUND',
+      message: 'no | key',
+    }));
     const summary = buildSummary(early, failed);
     expect(summary).toContain(`#### Outputs the fleet reported as failed (${MAX_SUMMARY_FAILED_OUTPUTS + 3})`);
     expect(summary).toContain('| `req-0` | `KEY_NOT_FOUND` | no \\| key |');
@@ -280,7 +340,9 @@ describe('buildSummary', () => {
     );
     // The input action's words for the same: its change is an input (and a fleet operation).
     const inputUnknown: CreateInputReceipt = { ...inputCreated, outcome: 'unknown', status: 'unknown', archive: null, artifact: null };
-    expect(buildSummary(inputUnknown).split('\n')[0]).toBe("### ⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running");
+    expect(buildSummary(inputUnknown).split('\n')[0]).toBe(
+      "### ⚠️ Outcome unknown: check the key store's fleet operations in Dfns before re-running",
+    );
   });
 
   it('for a dry run: the verdict, the file and what it holds, and no answer', () => {
@@ -309,16 +371,40 @@ describe('buildSummary', () => {
         '',
       ].join('\n'),
     );
-    const inputDryRun: CreateInputReceipt = { ...inputCreated, outcome: 'dry-run', status: 'dry-run', dryRun: true, answer: null, requests: [], archive: null, artifact: null };
-    expect(buildSummary(inputDryRun).split('\n')[0]).toBe('### 🧪 Dry run (`proof-of-control`): the request is valid; nothing was sent to Dfns');
+    const inputDryRun: CreateInputReceipt = {
+      ...inputCreated,
+      outcome: 'dry-run',
+      status: 'dry-run',
+      dryRun: true,
+      answer: null,
+      requests: [],
+      archive: null,
+      artifact: null,
+    };
+    expect(buildSummary(inputDryRun).split('\n')[0]).toBe(
+      '### 🧪 Dry run (`proof-of-control`): the request is valid; nothing was sent to Dfns',
+    );
   });
 
   it('lists the requests to Dfns, the first few then a count', () => {
     expect(MAX_SUMMARY_REQUESTS).toBe(12);
     // Five challenges refused, then the sequence three times over (a 429 each time), then a success: 15 requests.
     const calls: Array<[Receipt['requests'][number]['call'], number | null]> = [
-      ['init', 503], ['init', 503], ['init', 503], ['init', null], ['init', 200], ['action', 200], ['submit', 429],
-      ['init', 200], ['action', 200], ['submit', 429], ['init', 200], ['action', 200], ['submit', 200], ['init', 200], ['action', 200],
+      ['init', 503],
+      ['init', 503],
+      ['init', 503],
+      ['init', null],
+      ['init', 200],
+      ['action', 200],
+      ['submit', 429],
+      ['init', 200],
+      ['action', 200],
+      ['submit', 429],
+      ['init', 200],
+      ['action', 200],
+      ['submit', 200],
+      ['init', 200],
+      ['action', 200],
     ];
     const requests = calls.map(([call, httpStatus], i) => ({
       call,
@@ -352,8 +438,24 @@ describe('the cancel action and online dry runs', () => {
       action: { name: 'dfns-keystore-output-action/cancel', version: '0.1.0' },
       outcome: 'canceled',
       status: 'canceled',
-      request: { apiUrl: 'https://api.dfns.io', credentialId: 'cr-1', endpoint: 'https://api.dfns.io/key-stores/ks-1/fleet-operations/cancel', operation: null, operationFrom: null, storeId: 'ks-1' },
-      answer: { call: 'cancel', httpStatus: 200, dfnsStatus: 'Canceled', dfnsMessage: null, errorMessage: null, errorId: null, requestId: 'req-7', attempts: 1 },
+      request: {
+        apiUrl: 'https://api.dfns.io',
+        credentialId: 'cr-1',
+        endpoint: 'https://api.dfns.io/key-stores/ks-1/fleet-operations/cancel',
+        operation: null,
+        operationFrom: null,
+        storeId: 'ks-1',
+      },
+      answer: {
+        call: 'cancel',
+        httpStatus: 200,
+        dfnsStatus: 'Canceled',
+        dfnsMessage: null,
+        errorMessage: null,
+        errorId: null,
+        requestId: 'req-7',
+        attempts: 1,
+      },
       requests: [],
       source: { path: 'fleet/in.zip', document: 'input-archive' },
       body: { groupId: 'gr-1', reason: 'HSM *failed*' },

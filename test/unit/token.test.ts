@@ -42,7 +42,9 @@ describe('checkToken', () => {
   });
 
   it('is quiet for a token valid for more than 7 days, of the same organisation', () => {
-    expect(warningsOf(jwt({ exp: NOW / 1000 + 8 * 86400, 'https://custom/app_metadata': { orgId: output.org_id } }), output.org_id)).toEqual([]);
+    expect(
+      warningsOf(jwt({ exp: NOW / 1000 + 8 * 86400, 'https://custom/app_metadata': { orgId: output.org_id } }), output.org_id),
+    ).toEqual([]);
     expect(warningsOf(jwt({ exp: NOW / 1000 + 6 * 86400 }), output.org_id)[0]).toMatch(/\(in 6 days\)/);
     expect(warningsOf(jwt({ exp: NOW / 1000 + 86400 + 5 }), output.org_id)[0]).toMatch(/\(in 1 day\)/);
   });

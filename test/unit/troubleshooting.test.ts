@@ -69,7 +69,10 @@ function distinctive(parts: string[]): string | undefined {
   for (const part of parts) {
     const text = part.replace(/^[\s:;,.()"'…-]+/, '').replace(/\s+$/, '');
     if ((text.match(/[A-Za-z]/g) ?? []).length >= 10) {
-      return text.split(/[:;.]\s/)[0]!.replace(/[\s:("'…,.-]+$/, '').trim();
+      return text
+        .split(/[:;.]\s/)[0]!
+        .replace(/[\s:("'…,.-]+$/, '')
+        .trim();
     }
   }
   return undefined;

@@ -36,9 +36,21 @@ describe('prepareTarget', () => {
 
   it.each([
     ['a folder', (p: string) => mkdirSync(p), 'a folder is there, and the action only writes regular files: give the path of a new file'],
-    ['a symbolic link', (p: string) => symlinkSync('/etc/hostname', p), 'a symbolic link is there, and the action only writes regular files: give the path of a new file'],
-    ['a named pipe', (p: string) => execFileSync('mkfifo', [p]), 'a named pipe (FIFO) is there, and the action only writes regular files: give the path of a new file'],
-    ['a file it may not replace', (p: string) => writeFileSync(p, 'theirs'), 'a file already exists there, which this run did not write; remove it'],
+    [
+      'a symbolic link',
+      (p: string) => symlinkSync('/etc/hostname', p),
+      'a symbolic link is there, and the action only writes regular files: give the path of a new file',
+    ],
+    [
+      'a named pipe',
+      (p: string) => execFileSync('mkfifo', [p]),
+      'a named pipe (FIFO) is there, and the action only writes regular files: give the path of a new file',
+    ],
+    [
+      'a file it may not replace',
+      (p: string) => writeFileSync(p, 'theirs'),
+      'a file already exists there, which this run did not write; remove it',
+    ],
   ])('refuses %s', (_, make, message) => {
     const path = join(dir, 'target');
     make(path);
@@ -46,7 +58,9 @@ describe('prepareTarget', () => {
   });
 
   it('refuses a device', () => {
-    expect(refusal(() => prepareTarget('/dev/null', NEVER))).toBe('a device (null) is there, and the action only writes regular files: give the path of a new file');
+    expect(refusal(() => prepareTarget('/dev/null', NEVER))).toBe(
+      'a device (null) is there, and the action only writes regular files: give the path of a new file',
+    );
   });
 
   it('accepts a file it may replace', () => {
@@ -55,7 +69,7 @@ describe('prepareTarget', () => {
     expect(readdirSync(dir)).toEqual(['r.json']);
   });
 
-  it('ends, naming the folder, where Node\'s recursive mkdir would loop for ever', () => {
+  it("ends, naming the folder, where Node's recursive mkdir would loop for ever", () => {
     expect(refusal(() => prepareTarget('/proc/dfns-receipts/deeper/r.json', NEVER))).toMatch(
       /^the folder \/proc\/dfns-receipts cannot be created: .+ \(E[A-Z]+ on mkdir\)$/,
     );
@@ -83,7 +97,9 @@ describe('writeTarget', () => {
     writeTarget(join(dir, 'r.json'), Buffer.from('mine, now'), MINE);
     expect(readFileSync(join(dir, 'r.json'), 'utf8')).toBe('mine, now');
     writeFileSync(join(dir, 'other.json'), 'theirs');
-    expect(refusal(() => writeTarget(join(dir, 'other.json'), Buffer.from('x'), MINE))).toBe('a file already exists there, which this run did not write; remove it');
+    expect(refusal(() => writeTarget(join(dir, 'other.json'), Buffer.from('x'), MINE))).toBe(
+      'a file already exists there, which this run did not write; remove it',
+    );
     expect(readFileSync(join(dir, 'other.json'), 'utf8')).toBe('theirs');
     expect(readdirSync(dir).sort()).toEqual(['other.json', 'r.json']);
   });

@@ -229,9 +229,7 @@ describe('unsupported archive kinds', () => {
   });
 
   it('refuses multi-disk archives', () => {
-    expect(listRefusal(makeZip(one, { disk: 1 }))).toBe(
-      'the archive spans several disks (a split or spanned zip), which is not supported',
-    );
+    expect(listRefusal(makeZip(one, { disk: 1 }))).toBe('the archive spans several disks (a split or spanned zip), which is not supported');
   });
 });
 
@@ -286,9 +284,7 @@ describe('truncated and corrupt archives', () => {
 
   it('refuses an entry whose data runs past the end of the file', () => {
     const entry: ZipEntry = { ...listZip(zip)[1]!, compressedSize: 1_000_000 };
-    expect(refusal(() => readZipEntry(zip, entry))).toBe(
-      'the archive is corrupt: entry "b.json": its data runs past the end of the file',
-    );
+    expect(refusal(() => readZipEntry(zip, entry))).toBe('the archive is corrupt: entry "b.json": its data runs past the end of the file');
   });
 });
 
@@ -317,7 +313,10 @@ describe('archives that could mean two things', () => {
   });
 
   it('refuses bytes that belong to no entry (a hidden entry for streaming readers)', () => {
-    const hidden = makeZip([{ name: 'a.json', data: '{}' }, { name: 'b.json', data: '{}', paddingBefore: 7 }]);
+    const hidden = makeZip([
+      { name: 'a.json', data: '{}' },
+      { name: 'b.json', data: '{}', paddingBefore: 7 },
+    ]);
     expect(listRefusal(hidden)).toMatch(/^the archive is corrupt: an entry is preceded by 7 bytes that belong to no entry \(offset \d+\)$/);
   });
 
@@ -370,15 +369,22 @@ describe('interoperability with Python zipfile', () => {
         'import sys, zipfile',
         "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
         "    z.writestr('out/', '')",
-        "    z.writestr('out/keystore.json', '{\"type\": \"keystore-output\"}' * 50, compress_type=zipfile.ZIP_DEFLATED)",
+        '    z.writestr(\'out/keystore.json\', \'{"type": "keystore-output"}\' * 50, compress_type=zipfile.ZIP_DEFLATED)',
         "    z.writestr('Grüße.txt', 'stored', compress_type=zipfile.ZIP_STORED)",
-        "z = zipfile.ZipFile(sys.argv[2])",
-        "assert z.testzip() is None",
+        'z = zipfile.ZipFile(sys.argv[2])',
+        'assert z.testzip() is None',
         "print('|'.join(i.filename + '=' + z.read(i).decode() for i in z.infolist()))",
       ].join('\n');
       const theirs = join(dir, 'python.zip');
       const ours = join(dir, 'ours.zip');
-      writeFileSync(ours, makeZip([{ name: 'a.json', data: '{"a":1}' }, { name: 'é/', data: '' }, { name: 'b', data: 'bb', method: 0 }]));
+      writeFileSync(
+        ours,
+        makeZip([
+          { name: 'a.json', data: '{"a":1}' },
+          { name: 'é/', data: '' },
+          { name: 'b', data: 'bb', method: 0 },
+        ]),
+      );
       const printed = execFileSync('python3', ['-c', script, theirs, ours], { encoding: 'utf8' });
       expect(printed.trim()).toBe('a.json={"a":1}|é/=|b=bb');
 

@@ -59,7 +59,8 @@ export function runCancel(raw: RawStepInputs, env: RunEnv, baseIO: ActionIO): Pr
       };
       return inputs;
     },
-    files: (inputs) => (inputs.path === undefined ? [] : [{ path: resolve(env.workspace, inputs.path), what: 'the file the group is read from ("path")' }]),
+    files: (inputs) =>
+      inputs.path === undefined ? [] : [{ path: resolve(env.workspace, inputs.path), what: 'the file the group is read from ("path")' }],
     work: async (inputs, io) => ({ outcome: await cancel(inputs, env, io, facts) }),
   });
 }
@@ -73,12 +74,16 @@ async function cancel(inputs: CancelStepInputs, env: RunEnv, io: ActionIO, facts
     const source = readIds(inputs.path, env.workspace);
     const shownPath = safeText(source.located.displayPath, PATH_MAX_CHARS);
     facts.source = { path: shownPath, document: source.document };
-    io.info(`Ids read from ${shownPath} (${source.document === 'input-archive' ? 'an input archive' : 'an output'}): key store ${source.storeId ?? 'none'}, group ${source.groupId ?? 'none'}`);
+    io.info(
+      `Ids read from ${shownPath} (${source.document === 'input-archive' ? 'an input archive' : 'an output'}): key store ${source.storeId ?? 'none'}, group ${source.groupId ?? 'none'}`,
+    );
     storeId = pick({ input: 'store-id', field: 'keystore_id', title: 'store-id differs from the file' }, storeId, source.storeId, io);
     groupId = pick({ input: 'group-id', field: 'group_id', title: 'group-id differs from the file' }, groupId, source.groupId, io);
   }
   if (storeId === undefined || groupId === undefined) {
-    const missing = [storeId === undefined && ['"store-id"', 'keystore_id'], groupId === undefined && ['"group-id"', 'group_id']].filter((m) => m !== false);
+    const missing = [storeId === undefined && ['"store-id"', 'keystore_id'], groupId === undefined && ['"group-id"', 'group_id']].filter(
+      (m) => m !== false,
+    );
     throw new CancelTargetError(
       `the file names no ${missing.map(([, field]) => field).join(' and ')} that is a Dfns id: set ${missing.map(([input]) => input).join(' and ')}`,
     );
@@ -100,7 +105,12 @@ async function cancel(inputs: CancelStepInputs, env: RunEnv, io: ActionIO, facts
     return 'dry-run';
   }
   const key = checkCredentials(inputs, io);
-  const target: ChangeTarget = { storeId, groupId, permission: describePermission('cancel'), subject: `(canceling the fleet operation of group "${groupId}")` };
+  const target: ChangeTarget = {
+    storeId,
+    groupId,
+    permission: describePermission('cancel'),
+    subject: `(canceling the fleet operation of group "${groupId}")`,
+  };
   const request = changeRequest(inputs, key, target, started, env, io, facts);
   const payload = { byteLength: Buffer.byteLength(json), slices: () => [json] };
   if (inputs.dryRun === 'online') {
@@ -111,7 +121,9 @@ async function cancel(inputs: CancelStepInputs, env: RunEnv, io: ActionIO, facts
 
   // Cancel.
   const { cancelFleetOperation } = await import('../../dfns/cancel-operation.ts');
-  io.info(`Canceling the fleet operation of group ${groupId}: POST ${endpoint} as credential ${inputs.credentials.credentialId}, body ${safeText(json, 1100)}`);
+  io.info(
+    `Canceling the fleet operation of group ${groupId}: POST ${endpoint} as credential ${inputs.credentials.credentialId}, body ${safeText(json, 1100)}`,
+  );
   const answer = await cancelFleetOperation({ ...request, body: json });
   facts.answer = {
     call: 'cancel',

@@ -29,7 +29,12 @@ export class ArchiveWriteError extends ActionError {
 }
 
 /** `path` relative to the workspace, or `dfns-<operation>-input-<store>.zip` under RUNNER_TEMP. */
-export function archivePath(path: string | undefined, operation: Operation, storeId: string, place: { workspace: string; runnerTemp: string }): string {
+export function archivePath(
+  path: string | undefined,
+  operation: Operation,
+  storeId: string,
+  place: { workspace: string; runnerTemp: string },
+): string {
   if (path !== undefined) return resolve(place.workspace, path);
   return join(place.runnerTemp, `dfns-${operation}-input-${storeId}.zip`);
 }

@@ -33,9 +33,12 @@ export function parseRequestBody(operation: Operation, text: string): RequestBod
     validateCreateInputBody(operation, value);
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
-    throw new RequestBodyError(`step input "request" does not match the documented body of ${operation} ${listViolations(error.violations)}`, {
-      cause: error,
-    });
+    throw new RequestBodyError(
+      `step input "request" does not match the documented body of ${operation} ${listViolations(error.violations)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return { value, json: JSON.stringify(value) };
 }

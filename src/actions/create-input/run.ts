@@ -94,7 +94,15 @@ async function createArchive(inputs: CreateInputStepInputs, env: RunEnv, io: Act
     return 'dry-run';
   }
   const key = checkCredentials(inputs, io);
-  const request = changeRequest(inputs, key, { storeId, permission: describePermission(operation), subject: `(operation "${operation}")` }, started, env, io, facts);
+  const request = changeRequest(
+    inputs,
+    key,
+    { storeId, permission: describePermission(operation), subject: `(operation "${operation}")` },
+    started,
+    env,
+    io,
+    facts,
+  );
   const payload = { byteLength: Buffer.byteLength(body.json), slices: () => [body.json] };
   if (inputs.dryRun === 'online') {
     dryRunLine();
@@ -104,7 +112,9 @@ async function createArchive(inputs: CreateInputStepInputs, env: RunEnv, io: Act
 
   // Ask Dfns; its answer is the archive.
   const { createInputArchive } = await import('../../dfns/create-input-archive.ts');
-  io.info(`Creating the input archive: POST ${endpoint} as credential ${inputs.credentials.credentialId}, body ${safeText(body.json, MAX_LOGGED_BODY_CHARS)}`);
+  io.info(
+    `Creating the input archive: POST ${endpoint} as credential ${inputs.credentials.credentialId}, body ${safeText(body.json, MAX_LOGGED_BODY_CHARS)}`,
+  );
   const answer = await createInputArchive({ ...request, operation, body: body.json });
   facts.answer = {
     call: 'create',

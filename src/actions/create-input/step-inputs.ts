@@ -46,7 +46,8 @@ export function parseCreateInputStepInputs(raw: RawStepInputs): CreateInputStepI
     );
   }
   const storeIdValue = get('store-id');
-  if (storeIdValue === '') throw new StepInputError('step input "store-id" is required: the id of the key store (ks-…) to create the input archive for');
+  if (storeIdValue === '')
+    throw new StepInputError('step input "store-id" is required: the id of the key store (ks-…) to create the input archive for');
   const storeId = parseDfnsId('store-id', storeIdValue, 'a Dfns key store id (ks-…)');
   const common: CommonStepInputs = {
     operation,
@@ -60,5 +61,11 @@ export function parseCreateInputStepInputs(raw: RawStepInputs): CreateInputStepI
   checkRetentionDays(get('receipt-retention-days'));
   checkPathStepInput('receipt-path', get('receipt-path'));
   checkPathStepInput('path', get('path'));
-  return { ...common, ...parseCredentials(get, { required: 'to create the input archive', dryRun: 'to check the request without creating the input archive' }) };
+  return {
+    ...common,
+    ...parseCredentials(get, {
+      required: 'to create the input archive',
+      dryRun: 'to check the request without creating the input archive',
+    }),
+  };
 }

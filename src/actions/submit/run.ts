@@ -19,7 +19,14 @@ import { PATH_MAX_CHARS } from '../../file/write-target.ts';
 import { newFacts, type OutputFacts } from '../../report/facts.ts';
 import type { FailureWords, Outcome } from '../../report/outcome.ts';
 import { NOTHING_DONE } from '../../base/changes.ts';
-import { countOutputs, describeCounts, DOCUMENT_LABELS, failedOutputs, type FailedOutput, type OutputCounts } from '../../documents/documents.ts';
+import {
+  countOutputs,
+  describeCounts,
+  DOCUMENT_LABELS,
+  failedOutputs,
+  type FailedOutput,
+  type OutputCounts,
+} from '../../documents/documents.ts';
 import { chooseOperation } from './operation-choice.ts';
 import { warnOnFleetFailure } from './fleet-failure.ts';
 import { describePermission, submissionPath } from '../../documents/operations.ts';
@@ -65,7 +72,9 @@ export function runSubmit(raw: RawStepInputs, env: RunEnv, baseIO: ActionIO): Pr
     // A file named in the workspace; a glob's match, or an artifact's file, is found later (and a
     // receipt-path that names an existing file other than a receipt is refused anyway).
     files: (inputs) =>
-      inputs.artifact || isGlob(inputs.path) ? [] : [{ path: resolve(env.workspace, inputs.path), what: 'the output file being submitted' }],
+      inputs.artifact || isGlob(inputs.path)
+        ? []
+        : [{ path: resolve(env.workspace, inputs.path), what: 'the output file being submitted' }],
     async work(inputs, io) {
       const outcome = await submit(inputs, env, io, facts);
       if (outcome !== 'partial' || !inputs.failOnPartial) return { outcome };
@@ -210,13 +219,14 @@ const MAX_WARNED_FAILED_ENTRIES = 5;
 function reportAnswer(io: Logger, answer: SubmitAnswer, dfnsMessage: string | null, failed: readonly FailedOutput[]): Outcome {
   if (answer.kind === 'pending-approval') {
     io.warning(
-      `Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` +
-        'It takes effect once approved in Dfns.',
+      `Dfns holds the submission for approval by a policy (HTTP 202): ${answer.detail}. ` + 'It takes effect once approved in Dfns.',
       'Submission pending approval',
     );
     return 'pending-approval';
   }
-  io.info(`Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})${dfnsMessage === null ? '' : `, message "${dfnsMessage}"`}.`);
+  io.info(
+    `Dfns accepted the submission: status "${answer.status}" (HTTP ${answer.httpStatus})${dfnsMessage === null ? '' : `, message "${dfnsMessage}"`}.`,
+  );
   if (answer.status !== 'partial') return 'submitted';
   io.warning(
     'Dfns answered "partial": not every entry of the output was accepted. ' +

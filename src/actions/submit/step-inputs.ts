@@ -117,4 +117,3 @@ function parseExpectedChecksum(value: string | undefined): string | undefined {
   }
   return match[1].toLowerCase();
 }
-

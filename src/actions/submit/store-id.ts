@@ -17,9 +17,7 @@ export function resolveStoreId(input: string | undefined, output: OfflineSignerO
   if (input === undefined) {
     // A fleet output's keystore_id may be empty (its schema sets no minimum length).
     if (fromFile === '') {
-      throw new StoreIdError(
-        'the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to',
-      );
+      throw new StoreIdError('the output\'s keystore_id is empty, so it names no key store: set "store-id" to the key store it belongs to');
     }
     if (!isDfnsId(fromFile)) {
       throw new StoreIdError(
