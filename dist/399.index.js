@@ -220,7 +220,7 @@ function escapeName(name) {
 /* harmony export */   VR: () => (/* binding */ describeOversize),
 /* harmony export */   gB: () => (/* binding */ MAX_ANSWER_BYTES)
 /* harmony export */ });
-/* unused harmony exports CONNECT_TIMEOUT_MS, HEADERS_TIMEOUT_MS, BODY_TIMEOUT_MS, MAX_COUNTED_BEYOND_CAP, MAX_REQUEST_ID_CHARS */
+/* unused harmony exports CONNECT_TIMEOUT_MS, HEADERS_TIMEOUT_MS, BODY_TIMEOUT_MS */
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46752);

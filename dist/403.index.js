@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createInputArchive: () => (/* binding */ createInputArchive)
 /* harmony export */ });
-/* unused harmony exports MAX_INPUT_ARCHIVE_BYTES, RefusedArchiveError, describeBytes */
+/* unused harmony exports MAX_INPUT_ARCHIVE_BYTES, describeBytes */
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(15870);
 /* harmony import */ var _base_units_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(19182);
 /* harmony import */ var _file_zip_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(43641);

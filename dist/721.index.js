@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   fetchArtifact: () => (/* binding */ fetchArtifact),
 /* harmony export */   nE: () => (/* binding */ ArtifactError)
 /* harmony export */ });
-/* unused harmony exports MAX_LISTED_ARTIFACTS, resolveArtifactSource, isGhes */
+/* unused harmony exports resolveArtifactSource, isGhes */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);

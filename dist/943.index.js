@@ -8,7 +8,6 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   cancelFleetOperation: () => (/* binding */ cancelFleetOperation)
 /* harmony export */ });
-/* unused harmony export GROUP_STATUSES */
 /* harmony import */ var _documents_zod_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(94204);
 /* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(19490);
 /* harmony import */ var _signed_change_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2399);

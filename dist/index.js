@@ -28452,7 +28452,7 @@ function listNames(names, max, maxChars) {
 /* harmony export */   pB: () => (/* binding */ formatJsonPath),
 /* harmony export */   ud: () => (/* binding */ hasUnshowableChars)
 /* harmony export */ });
-/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS, PATH_END_SEGMENTS */
+/* unused harmony exports SAFE_TEXT_MAX_CHARS, PATH_KEY_MAX_CHARS */
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75460);
 /**
  * The one gate for text from outside (what Dfns answers, file and artifact names, archive entry
@@ -28596,7 +28596,7 @@ function safeLines(text, maxLines = 50, maxChars = 500) {
 /* harmony export */   fp: () => (/* binding */ redactSecrets),
 /* harmony export */   gz: () => (/* binding */ keepSecret)
 /* harmony export */ });
-/* unused harmony exports MIN_SECRET_CHARS, REDACTED, MIN_SECRET_EDGE_CHARS, registerSecret */
+/* unused harmony exports MIN_SECRET_CHARS, registerSecret */
 /**
  * The secrets of this run, which the gate (safe-text.ts) takes out of every text before anything
  * else is done to it: the Dfns token, each form of the private key, the GitHub token, and every
@@ -28706,7 +28706,6 @@ function byteCount(bytes) {
 /* harmony export */   _O: () => (/* binding */ USER_AGENT),
 /* harmony export */   px: () => (/* binding */ ACTION_NAME)
 /* harmony export */ });
-/* unused harmony export CANCEL_ACTION */
 /** Kept equal to package.json's version by a test. */
 const ACTION_NAME = 'dfns-keystore-output-action';
 const ACTION_VERSION = '0.1.0';
@@ -28730,7 +28729,6 @@ const CANCEL_ADVICE = `If the ceremony is abandoned, cancel its fleet operation 
 /* harmony export */   cE: () => (/* binding */ DfnsProtocolError),
 /* harmony export */   jg: () => (/* binding */ quoteBody)
 /* harmony export */ });
-/* unused harmony exports CALL_LABELS, MAX_QUOTED_BODY, MAX_ERROR_ID_CHARS */
 /* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34758);
 /* harmony import */ var _documents_zod_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(94204);
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(15870);
@@ -28986,8 +28984,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   KP: () => (/* binding */ failedOutputs),
   Qm: () => (/* binding */ validateOutput)
 });
-
-// UNUSED EXPORTS: entryKinds
 
 // EXTERNAL MODULE: ./src/base/safe-text.ts
 var safe_text = __nccwpck_require__(15870);
@@ -29289,7 +29285,6 @@ function failedOutputs(output) {
 /* harmony export */   d4: () => (/* binding */ INPUT_ARCHIVE_DOCUMENT_ENTRY),
 /* harmony export */   k5: () => (/* binding */ NOT_AN_OUTPUT)
 /* harmony export */ });
-/* unused harmony export INPUT_ARCHIVE_DOCUMENT_TYPES */
 /* harmony import */ var _dfns_id_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(93727);
 /* harmony import */ var _violations_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77076);
 /**
@@ -29335,7 +29330,6 @@ function inputArchiveIds(value) {
 /* harmony export */   wy: () => (/* binding */ submissionPath),
 /* harmony export */   xb: () => (/* binding */ OPERATIONS)
 /* harmony export */ });
-/* unused harmony export CANCEL_PERMISSION */
 /* harmony import */ var _zod_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(94204);
 /**
  * The seven offline signer operations: everything that differs between them, in one table.
@@ -29449,7 +29443,7 @@ function createInputPath(storeId, operation) {
 /* harmony export */   wF: () => (/* binding */ describeIssues),
 /* harmony export */   yu: () => (/* binding */ protoKeyIssues)
 /* harmony export */ });
-/* unused harmony exports MAX_REPORTED_VIOLATIONS, MAX_LISTED_KEYS, listKeys, plural */
+/* unused harmony export MAX_REPORTED_VIOLATIONS */
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15870);
 /* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70680);
 
@@ -38073,7 +38067,7 @@ class ChecksumMismatchError extends errors/* ActionError */.l {
 /* harmony export */   RJ: () => (/* binding */ parseStrictJson),
 /* harmony export */   h0: () => (/* binding */ decodeUtf8Strict)
 /* harmony export */ });
-/* unused harmony exports MAX_JSON_DEPTH, MAX_TOKEN_CHARS, JsonReadError */
+/* unused harmony exports MAX_JSON_DEPTH, JsonReadError */
 /* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
 /* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15870);
@@ -38555,7 +38549,7 @@ function fromEngine(text, error) {
 /* harmony export */   of: () => (/* binding */ showable),
 /* harmony export */   pM: () => (/* binding */ locateFile)
 /* harmony export */ });
-/* unused harmony exports MAX_LISTED_MATCHES, LocateError */
+/* unused harmony export LocateError */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -38645,7 +38639,7 @@ function display(path, baseDir) {
 /* harmony export */   X2: () => (/* binding */ parseOutputFile),
 /* harmony export */   ih: () => (/* binding */ readFileOnce)
 /* harmony export */ });
-/* unused harmony exports MAX_FILE_BYTES, MAX_LISTED_ENTRIES, OutputFileError */
+/* unused harmony exports MAX_FILE_BYTES, OutputFileError */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -38829,7 +38823,7 @@ function withContext(where, fn) {
 /* harmony export */   g7: () => (/* binding */ readZipEntry),
 /* harmony export */   oV: () => (/* binding */ listZip)
 /* harmony export */ });
-/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZIP_RATIO_MIN_SIZE, ZIP_EOCD_SEARCH_BYTES, ZipError, entryProblem, MAX_LISTED_REFUSED_ENTRIES */
+/* unused harmony exports ZIP_MAX_ENTRIES, ZIP_MAX_TOTAL_UNCOMPRESSED, ZIP_MAX_ENTRY_UNCOMPRESSED, ZIP_MAX_RATIO, ZipError, MAX_LISTED_REFUSED_ENTRIES */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _base_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15870);

@@ -15,7 +15,7 @@ export const SAFE_TEXT_MAX_CHARS = 200;
 /** Characters of one key shown inside a formatted JSON path. */
 export const PATH_KEY_MAX_CHARS = 100;
 /** Segments shown at each end of a longer formatted JSON path; the levels between are elided. */
-export const PATH_END_SEGMENTS = 8;
+const PATH_END_SEGMENTS = 8;
 
 /**
  * Characters escaped besides the backslash: C0 and C1 controls, DEL, Unicode format characters

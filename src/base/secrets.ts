@@ -9,12 +9,12 @@
 /** Shorter values are not taken out of texts: they would match by chance (no real secret is this short). */
 export const MIN_SECRET_CHARS = 8;
 /** What a secret is replaced with, as the runner's masking shows it. */
-export const REDACTED = '***';
+const REDACTED = '***';
 /**
  * A text that ends with at least this many characters of a secret's start (or starts with its
  * end) was cut through the secret, upstream (an answer read up to a cap, say): that part goes too.
  */
-export const MIN_SECRET_EDGE_CHARS = 12;
+const MIN_SECRET_EDGE_CHARS = 12;
 
 const secrets = new Set<string>();
 /** Longest first, so that a secret holding another (a PEM holding its lines) goes whole. */

@@ -9,8 +9,7 @@ import { signedChange, type SignedChangeRequest } from './signed-change.ts';
 import { cancelPath } from '../documents/operations.ts';
 
 /** The statuses of a fleet operation group, and of each of its operations (Dfns's SDK types). */
-export const GROUP_STATUSES = ['Initialized', 'InReview', 'Rejected', 'Approved', 'Canceled'] as const;
-export type GroupStatus = (typeof GROUP_STATUSES)[number];
+const GROUP_STATUSES = ['Initialized', 'InReview', 'Rejected', 'Approved', 'Canceled'] as const;
 
 /** The group as the answer describes it: what the action reads of it; every other field is let through. */
 const CanceledGroup = z.looseObject({

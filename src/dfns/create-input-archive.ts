@@ -64,7 +64,7 @@ export function createInputArchive(req: CreateInputArchiveRequest): Promise<Inpu
  * Dfns created the input (so its fleet operation is open at Dfns), but the archive it answered
  * breaks the rules every archive the action handles is held to: it is not written anywhere.
  */
-export class RefusedArchiveError extends ActionError {
+class RefusedArchiveError extends ActionError {
   override name = 'RefusedArchiveError';
   readonly title = 'Archive refused';
   constructor(message: string) {

@@ -7,9 +7,9 @@ import { ActionError } from '../base/errors.ts';
 import type { Logger } from '../base/logger.ts';
 import { safeText } from '../base/safe-text.ts';
 
-export const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = 2048;
 
-export type KeyKind = 'ed25519' | 'p256' | 'secp256k1' | 'rsa';
+type KeyKind = 'ed25519' | 'p256' | 'secp256k1' | 'rsa';
 
 export interface ServiceAccountKey {
   kind: KeyKind;

@@ -14,7 +14,7 @@
  */
 
 /** UTF-16 units of the text per slice. */
-export const SLICE_CHARS = 1024 * 1024;
+const SLICE_CHARS = 1024 * 1024;
 
 /** A text that is produced a slice at a time; every iteration gives the same slices. */
 export interface SlicedText {
@@ -61,7 +61,7 @@ const BACKSLASH = 0x5c;
  * The slices of a valid JSON text with the white space between its tokens removed. Strings are
  * kept as written, escapes and all; a string may run across slices (the state carries over).
  */
-export function* compactSlices(text: string, sliceChars = SLICE_CHARS): Generator<string> {
+function* compactSlices(text: string, sliceChars = SLICE_CHARS): Generator<string> {
   let inString = false;
   /** Backslashes that end what was read of the current string so far, across slices. */
   let trailingBackslashes = 0;

@@ -17,7 +17,7 @@ export function isChange(call: DfnsCall): call is ChangeCall {
   return call === 'submit' || call === 'create' || call === 'cancel';
 }
 
-export const CALL_LABELS: Record<DfnsCall, string> = {
+const CALL_LABELS: Record<DfnsCall, string> = {
   stores: 'listing the key stores (GET /key-stores)',
   init: 'creating the user action challenge (POST /auth/action/init)',
   action: 'signing the user action (POST /auth/action)',
@@ -44,9 +44,9 @@ function ids(errorId: string | undefined, requestId: string | undefined): string
 }
 
 /** How much of an unexpected answer is quoted in a message. */
-export const MAX_QUOTED_BODY = 300;
+const MAX_QUOTED_BODY = 300;
 /** Characters of a Dfns error id kept (Dfns's are about 20 digits). */
-export const MAX_ERROR_ID_CHARS = 100;
+const MAX_ERROR_ID_CHARS = 100;
 
 /** `{"error": {"id", "status", "message", "details"}}`; some SDKs read a top-level `message`. */
 const DfnsErrorBody = z.looseObject({

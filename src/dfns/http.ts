@@ -22,7 +22,7 @@ export const BODY_TIMEOUT_MS = 30_000;
 /** Answers larger than this are cut (Dfns answers are small JSON documents). */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 /** Bytes of an answer past its cap that are read (and dropped) to say how large it was. */
-export const MAX_COUNTED_BEYOND_CAP = 16 * 1024 * 1024;
+const MAX_COUNTED_BEYOND_CAP = 16 * 1024 * 1024;
 
 /** Error codes of a TLS certificate the runner does not trust. */
 const CERTIFICATE_CODES = new Set([
@@ -240,7 +240,7 @@ export class DfnsTransport {
 }
 
 /** Characters of an X-Request-ID kept (Dfns's are short ids). */
-export const MAX_REQUEST_ID_CHARS = 100;
+const MAX_REQUEST_ID_CHARS = 100;
 
 /** The answer's X-Request-ID (the Java SDK reads it; support asks for it), through the gate. */
 function readRequestId(headers: Record<string, string | string[] | undefined>): string | undefined {

@@ -16,9 +16,9 @@ import { MAX_CALL_ATTEMPTS, withRetries } from './retry.ts';
 import { logFailure, obtainUserAction, openTransport, retryContext, type SignedChangeRequest } from './signed-change.ts';
 
 /** The permission `GET /key-stores` needs. */
-export const KEY_STORES_READ = 'KeyStores:Read';
+const KEY_STORES_READ = 'KeyStores:Read';
 
-export type CheckName = 'token and region' | 'key store' | 'credential and key';
+type CheckName = 'token and region' | 'key store' | 'credential and key';
 
 /** One check of an online dry run, as the log, the summary and the receipt list it. */
 export interface OnlineCheck {
@@ -28,7 +28,7 @@ export interface OnlineCheck {
 }
 
 /** A check against Dfns failed: the key store is not there, or not an offline signer fleet. */
-export class OnlineCheckError extends ActionError {
+class OnlineCheckError extends ActionError {
   override name = 'OnlineCheckError';
   readonly title = 'Online check failed';
 }

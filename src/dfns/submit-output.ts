@@ -17,7 +17,7 @@ export interface SubmitRequest extends SignedChangeRequest {
   file: { bytes: Uint8Array; name: string };
 }
 
-export type DfnsAnswer = (
+type DfnsAnswer = (
   ({ kind: 'answered'; httpStatus: number } & AcceptedAnswer) | { kind: 'pending-approval'; httpStatus: 202; detail: string }
 ) & { requestId: string | null };
 

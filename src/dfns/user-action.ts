@@ -27,7 +27,7 @@ type Challenge = z.infer<typeof ChallengeAnswer>;
 const UserActionAnswer = z.looseObject({ userAction: nonEmpty() });
 
 /** The service account's credential is not one the token's user may sign with. */
-export class CredentialMismatchError extends ActionError {
+class CredentialMismatchError extends ActionError {
   override name = 'CredentialMismatchError';
   readonly title = 'Credential not accepted';
 }

@@ -35,7 +35,7 @@ export function validateOutput(value: unknown): OfflineSignerOutput {
 }
 
 /** The kind of each entry, in the file's order: a keystore entry's `type`, a fleet entry's `success.type`. */
-export function entryKinds(output: OfflineSignerOutput): string[] {
+function entryKinds(output: OfflineSignerOutput): string[] {
   return output.type === 'keystore-output'
     ? Object.values(output.outputs).map((entry) => entry.type)
     : Object.values(output.outputs).map((entry) => entry.success.type);

@@ -106,7 +106,6 @@ let built: ReturnType<typeof buildSchemas> | undefined;
 const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas());
 
 export type FleetOutput = z.infer<ReturnType<typeof buildSchemas>['FleetOutput']>;
-export type FleetEntry = z.infer<ReturnType<typeof buildSchemas>['FleetEntry']>;
 
 /** Checks a parsed document against the schema, reporting every violation with its path. */
 export function validateFleetOutput(value: unknown): FleetOutput {

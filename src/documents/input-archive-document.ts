@@ -9,7 +9,7 @@ import { isPlainObject } from './violations.ts';
 /** The entry of an input archive that holds the input document. */
 export const INPUT_ARCHIVE_DOCUMENT_ENTRY = 'input/input.json';
 /** The `type` of an input document: the counterparts of `keystore-output` and `fleet-output`. */
-export const INPUT_ARCHIVE_DOCUMENT_TYPES: readonly string[] = ['keystore-input', 'fleet-input'];
+const INPUT_ARCHIVE_DOCUMENT_TYPES: readonly string[] = ['keystore-input', 'fleet-input'];
 
 /** What a message says of an input given where an output was expected. */
 export const NOT_AN_OUTPUT =

@@ -69,7 +69,6 @@ let built: ReturnType<typeof buildSchemas> | undefined;
 const schemas = (): ReturnType<typeof buildSchemas> => (built ??= buildSchemas());
 
 export type KeystoreOutput = z.infer<ReturnType<typeof buildSchemas>['KeystoreOutput']>;
-export type KeystoreEntry = z.infer<ReturnType<typeof buildSchemas>['KeystoreEntry']>;
 
 /** Checks a parsed document against the schema, reporting every violation with its path. */
 export function validateKeystoreOutput(value: unknown): KeystoreOutput {

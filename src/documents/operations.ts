@@ -25,7 +25,7 @@ const FleetAnswer: z.ZodMiniType<AcceptedAnswer> = z.pipe(
   z.transform(({ message }): AcceptedAnswer => ({ status: 'success', message })),
 );
 
-export interface OperationSpec {
+interface OperationSpec {
   /** The path segment, and the value of the `operation` input. */
   name: string;
   /** The document type its output is. */
@@ -116,7 +116,7 @@ export function operationOfKind(kind: string): OperationRow | undefined {
 }
 
 /** The permission that cancels a fleet operation (`POST /key-stores/{storeId}/fleet-operations/cancel`). */
-export const CANCEL_PERMISSION = { current: 'KeyStores:Instructions:Cancel', earlier: 'KeyStores:Fleets:Cancel' } as const;
+const CANCEL_PERMISSION = { current: 'KeyStores:Instructions:Cancel', earlier: 'KeyStores:Fleets:Cancel' } as const;
 
 /** "KeyStores:Instructions:Keys:Sign (formerly KeyStores:OnchainSignatures:Create)": an operation's, or the cancel's. */
 export function describePermission(operation: Operation | 'cancel'): string {

@@ -9,7 +9,7 @@ import { listNames } from '../base/lists.ts';
 /** At most this many violations are listed in one error. */
 export const MAX_REPORTED_VIOLATIONS = 50;
 /** At most this many keys of an object are quoted in one violation. */
-export const MAX_LISTED_KEYS = 5;
+const MAX_LISTED_KEYS = 5;
 
 export type Issue = z.core.$ZodIssue;
 type Path = ReadonlyArray<string | number>;
@@ -173,11 +173,11 @@ export function describeValue(value: unknown): string {
 }
 
 /** The first few keys, quoted and escaped. */
-export function listKeys(keys: readonly string[], maxChars = 60): string {
+function listKeys(keys: readonly string[], maxChars = 60): string {
   const shown = keys.slice(0, MAX_LISTED_KEYS).map((k) => `"${safeText(k, maxChars)}"`);
   return shown.join(', ') + (keys.length > MAX_LISTED_KEYS ? ', …' : '');
 }
 
-export function plural(n: number, word: string): string {
+function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

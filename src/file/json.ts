@@ -15,7 +15,7 @@ import { messageOf } from '../base/errors.ts';
 /** Deepest nesting of arrays and objects accepted. */
 export const MAX_JSON_DEPTH = 512;
 /** Characters of a token (number, word) quoted in a message. */
-export const MAX_TOKEN_CHARS = 40;
+const MAX_TOKEN_CHARS = 40;
 
 interface Location {
   offset?: number;

@@ -9,7 +9,7 @@ import { ActionError } from '../base/errors.ts';
 import { listNames } from '../base/lists.ts';
 
 /** How many matches an error lists before "and N more". */
-export const MAX_LISTED_MATCHES = 20;
+const MAX_LISTED_MATCHES = 20;
 
 export interface LocatedFile {
   /** Absolute path. */

@@ -23,9 +23,9 @@ import { listFirst } from '../base/lists.ts';
 /** The largest output file accepted. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** How many archive entries an error lists. */
-export const MAX_LISTED_ENTRIES = 20;
+const MAX_LISTED_ENTRIES = 20;
 
-export type FileShape = 'json' | 'archive';
+type FileShape = 'json' | 'archive';
 
 export interface OutputFile {
   /** The file's bytes: hashed and uploaded as they are. */

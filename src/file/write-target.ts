@@ -176,7 +176,7 @@ function canonical(path: string): string {
 }
 
 /** What the file system said, without the path it quotes (the message names the path itself, through the gate). */
-export function fsReason(error: unknown): string {
+function fsReason(error: unknown): string {
   const { code, syscall } = error as { code?: unknown; syscall?: unknown };
   if (typeof code !== 'string') return safeText(messageOf(error), 300);
   const reason = FS_REASONS[code] ?? code;

@@ -15,9 +15,9 @@ export const ZIP_MAX_TOTAL_UNCOMPRESSED = 256 * 1024 * 1024;
 export const ZIP_MAX_ENTRY_UNCOMPRESSED = 64 * 1024 * 1024;
 /** Uncompressed / compressed size, per entry, for entries over ZIP_RATIO_MIN_SIZE uncompressed. */
 export const ZIP_MAX_RATIO = 200;
-export const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
+const ZIP_RATIO_MIN_SIZE = 1024 * 1024;
 /** The end record (22 bytes) plus the longest comment: how far from the end the record may start. */
-export const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
+const ZIP_EOCD_SEARCH_BYTES = 22 + 0xffff;
 
 export class ZipError extends Error {
   override name = 'ZipError';
@@ -42,10 +42,10 @@ export interface ZipEntry {
 }
 
 /** `other`: a device, a FIFO or a socket, or a folder whose name does not end in "/" (or the reverse). */
-export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
+type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
 /** Why an entry is refused in any archive the action reads or writes. */
-export type EntryProblem = 'unsafe-name' | 'symlink' | 'not-a-file' | 'folder-with-data';
+type EntryProblem = 'unsafe-name' | 'symlink' | 'not-a-file' | 'folder-with-data';
 
 /** How a message names the entries of each problem. */
 const PROBLEM_LABELS: Record<EntryProblem, string> = {
@@ -60,7 +60,7 @@ const PROBLEM_LABELS: Record<EntryProblem, string> = {
  * relative names are taken: an archive is carried to machines that extract it, where a link or a
  * name like "../x" would reach outside its folder.
  */
-export function entryProblem(entry: ZipEntry): EntryProblem | undefined {
+function entryProblem(entry: ZipEntry): EntryProblem | undefined {
   if (entry.unsafeName) return 'unsafe-name';
   if (entry.kind === 'symlink') return 'symlink';
   if (entry.kind === 'other') return 'not-a-file';

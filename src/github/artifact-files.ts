@@ -11,7 +11,7 @@ import { listNames } from '../base/lists.ts';
 import { ArtifactError } from './artifact.ts';
 
 /** An artifact with more files than this is not an output's. */
-export const MAX_ARTIFACT_FILES = 1000;
+const MAX_ARTIFACT_FILES = 1000;
 const LISTED_FILES = 20;
 
 export function findOutputIn(dir: string, artifactLabel: string): { located: LocatedFile; read: ReadFile; file: OutputFile } {

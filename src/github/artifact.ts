@@ -56,7 +56,7 @@ export class ArtifactError extends ActionError {
 }
 
 /** How many artifact names a "not found" error lists. */
-export const MAX_LISTED_ARTIFACTS = 30;
+const MAX_LISTED_ARTIFACTS = 30;
 
 /**
  * What access reading the artifact needs. This run's artifacts are read through the Actions

@@ -146,7 +146,7 @@ export interface ReceiptTarget {
 }
 
 /** The receipt cannot be written where `receipt-path` says. */
-export class ReceiptError extends ActionError {
+class ReceiptError extends ActionError {
   override name = 'ReceiptError';
   readonly title = 'Receipt not written';
 }
@@ -186,7 +186,7 @@ const RECEIPT_RULES: TargetRules = {
 };
 
 /** Files larger than this are not read to see whether they are a receipt (receipts are a few kilobytes). */
-export const MAX_RECEIPT_BYTES_READ = 16 * 1024 * 1024;
+const MAX_RECEIPT_BYTES_READ = 16 * 1024 * 1024;
 
 /** What identifies a receipt of this repository's actions, of any version so far. */
 const ReceiptHead = z.looseObject({
@@ -195,7 +195,7 @@ const ReceiptHead = z.looseObject({
 });
 
 /** Whether the regular file at `path` is a receipt written by one of this repository's actions. */
-export function isReceiptOfThisAction(path: string): boolean {
+function isReceiptOfThisAction(path: string): boolean {
   try {
     if (statSync(path).size > MAX_RECEIPT_BYTES_READ) return false;
     return ReceiptHead.safeParse(JSON.parse(readFileSync(path, 'utf8'))).success;

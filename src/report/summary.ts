@@ -194,7 +194,7 @@ const CHECK_RESULTS: Record<CancelReceipt['checks'][number]['result'], string> =
 };
 
 /** Operations of a canceled group listed before "and N more". */
-export const MAX_SUMMARY_OPERATIONS = 10;
+const MAX_SUMMARY_OPERATIONS = 10;
 
 /** The group canceled, where its ids came from, and what Dfns answered of it. */
 function cancelRows({ source, body, group }: CancelReceipt): Array<[string, string]> {

@@ -12,7 +12,7 @@ import { ACTION_CHANGES, actionOf } from './action-names.ts';
 /** The Node major version of `runs.using: node24`. */
 export const REQUIRED_NODE_MAJOR = 24;
 /** The annotation's title (a test keeps it equal to the version above). */
-export const NODE_TITLE = 'Node 24 required';
+const NODE_TITLE = 'Node 24 required';
 
 /**
  * The `::error` line for a Node `version` too old, or undefined when it is recent enough. It ends

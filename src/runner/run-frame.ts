@@ -14,13 +14,13 @@ import type { RawStepInputs } from './step-input-values.ts';
 import { guardedIO, type ActionIO, type RunEnv, type RunResult } from './io.ts';
 
 /** How a pipeline's work ended: its outcome, and a failure when that outcome fails the step without an error. */
-export interface WorkEnding {
+interface WorkEnding {
   outcome: Outcome;
   failure?: Failure;
 }
 
 /** The step inputs that hold secrets. */
-export type SecretStepInput = 'dfns-token' | 'dfns-private-key' | 'github-token';
+type SecretStepInput = 'dfns-token' | 'dfns-private-key' | 'github-token';
 
 export interface Pipeline<I> {
   /** The action's step inputs that hold secrets: masked, and taken out of every text, before anything else. */

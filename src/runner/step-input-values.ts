@@ -10,8 +10,8 @@ import { DFNS_ID_RULE, isDfnsId } from '../documents/dfns-id.ts';
 import { MAX_RETENTION_DAYS, retentionDaysOf } from '../report/receipt.ts';
 
 export const DEFAULT_API_URL = 'https://api.dfns.io';
-export const DEFAULT_TIMEOUT_SECONDS = 60;
-export const MAX_TIMEOUT_SECONDS = 3600;
+const DEFAULT_TIMEOUT_SECONDS = 60;
+const MAX_TIMEOUT_SECONDS = 3600;
 
 /** The service account's credentials, as the Dfns calls need them. */
 export interface Credentials {
@@ -26,7 +26,7 @@ export interface Credentials {
  * `dry-run`: `offline` does everything but the calls to Dfns; `online` also checks the token, the
  * key store and the credential against Dfns, without making the change.
  */
-export type DryRun = 'offline' | 'online';
+type DryRun = 'offline' | 'online';
 
 /**
  * A change at Dfns, and an online dry run, have every credential; an offline dry run checks those
@@ -182,7 +182,7 @@ export function parseApiUrl(value: string): URL {
   return new URL(url.origin);
 }
 
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.');

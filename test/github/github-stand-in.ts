@@ -27,7 +27,7 @@ export interface StandInArtifact {
   digest?: string | null | 'auto';
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path and query, as received. */
   path: string;
@@ -37,7 +37,7 @@ export interface RecordedRequest {
   body?: string;
 }
 
-export interface RecordedUpload {
+interface RecordedUpload {
   name: string;
   /** The unzipped content of what was uploaded (for a `skipArchive` upload: the one file, by artifact name). */
   files: Record<string, Buffer>;

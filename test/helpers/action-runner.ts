@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const DIST_ENTRY = join(ROOT, 'dist', 'submit', 'index.js');
+const DIST_ENTRY = join(ROOT, 'dist', 'submit', 'index.js');
 
 /** The actions of the repository: their action.yml and the entry their `runs.main` names. */
 export const ACTIONS = {
@@ -43,7 +43,7 @@ export function readActionYml(action: ActionName = 'submit'): ActionYml {
   return parse(readFileSync(ACTIONS[action].yml, 'utf8')) as ActionYml;
 }
 
-export interface Annotation {
+interface Annotation {
   level: 'error' | 'warning' | 'notice';
   title?: string;
   message: string;
@@ -254,7 +254,7 @@ function unescapeCommand(s: string): string {
   return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 }
 
-export function parseAnnotations(stdout: string): Annotation[] {
+function parseAnnotations(stdout: string): Annotation[] {
   const annotations: Annotation[] = [];
   for (const line of stdout.split('\n')) {
     const match = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);

@@ -29,7 +29,7 @@ function randomChars(length: number): string {
 }
 
 /** A random credential id shaped like Dfns's (`cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`). */
-export function randomCredentialId(): string {
+function randomCredentialId(): string {
   return `cr-${randomChars(5)}-${randomChars(5)}-${randomChars(16)}`;
 }
 

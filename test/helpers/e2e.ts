@@ -28,7 +28,7 @@ import { ISSUED_SIGNATURES } from '../github/blob-storage.ts';
  */
 export { ORG_ID, STORE_ID };
 /** A service account token's life in these runs: weeks, as usual, so that no "expires soon" warning is printed. */
-export const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
+const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 
 export const fixtureText = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -108,7 +108,7 @@ export function expectRefusedLocally(run: E2ERun, expected: { title?: string; st
 }
 
 /** How a test runs an action through the harness. */
-export interface E2EOptions extends RunOptions {
+interface E2EOptions extends RunOptions {
   /** Files of the workspace the run may replace (relative to it): only an earlier receipt of the action. */
   mayReplace?: string[];
 }

@@ -42,10 +42,10 @@ export function jsonCopy<T extends Json>(value: T): T {
 const HEX_DIGITS = [...'0123456789abcdef'];
 
 /** Lowercase hex, as the schema wants for keys and signatures. */
-export const hexArb = (minLength = 1, maxLength = 80): fc.Arbitrary<string> =>
+const hexArb = (minLength = 1, maxLength = 80): fc.Arbitrary<string> =>
   fc.string({ unit: fc.constantFrom(...HEX_DIGITS), minLength, maxLength });
 
-export const hex64Arb: fc.Arbitrary<string> = hexArb(64, 64);
+const hex64Arb: fc.Arbitrary<string> = hexArb(64, 64);
 
 /**
  * One UTF-16 unit or code point, biased to what breaks naive code: lone surrogates, controls,
@@ -76,16 +76,16 @@ const awkwardCharArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Any string, empty included. */
-export const anyTextArb = (maxLength = 16): fc.Arbitrary<string> => fc.string({ unit: awkwardCharArb, maxLength });
+const anyTextArb = (maxLength = 16): fc.Arbitrary<string> => fc.string({ unit: awkwardCharArb, maxLength });
 
 /** A non-empty string: ids, messages, codes. */
-export const nonEmptyTextArb: fc.Arbitrary<string> = fc.oneof(
+const nonEmptyTextArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: awkwardCharArb, minLength: 1, maxLength: 16 }),
   fc.constantFrom(ORG_ID, 'KEY_NOT_FOUND', ' ', '\u0000', '\ud800', '0', 'null'),
 );
 
 /** Keys that trip naive code: prototype members, the schema's own names, empty, unicode, look-alike paths. */
-export const SPECIAL_KEYS = [
+const SPECIAL_KEYS = [
   '__proto__',
   'constructor',
   'prototype',
@@ -112,13 +112,13 @@ export const SPECIAL_KEYS = [
 ] as const;
 
 /** A property name: random, or one of SPECIAL_KEYS. */
-export const keyArb: fc.Arbitrary<string> = fc.oneof(
+const keyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: anyTextArb(12) },
   { weight: 2, arbitrary: fc.constantFrom(...SPECIAL_KEYS) },
 );
 
 /** Any JSON value, some deep. */
-export const jsonValueArb: fc.Arbitrary<Json> = fc.oneof(
+const jsonValueArb: fc.Arbitrary<Json> = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 6, depthSize: 'medium' }) as fc.Arbitrary<Json> },
   {
@@ -179,18 +179,17 @@ const looseObjectArb = (fields: OpenObjectSpec['required'], extras = true): fc.A
 // ---------------------------------------------------------------------------------------------
 // Valid documents
 
-export const ENTRY_TYPES = ['onchain-sign-v1', 'proof-of-control-v1'] as const;
-export const STATUSES = ['success', 'partial', 'fail'] as const;
+const STATUSES = ['success', 'partial', 'fail'] as const;
 
-export const failArb: fc.Arbitrary<JsonObject> = looseObjectArb({ message: nonEmptyTextArb, code: nonEmptyTextArb });
+const failArb: fc.Arbitrary<JsonObject> = looseObjectArb({ message: nonEmptyTextArb, code: nonEmptyTextArb });
 
-export const signatureArb: fc.Arbitrary<JsonObject> = looseObjectArb({
+const signatureArb: fc.Arbitrary<JsonObject> = looseObjectArb({
   signer_public_key: hexArb(1, 70),
   exact_bytes_signed: hexArb(1, 70),
   signature: hexArb(1, 150),
 });
 
-export const proofOfControlSuccessArb: fc.Arbitrary<JsonObject> = looseObjectArb({
+const proofOfControlSuccessArb: fc.Arbitrary<JsonObject> = looseObjectArb({
   signer_public_key: hexArb(1, 70),
   prefix: hexArb(1, 12),
   message: nonEmptyTextArb,
@@ -209,18 +208,18 @@ const resultArb = (success: fc.Arbitrary<Json>): fc.Arbitrary<JsonObject> =>
 const mapArb = (value: fc.Arbitrary<Json>, maxLength: number): fc.Arbitrary<JsonObject> =>
   fc.array(fc.tuple(keyArb, value), { maxLength }).map(objectFrom);
 
-export const onchainEntryArb = (maxSignatures = 4): fc.Arbitrary<JsonObject> =>
+const onchainEntryArb = (maxSignatures = 4): fc.Arbitrary<JsonObject> =>
   looseObjectArb({
     type: fc.constant('onchain-sign-v1'),
     result: resultArb(mapArb(signatureArb, maxSignatures)),
   });
 
-export const proofOfControlEntryArb: fc.Arbitrary<JsonObject> = looseObjectArb({
+const proofOfControlEntryArb: fc.Arbitrary<JsonObject> = looseObjectArb({
   type: fc.constant('proof-of-control-v1'),
   result: resultArb(proofOfControlSuccessArb),
 });
 
-export const entryArb: fc.Arbitrary<JsonObject> = fc.oneof(onchainEntryArb(), proofOfControlEntryArb);
+const entryArb: fc.Arbitrary<JsonObject> = fc.oneof(onchainEntryArb(), proofOfControlEntryArb);
 
 export interface OutputArbOptions {
   /** Output entries, at most (default 4). */
@@ -416,7 +415,7 @@ export type Path = readonly string[];
  * Where a schema has rules: the objects it describes (`*` is any key of a record). Mutations
  * target these and their properties, never the inside of an extra field.
  */
-export const KEYSTORE_CONTAINERS: readonly Path[] = [
+const KEYSTORE_CONTAINERS: readonly Path[] = [
   [],
   ['outputs'],
   ['outputs', '*'],
@@ -441,7 +440,7 @@ const isContainer = (path: Path, containers: readonly Path[]): boolean =>
   containers.some((c) => c.length === path.length && c.every((segment, i) => segment === '*' || segment === path[i]));
 
 /** The schema's objects in `doc` (the root first) and the paths of their properties; keystore containers by default. */
-export function schemaPaths(doc: Json, containers: readonly Path[] = KEYSTORE_CONTAINERS): { containers: Path[]; properties: Path[] } {
+function schemaPaths(doc: Json, containers: readonly Path[] = KEYSTORE_CONTAINERS): { containers: Path[]; properties: Path[] } {
   const found: Path[] = [];
   const properties: Path[] = [];
   const walk = (value: Json, path: Path): void => {
@@ -457,14 +456,14 @@ export function schemaPaths(doc: Json, containers: readonly Path[] = KEYSTORE_CO
   return { containers: found, properties };
 }
 
-export function getAt(doc: Json, path: Path): Json | undefined {
+function getAt(doc: Json, path: Path): Json | undefined {
   let value: Json | undefined = doc;
   for (const key of path) value = isJsonObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
   return value;
 }
 
 /** Hex variants that break `^[a-f0-9]+$` (or `{64}`), and some that do not. */
-export const hexVariantArb: fc.Arbitrary<string> = fc
+const hexVariantArb: fc.Arbitrary<string> = fc
   .tuple(
     hexArb(1, 70),
     fc.constantFrom(
@@ -515,7 +514,7 @@ export const hexVariantArb: fc.Arbitrary<string> = fc
   });
 
 /** Values to put where the schema wants something else, or the same kind. */
-export const replacementArb: fc.Arbitrary<Json> = fc.oneof(
+const replacementArb: fc.Arbitrary<Json> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom<Json>(

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 
 /** Characters of a form's start and end looked for: a cut secret leaves one of them. */
-export const FRAGMENT_CHARS = 16;
+const FRAGMENT_CHARS = 16;
 
 /** Each secret and the forms it could leak in: PEM body lines, escaped and base64 forms, JWT parts. */
 export function derivedForms(secret: string): string[] {
@@ -44,7 +44,7 @@ export function derivedForms(secret: string): string[] {
  * form, and the first of each form whose start is its own. Not the starts every key or token of its
  * kind shares (a PEM's armour and leading ASN.1, a JWT's header): they tell nothing of this secret.
  */
-export function secretFragments(secret: string): string[] {
+function secretFragments(secret: string): string[] {
   const fragments = new Set<string>();
   const pem = secret.includes('-----BEGIN');
   const firstBodyLine = pem

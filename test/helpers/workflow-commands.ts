@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { ROOT } from './action-runner.ts';
 
 /** The lines of `stdout` a runner would take for commands. */
-export function commandLines(stdout: string): string[] {
+function commandLines(stdout: string): string[] {
   return stdout.split(/\r?\n/).filter((line) => line.trimStart().startsWith('::') || line.includes('##['));
 }
 
@@ -29,7 +29,7 @@ function sources(): string {
 }
 
 /** Why `line` is not a command the action writes, or undefined when it is one. */
-export function foreignCommand(line: string, masks: readonly string[]): string | undefined {
+function foreignCommand(line: string, masks: readonly string[]): string | undefined {
   if (line.includes('##[')) return 'holds "##[", which starts a command of the older form';
   const match = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!match) return 'starts with "::" but is not a command the toolkit writes';

@@ -38,7 +38,7 @@ export interface ChangeRecord {
  * on 2026-08-14, API 1.993.1); one covers the operation's input and output. A refusal names
  * it: `missing permission <name>`.
  */
-export const PERMISSIONS: Record<ChangeKind, string> = {
+const PERMISSIONS: Record<ChangeKind, string> = {
   cancel: 'KeyStores:Instructions:Cancel',
   'onchain-sign': 'KeyStores:Instructions:Keys:Sign',
   'proof-of-control': 'KeyStores:Instructions:Keys:ProveControl',

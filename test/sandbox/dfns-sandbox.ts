@@ -46,12 +46,11 @@ import {
 import { UserActionSigning } from './user-action.ts';
 import { echoReply, unsafeArchive, type EchoField, type UnsafeArchive } from './hostile.ts';
 
-export type { FleetOperation, KeystoreOperation, Operation, RecordedSubmission } from './submission.ts';
-export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, KEYSTORE_OPERATIONS, OPERATIONS } from './submission.ts';
-export { PERMISSIONS } from './change.ts';
-export type { InputArchiveAnswer, RecordedInput } from './input.ts';
-export type { FleetGroup, RecordedCancel } from './fleet-operations.ts';
-export { INPUT_ARCHIVE_ENTRIES, INPUT_ARCHIVE_DOCUMENT_ENTRY } from './input.ts';
+export type { FleetOperation, Operation, RecordedSubmission } from './submission.ts';
+export { FLEET_ANSWER_MESSAGES, FLEET_OPERATIONS, OPERATIONS } from './submission.ts';
+export type { RecordedInput } from './input.ts';
+export type { RecordedCancel } from './fleet-operations.ts';
+export { INPUT_ARCHIVE_ENTRIES } from './input.ts';
 
 /**
  * `submit`: an output submission; `input`: the creation of an input archive; `cancel`: the cancel
@@ -196,7 +195,7 @@ export interface DfnsSandbox {
 }
 
 /** What `setSubmissionAnswer` configures. */
-export interface SubmissionAnswer {
+interface SubmissionAnswer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;

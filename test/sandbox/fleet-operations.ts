@@ -17,7 +17,7 @@ import type { SignedIntent } from './user-action.ts';
 /** Raw path of a cancel: the store id segment stays percent-encoded. */
 export const CANCEL_PATH = /^\/key-stores\/([^/]+)\/fleet-operations\/cancel$/;
 
-export type GroupStatus = 'Initialized' | 'InReview' | 'Rejected' | 'Approved' | 'Canceled';
+type GroupStatus = 'Initialized' | 'InReview' | 'Rejected' | 'Approved' | 'Canceled';
 /** The operation kinds of Dfns's SDK types; the keystore operations' groups get theirs by the same rule. */
 const KINDS: Record<Operation, string> = {
   genesis: 'Genesis',

@@ -26,7 +26,7 @@ export type EchoField =
 const SECRET_HEADERS = ['authorization', 'x-dfns-useraction'];
 
 /** The request's headers as a server dumps them: `Name: value` lines, CRLF between, the secret-bearing ones first. */
-export function headerDump(req: IncomingMessage): string {
+function headerDump(req: IncomingMessage): string {
   const lines: Array<[string, string]> = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
   const rank = (name: string): number => (SECRET_HEADERS.includes(name.toLowerCase()) ? 0 : 1);

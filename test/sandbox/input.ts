@@ -18,7 +18,7 @@ import type { SignedIntent } from './user-action.ts';
 export const INPUT_PATH = new RegExp(`^/key-stores/([^/]+)/(${OPERATIONS.join('|')})/input$`);
 
 /** The entry holding the input document, in every archive. */
-export const INPUT_ARCHIVE_DOCUMENT_ENTRY = 'input/input.json';
+const INPUT_ARCHIVE_DOCUMENT_ENTRY = 'input/input.json';
 
 /**
  * The entries of each operation's archive, in the order written. Dfns documents an annex for

@@ -40,7 +40,7 @@ export function parseHeaderParams(value: string): { value: string; params: Map<s
 }
 
 /** The boundary of a `multipart/form-data` Content-Type, or an error. */
-export function boundaryOf(contentType: string | undefined): string {
+function boundaryOf(contentType: string | undefined): string {
   if (!contentType) throw new MultipartError('missing content-type');
   const { value, params } = parseHeaderParams(contentType);
   if (value !== 'multipart/form-data') throw new MultipartError(`expected multipart/form-data, got ${value}`);

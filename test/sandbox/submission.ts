@@ -14,13 +14,13 @@ import { FILE_CHECKSUM_PATTERN, OUTPUT_JSON_SCHEMA } from './output-schema.ts';
 import type { SignedIntent } from './user-action.ts';
 
 /** The two operations whose output is a `keystore-output` document. */
-export const KEYSTORE_OPERATIONS = ['onchain-sign', 'proof-of-control'] as const;
+const KEYSTORE_OPERATIONS = ['onchain-sign', 'proof-of-control'] as const;
 /** The five operations whose output is a `fleet-output` document. */
 export const FLEET_OPERATIONS = ['genesis', 'clone', 'add-mac-user', 'add-provisioner', 'key-harvest'] as const;
 /** All seven, in the order of the shared reference's table. */
 export const OPERATIONS = [...KEYSTORE_OPERATIONS, ...FLEET_OPERATIONS] as const;
 
-export type KeystoreOperation = (typeof KEYSTORE_OPERATIONS)[number];
+type KeystoreOperation = (typeof KEYSTORE_OPERATIONS)[number];
 export type FleetOperation = (typeof FLEET_OPERATIONS)[number];
 export type Operation = KeystoreOperation | FleetOperation;
 

@@ -10,7 +10,7 @@ import { refuse } from './errors.ts';
 import { signJwt } from './jwt.ts';
 
 /** Challenges and user action tokens expire after this long. */
-export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
 /** What a user action token authorises: one request, exactly. */
 export interface SignedIntent {
@@ -54,7 +54,7 @@ const ClientData = z.strictObject({
 });
 
 /** Parses `body` with `schema`, or refuses with 400 and the issues. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => ({
@@ -67,7 +67,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string):
 }
 
 /** Verifies a signature the way Dfns does for each key kind; malformed signatures are just invalid. */
-export function verifyCredentialSignature(key: KeyObject, data: Buffer, signature: Buffer): boolean {
+function verifyCredentialSignature(key: KeyObject, data: Buffer, signature: Buffer): boolean {
   try {
     switch (key.asymmetricKeyType) {
       case 'ed25519':

@@ -13,7 +13,7 @@ import { isDfnsId } from '../../documents/dfns-id.ts';
 import { INPUT_ARCHIVE_DOCUMENT_ENTRY, inputArchiveIds, isInputArchiveDocument } from '../../documents/input-archive-document.ts';
 
 /** An input archive that cannot be read. */
-export class InputArchiveError extends ActionError {
+class InputArchiveError extends ActionError {
   override name = 'InputArchiveError';
   readonly title = 'Invalid input archive';
 }

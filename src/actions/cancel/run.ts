@@ -31,7 +31,7 @@ const CANCEL_WORDS: FailureWords = {
 };
 
 /** The file names no group or no key store, and no step input gives it. */
-export class CancelTargetError extends ActionError {
+class CancelTargetError extends ActionError {
   override name = 'CancelTargetError';
   readonly title = 'Fleet operation not determined';
 }

@@ -14,13 +14,13 @@ const ARCHIVE_RULES: TargetRules = {
 };
 
 /** The archive cannot be written where `path` says; found before any call. */
-export class ArchivePathError extends ActionError {
+class ArchivePathError extends ActionError {
   override name = 'ArchivePathError';
   readonly title = 'Archive not writable';
 }
 
 /** Dfns created the input, but its archive could not be written: the input exists, the file does not. */
-export class ArchiveWriteError extends ActionError {
+class ArchiveWriteError extends ActionError {
   override name = 'ArchiveWriteError';
   readonly title = 'Archive not written';
   constructor(message: string, options: ErrorOptions) {

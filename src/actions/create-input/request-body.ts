@@ -10,7 +10,7 @@ import type { Operation } from '../../documents/operations.ts';
 import { listViolations, SchemaError } from '../../documents/violations.ts';
 
 /** The `request` input is not the operation's documented body. */
-export class RequestBodyError extends ActionError {
+class RequestBodyError extends ActionError {
   override name = 'RequestBodyError';
   readonly title = 'Invalid request body';
 }

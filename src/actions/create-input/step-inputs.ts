@@ -18,7 +18,7 @@ import {
 } from '../../runner/step-input-values.ts';
 
 /** The body of onchain-sign's input, and the `request` input's default. */
-export const DEFAULT_REQUEST = '{}';
+const DEFAULT_REQUEST = '{}';
 
 interface CommonStepInputs {
   operation: Operation;

@@ -42,7 +42,7 @@ import { obtainFile } from './source.ts';
 export type { ActionIO, RunEnv, RunResult } from '../../runner/io.ts';
 
 /** Characters of Dfns's message kept (the `dfns-message` output, the receipt, the summary). */
-export const MAX_DFNS_MESSAGE_CHARS = 1000;
+const MAX_DFNS_MESSAGE_CHARS = 1000;
 
 /** What the output action's failures say of its change. */
 const SUBMIT_WORDS: FailureWords = {

@@ -6,7 +6,7 @@ import type { OfflineSignerOutput } from '../../documents/documents.ts';
 import { ActionError } from '../../base/errors.ts';
 
 /** No key store to submit to: the output names none and no input does. */
-export class StoreIdError extends ActionError {
+class StoreIdError extends ActionError {
   override name = 'StoreIdError';
   readonly title = 'Key store not determined';
 }
