@@ -20,6 +20,7 @@ import { expectUnchanged, snapshot } from './file-snapshot.ts';
 import { generateCredential, type KeyKind, type PemFormat, type TestCredential } from './credentials.ts';
 import { derivedForms, expectNoSecrets } from './secrets.ts';
 import { expectOnlyOwnCommands } from './workflow-commands.ts';
+import { runInProcess } from './in-process.ts';
 import { ISSUED_SIGNATURES } from '../github/blob-storage.ts';
 
 /**
@@ -43,9 +44,10 @@ export interface SandboxSeen {
   protocolProblems: string[];
 }
 
-/** A run through `E2E`, with what the sandbox saw while it ran. */
+/** A run through `E2E`, with what the sandbox saw while it ran (and, in process, the retry waits asked for, in ms). */
 export interface E2ERun extends ActionRun {
   seen: SandboxSeen;
+  sleeps?: number[];
 }
 
 /**
@@ -111,14 +113,12 @@ export function expectRefusedLocally(run: E2ERun, expected: { title?: string; st
 interface E2EOptions extends RunOptions {
   /** Files of the workspace the run may replace (relative to it): only an earlier receipt of the action. */
   mayReplace?: string[];
+  /** Replaces the retry waits of a run in process (see `E2E.inProcess`); default: recorded in `sleeps`, none waited. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
-export interface E2E {
-  sandbox: DfnsSandbox;
-  credential: TestCredential;
-  token: string;
-  /** Every secret handed to the action so far, for the scan. */
-  secrets: string[];
+/** The actions run by the harness: each run scanned for secrets, foreign workflow commands and files it changed. */
+export interface E2ERunners {
   /**
    * Runs the action with the credential's inputs (overridable), scans what it produced for
    * secrets, and checks that the sandbox saw no protocol problem (entries sent to an endpoint they
@@ -130,6 +130,21 @@ export interface E2E {
   createInputArchive(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
   /** Runs the cancel action (cancel/action.yml) likewise, with the credential's inputs. */
   cancel(options?: Omit<E2EOptions, 'action'>): Promise<E2ERun>;
+}
+
+/**
+ * The sandbox and a service account on it. Its runners start the built action (dist/) as a runner
+ * does, a child process each; `inProcess` runs the same step in this process (src/runner/step.ts,
+ * test/helpers/in-process.ts), with the same scans, the retry waits recorded in `sleeps` and none
+ * waited: for the many cases, the child process for the contracts.
+ */
+export interface E2E extends E2ERunners {
+  sandbox: DfnsSandbox;
+  credential: TestCredential;
+  token: string;
+  /** Every secret handed to the action so far, for the scan. */
+  secrets: string[];
+  inProcess: E2ERunners;
   close(): Promise<void>;
 }
 
@@ -145,7 +160,7 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
    * Runs an action with the credential's inputs (overridable), notes what the sandbox saw
    * meanwhile, and scans what it produced for every secret.
    */
-  async function runScanned(options: E2EOptions): Promise<E2ERun> {
+  async function runScanned(options: E2EOptions, inProcess: boolean): Promise<E2ERun> {
     const inputs = {
       'dfns-api-url': sandbox.url,
       'dfns-token': token,
@@ -167,7 +182,10 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
     const before = snapshot(workspace);
     for (const path of options.mayReplace ?? []) before.delete(resolve(workspace, path));
     const seenSince = watchSandbox(sandbox);
-    const run = Object.assign(await runAction({ ...options, files: {}, workspace, inputs }), { seen: seenSince() });
+    const ran = inProcess
+      ? await runInProcess({ ...options, files: {}, workspace, inputs })
+      : await runAction({ ...options, files: {}, workspace, inputs });
+    const run = Object.assign(ran, { seen: seenSince() });
     // The run's folders go when the test ends (the test may still read them until then).
     onTestFinished(() => {
       run.cleanup();
@@ -184,18 +202,14 @@ export async function startE2E(kind: KeyKind = 'ed25519', format?: PemFormat): P
     return run;
   }
 
-  return {
-    sandbox,
-    credential,
-    token,
-    secrets,
+  const runners = (inProcess: boolean): E2ERunners => ({
     async submit(options = {}) {
-      const run = await runScanned({ ...options, action: 'submit' });
+      const run = await runScanned({ ...options, action: 'submit' }, inProcess);
       expect(run.seen.protocolProblems, 'protocol problems the sandbox recorded').toEqual(options.protocolProblems ?? []);
       return run;
     },
-    createInputArchive: (options = {}) => runScanned({ ...options, action: 'create-input' }),
-    cancel: (options = {}) => runScanned({ ...options, action: 'cancel' }),
-    close: () => sandbox.close(),
-  };
+    createInputArchive: (options = {}) => runScanned({ ...options, action: 'create-input' }, inProcess),
+    cancel: (options = {}) => runScanned({ ...options, action: 'cancel' }, inProcess),
+  });
+  return { sandbox, credential, token, secrets, ...runners(false), inProcess: runners(true), close: () => sandbox.close() };
 }
