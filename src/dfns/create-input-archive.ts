@@ -61,7 +61,7 @@ export function createInputArchive(req: CreateInputArchiveRequest): Promise<Inpu
 }
 
 /**
- * Dfns created the input (so its fleet operation is open at Dfns), but the archive it answered
+ * Dfns created the input archive (so its fleet operation is open at Dfns), but the archive it answered
  * breaks the rules every archive the action handles is held to: it is not written anywhere.
  */
 class RefusedArchiveError extends ActionError {

@@ -20,7 +20,7 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 8_000;
 
 const IDEMPOTENT_RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-/** Statuses that mean a change (a submission, an input's creation) was not processed. */
+/** Statuses that mean a change (a submission, an input archive's creation) was not processed. */
 const CHANGE_RETRY_STATUSES = new Set([429, 503]);
 
 export type Sleep = (ms: number) => Promise<void>;

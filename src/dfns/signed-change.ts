@@ -1,5 +1,5 @@
 /**
- * A change at Dfns as a service account (submitting an output, creating an input, canceling a
+ * A change at Dfns as a service account (submitting an output, creating an input archive, canceling a
  * fleet operation), under the retry policy: every attempt of the change starts from a fresh
  * challenge (user-action.ts), because a user action token is single use.
  */

@@ -1,7 +1,7 @@
 /**
  * The input document in an input archive (`input/input.json`), which Dfns creates for the fleet.
  * Its schema is not published: the actions read only the ids they need (the fleet operation's
- * group, the key store), and recognise an input given where an output was expected.
+ * group, the key store), and recognise an input archive given where an output was expected.
  */
 import { isDfnsId } from './dfns-id.ts';
 import { isPlainObject } from './violations.ts';
@@ -11,7 +11,7 @@ export const INPUT_ARCHIVE_DOCUMENT_ENTRY = 'input/input.json';
 /** The `type` of an input document: the counterparts of `keystore-output` and `fleet-output`. */
 const INPUT_ARCHIVE_DOCUMENT_TYPES: readonly string[] = ['keystore-input', 'fleet-input'];
 
-/** What a message says of an input given where an output was expected. */
+/** What a message says of an input archive given where an output was expected. */
 export const NOT_AN_OUTPUT =
   'this is the input archive Dfns created for the fleet, not an output: submit the output the fleet produced from it';
 

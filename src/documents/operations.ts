@@ -26,13 +26,13 @@ const FleetAnswer: z.ZodMiniType<AcceptedAnswer> = z.pipe(
 );
 
 interface OperationSpec {
-  /** The path segment, and the value of the `operation` input. */
+  /** The path segment, and the value of step input `operation`. */
   name: string;
   /** The document type its output is. */
   document: DocumentType;
   /** The kind of the entries that belong to it: a keystore entry's `type`, a fleet entry's `success.type`. */
   entryKind: string;
-  /** The permission the service account needs (it covers the input and the output endpoint). */
+  /** The permission the service account needs (it covers the input archive and the output endpoints). */
   permission: { current: string; earlier: string };
   /** Dfns's 200 answer. */
   answer: z.ZodMiniType<AcceptedAnswer>;

@@ -1,5 +1,5 @@
 /**
- * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
+ * Finds the one file step input `path` names: a path (relative to the workspace, or absolute)
  * or a glob that must match exactly one file.
  */
 import { globSync, statSync } from 'node:fs';

@@ -37,7 +37,7 @@ export interface ArtifactSource {
   runId: number;
   /** The job's own run: read through the results service, no token needed. */
   current: boolean;
-  /** The run came from the `workflow_run` event (not from the inputs). */
+  /** The run came from the `workflow_run` event (not from the step inputs). */
   fromEvent: boolean;
 }
 
@@ -79,7 +79,7 @@ const WorkflowRunEvent = z.looseObject({
   }),
 });
 
-/** Which run's artifact to take: the inputs, else the workflow_run event, else the current run. */
+/** Which run's artifact to take: the step inputs, else the workflow_run event, else the current run. */
 export function resolveArtifactSource(inputs: ArtifactStepInputs, context: RunContext, log: Logger): ArtifactSource {
   const event = context.eventName === 'workflow_run' ? readWorkflowRunEvent(context.eventPath) : undefined;
   const repository = inputs.repository ?? event?.workflow_run.repository.full_name ?? context.repository;

@@ -1,8 +1,8 @@
 /**
  * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
  * (documented field by field in docs/receipt.md). It holds what the run learnt, `null` for what
- * it did not, and never a secret. Where it goes is decided from the raw inputs, before anything
- * else, so that a run whose inputs are wrong still leaves one.
+ * it did not, and never a secret. Where it goes is decided from the raw step inputs, before anything
+ * else, so that a run whose step inputs are wrong still leaves one.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -51,17 +51,17 @@ interface ReceiptCommon {
   /** Why the step failed, when it did. */
   message: string | null;
   github: GitHubFacts & { runUrl: string };
-  /** Whether this was a dry run; null when the inputs could not be read. */
+  /** Whether this was a dry run; null when the step inputs could not be read. */
   dryRun: boolean | null;
   /** The checks of an online dry run against Dfns, each with its result (empty for any other run). */
   checks: OnlineCheck[];
-  /** Where the request goes and as whom; null when the inputs could not be read, each field null until known. */
+  /** Where the request goes and as whom; null when the step inputs could not be read, each field null until known. */
   request: {
     apiUrl: string;
     credentialId: string | null;
     endpoint: string | null;
     operation: string | null;
-    /** Where the operation came from: the file's entries, or the `operation` input. */
+    /** Where the operation came from: the file's entries, or step input `operation`. */
     operationFrom: 'file' | 'step-input' | null;
     storeId: string | null;
   } | null;
@@ -152,8 +152,8 @@ class ReceiptError extends ActionError {
 }
 
 /**
- * The receipt's target from the raw step inputs; it never throws, so that a run whose inputs are wrong
- * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
+ * The receipt's target from the raw step inputs; it never throws, so that a run whose step inputs are wrong
+ * still leaves a receipt. An invalid `receipt-retention-days` is left to the step-input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
 export function receiptTarget(
@@ -161,7 +161,7 @@ export function receiptTarget(
   place: { workspace: string; runnerTemp: string; runId: number; runAttempt: number },
   prefix: string,
 ): ReceiptTarget {
-  // A `receipt-path` that cannot be shown as it is fails the input checks; the receipt then goes to the default place.
+  // A `receipt-path` that cannot be shown as it is fails the step-input checks; the receipt then goes to the default place.
   const given = raw.path !== '' && !hasUnshowableChars(raw.path);
   return {
     path: given

@@ -1,7 +1,7 @@
 /**
- * The frame both actions' runs share: the receipt's target decided before the inputs are checked,
+ * The frame both actions' runs share: the receipt's target decided before the step inputs are checked,
  * every warning recorded, every error turned into an outcome, and then, whatever ended the run,
- * `status`, the receipt and the job summary. A pipeline brings its facts, its inputs and its work.
+ * `status`, the receipt and the job summary. A pipeline brings its facts, its step inputs and its work.
  */
 import { keepSecret } from '../base/secrets.ts';
 import { privateKeySecretForms } from '../dfns/credentials.ts';
@@ -31,14 +31,14 @@ export interface Pipeline<I> {
   receiptPrefix: string;
   /** What a failure says of the change this action makes. */
   words: FailureWords;
-  /** Checks the inputs, and notes in `facts` what they tell. Throws on a wrong value. */
+  /** Checks the step inputs, and notes in `facts` what they tell. Throws on a wrong value. */
   inputs(raw: RawStepInputs): I;
   /**
-   * The files the run reads or writes besides the receipt, as far as the inputs tell (`what`: "the
+   * The files the run reads or writes besides the receipt, as far as the step inputs tell (`what`: "the
    * output file being submitted", say): `receipt-path` may name none of them.
    */
   files?(inputs: I): Array<{ path: string; what: string }>;
-  /** The work itself, once the inputs are known good and the receipt can be written. */
+  /** The work itself, once the step inputs are known good and the receipt can be written. */
   work(inputs: I, io: ActionIO): Promise<WorkEnding>;
   /** The fleet's failed entries, for the summary. */
   failed?(): readonly FailedOutput[];
@@ -48,7 +48,7 @@ export async function runWithTrail<I>(raw: RawStepInputs, env: RunEnv, baseIO: A
   const { facts } = pipeline;
   keepSecrets(raw, pipeline.secretStepInputs, baseIO);
   const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
-  // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
+  // Decided before the step inputs are checked, so that a run with wrong step inputs still leaves a receipt.
   const target = receiptTarget(
     {
       path: raw('receipt-path').trim(),

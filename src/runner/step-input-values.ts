@@ -1,6 +1,6 @@
 /**
- * The input values both actions share, each parsed from its raw string with a message that
- * names the input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
+ * The step-input values every action shares, each parsed from its raw string with a message that
+ * names the step input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
  * credentials, the receipt's retention.
  */
 import { isIP } from 'node:net';
@@ -36,13 +36,13 @@ export type CredentialStepInputs = (
   { dryRun: undefined | 'online'; credentials: Credentials } | { dryRun: 'offline'; credentials: Partial<Credentials> }
 ) & { bearerPrefixRemoved: boolean };
 
-/** An input the workflow set wrongly; the message names the input and never echoes a secret. */
+/** An input the workflow set wrongly; the message names the step input and never echoes a secret. */
 export class StepInputError extends ActionError {
   override name = 'StepInputError';
   readonly title = 'Invalid step input';
 }
 
-/** The raw value of each input, by its action.yml name (missing = empty). */
+/** The raw value of each step input, by its action.yml name (missing = empty). */
 export type RawStepInputs = (name: string) => string;
 
 /** What the message for missing credentials says of the action's change. */
@@ -144,7 +144,7 @@ const CREDENTIAL_ID = /^cr-[A-Za-z0-9-]{1,253}$/;
 
 function parseCredentialId(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  // Not echoed: a secret pasted into the wrong input must not reach the log.
+  // Not echoed: a secret pasted into the wrong step input must not reach the log.
   if (!CREDENTIAL_ID.test(value)) {
     throw new StepInputError(
       'step input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" ' +

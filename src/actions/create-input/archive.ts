@@ -19,7 +19,7 @@ class ArchivePathError extends ActionError {
   readonly title = 'Archive not writable';
 }
 
-/** Dfns created the input, but its archive could not be written: the input exists, the file does not. */
+/** Dfns created the input archive, but it could not be written: it exists at Dfns, the file does not. */
 class ArchiveWriteError extends ActionError {
   override name = 'ArchiveWriteError';
   readonly title = 'Archive not written';

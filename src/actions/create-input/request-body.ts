@@ -1,5 +1,5 @@
 /**
- * The `request` input: the JSON body of the input's creation, read strictly (no duplicate key)
+ * The `request` input: the JSON body of the input archive's creation, read strictly (no duplicate key)
  * and checked against the operation's documented body before any call. What is sent, and
  * signed, is its compact serialization.
  */

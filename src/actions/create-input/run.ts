@@ -1,6 +1,6 @@
 /**
- * One run of the input action, top to bottom: inputs -> the request body, checked -> where the
- * archive goes, checked -> the checks before the network -> sign and create the input -> the
+ * One run of the input action, top to bottom: step inputs -> the request body, checked -> where the
+ * archive goes, checked -> the checks before the network -> sign and create the input archive -> the
  * archive, read whole and written -> upload -> report. As the main action: never reads the
  * environment itself, never exits, and leaves a status, a summary and a receipt on every run.
  */
@@ -156,7 +156,7 @@ function reportPending(io: Logger, detail: string): Outcome {
   return 'pending-approval';
 }
 
-/** Keeps the archive as an artifact of the run; a failure is a warning: the input exists, and the file is at `path`. */
+/** Keeps the archive as an artifact of the run; a failure is a warning: the input archive exists, and the file is at `path`. */
 async function uploadArchive(name: string, path: string, io: ActionIO, facts: CreateInputFacts): Promise<void> {
   try {
     const { uploadFile } = await import('../../github/upload.ts');

@@ -1,6 +1,6 @@
 /**
- * The input action's inputs: raw strings in, one typed object out. Pure. The values both actions
- * share are parsed as the main action parses them (action/input-values.ts).
+ * The `input` action's step inputs: raw strings in, one typed object out. Pure. The values both actions
+ * share are parsed as the main action parses them (runner/step-input-values.ts).
  */
 import { isOperation, OPERATIONS, type Operation } from '../../documents/operations.ts';
 import {
@@ -17,7 +17,7 @@ import {
   type RawStepInputs,
 } from '../../runner/step-input-values.ts';
 
-/** The body of onchain-sign's input, and the `request` input's default. */
+/** The body of onchain-sign's input archive request, and step input `request`'s default. */
 const DEFAULT_REQUEST = '{}';
 
 interface CommonStepInputs {

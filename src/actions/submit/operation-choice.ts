@@ -1,7 +1,7 @@
 /**
- * Which operation a file is submitted to: the one its entries belong to, or the `operation`
- * input, checked against the file. Decided before any network call; a file that does not say,
- * or says otherwise than the input, is refused with what was found and what to set.
+ * Which operation a file is submitted to: the one its entries belong to, or step input
+ * `operation`, checked against the file. Decided before any network call; a file that does not say,
+ * or says otherwise than the step input, is refused with what was found and what to set.
  */
 import type { Logger } from '../../base/logger.ts';
 import { describeKinds, DOCUMENT_LABELS, type DocumentType } from '../../documents/documents.ts';
@@ -10,7 +10,7 @@ import { ActionError } from '../../base/errors.ts';
 
 export interface OperationChoice {
   operation: Operation;
-  /** Taken from the file's entries, or given by the `operation` input. */
+  /** Taken from the file's entries, or given by step input `operation`. */
   from: 'file' | 'step-input';
 }
 

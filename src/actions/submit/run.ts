@@ -1,5 +1,5 @@
 /**
- * One run of the action, top to bottom: inputs -> locate -> read -> parse and validate ->
+ * One run of the action, top to bottom: step inputs -> locate -> read -> parse and validate ->
  * checksum -> operation and key store -> checks before the network -> sign and submit -> report.
  * Never reads the environment itself and never exits: it returns what happened, and the entry
  * point turns that into the step's result. Every run, however it ends, sets `status` and leaves
@@ -91,7 +91,7 @@ export function runSubmit(raw: RawStepInputs, env: RunEnv, baseIO: ActionIO): Pr
   });
 }
 
-/** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
+/** What the step inputs tell the receipt: dry run or not, the pin, the API and the credential. */
 function noteStepInputs(facts: OutputFacts, inputs: SubmitStepInputs): void {
   facts.dryRun = inputs.dryRun !== undefined;
   facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };

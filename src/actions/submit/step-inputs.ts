@@ -1,5 +1,5 @@
 /**
- * The action's inputs: raw strings in (as the runner passes them), one typed object out.
+ * The main action's step inputs: raw strings in (as the runner passes them), one typed object out.
  * Pure: the entry point reads the raw values; everything here can be tested without a runner.
  */
 import type { ArtifactStepInputs } from '../../github/artifact.ts';
@@ -52,7 +52,7 @@ export function parseSubmitStepInputs(raw: RawStepInputs): SubmitStepInputs {
     artifact: parseArtifactStepInputs(get),
     failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
   };
-  // Used from the raw values (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
+  // Used from the raw values (report/receipt.ts), so that a run with wrong step inputs still keeps its receipt; checked here.
   checkRetentionDays(get('receipt-retention-days'));
   checkPathStepInput('receipt-path', get('receipt-path'));
 

@@ -1,11 +1,11 @@
-/** Which key store the output is submitted to: the `store-id` input, else the output's own `keystore_id`. */
+/** Which key store the output is submitted to: step input `store-id`, else the output's own `keystore_id`. */
 import type { Logger } from '../../base/logger.ts';
 import { safeQuoted, safeText } from '../../base/safe-text.ts';
 import { DFNS_ID_RULE, isDfnsId } from '../../documents/dfns-id.ts';
 import type { OfflineSignerOutput } from '../../documents/documents.ts';
 import { ActionError } from '../../base/errors.ts';
 
-/** No key store to submit to: the output names none and no input does. */
+/** No key store to submit to: the output names none and no step input does. */
 class StoreIdError extends ActionError {
   override name = 'StoreIdError';
   readonly title = 'Key store not determined';
