@@ -70,6 +70,27 @@ export function newCancelFacts(): CancelFacts {
   return { ...common(), kind: 'cancel', source: null, body: null, group: null };
 }
 
+/**
+ * What the step inputs every action has tell the receipt: dry run or not, the Dfns API and the
+ * credential; `known`: what else of the request the action knows from its own step inputs.
+ */
+export function noteDfnsStepInputs(
+  facts: RunFacts,
+  inputs: { dryRun: string | undefined; apiUrl: URL; credentials: { credentialId?: string | undefined } },
+  known: Partial<NonNullable<Receipt['request']>> = {},
+): void {
+  facts.dryRun = inputs.dryRun !== undefined;
+  facts.request = {
+    apiUrl: inputs.apiUrl.origin,
+    credentialId: inputs.credentials.credentialId ?? null,
+    endpoint: null,
+    operation: null,
+    operationFrom: null,
+    storeId: null,
+    ...known,
+  };
+}
+
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 export function answerFromError(error: unknown, attempts: number): Receipt['answer'] {
   const common = { dfnsStatus: null, dfnsMessage: null, attempts: attempts || null };

@@ -53,6 +53,22 @@ export interface ChangeWords {
   dryRun: string;
 }
 
+/** The step inputs every action has: the Dfns API origin, the timeout and the credentials. */
+export type DfnsStepInputs = { apiUrl: URL; timeoutSeconds: number } & CredentialStepInputs;
+
+/**
+ * The step inputs every action has, each checked: the Dfns API origin, the timeout, the receipt's
+ * (the trail reads those from the raw values, so that a run with wrong step inputs still leaves a
+ * receipt; they are checked here) and the credentials, `words` saying what they are needed for.
+ */
+export function parseDfnsStepInputs(get: (name: string) => string, words: ChangeWords): DfnsStepInputs {
+  const apiUrl = parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL);
+  const timeoutSeconds = parseTimeout(get('timeout-seconds'));
+  checkRetentionDays(get('receipt-retention-days'));
+  checkPathStepInput('receipt-path', get('receipt-path'));
+  return { apiUrl, timeoutSeconds, ...parseCredentials(get, words) };
+}
+
 /** `dry-run` and the credentials: all three are required, unless it is an offline dry run. */
 export function parseCredentials(get: (name: string) => string, words: ChangeWords): CredentialStepInputs {
   const optional = (name: string): string | undefined => get(name) || undefined;

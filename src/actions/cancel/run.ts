@@ -16,7 +16,7 @@ import type { Logger } from '../../base/logger.ts';
 import { safeText } from '../../base/safe-text.ts';
 import type { ChangeTarget } from '../../dfns/errors.ts';
 import { PATH_MAX_CHARS } from '../../file/write-target.ts';
-import { newCancelFacts, type CancelFacts } from '../../report/facts.ts';
+import { newCancelFacts, noteDfnsStepInputs, type CancelFacts } from '../../report/facts.ts';
 import type { FailureWords, Outcome } from '../../report/outcome.ts';
 import { cancelPath, describePermission } from '../../documents/operations.ts';
 import { readIds } from './id-source.ts';
@@ -48,15 +48,7 @@ export function runCancel(raw: RawStepInputs, env: RunEnv, baseIO: ActionIO): Pr
     words: CANCEL_WORDS,
     inputs(raw) {
       const inputs = parseCancelStepInputs(raw);
-      facts.dryRun = inputs.dryRun !== undefined;
-      facts.request = {
-        apiUrl: inputs.apiUrl.origin,
-        credentialId: inputs.credentials.credentialId ?? null,
-        endpoint: null,
-        operation: null,
-        operationFrom: null,
-        storeId: inputs.storeId ?? null,
-      };
+      noteDfnsStepInputs(facts, inputs, { storeId: inputs.storeId ?? null });
       return inputs;
     },
     files: (inputs) =>

@@ -5,15 +5,11 @@
 import { hasUnshowableChars } from '../../base/safe-text.ts';
 import {
   checkPathStepInput,
-  checkRetentionDays,
-  DEFAULT_API_URL,
-  StepInputError,
-  parseApiUrl,
-  parseCredentials,
   parseDfnsId,
-  parseTimeout,
+  parseDfnsStepInputs,
   shorten,
-  type CredentialStepInputs,
+  StepInputError,
+  type DfnsStepInputs,
   type RawStepInputs,
 } from '../../runner/step-input-values.ts';
 
@@ -26,11 +22,9 @@ interface CommonStepInputs {
   reason: string | undefined;
   /** An output file or an input archive whose `keystore_id` and `group_id` are used when the inputs are empty. */
   path: string | undefined;
-  apiUrl: URL;
-  timeoutSeconds: number;
 }
 
-export type CancelStepInputs = CommonStepInputs & CredentialStepInputs;
+export type CancelStepInputs = CommonStepInputs & DfnsStepInputs;
 
 export function parseCancelStepInputs(raw: RawStepInputs): CancelStepInputs {
   const get = (name: string): string => raw(name).trim();
@@ -50,12 +44,8 @@ export function parseCancelStepInputs(raw: RawStepInputs): CancelStepInputs {
     groupId,
     reason: parseReason(raw('reason')),
     path,
-    apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
-    timeoutSeconds: parseTimeout(get('timeout-seconds')),
   };
-  checkRetentionDays(get('receipt-retention-days'));
-  checkPathStepInput('receipt-path', get('receipt-path'));
-  return { ...common, ...parseCredentials(get, { required: 'to cancel', dryRun: 'to check the request without canceling' }) };
+  return { ...common, ...parseDfnsStepInputs(get, { required: 'to cancel', dryRun: 'to check the request without canceling' }) };
 }
 
 /** One line of text, sent to Dfns as it is (blank space around it cut). */

@@ -11,7 +11,7 @@ import type { ActionIO, RunEnv, RunResult } from '../../runner/io.ts';
 import { changeRequest, checkCredentials, runOnlineChecks } from '../../runner/service-account.ts';
 import { sha256Hex } from '../../file/checksum.ts';
 import { messageOf } from '../../base/errors.ts';
-import { newCreateInputFacts, type CreateInputFacts } from '../../report/facts.ts';
+import { newCreateInputFacts, noteDfnsStepInputs, type CreateInputFacts } from '../../report/facts.ts';
 import type { FailureWords, Outcome } from '../../report/outcome.ts';
 import { runWithTrail } from '../../runner/run-frame.ts';
 import type { Action } from '../../runner/step.ts';
@@ -52,15 +52,12 @@ export function runCreateInput(raw: RawStepInputs, env: RunEnv, baseIO: ActionIO
     words: CREATE_INPUT_WORDS,
     inputs(raw) {
       const inputs = parseCreateInputStepInputs(raw);
-      facts.dryRun = inputs.dryRun !== undefined;
-      facts.request = {
-        apiUrl: inputs.apiUrl.origin,
-        credentialId: inputs.credentials.credentialId ?? null,
+      noteDfnsStepInputs(facts, inputs, {
         endpoint: new URL(createInputPath(inputs.storeId, inputs.operation), inputs.apiUrl).href,
         operation: inputs.operation,
         operationFrom: 'step-input',
         storeId: inputs.storeId,
-      };
+      });
       return inputs;
     },
     files: (inputs) => [{ path: archivePathOf(inputs, env), what: 'the path the input archive is written to ("path")' }],

@@ -5,15 +5,11 @@
 import { isOperation, OPERATIONS, type Operation } from '../../documents/operations.ts';
 import {
   checkPathStepInput,
-  checkRetentionDays,
-  DEFAULT_API_URL,
-  StepInputError,
-  parseApiUrl,
-  parseCredentials,
   parseDfnsId,
-  parseTimeout,
+  parseDfnsStepInputs,
   shorten,
-  type CredentialStepInputs,
+  StepInputError,
+  type DfnsStepInputs,
   type RawStepInputs,
 } from '../../runner/step-input-values.ts';
 
@@ -29,11 +25,9 @@ interface CommonStepInputs {
   path: string | undefined;
   /** When set, the archive is also uploaded as an artifact of the run under this name. */
   artifactName: string | undefined;
-  apiUrl: URL;
-  timeoutSeconds: number;
 }
 
-export type CreateInputStepInputs = CommonStepInputs & CredentialStepInputs;
+export type CreateInputStepInputs = CommonStepInputs & DfnsStepInputs;
 
 export function parseCreateInputStepInputs(raw: RawStepInputs): CreateInputStepInputs {
   const get = (name: string): string => raw(name).trim();
@@ -55,15 +49,11 @@ export function parseCreateInputStepInputs(raw: RawStepInputs): CreateInputStepI
     request: get('request') || DEFAULT_REQUEST,
     path: get('path') || undefined,
     artifactName: get('artifact-name') || undefined,
-    apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
-    timeoutSeconds: parseTimeout(get('timeout-seconds')),
   };
-  checkRetentionDays(get('receipt-retention-days'));
-  checkPathStepInput('receipt-path', get('receipt-path'));
   checkPathStepInput('path', get('path'));
   return {
     ...common,
-    ...parseCredentials(get, {
+    ...parseDfnsStepInputs(get, {
       required: 'to create the input archive',
       dryRun: 'to check the request without creating the input archive',
     }),

@@ -16,7 +16,7 @@ import { parseOutputFile, readFileOnce, type OutputFile } from '../../file/outpu
 import { isZip } from '../../file/zip.ts';
 import { isGlob } from '../../file/locate.ts';
 import { PATH_MAX_CHARS } from '../../file/write-target.ts';
-import { newFacts, type OutputFacts } from '../../report/facts.ts';
+import { newFacts, noteDfnsStepInputs, type OutputFacts } from '../../report/facts.ts';
 import type { FailureWords, Outcome } from '../../report/outcome.ts';
 import { NOTHING_DONE } from '../../base/changes.ts';
 import {
@@ -93,16 +93,8 @@ export function runSubmit(raw: RawStepInputs, env: RunEnv, baseIO: ActionIO): Pr
 
 /** What the step inputs tell the receipt: dry run or not, the pin, the API and the credential. */
 function noteStepInputs(facts: OutputFacts, inputs: SubmitStepInputs): void {
-  facts.dryRun = inputs.dryRun !== undefined;
+  noteDfnsStepInputs(facts, inputs);
   facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };
-  facts.request = {
-    apiUrl: inputs.apiUrl.origin,
-    credentialId: inputs.credentials.credentialId ?? null,
-    endpoint: null,
-    operation: null,
-    operationFrom: null,
-    storeId: null,
-  };
 }
 
 async function submit(inputs: SubmitStepInputs, env: RunEnv, io: ActionIO, facts: OutputFacts): Promise<Outcome> {

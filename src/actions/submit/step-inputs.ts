@@ -5,17 +5,12 @@
 import type { ArtifactStepInputs } from '../../github/artifact.ts';
 import { isOperation, OPERATIONS, type Operation } from '../../documents/operations.ts';
 import {
-  checkPathStepInput,
-  checkRetentionDays,
-  DEFAULT_API_URL,
-  StepInputError,
-  parseApiUrl,
   parseBoolean,
-  parseCredentials,
   parseDfnsId,
-  parseTimeout,
+  parseDfnsStepInputs,
   shorten,
-  type CredentialStepInputs,
+  StepInputError,
+  type DfnsStepInputs,
   type RawStepInputs,
 } from '../../runner/step-input-values.ts';
 
@@ -27,16 +22,14 @@ interface CommonStepInputs {
   storeId: string | undefined;
   /** The operation to submit to; undefined: the one the file's entries belong to. */
   operation: Operation | undefined;
-  apiUrl: URL;
   expectedChecksum: string | undefined;
-  timeoutSeconds: number;
   /** Set when the file comes from a workflow artifact. */
   artifact: ArtifactStepInputs | undefined;
   failOnPartial: boolean;
 }
 
 /** A submission has every credential; a dry run checks those it is given. */
-export type SubmitStepInputs = CommonStepInputs & CredentialStepInputs;
+export type SubmitStepInputs = CommonStepInputs & DfnsStepInputs;
 
 export function parseSubmitStepInputs(raw: RawStepInputs): SubmitStepInputs {
   const get = (name: string): string => raw(name).trim();
@@ -46,22 +39,16 @@ export function parseSubmitStepInputs(raw: RawStepInputs): SubmitStepInputs {
     path: get('path'),
     storeId: optionalId(get('store-id')),
     operation: parseOperation(get('operation')),
-    apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
     expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
-    timeoutSeconds: parseTimeout(get('timeout-seconds')),
     artifact: parseArtifactStepInputs(get),
     failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
   };
-  // Used from the raw values (report/receipt.ts), so that a run with wrong step inputs still keeps its receipt; checked here.
-  checkRetentionDays(get('receipt-retention-days'));
-  checkPathStepInput('receipt-path', get('receipt-path'));
-
   if (!common.path && !common.artifact) {
     throw new StepInputError(
       'step input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it',
     );
   }
-  return { ...common, ...parseCredentials(get, { required: 'to submit', dryRun: 'to validate without submitting' }) };
+  return { ...common, ...parseDfnsStepInputs(get, { required: 'to submit', dryRun: 'to validate without submitting' }) };
 }
 
 function parseArtifactStepInputs(get: (name: string) => string): ArtifactStepInputs | undefined {
