@@ -538,7 +538,7 @@ const MAX_SUBMIT_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 8_000;
 const IDEMPOTENT_RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-/** Statuses that mean a change (a submission, an input's creation) was not processed. */
+/** Statuses that mean a change (a submission, an input archive's creation) was not processed. */
 const CHANGE_RETRY_STATUSES = new Set([429, 503]);
 const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Whether a failed call may be repeated without risking a second effect. */
@@ -692,7 +692,7 @@ async function signChallenge(transport, signer, target, challenge) {
 
 ;// CONCATENATED MODULE: ./src/dfns/signed-change.ts
 /**
- * A change at Dfns as a service account (submitting an output, creating an input, canceling a
+ * A change at Dfns as a service account (submitting an output, creating an input archive, canceling a
  * fleet operation), under the retry policy: every attempt of the change starts from a fresh
  * challenge (user-action.ts), because a user action token is single use.
  */

@@ -65,7 +65,7 @@ function createInputArchive(req) {
     });
 }
 /**
- * Dfns created the input (so its fleet operation is open at Dfns), but the archive it answered
+ * Dfns created the input archive (so its fleet operation is open at Dfns), but the archive it answered
  * breaks the rules every archive the action handles is held to: it is not written anywhere.
  */
 class RefusedArchiveError extends _base_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .ActionError */ .l {

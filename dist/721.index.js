@@ -57,7 +57,7 @@ const WorkflowRunEvent = _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .loose
         head_repository: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .nullable */ .me(_documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H({ full_name: _documents_zod_js__WEBPACK_IMPORTED_MODULE_2__/* .string */ .Yj() }))),
     }),
 });
-/** Which run's artifact to take: the inputs, else the workflow_run event, else the current run. */
+/** Which run's artifact to take: the step inputs, else the workflow_run event, else the current run. */
 function resolveArtifactSource(inputs, context, log) {
     const event = context.eventName === 'workflow_run' ? readWorkflowRunEvent(context.eventPath) : undefined;
     const repository = inputs.repository ?? event?.workflow_run.repository.full_name ?? context.repository;

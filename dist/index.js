@@ -29290,7 +29290,7 @@ function failedOutputs(output) {
 /**
  * The input document in an input archive (`input/input.json`), which Dfns creates for the fleet.
  * Its schema is not published: the actions read only the ids they need (the fleet operation's
- * group, the key store), and recognise an input given where an output was expected.
+ * group, the key store), and recognise an input archive given where an output was expected.
  */
 
 
@@ -29298,7 +29298,7 @@ function failedOutputs(output) {
 const INPUT_ARCHIVE_DOCUMENT_ENTRY = 'input/input.json';
 /** The `type` of an input document: the counterparts of `keystore-output` and `fleet-output`. */
 const INPUT_ARCHIVE_DOCUMENT_TYPES = ['keystore-input', 'fleet-input'];
-/** What a message says of an input given where an output was expected. */
+/** What a message says of an input archive given where an output was expected. */
 const NOT_AN_OUTPUT = 'this is the input archive Dfns created for the fleet, not an output: submit the output the fleet produced from it';
 /** Whether a parsed document is an input document (its `type`). */
 function isInputArchiveDocument(value) {
@@ -38558,7 +38558,7 @@ function fromEngine(text, error) {
 /* harmony import */ var _base_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(34758);
 /* harmony import */ var _base_lists_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(70680);
 /**
- * Finds the one file the `path` input names: a path (relative to the workspace, or absolute)
+ * Finds the one file step input `path` names: a path (relative to the workspace, or absolute)
  * or a glob that must match exactly one file.
  */
 
@@ -43317,8 +43317,8 @@ var zod = __nccwpck_require__(94204);
 /**
  * The receipt: a versioned JSON record of one run, for an auditor who reads it without the logs
  * (documented field by field in docs/receipt.md). It holds what the run learnt, `null` for what
- * it did not, and never a secret. Where it goes is decided from the raw inputs, before anything
- * else, so that a run whose inputs are wrong still leaves one.
+ * it did not, and never a secret. Where it goes is decided from the raw step inputs, before anything
+ * else, so that a run whose step inputs are wrong still leaves one.
  */
 
 
@@ -43341,12 +43341,12 @@ class ReceiptError extends errors/* ActionError */.l {
     title = 'Receipt not written';
 }
 /**
- * The receipt's target from the raw step inputs; it never throws, so that a run whose inputs are wrong
- * still leaves a receipt. An invalid `receipt-retention-days` is left to the input checks, which
+ * The receipt's target from the raw step inputs; it never throws, so that a run whose step inputs are wrong
+ * still leaves a receipt. An invalid `receipt-retention-days` is left to the step-input checks, which
  * fail the run (its receipt is then kept for the repository's default time).
  */
 function receiptTarget(raw, place, prefix) {
-    // A `receipt-path` that cannot be shown as it is fails the input checks; the receipt then goes to the default place.
+    // A `receipt-path` that cannot be shown as it is fails the step-input checks; the receipt then goes to the default place.
     const given = raw.path !== '' && !(0,safe_text/* hasUnshowableChars */.ud)(raw.path);
     return {
         path: given
@@ -43449,6 +43449,22 @@ function newCreateInputFacts() {
 }
 function newCancelFacts() {
     return { ...common(), kind: 'cancel', source: null, body: null, group: null };
+}
+/**
+ * What the step inputs every action has tell the receipt: dry run or not, the Dfns API and the
+ * credential; `known`: what else of the request the action knows from its own step inputs.
+ */
+function noteDfnsStepInputs(facts, inputs, known = {}) {
+    facts.dryRun = inputs.dryRun !== undefined;
+    facts.request = {
+        apiUrl: inputs.apiUrl.origin,
+        credentialId: inputs.credentials.credentialId ?? null,
+        endpoint: null,
+        operation: null,
+        operationFrom: null,
+        storeId: null,
+        ...known,
+    };
 }
 /** What Dfns (or the network) said, from the error that ended the run; null when no call was made. */
 function answerFromError(error, attempts) {
@@ -43578,7 +43594,7 @@ var dfns_id = __nccwpck_require__(93727);
 
 
 
-/** No key store to submit to: the output names none and no input does. */
+/** No key store to submit to: the output names none and no step input does. */
 class StoreIdError extends errors/* ActionError */.l {
     name = 'StoreIdError';
     title = 'Key store not determined';
@@ -43608,8 +43624,8 @@ function resolveStoreId(input, output, log) {
 var external_node_net_ = __nccwpck_require__(77030);
 ;// CONCATENATED MODULE: ./src/runner/step-input-values.ts
 /**
- * The input values both actions share, each parsed from its raw string with a message that
- * names the input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
+ * The step-input values every action shares, each parsed from its raw string with a message that
+ * names the step input and never echoes a secret: booleans, the timeout, the Dfns API origin, the
  * credentials, the receipt's retention.
  */
 
@@ -43620,10 +43636,22 @@ var external_node_net_ = __nccwpck_require__(77030);
 const DEFAULT_API_URL = 'https://api.dfns.io';
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_TIMEOUT_SECONDS = 3600;
-/** An input the workflow set wrongly; the message names the input and never echoes a secret. */
+/** An input the workflow set wrongly; the message names the step input and never echoes a secret. */
 class StepInputError extends errors/* ActionError */.l {
     name = 'StepInputError';
     title = 'Invalid step input';
+}
+/**
+ * The step inputs every action has, each checked: the Dfns API origin, the timeout, the receipt's
+ * (the trail reads those from the raw values, so that a run with wrong step inputs still leaves a
+ * receipt; they are checked here) and the credentials, `words` saying what they are needed for.
+ */
+function parseDfnsStepInputs(get, words) {
+    const apiUrl = parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL);
+    const timeoutSeconds = parseTimeout(get('timeout-seconds'));
+    checkRetentionDays(get('receipt-retention-days'));
+    checkPathStepInput('receipt-path', get('receipt-path'));
+    return { apiUrl, timeoutSeconds, ...parseCredentials(get, words) };
 }
 /** `dry-run` and the credentials: all three are required, unless it is an offline dry run. */
 function parseCredentials(get, words) {
@@ -43707,7 +43735,7 @@ const CREDENTIAL_ID = /^cr-[A-Za-z0-9-]{1,253}$/;
 function parseCredentialId(value) {
     if (value === undefined)
         return undefined;
-    // Not echoed: a secret pasted into the wrong input must not reach the log.
+    // Not echoed: a secret pasted into the wrong step input must not reach the log.
     if (!CREDENTIAL_ID.test(value)) {
         throw new StepInputError('step input "dfns-credential-id" must be the service account credential id shown in the Dfns dashboard: "cr-" ' +
             `then letters, digits and dashes (cr-xxxxx-xxxxx-xxxxxxxxxxxxxxxx); got ${value.length} characters` +
@@ -43763,19 +43791,14 @@ function parseSubmitStepInputs(raw) {
         path: get('path'),
         storeId: optionalId(get('store-id')),
         operation: parseOperation(get('operation')),
-        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
         expectedChecksum: parseExpectedChecksum(optional('expected-checksum')),
-        timeoutSeconds: parseTimeout(get('timeout-seconds')),
         artifact: parseArtifactStepInputs(get),
         failOnPartial: parseBoolean('fail-on-partial', get('fail-on-partial'), false),
     };
-    // Used from the raw values (report/receipt.ts), so that a run with wrong inputs still keeps its receipt; checked here.
-    checkRetentionDays(get('receipt-retention-days'));
-    checkPathStepInput('receipt-path', get('receipt-path'));
     if (!common.path && !common.artifact) {
         throw new StepInputError('step input "path" is required: the output file (or a glob matching it), unless "artifact-name" names the artifact that holds it');
     }
-    return { ...common, ...parseCredentials(get, { required: 'to submit', dryRun: 'to validate without submitting' }) };
+    return { ...common, ...parseDfnsStepInputs(get, { required: 'to submit', dryRun: 'to validate without submitting' }) };
 }
 function parseArtifactStepInputs(get) {
     const allowForkArtifacts = parseBoolean('allow-fork-artifacts', get('allow-fork-artifacts'), false);
@@ -44428,9 +44451,9 @@ function guardedIO(io, onWarning) {
 
 ;// CONCATENATED MODULE: ./src/runner/run-frame.ts
 /**
- * The frame both actions' runs share: the receipt's target decided before the inputs are checked,
+ * The frame both actions' runs share: the receipt's target decided before the step inputs are checked,
  * every warning recorded, every error turned into an outcome, and then, whatever ended the run,
- * `status`, the receipt and the job summary. A pipeline brings its facts, its inputs and its work.
+ * `status`, the receipt and the job summary. A pipeline brings its facts, its step inputs and its work.
  */
 
 
@@ -44443,7 +44466,7 @@ async function runWithTrail(raw, env, baseIO, pipeline) {
     const { facts } = pipeline;
     keepSecrets(raw, pipeline.secretStepInputs, baseIO);
     const io = guardedIO(baseIO, (message, title) => facts.warnings.push({ title: title ?? 'Warning', message }));
-    // Decided before the inputs are checked, so that a run with wrong inputs still leaves a receipt.
+    // Decided before the step inputs are checked, so that a run with wrong step inputs still leaves a receipt.
     const target = receiptTarget({
         path: raw('receipt-path').trim(),
         artifactName: raw('receipt-artifact-name').trim(),
@@ -44515,7 +44538,7 @@ async function obtainFile(source, place, io, onArtifact) {
 
 ;// CONCATENATED MODULE: ./src/actions/submit/run.ts
 /**
- * One run of the action, top to bottom: inputs -> locate -> read -> parse and validate ->
+ * One run of the action, top to bottom: step inputs -> locate -> read -> parse and validate ->
  * checksum -> operation and key store -> checks before the network -> sign and submit -> report.
  * Never reads the environment itself and never exits: it returns what happened, and the entry
  * point turns that into the step's result. Every run, however it ends, sets `status` and leaves
@@ -44586,18 +44609,10 @@ function runSubmit(raw, env, baseIO) {
         failed: () => facts.failed,
     });
 }
-/** What the inputs tell the receipt: dry run or not, the pin, the API and the credential. */
+/** What the step inputs tell the receipt: dry run or not, the pin, the API and the credential. */
 function noteStepInputs(facts, inputs) {
-    facts.dryRun = inputs.dryRun !== undefined;
+    noteDfnsStepInputs(facts, inputs);
     facts.pin = { expectedChecksum: inputs.expectedChecksum ?? null, matched: null };
-    facts.request = {
-        apiUrl: inputs.apiUrl.origin,
-        credentialId: inputs.credentials.credentialId ?? null,
-        endpoint: null,
-        operation: null,
-        operationFrom: null,
-        storeId: null,
-    };
 }
 async function run_submit(inputs, env, io, facts) {
     const started = Date.now();
@@ -44747,7 +44762,7 @@ class ArchivePathError extends errors/* ActionError */.l {
     name = 'ArchivePathError';
     title = 'Archive not writable';
 }
-/** Dfns created the input, but its archive could not be written: the input exists, the file does not. */
+/** Dfns created the input archive, but it could not be written: it exists at Dfns, the file does not. */
 class ArchiveWriteError extends errors/* ActionError */.l {
     name = 'ArchiveWriteError';
     title = 'Archive not written';
@@ -44781,12 +44796,12 @@ function writeArchive(path, bytes) {
 
 ;// CONCATENATED MODULE: ./src/actions/create-input/step-inputs.ts
 /**
- * The input action's inputs: raw strings in, one typed object out. Pure. The values both actions
- * share are parsed as the main action parses them (action/input-values.ts).
+ * The `input` action's step inputs: raw strings in, one typed object out. Pure. The values both actions
+ * share are parsed as the main action parses them (runner/step-input-values.ts).
  */
 
 
-/** The body of onchain-sign's input, and the `request` input's default. */
+/** The body of onchain-sign's input archive request, and step input `request`'s default. */
 const DEFAULT_REQUEST = '{}';
 function parseCreateInputStepInputs(raw) {
     const get = (name) => raw(name).trim();
@@ -44806,15 +44821,11 @@ function parseCreateInputStepInputs(raw) {
         request: get('request') || DEFAULT_REQUEST,
         path: get('path') || undefined,
         artifactName: get('artifact-name') || undefined,
-        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
-        timeoutSeconds: parseTimeout(get('timeout-seconds')),
     };
-    checkRetentionDays(get('receipt-retention-days'));
-    checkPathStepInput('receipt-path', get('receipt-path'));
     checkPathStepInput('path', get('path'));
     return {
         ...common,
-        ...parseCredentials(get, {
+        ...parseDfnsStepInputs(get, {
             required: 'to create the input archive',
             dryRun: 'to check the request without creating the input archive',
         }),
@@ -44879,7 +44890,7 @@ function validateCreateInputBody(operation, body) {
 
 ;// CONCATENATED MODULE: ./src/actions/create-input/request-body.ts
 /**
- * The `request` input: the JSON body of the input's creation, read strictly (no duplicate key)
+ * The `request` input: the JSON body of the input archive's creation, read strictly (no duplicate key)
  * and checked against the operation's documented body before any call. What is sent, and
  * signed, is its compact serialization.
  */
@@ -44952,15 +44963,12 @@ function runCreateInput(raw, env, baseIO) {
         words: CREATE_INPUT_WORDS,
         inputs(raw) {
             const inputs = parseCreateInputStepInputs(raw);
-            facts.dryRun = inputs.dryRun !== undefined;
-            facts.request = {
-                apiUrl: inputs.apiUrl.origin,
-                credentialId: inputs.credentials.credentialId ?? null,
+            noteDfnsStepInputs(facts, inputs, {
                 endpoint: new URL((0,operations/* createInputPath */.OU)(inputs.storeId, inputs.operation), inputs.apiUrl).href,
                 operation: inputs.operation,
                 operationFrom: 'step-input',
                 storeId: inputs.storeId,
-            };
+            });
             return inputs;
         },
         files: (inputs) => [{ path: archivePathOf(inputs, env), what: 'the path the input archive is written to ("path")' }],
@@ -45034,7 +45042,7 @@ function reportPending(io, detail) {
         'create it again once the request is approved in Dfns', 'Input archive pending approval');
     return 'pending-approval';
 }
-/** Keeps the archive as an artifact of the run; a failure is a warning: the input exists, and the file is at `path`. */
+/** Keeps the archive as an artifact of the run; a failure is a warning: the input archive exists, and the file is at `path`. */
 async function uploadArchive(name, path, io, facts) {
     try {
         const { uploadFile } = await __nccwpck_require__.e(/* import() */ 158).then(__nccwpck_require__.bind(__nccwpck_require__, 28158));
@@ -45138,12 +45146,8 @@ function parseCancelStepInputs(raw) {
         groupId,
         reason: parseReason(raw('reason')),
         path,
-        apiUrl: parseApiUrl(get('dfns-api-url') || DEFAULT_API_URL),
-        timeoutSeconds: parseTimeout(get('timeout-seconds')),
     };
-    checkRetentionDays(get('receipt-retention-days'));
-    checkPathStepInput('receipt-path', get('receipt-path'));
-    return { ...common, ...parseCredentials(get, { required: 'to cancel', dryRun: 'to check the request without canceling' }) };
+    return { ...common, ...parseDfnsStepInputs(get, { required: 'to cancel', dryRun: 'to check the request without canceling' }) };
 }
 /** One line of text, sent to Dfns as it is (blank space around it cut). */
 function parseReason(value) {
@@ -45197,15 +45201,7 @@ function runCancel(raw, env, baseIO) {
         words: CANCEL_WORDS,
         inputs(raw) {
             const inputs = parseCancelStepInputs(raw);
-            facts.dryRun = inputs.dryRun !== undefined;
-            facts.request = {
-                apiUrl: inputs.apiUrl.origin,
-                credentialId: inputs.credentials.credentialId ?? null,
-                endpoint: null,
-                operation: null,
-                operationFrom: null,
-                storeId: inputs.storeId ?? null,
-            };
+            noteDfnsStepInputs(facts, inputs, { storeId: inputs.storeId ?? null });
             return inputs;
         },
         files: (inputs) => inputs.path === undefined ? [] : [{ path: (0,external_node_path_.resolve)(env.workspace, inputs.path), what: 'the file the group is read from ("path")' }],

@@ -7,8 +7,10 @@
  * appended to GITHUB_STEP_SUMMARY), so that the end-to-end assertions read the same.
  *
  * While the step runs, process.env holds the step's environment (libraries read it there:
- * @actions/artifact's runtime variables, undici's proxy variables); it is restored afterwards.
- * Steps must therefore not run concurrently in one test file (vitest runs a file's tests in turn).
+ * @actions/artifact's runtime variables, undici's proxy variables), and what anything writes to
+ * process.stdout and process.stderr (@actions/artifact logs through @actions/core) is the run's
+ * stdout and stderr, as in a child process; both are restored afterwards. Steps must therefore
+ * not run concurrently in one test file (vitest runs a file's tests in turn).
  */
 import { randomUUID } from 'node:crypto';
 import { accessSync, appendFileSync, constants } from 'node:fs';
@@ -35,9 +37,10 @@ export interface InProcessRun extends ActionRun {
 export async function runInProcess(options: InProcessOptions = {}): Promise<InProcessRun> {
   const step = prepareStep(options);
   const sleeps: number[] = [];
-  let stdout = '';
-  const io = coreLikeIO(step.env, (text) => (stdout += text));
-  const restore = useEnv(step.env);
+  const captured = { stdout: '', stderr: '' };
+  const io = coreLikeIO(step.env, (text) => (captured.stdout += text));
+  const restoreEnv = useEnv(step.env);
+  const restoreStreams = captureStreams(captured);
   let exitCode: number;
   try {
     exitCode = await runStep(ACTIONS[step.action], {
@@ -49,9 +52,34 @@ export async function runInProcess(options: InProcessOptions = {}): Promise<InPr
       sleep: options.sleep ?? (async (ms) => void sleeps.push(ms)),
     });
   } finally {
-    restore();
+    restoreStreams();
+    restoreEnv();
   }
-  return { ...finishedRun(step, { exitCode, stdout, stderr: '' }, options.workspace !== undefined), sleeps };
+  return { ...finishedRun(step, { exitCode, ...captured }, options.workspace !== undefined), sleeps };
+}
+
+/** Appends what is written to process.stdout and process.stderr to `into` instead; gives back a function that restores them. */
+function captureStreams(into: { stdout: string; stderr: string }): () => void {
+  const restore: Array<() => void> = [];
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    const original = Object.getOwnPropertyDescriptor(stream, 'write');
+    Object.defineProperty(stream, 'write', {
+      configurable: true,
+      writable: true,
+      value: (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+        into[name] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
+        callback?.();
+        return true;
+      },
+    });
+    // The stream's own `write` (when it had one) comes back; else the prototype's shows again.
+    restore.push(() =>
+      original === undefined ? delete (stream as { write?: unknown }).write : Object.defineProperty(stream, 'write', original),
+    );
+  }
+  return () => restore.forEach((undo) => undo());
 }
 
 /** Sets `env` as process.env (keeping nothing else); gives back a function that restores it. */
