@@ -42,17 +42,12 @@ function script(name: string, args: string[], tmp: string, readOnly?: number): P
 }
 
 describe('npm run demo', () => {
-  it('--help prints its usage and makes nothing', async () => {
+  it('--help prints its usage; what is not an option or an operation is refused, naming it; nothing is made', async () => {
     const tmp = freshTmp();
-    const run = await script('demo.ts', ['--help'], tmp);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: npm run demo \[-- <operation> \.\.\.\]\n/);
-    expect(run.stdout).toContain('onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest');
-    expect(readdirSync(tmp)).toEqual([]);
-  });
-
-  it('refuses what is not an operation, naming it', async () => {
-    const tmp = freshTmp();
+    const help = await script('demo.ts', ['--help'], tmp);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run demo \[-- <operation> \.\.\.\]\n/);
+    expect(help.stdout).toContain('onchain-sign, proof-of-control, genesis, clone, add-mac-user, add-provisioner, key-harvest');
     const run = await script('demo.ts', ['genesis', 'bogus', '--verbose'], tmp);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^demo: Unknown option '--verbose'/);
@@ -82,7 +77,9 @@ describe('npm run demo', () => {
     ]);
     expect(kept.filter((name) => name.startsWith('dfns-keystore-output-receipt-'))).toHaveLength(2);
     // Every path the demo printed is in that folder.
-    for (const path of run.stdout.match(/(?<= )\/\S+\.(?:zip|json)\b/g) ?? []) expect(path.startsWith(join(tmp, folder!))).toBe(true);
+    const printed = run.stdout.match(/(?<= )\/\S+\.(?:zip|json)\b/g) ?? [];
+    expect(printed.length, 'paths the demo printed').toBeGreaterThan(0);
+    expect(printed.filter((path) => !path.startsWith(join(tmp, folder!)))).toEqual([]);
   });
 
   it('cut short by a closed pipe, ends quietly and removes its folder', async () => {
