@@ -70,7 +70,7 @@ export function parseDfnsStepInputs(get: (name: string) => string, words: Change
 }
 
 /** `dry-run` and the credentials: all three are required, unless it is an offline dry run. */
-export function parseCredentials(get: (name: string) => string, words: ChangeWords): CredentialStepInputs {
+function parseCredentials(get: (name: string) => string, words: ChangeWords): CredentialStepInputs {
   const optional = (name: string): string | undefined => get(name) || undefined;
   const given = optional('dfns-token');
   const token = given === undefined ? undefined : withoutBearer(given);
@@ -127,7 +127,7 @@ export function checkPathStepInput(name: string, value: string): void {
   );
 }
 
-export function checkRetentionDays(value: string): void {
+function checkRetentionDays(value: string): void {
   if (value === '' || retentionDaysOf(value) !== undefined) return;
   throw new StepInputError(
     `step input "receipt-retention-days" must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (or empty for the repository's default), got "${shorten(value)}"`,
@@ -144,7 +144,7 @@ export function parseBoolean(name: string, value: string, fallback: boolean, all
   throw new StepInputError(`step input "${name}" must be ${allowed}, got "${shorten(value)}"`);
 }
 
-export function parseTimeout(value: string): number {
+function parseTimeout(value: string): number {
   if (value === '') return DEFAULT_TIMEOUT_SECONDS;
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > MAX_TIMEOUT_SECONDS) {
@@ -172,7 +172,7 @@ function parseCredentialId(value: string | undefined): string | undefined {
 }
 
 /** `https`, or `http` on a loopback host for testing; a trailing slash is fine, a path is not. */
-export function parseApiUrl(value: string): URL {
+function parseApiUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);

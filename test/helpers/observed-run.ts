@@ -1,22 +1,23 @@
 /**
- * One run of dist/index.js against the sandbox, observed from both sides, with what must hold
+ * One run of the main action against the sandbox, observed from both sides, with what must hold
  * in every case (the fault-injection and proxy suites): never two accepted submissions,
  * exactly one when the step succeeded; one `::error::` line and exit code 1 otherwise; nothing
  * on stderr and no stack trace outside `::debug::` lines.
  */
 import { expect } from 'vitest';
 import type { RecordedSubmission, SandboxCall } from '../sandbox/dfns-sandbox.ts';
-import { failureMessage, type RunOptions } from './action-runner.ts';
-import type { E2E, E2ERun } from './e2e.ts';
+import { failureMessage } from './action-runner.ts';
+import type { E2ERun, E2ERunners } from './e2e.ts';
 
 export const NOTHING_SUBMITTED = 'Nothing was submitted.';
 export const UNKNOWN_ADVICE =
   'The submission may have reached Dfns. Check the key store in Dfns before re-running this workflow: ' +
   're-running could submit the output a second time.';
-/** Time a run may take beyond its timeout-seconds: starting Node and loading the bundle. */
-export const START_MARGIN_MS = 1_500;
 /** A line of a stack trace: `    at fn (file:line:column)`. */
 export const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
+
+/** The options of a run of the main action through the harness. */
+export type SubmitOptions = NonNullable<Parameters<E2ERunners['submit']>[0]>;
 
 export interface ObservedRun {
   /** The run, with what the sandbox saw during it (`run.seen`). */
@@ -30,13 +31,16 @@ export interface ObservedRun {
   calls: Record<SandboxCall, number>;
   /** The retry lines (warnings), in order. */
   retries: string[];
-  ms: number;
+  /** In process: the retry waits the run asked for, in ms (recorded, not waited); a child process: none known. */
+  sleeps: number[];
 }
 
-export async function observeRun(e2e: E2E, options: RunOptions): Promise<ObservedRun> {
-  const started = Date.now();
-  const run = await e2e.submit(options);
-  const ms = Date.now() - started;
+/**
+ * Runs the main action with `runners` (`e2e` of `startE2E()`: dist/index.js in a child process;
+ * `e2e.inProcess`: the same step in this process) and checks what every run must hold.
+ */
+export async function observeRun(runners: E2ERunners, options: SubmitOptions): Promise<ObservedRun> {
+  const run = await runners.submit(options);
   const { submissions } = run.seen;
   const calls: Record<SandboxCall, number> = { stores: 0, init: 0, action: 0, submit: 0, create: 0, cancel: 0, other: 0 };
   for (const request of run.seen.requests) calls[request.call] += 1;
@@ -48,7 +52,7 @@ export async function observeRun(e2e: E2E, options: RunOptions): Promise<Observe
     accepted: submissions.filter((s) => s.accepted).length,
     calls,
     retries: run.annotations.filter((a) => a.level === 'warning' && /^Dfns \w+ attempt/.test(a.message)).map((a) => a.message),
-    ms,
+    sleeps: run.sleeps ?? [],
   };
 
   expect(observed.accepted, 'a run never makes Dfns accept the output twice').toBeLessThanOrEqual(1);
@@ -68,3 +72,9 @@ export async function observeRun(e2e: E2E, options: RunOptions): Promise<Observe
   }
   return observed;
 }
+
+/** How a retry line writes a wait of `ms`: `0.4 s`, as src/dfns/signed-change.ts does. */
+export const secondsText = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** `text` with the characters a regular expression gives a meaning escaped. */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
