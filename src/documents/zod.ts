@@ -1,7 +1,6 @@
 /**
- * zod as the action uses it: zod/mini, the functional API over zod's core. A cold start compiles
- * and initializes it in about half the time of zod's classic API, for the same checks (see
- * BENCHMARKS.md). Every src module takes zod from here (`import * as z from './zod.ts'`), so
+ * zod as the action uses it: zod/mini, the functional API over zod's core, of which the bundle
+ * takes only the functions named (BENCHMARKS.md measures what a cold start loads). Every src module takes zod from here (`import * as z from './zod.ts'`), so
  * that the configuration below holds before any schema is used, and the bundle holds only the
  * parts of zod named here.
  *

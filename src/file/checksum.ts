@@ -1,7 +1,6 @@
 /**
- * SHA-256 as 64 lowercase hex characters (@noble/hashes), on the main thread: for the sizes Dfns
- * accepts it takes milliseconds (BENCHMARKS.md), and readFileOnce feeds it the bytes as it reads
- * them.
+ * SHA-256 as 64 lowercase hex characters (@noble/hashes), on the main thread, fed the bytes as
+ * readFileOnce reads them (its speed, and its share of a large output's run: BENCHMARKS.md).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
