@@ -1,11 +1,12 @@
 /**
  * The bundles the benchmark needs besides dist/: the floor of any toolkit action (a bundle that
  * only imports @actions/core and sets one output), built by the same bundler with the same flags
- * as `npm run bundle`, the floor plus zod (for reference), and copies built with source maps, to
- * name the source of each function in a CPU profile. All are built in a scratch directory.
+ * as `npm run bundle`, the floor plus the libraries the stack requires (for reference), and copies
+ * of the action built with source maps (to name the source of each function in a CPU profile) or
+ * minified. All are built in a scratch directory. Also what a bundle directory holds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -37,8 +38,8 @@ core.setOutput('status', Answer.parse({ status: digest.length === 64 ? 'ok' : 'n
 `;
 
 /**
- * The main action's part of `npm run bundle` (its first command; the second builds the input
- * action), split into the entry and the flags (without the output directory).
+ * The bundler's part of `npm run bundle` (its first command; the second writes each action's
+ * entry file), split into the entry and the flags (without the output directory).
  */
 export function bundleCommand(): { script: string; entry: string; flags: string[] } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -58,11 +59,17 @@ function ncc(entry: string, outDir: string, flags: readonly string[], cwd: strin
   if (result.status !== 0) throw new Error(`ncc build ${entry} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+/** A built bundle: its directory and the file node is started with. */
+export interface Bundle {
+  dir: string;
+  entry: string;
+}
+
 /**
  * Builds the floor in `dir` (its own package, resolving @actions/core from this repository)
- * with the flags of `npm run bundle` and `extraFlags`; returns its entry.
+ * with the flags of `npm run bundle` and `extraFlags`.
  */
-export function buildFloor(dir: string, extraFlags: readonly string[] = [], source = FLOOR_SOURCE): string {
+export function buildFloor(dir: string, extraFlags: readonly string[] = [], source = FLOOR_SOURCE): Bundle {
   const { flags } = bundleCommand();
   mkdirSync(dir, { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -71,14 +78,20 @@ export function buildFloor(dir: string, extraFlags: readonly string[] = [], sour
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: tsconfig.compilerOptions, include: ['index.ts'] }));
   writeFileSync(join(dir, 'index.ts'), source);
   ncc('index.ts', 'out', [...flags, ...extraFlags], dir);
-  return join(dir, 'out', 'index.js');
+  return { dir: join(dir, 'out'), entry: join(dir, 'out', 'index.js') };
 }
 
-/** Builds the action as `npm run bundle` does, plus `extraFlags`, into `outDir`; returns its entry. */
-export function buildAction(outDir: string, extraFlags: readonly string[]): string {
+/**
+ * Builds the action as `npm run bundle` does, plus `extraFlags`, into `outDir`, with the submit
+ * action's entry file copied from dist/ (the bundle runs the action its entry's folder names).
+ */
+export function buildAction(outDir: string, extraFlags: readonly string[]): Bundle {
   const { entry, flags } = bundleCommand();
   ncc(entry, outDir, [...flags, ...extraFlags], ROOT);
-  return join(outDir, 'index.js');
+  const submitEntry = join(outDir, 'submit', 'index.js');
+  mkdirSync(join(outDir, 'submit'));
+  copyFileSync(join(ROOT, 'dist', 'submit', 'index.js'), submitEntry);
+  return { dir: outDir, entry: submitEntry };
 }
 
 /** Source maps, without the runtime support ncc would add for them: the code is dist/'s. */
@@ -91,7 +104,7 @@ export interface BundleFile {
   bytes: number;
 }
 
-/** The JavaScript files of a bundle directory, largest first (licences and maps left out). */
+/** The JavaScript files of a bundle directory (not its subfolders), largest first (licences and maps left out). */
 export function bundleFiles(dir: string): BundleFile[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.js'))
@@ -99,15 +112,19 @@ export function bundleFiles(dir: string): BundleFile[] {
     .sort((a, b) => b.bytes - a.bytes);
 }
 
-/** Every file of a directory, in bytes. */
+/** Every file of a directory and its subfolders, in bytes. */
 export function directoryBytes(dir: string): number {
-  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  return readdirSync(dir, { recursive: true })
+    .map((name) => statSync(join(dir, String(name))))
+    .reduce((sum, stat) => sum + (stat.isFile() ? stat.size : 0), 0);
 }
 
 /** What a chunk of dist/ holds, from the packages and modules named in it. */
 export function describeChunk(dir: string, name: string): string {
   const text = readFileSync(join(dir, name), 'utf8');
-  if (name === 'index.js') return 'the entry: the action, zod, @noble/hashes, @actions/core (with @actions/http-client and undici 6)';
+  if (name === 'index.js') {
+    return "the bundle's main file, which each action's entry file imports: the actions' code, zod, @noble/hashes, @actions/core (with @actions/http-client and undici 6)";
+  }
   const packages = new Map<string, number>();
   for (const match of text.matchAll(/node_modules\/((?:@[\w.-]+\/)?[\w.-]+)/g)) {
     packages.set(match[1]!, (packages.get(match[1]!) ?? 0) + 1);

@@ -164,3 +164,16 @@ export async function interleave<K extends string, T>(rounds: number, jobs: Reco
   }
   return samples;
 }
+
+/**
+ * A figure is only kept when its run did what it should: exit code 0 and, when given, the
+ * expected outputs. Otherwise throws with the end of the run's log.
+ */
+export function expectRun(run: RunResult, what: string, outputs?: Record<string, string>, expected?: Record<string, string>): void {
+  const wrong = Object.entries(expected ?? {}).filter(([k, v]) => outputs?.[k] !== v);
+  if (run.exitCode === 0 && wrong.length === 0) return;
+  throw new Error(
+    `${what}: exit code ${run.exitCode}${wrong.length ? `, outputs ${JSON.stringify(outputs)}` : ''}\n` +
+      `stdout:\n${run.stdout.slice(-3000)}\nstderr:\n${run.stderr.slice(-3000)}`,
+  );
+}

@@ -49,7 +49,7 @@ export class Labeler {
     const { functionName, url } = frame;
     if (functionName === '(root)') return undefined;
     if (functionName === '(garbage collector)') return 'garbage collection';
-    if (functionName === '(idle)') return 'idle (waiting for I/O or the other thread)';
+    if (functionName === '(idle)') return 'idle (waiting for I/O)';
     if (functionName === '(program)') return 'V8 and Node native code (not attributed)';
     if (functionName === 'compileSourceTextModule') return 'compiling the bundle (V8 parse of the entry file)';
     if (url.startsWith('node:internal/modules') || url.startsWith('node:internal/bootstrap'))
@@ -75,16 +75,15 @@ function labelSource(source: string, functionName: string): string {
   return pkg;
 }
 
-/** Runs `spec` `runs` times under the CPU profiler; returns the main thread's profiles and the workers'. */
+/** Runs `spec` `runs` times under the CPU profiler; returns the main thread's profiles. */
 export async function profileRuns(
   runner: Runner,
   spec: RunSpec,
   runs: number,
   dir: string,
   check: (stdout: string, exitCode: number | null) => void,
-): Promise<{ main: CpuProfile[]; workers: CpuProfile[] }> {
+): Promise<CpuProfile[]> {
   const main: CpuProfile[] = [];
-  const workers: CpuProfile[] = [];
   for (let i = 0; i < runs; i++) {
     const out = join(dir, `run-${i}`);
     mkdirSync(out, { recursive: true });
@@ -92,12 +91,10 @@ export async function profileRuns(
     check(result.stdout, result.exitCode);
     for (const name of readdirSync(out)) {
       // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread.
-      const thread = name.split('.')[4];
-      const profile = JSON.parse(readFileSync(join(out, name), 'utf8')) as CpuProfile;
-      (thread === '0' ? main : workers).push(profile);
+      if (name.split('.')[4] === '0') main.push(JSON.parse(readFileSync(join(out, name), 'utf8')) as CpuProfile);
     }
   }
-  return { main, workers };
+  return main;
 }
 
 /** Self time by label, the mean over the profiles; labels under `minMs` are summed into "other". */
