@@ -177,7 +177,7 @@ export async function fetchArtifact(inputs: ArtifactStepInputs, context: RunCont
   if (digest && result.digestMismatch) {
     throw new ArtifactError(
       `artifact ${artifact.id} ("${safeText(artifact.name)}") does not match its digest ${safeText(digest)}: ` +
-        'what was downloaded is not what was uploaded. Nothing was submitted; re-run the upload',
+        'what was downloaded is not what was uploaded: re-run the upload',
     );
   }
   if (digest) {

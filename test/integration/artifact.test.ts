@@ -110,7 +110,7 @@ describe('an artifact of the current run', () => {
     const run = await runWithArtifact({ 'artifact-name': 'tampered' });
     expect(run.exitCode).toBe(1);
     expect(failureMessage(run)).toMatch(
-      /^artifact \d+ \("tampered"\) does not match its digest sha256:0{64}: what was downloaded is not what was uploaded\. Nothing was submitted; re-run the upload$/,
+      /^artifact \d+ \("tampered"\) does not match its digest sha256:0{64}: what was downloaded is not what was uploaded: re-run the upload\. Nothing was submitted\.$/,
     );
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
   });
