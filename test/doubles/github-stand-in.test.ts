@@ -1,13 +1,15 @@
 /**
- * The GitHub stand-in driven by the REAL `@actions/artifact` client, in child processes (the
+ * The GitHub stand-in driven by the REAL `@actions/artifact` client, in a child process (the
  * client reads GITHUB_API_URL when it loads, so it needs the stand-in's environment from the
- * start).
+ * start). One child serves the whole file: loading the client is most of a child's time, and
+ * each test's calls leave the child's environment as they found it.
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn, type StandInArtifact } from '../github/github-stand-in.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
@@ -16,22 +18,31 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const OTHER_REPO = 'someone-else/uploader';
 const OTHER_RUN = 31_337;
 
-/** Runs `client[call](...args)` for each op in order, in one process; `setEnv` changes process.env first. */
+/**
+ * Reads one JSON line of ops at a time from stdin, runs `client[call](...args)` for each op in
+ * order (`setEnv` changes process.env first), and answers one line of results; then puts
+ * process.env back as it was before the line. Ends when stdin does.
+ */
 const DRIVER = `
+import { createInterface } from 'node:readline';
 import { DefaultArtifactClient } from '@actions/artifact';
 const client = new DefaultArtifactClient();
-const out = [];
-for (const op of JSON.parse(process.env.STAND_IN_OPS)) {
-  const started = Date.now();
-  try {
-    if (op.call === 'setEnv') { Object.assign(process.env, op.env); out.push({ ok: true }); continue; }
-    const value = await client[op.call](...op.args);
-    out.push({ ok: true, value, ms: Date.now() - started });
-  } catch (e) {
-    out.push({ ok: false, error: { name: e.name, message: e.message, status: e.status }, ms: Date.now() - started });
+for await (const line of createInterface({ input: process.stdin })) {
+  const saved = { ...process.env };
+  const out = [];
+  for (const op of JSON.parse(line)) {
+    try {
+      if (op.call === 'setEnv') { Object.assign(process.env, op.env); out.push({ ok: true }); continue; }
+      out.push({ ok: true, value: await client[op.call](...op.args) });
+    } catch (e) {
+      out.push({ ok: false, error: { name: e.name, message: e.message, status: e.status } });
+    }
   }
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  Object.assign(process.env, saved);
+  process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(out) + '\\n');
 }
-process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(out) + '\\n');
+process.exit(0); // stdin closed: the file is done (open keep-alive sockets must not keep the process)
 `;
 
 type Op =
@@ -41,7 +52,6 @@ interface OpResult {
   ok: boolean;
   value?: any;
   error?: { name: string; message: string; status?: number };
-  ms?: number;
 }
 
 let standIn: GitHubStandIn;
@@ -51,23 +61,29 @@ const ids: Record<string, number> = {};
 /** sha256 digests of the zips added, by the same keys as `ids`. */
 const digests: Record<string, string> = {};
 
-async function runClient(ops: Op[]): Promise<OpResult[]> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...standIn.env(),
-    GITHUB_WORKSPACE: tmp,
-    STAND_IN_OPS: JSON.stringify(ops),
-  };
+/** The child running DRIVER: started by the first test that calls the client, ended after the file. */
+let client: { child: ChildProcessWithoutNullStreams; results: AsyncIterator<string>; stderr: string[] } | undefined;
+
+function startClient(): NonNullable<typeof client> {
+  const env: Record<string, string | undefined> = { ...process.env, ...standIn.env(), GITHUB_WORKSPACE: tmp };
   for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) delete env[name];
-  const stdout = await new Promise<string>((done, fail) => {
-    execFile(process.execPath, ['--input-type=module', '-e', DRIVER], { cwd: ROOT, env, timeout: 15_000 }, (error, out, err) => {
-      if (error) fail(new Error(`${error.message}\n${err}\n${out}`));
-      else done(out);
-    });
-  });
-  const line = stdout.split('\n').find((l) => l.startsWith('@@RESULTS@@'));
-  if (!line) throw new Error(`no results from the child:\n${stdout}`);
-  return JSON.parse(line.slice('@@RESULTS@@'.length)) as OpResult[];
+  const child = spawn(process.execPath, ['--input-type=module', '-e', DRIVER], { cwd: ROOT, env });
+  const stderr: string[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+  const lines = createInterface({ input: child.stdout });
+  async function* results(): AsyncGenerator<string> {
+    for await (const line of lines) if (line.startsWith('@@RESULTS@@')) yield line.slice('@@RESULTS@@'.length);
+  }
+  return { child, results: results(), stderr };
+}
+
+/** Runs `ops` in order in the client's child process; the tests call it one at a time. */
+async function runClient(ops: Op[]): Promise<OpResult[]> {
+  client ??= startClient();
+  client.child.stdin.write(`${JSON.stringify(ops)}\n`);
+  const next = await client.results.next();
+  if (next.done) throw new Error(`the client's process ended (exit code ${client.child.exitCode}):\n${client.stderr.join('')}`);
+  return JSON.parse(next.value) as OpResult[];
 }
 
 const zipOf = (files: Record<string, string>): Uint8Array => makeZip(Object.entries(files).map(([name, data]) => ({ name, data })));
@@ -108,6 +124,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (client) {
+    const exited = new Promise((done) => client!.child.once('exit', done));
+    client.child.stdin.end();
+    await exited;
+  }
   await standIn.close();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -124,7 +145,7 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       ok: true,
       value: { artifact: { id: ids['current'], name: 'keystore-output', digest: digests['current'] } },
     });
-    expect(downloaded).toEqual({ ok: true, value: { downloadPath: path, digestMismatch: false }, ms: expect.any(Number) as number });
+    expect(downloaded).toEqual({ ok: true, value: { downloadPath: path, digestMismatch: false } });
     expect(readFileSync(join(path, 'output.json'), 'utf8')).toBe('{"v":"current"}');
     expect(readFileSync(join(path, 'nested/dir/notes.txt'), 'utf8')).toBe('stored entry');
 
@@ -169,7 +190,7 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       `GET /repos/someone-else/uploader/actions/runs/${OTHER_RUN}/artifacts?name=keystore-output`,
       `GET /repos/someone-else/uploader/actions/artifacts/${ids['other-new']}/zip`,
     ]);
-    expect(rest.every((r) => r.headers['authorization'] === `token ${standIn.githubToken}`)).toBe(true);
+    expect(rest.map((r) => r.headers['authorization'])).toEqual(rest.map(() => `token ${standIn.githubToken}`));
   });
 
   it('reports a digest mismatch, and handles an artifact without a digest', async () => {
@@ -180,15 +201,16 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       { call: 'downloadArtifact', args: [ids['no-digest'], { path: freshDir('legacy') }] },
     ]);
     expect(tampered!.value.artifact.digest).toBe(`sha256:${'0'.repeat(64)}`);
-    expect(mismatch!.value.digestMismatch).toBe(true);
+    expect(mismatch).toEqual({ ok: true, value: { downloadPath: join(tmp, 'tampered'), digestMismatch: true } });
     expect(readFileSync(join(tmp, 'tampered', 'a.txt'), 'utf8')).toBe('a');
     expect(legacy!.value.artifact).not.toHaveProperty('digest');
-    expect(legacyDownload!.value.digestMismatch).toBe(false);
+    expect(legacyDownload).toEqual({ ok: true, value: { downloadPath: join(tmp, 'legacy'), digestMismatch: false } });
     expect(readFileSync(join(tmp, 'legacy', 'b.txt'), 'utf8')).toBe('b');
   });
 
   it('fails fast: missing artifacts, a wrong token, a GHES server URL', async () => {
     const runtimeToken = standIn.env()['ACTIONS_RUNTIME_TOKEN']!;
+    const seen = standIn.requests.length;
     const results = await runClient([
       { call: 'getArtifact', args: ['missing'] },
       { call: 'getArtifact', args: ['missing', { findBy }] },
@@ -228,7 +250,21 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
         'Failed to ListArtifacts: Received non-retryable error: Failed request: (401) Unauthorized: invalid or missing runtime token',
     });
     expect(ghes!.error).toMatchObject({ name: 'GHESNotSupportedError' });
-    for (const result of results) expect(result.ms ?? 0).toBeLessThan(2000);
+    // Fast: each failure is the stand-in's answer to one request, not a wait for a timeout or a
+    // retry with back-off (which more requests, or a test timeout, would show). The one lookup
+    // repeated is the wrong token's: @actions/artifact sets its REST client to retry any error
+    // five times, at once.
+    const listArtifacts = 'POST /twirp/github.actions.results.api.v1.ArtifactService/ListArtifacts';
+    const runArtifacts = `GET /repos/${OTHER_REPO}/actions/runs/${OTHER_RUN}/artifacts`;
+    expect(standIn.requests.slice(seen).map((r) => `${r.method} ${r.path}`)).toEqual([
+      listArtifacts,
+      `${runArtifacts}?name=missing`,
+      listArtifacts,
+      `GET /repos/${OTHER_REPO}/actions/artifacts/999999/zip`,
+      ...Array.from({ length: 6 }, () => `${runArtifacts}?name=keystore-output`),
+      `GET /repos/${OTHER_REPO}/actions/artifacts/${ids['other-new']}/zip`,
+      listArtifacts,
+    ]);
   });
 
   it('captures an upload made with uploadArtifact, which then is an artifact of the current run', async () => {
@@ -240,7 +276,7 @@ describe('GitHub stand-in with the real @actions/artifact client', () => {
       { call: 'uploadArtifact', args: ['receipt', [join(root, 'receipt.json')], root] },
       { call: 'getArtifact', args: ['receipt'] },
     ]);
-    expect(uploaded!.ok).toBe(true);
+    expect(uploaded).toMatchObject({ ok: true });
     const uploads = standIn.uploads.slice(uploadsBefore);
     expect(uploads).toHaveLength(1);
     const upload = uploads[0]!;

@@ -22,7 +22,7 @@ function sliced(text: string, size = 7): SlicedText {
 function bytesOf(body: StreamedBody): Buffer {
   const bytes = Buffer.concat([...body.chunks()]);
   expect(body.byteLength).toBe(bytes.byteLength);
-  expect(Buffer.concat([...body.chunks()]).equals(bytes), 'a second attempt sends the same bytes').toBe(true);
+  expect(Buffer.concat([...body.chunks()]), 'a second attempt sends the same bytes').toEqual(bytes);
   return bytes;
 }
 
@@ -56,7 +56,7 @@ describe('the multipart body', () => {
     expect(boundary).toMatch(/^-+formdata-undici-\d+$/);
     const body = multipartBody({ data: sliced(data), file }, () => boundary!);
     expect(body.contentType).toBe(reference.contentType);
-    expect(bytesOf(body).equals(reference.bytes)).toBe(true);
+    expect(bytesOf(body).toString('latin1')).toBe(reference.bytes.toString('latin1'));
   });
 
   it('hands over the file bytes themselves, also from shared memory, and parses back into both parts', () => {

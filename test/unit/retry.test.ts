@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DfnsApiError, DfnsNetworkError, type DfnsCall } from '../../src/dfns/errors.ts';
 import {
   BACKOFF_BASE_MS,
@@ -27,13 +27,13 @@ describe('isRetryable', () => {
   });
 
   it.each([400, 401, 402, 403, 404, 409])('never retries %i', (status) => {
-    for (const call of ['init', 'action', 'submit'] as const) expect(isRetryable(call, apiError(call, status))).toBe(false);
+    for (const call of ['init', 'action', 'submit'] as const) expect(isRetryable(call, apiError(call, status)), call).toBe(false);
   });
 
   it('retries the submission only on 429 and 503, which mean "not processed"', () => {
     expect(isRetryable('submit', apiError('submit', 429))).toBe(true);
     expect(isRetryable('submit', apiError('submit', 503))).toBe(true);
-    for (const status of [500, 502, 504]) expect(isRetryable('submit', apiError('submit', status))).toBe(false);
+    for (const status of [500, 502, 504]) expect(isRetryable('submit', apiError('submit', status)), `submit ${status}`).toBe(false);
   });
 
   it('retries a submission network error only when the request provably was not sent', () => {
@@ -42,7 +42,7 @@ describe('isRetryable', () => {
     expect(isRetryable('init', new DfnsNetworkError('init', true, 'socket hang up'))).toBe(true);
     // A configuration problem is final for every call, sent or not.
     for (const call of ['init', 'action', 'submit'] as const) {
-      expect(isRetryable(call, new DfnsNetworkError(call, false, 'certificate not trusted', { final: true }))).toBe(false);
+      expect(isRetryable(call, new DfnsNetworkError(call, false, 'certificate not trusted', { final: true })), call).toBe(false);
     }
   });
 
@@ -70,6 +70,10 @@ describe('retry timing', () => {
   });
 
   it('stops retrying when the next wait would pass the deadline, and throws the last error', async () => {
+    // The clock stands still (the waits are recorded, not slept): the verdicts depend on the
+    // deadline and the waits alone, not on how long the test takes to run.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-11-23T10:00:00Z') });
+    onTestFinished(() => void vi.useRealTimers());
     const waits: number[] = [];
     let attempts = 0;
     const context = { deadline: Date.now() + 3000, sleep: async (ms: number) => void waits.push(ms), onRetry: () => {} };

@@ -462,7 +462,7 @@ describe('the cancel action and online dry runs', () => {
       group: { groupId: 'gr-1', status: 'Canceled', operations: [{ operationId: 'op-1', kind: 'Genesis', status: 'Canceled' }] },
     };
     const summary = buildSummary(canceled);
-    expect(summary.startsWith('### ✅ Fleet operation canceled\n')).toBe(true);
+    expect(summary.slice(0, summary.indexOf('\n') + 1)).toBe('### ✅ Fleet operation canceled\n');
     for (const row of [
       '| Key store | `ks-1` |',
       '| Group | `gr-1` |',

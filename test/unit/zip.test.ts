@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   isZip,
@@ -36,6 +36,26 @@ const readOnly = (spec: ZipEntrySpec): Uint8Array => {
   return readZipEntry(zip, listZip(zip)[0]!);
 };
 const readRefusal = (spec: ZipEntrySpec): string => refusal(() => readOnly(spec));
+
+/**
+ * Raw deflate of `size` zeros without compressing (or holding) `size` bytes: one MiB of zeros
+ * compressed once, in blocks flushed in full (they end on a byte and refer to nothing before
+ * them), repeated, then the rest in the final block. Inflated, it is `size` zeros.
+ */
+function deflatedZeros(size: number): Uint8Array {
+  const whole = Math.floor(size / MiB);
+  const mib = deflateRawSync(new Uint8Array(MiB), { finishFlush: constants.Z_FULL_FLUSH });
+  const last = deflateRawSync(new Uint8Array(size - whole * MiB));
+  return Buffer.concat([...Array.from({ length: whole }, () => mib), last]);
+}
+
+/** The CRC-32 of `size` zeros, a MiB at a time. */
+function crc32OfZeros(size: number): number {
+  const mib = new Uint8Array(MiB);
+  let crc = 0;
+  for (let left = size; left > 0; left -= MiB) crc = crc32(left >= MiB ? mib : mib.subarray(0, left), crc);
+  return crc;
+}
 /** Sets a little-endian 16-bit value, in a copy. */
 const patched = (zip: Uint8Array, at: number, value: number): Uint8Array => {
   const copy = zip.slice();
@@ -135,8 +155,20 @@ describe('limits', () => {
   });
 
   it('refuses a real zip bomb (64 MiB + 1 of zeros, deflated) before inflating it', () => {
-    const zeros = new Uint8Array(ZIP_MAX_ENTRY_UNCOMPRESSED + 1);
-    const zip = makeZip([{ name: 'bomb.json', data: zeros }]);
+    // The construction, at 3 MiB + 1: it inflates to as many bytes, with the CRC-32 of as many zeros.
+    const small = inflateRawSync(deflatedZeros(3 * MiB + 1));
+    expect({ length: small.byteLength, crc: crc32(small) }).toEqual({ length: 3 * MiB + 1, crc: crc32OfZeros(3 * MiB + 1) });
+    const size = ZIP_MAX_ENTRY_UNCOMPRESSED + 1;
+    const zip = makeZip([
+      {
+        name: 'bomb.json',
+        data: '',
+        method: 8,
+        compressed: deflatedZeros(size),
+        crc32: crc32OfZeros(size),
+        declaredUncompressedSize: size,
+      },
+    ]);
     expect(zip.byteLength).toBeLessThan(200_000);
     expect(refusal(() => readZipEntry(zip, listZip(zip)[0]!))).toBe(
       'entry "bomb.json" declares 67108865 bytes uncompressed, over the limit of 64 MiB',
@@ -144,19 +176,28 @@ describe('limits', () => {
   });
 
   it('refuses a compression ratio over the limit for entries over 1 MiB', () => {
-    expect(readRefusal({ name: 'zeros.json', data: new Uint8Array(10 * MiB) })).toMatch(
-      /^entry "zeros\.json" looks like a zip bomb: \d+ bytes declared to expand to 10485760 \(over 200 times\)$/,
+    // One byte over 1 MiB is enough: the ratio is checked, and zeros deflate a thousandfold.
+    expect(readRefusal({ name: 'zeros.json', data: new Uint8Array(MiB + 1) })).toMatch(
+      /^entry "zeros\.json" looks like a zip bomb: \d+ bytes declared to expand to 1048577 \(over 200 times\)$/,
     );
     // At 1 MiB the ratio is not checked: a small, highly compressible output is fine.
     expect(readOnly({ name: 'zeros.json', data: new Uint8Array(MiB) })).toHaveLength(MiB);
   });
 
   it('stops an entry inflating to more than declared at the declared size, not after inflating it', () => {
-    const compressed = deflateRawSync(new Uint8Array(16 * MiB));
+    // 64 KiB of zeros, then bytes that are no deflate block: only a reader that inflates past
+    // the declared size reaches them.
+    const compressed = Buffer.concat([
+      deflateRawSync(new Uint8Array(64 * 1024), { finishFlush: constants.Z_FULL_FLUSH }),
+      Buffer.from([0xff, 0xff, 0xff, 0xff]),
+    ]);
     const spec = { name: 'liar.json', data: '', method: 8, compressed, declaredUncompressedSize: 1000 };
     expect(readRefusal(spec)).toBe('entry "liar.json" inflates to more than the 1000 bytes the archive declares');
     expect(readRefusal({ ...spec, declaredUncompressedSize: 0 })).toBe(
       'entry "liar.json" inflates to more than the 0 bytes the archive declares',
+    );
+    expect(readRefusal({ ...spec, declaredUncompressedSize: 65 * 1024 })).toBe(
+      'entry "liar.json" has corrupt compressed data (invalid block type)',
     );
   });
 
