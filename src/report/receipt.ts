@@ -18,7 +18,7 @@ import type { OnlineCheck } from '../dfns/online-check.ts';
 import type { DocumentType, OfflineSignerOutput, OutputCounts } from '../documents/documents.ts';
 import type { Outcome, StepStatus } from './outcome.ts';
 
-export const RECEIPT_VERSION = 2;
+export const RECEIPT_VERSION = 3;
 /** `receipt-retention-days`, as actions/upload-artifact's `retention-days`: 1 to 90. */
 export const MAX_RETENTION_DAYS = 90;
 

@@ -72,7 +72,7 @@ describe('onchain-sign', () => {
 
     const receipt = receiptOf(run);
     expect(receipt).toMatchObject({
-      receiptVersion: 2,
+      receiptVersion: 3,
       kind: 'input-archive',
       action: { name: 'dfns-keystore-output-action/input' },
       outcome: 'created',

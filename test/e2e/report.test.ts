@@ -41,7 +41,7 @@ describe('a successful submission', () => {
 
     const receipt = receiptOf(run);
     expect(receipt).toEqual({
-      receiptVersion: 2,
+      receiptVersion: 3,
       kind: 'output',
       action: { name: 'dfns-keystore-output-action', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) },
       startedAt: expect.any(String),

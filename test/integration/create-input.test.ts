@@ -79,7 +79,7 @@ describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operatio
 
     const receipt = receiptOf(run);
     expect(receipt).toMatchObject({
-      receiptVersion: 2,
+      receiptVersion: 3,
       kind: 'input-archive',
       action: { name: 'dfns-keystore-output-action/input' },
       outcome: 'created',

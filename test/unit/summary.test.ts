@@ -25,7 +25,7 @@ const github: Receipt['github'] = {
 
 /** A receipt of a run that failed on its inputs: nothing known but the run. */
 const early: OutputReceipt = {
-  receiptVersion: 2,
+  receiptVersion: 3,
   kind: 'output',
   action: { name: 'dfns-keystore-output-action', version: '0.1.0' },
   startedAt: '2026-12-02T10:00:00.000Z',
@@ -169,7 +169,7 @@ const unknown: OutputReceipt = {
 
 /** An input archive created by the input action, with more entries than the summary lists, uploaded as an artifact. */
 const inputCreated: CreateInputReceipt = {
-  receiptVersion: 2,
+  receiptVersion: 3,
   kind: 'input-archive',
   action: { name: 'dfns-keystore-output-action', version: '0.1.0' },
   startedAt: '2026-12-02T10:00:00.000Z',
