@@ -6,6 +6,8 @@ export default defineConfig({
     // Every temporary file of a run goes into one folder, removed at the end (test/global-temp.ts).
     globalSetup: ['test/global-temp.ts'],
     reporters: ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]],
+    // Every CPU: vitest's default leaves one free, a single worker on a 2-CPU machine.
+    maxWorkers: '100%',
     testTimeout: 30_000,
     hookTimeout: 30_000,
     coverage: {
@@ -16,7 +18,7 @@ export default defineConfig({
       exclude: ['src/index.ts', 'src/runner/entry.ts'],
       reporter: ['text-summary', 'json-summary'],
       // Measured with `npm test`; raise them as tests are added, never lower them to pass.
-      thresholds: { statements: 88, branches: 80, functions: 87, lines: 89 },
+      thresholds: { statements: 95, branches: 88, functions: 94, lines: 96 },
     },
   },
 });

@@ -243,7 +243,7 @@ function escapeName(name) {
 
 
 
-/** Per-call limits; each is further capped by what is left of the overall deadline. */
+/** Per-call limits; the overall deadline, with its own timer, ends a call sooner when less is left. */
 const CONNECT_TIMEOUT_MS = 10_000;
 const HEADERS_TIMEOUT_MS = 30_000;
 const BODY_TIMEOUT_MS = 30_000;
@@ -342,8 +342,11 @@ class DfnsTransport {
                 headers,
                 ...(payload === undefined ? {} : { body: payload }),
                 dispatcher: this.#dispatcher.compose(trackProgress(progress)),
-                headersTimeout: Math.min(HEADERS_TIMEOUT_MS, remaining),
-                bodyTimeout: Math.min(BODY_TIMEOUT_MS, remaining),
+                // Not capped at the deadline: undici's timers run on a coarse clock that may fire half
+                // a second early, which would tell a network error where the deadline ran out. The
+                // deadline's own timer above ends the call at the deadline.
+                headersTimeout: HEADERS_TIMEOUT_MS,
+                bodyTimeout: BODY_TIMEOUT_MS,
                 signal,
             }), signal, () => {
                 this.#abandoned = true;

@@ -211,7 +211,7 @@ async function fetchArtifact(inputs, context, log) {
     }));
     if (digest && result.digestMismatch) {
         throw new ArtifactError(`artifact ${artifact.id} ("${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}") does not match its digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest)}: ` +
-            'what was downloaded is not what was uploaded. Nothing was submitted; re-run the upload');
+            'what was downloaded is not what was uploaded: re-run the upload');
     }
     if (digest) {
         log.info(`Artifact "${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(artifact.name)}" (id ${artifact.id}) from ${where}: digest ${(0,_base_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)(digest, 100)} verified`);

@@ -36571,9 +36571,8 @@ function _function(params) {
 
 ;// CONCATENATED MODULE: ./src/documents/zod.ts
 /**
- * zod as the action uses it: zod/mini, the functional API over zod's core. A cold start compiles
- * and initializes it in about half the time of zod's classic API, for the same checks (see
- * BENCHMARKS.md). Every src module takes zod from here (`import * as z from './zod.ts'`), so
+ * zod as the action uses it: zod/mini, the functional API over zod's core, of which the bundle
+ * takes only the functions named (BENCHMARKS.md measures what a cold start loads). Every src module takes zod from here (`import * as z from './zod.ts'`), so
  * that the configuration below holds before any schema is used, and the bundle holds only the
  * parts of zod named here.
  *
@@ -38030,9 +38029,8 @@ const sha512_224 = /* @__PURE__ */ (/* unused pure expression or super */ null &
 var errors = __nccwpck_require__(34758);
 ;// CONCATENATED MODULE: ./src/file/checksum.ts
 /**
- * SHA-256 as 64 lowercase hex characters (@noble/hashes), on the main thread: for the sizes Dfns
- * accepts it takes milliseconds (BENCHMARKS.md), and readFileOnce feeds it the bytes as it reads
- * them.
+ * SHA-256 as 64 lowercase hex characters (@noble/hashes), on the main thread, fed the bytes as
+ * readFileOnce reads them (its speed, and its share of a large output's run: BENCHMARKS.md).
  */
 
 
@@ -43021,9 +43019,8 @@ class DataPart {
         this.#jsonText = jsonText;
         this.#sliceChars = sliceChars;
         this.#tail = `,"fileChecksum":"${checksum}"}`;
-        let compact = 0;
-        for (const slice of compactSlices(jsonText, sliceChars))
-            compact += Buffer.byteLength(slice);
+        // Counted, not built: the white space removed is one byte each.
+        const compact = Buffer.byteLength(jsonText) - spaceBetweenTokens(jsonText);
         this.byteLength = Buffer.byteLength(this.#head) + compact + Buffer.byteLength(this.#tail);
     }
     *slices() {
@@ -43040,6 +43037,26 @@ class DataPart {
 const JSON_SPACE = /[ \t\n\r]+/g;
 const QUOTE = '"';
 const BACKSLASH = 0x5c;
+const QUOTE_CODE = 0x22;
+/** How many characters of white space stand between the tokens of a valid JSON text (outside its strings). */
+function spaceBetweenTokens(text) {
+    let count = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === BACKSLASH)
+                i++;
+            else if (c === QUOTE_CODE)
+                inString = false;
+        }
+        else if (c === QUOTE_CODE)
+            inString = true;
+        else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+            count++;
+    }
+    return count;
+}
 /**
  * The slices of a valid JSON text with the white space between its tokens removed. Strings are
  * kept as written, escapes and all; a string may run across slices (the state carries over).
@@ -43328,7 +43345,7 @@ var zod = __nccwpck_require__(94204);
 
 
 
-const RECEIPT_VERSION = 2;
+const RECEIPT_VERSION = 3;
 /** `receipt-retention-days`, as actions/upload-artifact's `retention-days`: 1 to 90. */
 const MAX_RETENTION_DAYS = 90;
 function runUrl(github) {
