@@ -9,9 +9,9 @@
  */
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { makeWorkspace } from '../helpers/action-runner.ts';
+import { makeWorkspace, ROOT } from '../helpers/action-runner.ts';
 import { expectRefusedLocally, fixtureText, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
@@ -32,7 +32,20 @@ function workspace(): string {
   return dir;
 }
 
-describe.skipIf(process.getuid?.() !== 0)('as an unprivileged user (the tests run as root)', () => {
+/**
+ * Whether another user can start the action from this checkout: every folder from the root of the
+ * file system down to the repository lets others through, and its files let them read (a clone in
+ * a folder of mode 0700, as mkdtemp makes, does not: the runs below would fail for that alone).
+ */
+function othersCanRunTheAction(): boolean {
+  for (let dir = ROOT; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) break;
+  }
+  return [join(ROOT, 'dist', 'index.js'), process.execPath].every((file) => (statSync(file).mode & 0o004) !== 0);
+}
+
+describe.skipIf(process.getuid?.() !== 0 || !othersCanRunTheAction())('as an unprivileged user (the tests run as root)', () => {
   it('receipt-path in a folder the user may not write to is refused before any call', async () => {
     // A folder of the test's user (root), readable by all: root would pass any permission check on it.
     const locked = mkdtempSync(join(tmpdir(), 'dfns-locked-'));

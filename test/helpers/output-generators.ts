@@ -705,7 +705,9 @@ export function applyMutation(doc: JsonObject, mutation: Mutation, schema: reado
   const { containers, properties } = schemaPaths(doc, schema);
   if (mutation.op === 'add') {
     const path = containers[mutation.pick % containers.length]!;
-    setOwn(getAt(doc, path) as JsonObject, mutation.key, mutation.value);
+    // A copy: fast-check replays and shrinks with the same values, which the document must not share
+    // (a later mutation changing them in place could make them hold themselves).
+    setOwn(getAt(doc, path) as JsonObject, mutation.key, jsonCopy(mutation.value));
     return `add ${JSON.stringify(mutation.key)} at ${JSON.stringify(path)}`;
   }
   if (mutation.op === 'swap-type') {
@@ -740,7 +742,7 @@ export function applyMutation(doc: JsonObject, mutation: Mutation, schema: reado
       delete parent[key];
       return `delete ${where}`;
     case 'replace':
-      setOwn(parent, key, mutation.value);
+      setOwn(parent, key, jsonCopy(mutation.value));
       return `replace ${where} with ${JSON.stringify(mutation.value)}`;
     case 'rename':
       delete parent[key];
