@@ -96,6 +96,11 @@ export function beforeAfterSection(ba: BeforeAfter): string {
 - **before**: ${ba.before.label}
 - **after**: ${ba.after.label}
 
+What #20 took out between the two: the hash worker thread (and the bundle re-running itself for it), the
+re-implemented job summary writer, the \`Proxy\` around the logger and the references dropped by hand for the
+garbage collector; SHA-256 now runs on the main thread as the file is read. It also made the three actions one
+bundle, each started from an entry file of its own.
+
 Both run the same way, from their submit action's entry, on the same documents, their runs interleaved so that
 both see the same machine; medians. "after / before" below 1.00× is faster or smaller.
 
