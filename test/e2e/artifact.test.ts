@@ -5,12 +5,10 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '../github/github-stand-in.ts';
-import { fixtureText, onlyOne, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
-import { makeZip } from '../helpers/zip-writer.ts';
+import { fixtureText, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
+import { artifactZip, expectCurrentRunArtifactSubmitted } from '../helpers/artifact-submitted.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
-const artifactZip = (files: Record<string, string | Uint8Array>): Uint8Array =>
-  makeZip(Object.entries(files).map(([name, data]) => ({ name, data, method: 8 as const })));
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -35,30 +33,11 @@ function runWithArtifact(inputs: Record<string, string>) {
   return e2e.submit({ env: github.env(), inputs: { 'github-token': github.githubToken, ...inputs } });
 }
 
-/** The paths of the requests the stand-in received, in order. */
-const requestPaths = (): string[] => github.requests.map((r) => r.path);
-
 it('downloads an artifact of this run through the results service, verifies its digest and submits the file; another run is read through the REST API', async () => {
   const zip = artifactZip({ 'keystore-output.json': onchain, 'notes.txt': 'fleet run 42' });
   const { id } = github.addCurrentRunArtifact({ name: 'fleet-output', zip });
   const run = await runWithArtifact({ 'artifact-name': 'fleet-output' });
-  expect(run.exitCode).toBe(0);
-  expect(run.outputs).toMatchObject({
-    status: 'success',
-    'artifact-id': String(id),
-    'artifact-digest': `sha256:${sha256(zip)}`,
-    'run-id': '5000',
-    checksum: sha256(onchain),
-  });
-  expect(run.outputs['file']).toMatch(/dfns-keystore-artifact-[^/]+\/keystore-output\.json$/);
-  expect(run.outputs['file']!.slice(0, run.runnerTemp.length)).toBe(run.runnerTemp);
-  expect(run.stdout).toContain(
-    `Artifact "fleet-output" (id ${id}) from run 5000 of acme/keystore-ops (this run): digest sha256:${sha256(zip)} verified`,
-  );
-  expect(Buffer.from(onlyOne(run.seen.submissions, 'submission').filePart).toString('utf8')).toBe(onchain);
-  // The current run is read through the results service, not the REST API.
-  expect(requestPaths()).toContainEqual(expect.stringContaining('ListArtifacts'));
-  expect(requestPaths().filter((path) => path.startsWith('/repos/'))).toEqual([]);
+  expectCurrentRunArtifactSubmitted(run, github, { id, zip, file: onchain });
 
   const other = artifactZip({ 'keystore-output.json': onchain });
   const { id: otherId } = github.addRunArtifact('acme/keystore-ops', 7001, { name: 'fleet-output', zip: other });

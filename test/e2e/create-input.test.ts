@@ -8,11 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { listZip } from '../../src/file/zip.ts';
 import { startGitHubStandIn } from '../github/github-stand-in.ts';
 import { failureMessage, receiptOf } from '../helpers/action-runner.ts';
-import { expectRefusedLocally, onlyOne, sha256, startE2E, STORE_ID, type E2E, type E2ERun } from '../helpers/e2e.ts';
-import { INPUT_ARCHIVE_ENTRIES } from '../sandbox/dfns-sandbox.ts';
+import { expectRefusedLocally, startE2E, STORE_ID, type E2E, type E2ERun } from '../helpers/e2e.ts';
+import { expectInputArchiveCreated, REQUEST_BODIES } from '../helpers/input-archive-created.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -24,88 +23,13 @@ afterAll(() => e2e.close());
 // No fault a test injected, and its run did not take, is left for the next test.
 beforeEach(() => e2e.sandbox.clearFaults());
 
-const BODIES = {
-  'onchain-sign': {},
-  genesis: {
-    kind: 'Genesis',
-    numProvisioners: 3,
-    numOperational: 2,
-    numSecp256k1: 10,
-    numEd25519: 5,
-    hsmGenesisSerial: 'HSM-0042',
-    hsmGenesisFirmwareVersion: '2.4',
-  },
-  clone: { kind: 'Clone', hsmSourceSerial: 'HSM-0042', hsmTargetSerial: 'HSM-0043' },
-  'add-provisioner': { kind: 'AddProvisioner', yubikeySerial: '23456789', hsmTargetSerial: 'HSM-0042' },
-} as const;
-
 describe('onchain-sign', () => {
   const operation = 'onchain-sign';
   it('creates the input: the archive checked, written and described, the body signed as sent', async () => {
-    const body = JSON.stringify(BODIES[operation], null, 2);
+    const body = JSON.stringify(REQUEST_BODIES[operation], null, 2);
     const run = await e2e.createInputArchive({ inputs: { operation, 'store-id': STORE_ID, request: body } });
     expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-
-    expect(run.seen.requests.map((r) => r.call)).toEqual(['init', 'action', 'create']);
-    const recorded = onlyOne(run.seen.inputs, 'input request');
-    expect(recorded).toMatchObject({ accepted: true, operation, storeId: STORE_ID, path: `/key-stores/${STORE_ID}/${operation}/input` });
-    // Sent compact: that exact text was the signed payload (the sandbox refuses any other).
-    expect(recorded.body).toBe(JSON.stringify(BODIES[operation]));
-
-    const archivePath = join(run.runnerTemp, `dfns-${operation}-input-${STORE_ID}.zip`);
-    const written = readFileSync(archivePath);
-    expect(Buffer.compare(written, recorded.archive!)).toBe(0);
-    const entries = listZip(written).map((e) => e.name);
-    expect(entries).toEqual(INPUT_ARCHIVE_ENTRIES[operation]);
-    // By name too, not only from the sandbox's table: the document first, and onchain-sign's annex.
-    expect(entries).toEqual(['input/input.json', 'input-annex/keys.jsonl']);
-    expect(run.outputs).toEqual({
-      status: 'created',
-      path: archivePath,
-      checksum: sha256(written),
-      size: String(written.byteLength),
-      entries: JSON.stringify(INPUT_ARCHIVE_ENTRIES[operation]),
-      'group-id': recorded.groupId,
-      'receipt-path': expect.stringMatching(/dfns-keystore-input-archive-receipt-4242-1-\d+\.json$/),
-    });
-
-    const receipt = receiptOf(run);
-    expect(receipt).toMatchObject({
-      receiptVersion: 3,
-      kind: 'input-archive',
-      action: { name: 'dfns-keystore-output-action/input' },
-      outcome: 'created',
-      status: 'created',
-      message: null,
-      dryRun: false,
-      body: BODIES[operation],
-      archive: {
-        path: archivePath,
-        size: written.byteLength,
-        sha256: sha256(written),
-        entries: INPUT_ARCHIVE_ENTRIES[operation],
-        groupId: recorded.groupId,
-      },
-      artifact: null,
-      request: {
-        operation,
-        operationFrom: 'step-input',
-        storeId: STORE_ID,
-        endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/input`,
-        credentialId: e2e.credential.credentialId,
-      },
-      answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', attempts: 1 },
-      warnings: [],
-    });
-    expect(receipt.requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
-      'init 200',
-      'action 200',
-      'create 200',
-    ]);
-    expect(run.summary).toContain(`### ✅ Input archive created by Dfns (\`${operation}\`)`);
-    expect(run.summary).toContain(`| SHA-256 | \`${sha256(written)}\` |`);
-    expect(run.summary).toContain(`| Request body | \`${JSON.stringify(BODIES[operation])}\` |`);
+    expectInputArchiveCreated(e2e, run, operation);
   });
 });
 
@@ -163,7 +87,7 @@ describe('refused before any call', () => {
       inputs: {
         operation: 'clone',
         'store-id': STORE_ID,
-        request: JSON.stringify(BODIES.clone),
+        request: JSON.stringify(REQUEST_BODIES.clone),
         'dry-run': 'true',
         'dfns-token': '',
         'dfns-private-key': '',
@@ -173,7 +97,7 @@ describe('refused before any call', () => {
     expect(run.seen.requests, 'no request may reach Dfns').toEqual([]);
     expect(run.outputs).toEqual({ status: 'dry-run', 'receipt-path': expect.any(String) });
     expect(run.stdout).toContain(
-      `Dry run: no input archive was created. Creating it would POST ${JSON.stringify(BODIES.clone)} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/clone/input, ` +
+      `Dry run: no input archive was created. Creating it would POST ${JSON.stringify(REQUEST_BODIES.clone)} to ${e2e.sandbox.url}/key-stores/${STORE_ID}/clone/input, ` +
         `and write the archive to ${join(run.runnerTemp, `dfns-clone-input-${STORE_ID}.zip`)}.`,
     );
     expect(run.summary).toContain('### 🧪 Dry run (`clone`): the request is valid; nothing was sent to Dfns');
@@ -184,7 +108,7 @@ describe('creating an input is a change: the retry policy of a submission', () =
   it('never retries a 500 once sent: the outcome is unknown', async () => {
     e2e.sandbox.injectFault('create', { kind: 'status', status: 500, process: true });
     const run = await e2e.createInputArchive({
-      inputs: { operation: 'genesis', 'store-id': STORE_ID, request: JSON.stringify(BODIES.genesis) },
+      inputs: { operation: 'genesis', 'store-id': STORE_ID, request: JSON.stringify(REQUEST_BODIES.genesis) },
     });
     expect(run.exitCode).toBe(1);
     expect(run.seen.inputs.map((i) => i.accepted)).toEqual([true]);
@@ -216,7 +140,7 @@ describe('creating an input is a change: the retry policy of a submission', () =
   it('names the permission a 403 asks for, current name first', async () => {
     e2e.sandbox.addKeyStore('ks-no-fleet', { operations: ['onchain-sign'] });
     const run = await e2e.createInputArchive({
-      inputs: { operation: 'add-provisioner', 'store-id': 'ks-no-fleet', request: JSON.stringify(BODIES['add-provisioner']) },
+      inputs: { operation: 'add-provisioner', 'store-id': 'ks-no-fleet', request: JSON.stringify(REQUEST_BODIES['add-provisioner']) },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['status']).toBe('rejected');

@@ -5,9 +5,9 @@
  * told: test/integration/operations.test.ts.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { receiptOf } from '../helpers/action-runner.ts';
-import { fixtureText, onlyOne, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import { fixtureText, startE2E, type E2E } from '../helpers/e2e.ts';
 import { FLEET_ANSWER_MESSAGES } from '../sandbox/dfns-sandbox.ts';
+import { expectOperationSubmitted } from '../helpers/output-submitted.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -23,31 +23,5 @@ it("genesis: taken from the file and submitted to /genesis/output; Dfns's messag
   const text = fixtureText('genesis-output.json');
   const run = await e2e.submit({ files: { 'out.json': text }, inputs: { path: 'out.json' } });
   expect(run.stderr).toBe('');
-  expect(run.exitCode).toBe(0);
-  expect(run.outputs).toMatchObject({
-    operation,
-    status: 'success',
-    checksum: sha256(text),
-    'store-id': STORE_ID,
-    'dfns-message': message,
-  });
-  expect(run.stdout).toContain(`Operation: ${operation} (taken from the file's entries)`);
-
-  expect(run.seen.requests.map((r) => r.call)).toEqual(['init', 'action', 'submit']);
-  const submission = onlyOne(run.seen.submissions, 'submission');
-  expect(submission).toMatchObject({ accepted: true, operation, path: `/key-stores/${STORE_ID}/${operation}/output` });
-  expect(submission.filePart.toString('utf8')).toBe(text);
-
-  const receipt = receiptOf(run);
-  expect(receipt.request).toMatchObject({
-    operation,
-    operationFrom: 'file',
-    endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/output`,
-  });
-  expect(receipt.answer).toMatchObject({ call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: message });
-  expect(receipt.output.type).toBe('fleet-output');
-  expect(run.summary).toContain(`### ✅ Output submitted to Dfns (\`${operation}\`)`);
-  expect(run.summary).toContain(`| Operation | \`${operation}\` (taken from the file) |`);
-  expect(run.summary).toContain(`| Dfns message | ${message} |`);
-  expect(run.stdout).toContain(`Dfns accepted the submission: status "success" (HTTP 200), message "${message}".`);
+  expectOperationSubmitted(e2e, run, operation, text, message);
 });

@@ -5,9 +5,9 @@
  * operations one by one run in process: test/integration/key-types.test.ts and
  * test/integration/operations.test.ts.
  */
-import { compactJson } from '../helpers/compact-json.ts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fixtureText, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
+import { expectOnchainSubmitted, ONCHAIN_OUTPUT } from '../helpers/output-submitted.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
 
@@ -22,31 +22,9 @@ describe('a submission signed with an ed25519 key (pkcs8 PEM)', () => {
   afterAll(() => e2e?.close());
 
   it('validates, signs and submits the bare JSON output; Dfns gets exactly the file', async () => {
-    const run = await e2e.submit({ files: { 'fleet/output.json': onchain }, inputs: { path: 'fleet/*.json' } });
+    const run = await e2e.submit({ files: { 'fleet/output.json': ONCHAIN_OUTPUT }, inputs: { path: 'fleet/*.json' } });
     expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs).toEqual({
-      operation: 'onchain-sign',
-      file: 'fleet/output.json',
-      checksum: sha256(onchain),
-      'output-status': 'partial',
-      'outputs-count': '2',
-      'store-id': STORE_ID,
-      status: 'success',
-      'receipt-path': expect.stringMatching(/dfns-keystore-output-receipt-4242-1-\d+\.json$/),
-    });
-
-    const [submission, ...more] = e2e.sandbox.submissions;
-    expect(more).toEqual([]);
-    expect(submission).toMatchObject({ accepted: true, storeId: STORE_ID, operation: 'onchain-sign', fileName: 'output.json' });
-    expect(Buffer.from(submission!.filePart).toString('utf8')).toBe(onchain);
-    // The file's own text is embedded: the extra fields are kept, nothing is re-serialized.
-    expect(submission!.dataPart).toBe(`{"outputJson":${compactJson(onchain)},"fileChecksum":"${sha256(onchain)}"}`);
-    expect(JSON.parse(submission!.dataPart)).toEqual({ outputJson: JSON.parse(onchain), fileChecksum: sha256(onchain) });
-    expect(e2e.sandbox.requests.map((r) => r.call)).toEqual(['init', 'action', 'submit']);
-    expect(e2e.sandbox.connections).toBe(1);
-    const userAgent: unknown = expect.stringMatching(/^dfns-keystore-output-action\/\d+\.\d+\.\d+/);
-    expect(e2e.sandbox.requests.map((r) => r.headers['user-agent'])).toEqual([userAgent, userAgent, userAgent]);
+    expectOnchainSubmitted(e2e, run);
   });
 });
 

@@ -13,11 +13,10 @@ import { startGitHubStandIn, type GitHubStandIn } from '../github/github-stand-i
 import { failureMessage } from '../helpers/action-runner.ts';
 import { fixtureText, onlyOne, sha256, startE2E, type E2E } from '../helpers/e2e.ts';
 import { startStableAddress, type StableAddress } from '../helpers/stable-address.ts';
+import { artifactZip, expectCurrentRunArtifactSubmitted } from '../helpers/artifact-submitted.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
 
 const onchain = fixtureText('onchain-sign-output.json');
-const artifactZip = (files: Record<string, string | Uint8Array>): Uint8Array =>
-  makeZip(Object.entries(files).map(([name, data]) => ({ name, data, method: 8 as const })));
 
 let e2e: E2E;
 /** GITHUB_API_URL of every run of this file (see test/helpers/stable-address.ts): the REST API of the test's stand-in. */
@@ -77,23 +76,7 @@ describe('an artifact of the current run', () => {
     const zip = artifactZip({ 'keystore-output.json': onchain, 'notes.txt': 'fleet run 42' });
     const { id } = github.addCurrentRunArtifact({ name: 'fleet-output', zip });
     const run = await runWithArtifact({ 'artifact-name': 'fleet-output' });
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({
-      status: 'success',
-      'artifact-id': String(id),
-      'artifact-digest': `sha256:${sha256(zip)}`,
-      'run-id': '5000',
-      checksum: sha256(onchain),
-    });
-    expect(run.outputs['file']).toMatch(/dfns-keystore-artifact-[^/]+\/keystore-output\.json$/);
-    expect(run.outputs['file']!.slice(0, run.runnerTemp.length)).toBe(run.runnerTemp);
-    expect(run.stdout).toContain(
-      `Artifact "fleet-output" (id ${id}) from run 5000 of acme/keystore-ops (this run): digest sha256:${sha256(zip)} verified`,
-    );
-    expect(Buffer.from(onlyOne(run.seen.submissions, 'submission').filePart).toString('utf8')).toBe(onchain);
-    // The current run is read through the results service, not the REST API.
-    expect(requestPaths()).toContainEqual(expect.stringContaining('ListArtifacts'));
-    expect(requestPaths().filter((path) => path.startsWith('/repos/'))).toEqual([]);
+    expectCurrentRunArtifactSubmitted(run, github, { id, zip, file: onchain });
   });
 
   it('uses the newest of several artifacts with the same name, and says which', async () => {

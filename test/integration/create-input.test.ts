@@ -5,13 +5,12 @@
  * a zip, and the retry policy of a change (the waits recorded, not waited). Its contracts through
  * the built bundle: test/e2e/create-input.test.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { listZip } from '../../src/file/zip.ts';
 import { failureMessage, receiptOf } from '../helpers/action-runner.ts';
-import { expectRefusedLocally, onlyOne, sha256, startE2E, STORE_ID, type E2E, type E2ERun } from '../helpers/e2e.ts';
-import { INPUT_ARCHIVE_ENTRIES } from '../sandbox/dfns-sandbox.ts';
+import { expectRefusedLocally, startE2E, STORE_ID, type E2E, type E2ERun } from '../helpers/e2e.ts';
+import { expectInputArchiveCreated, REQUEST_BODIES, type BodyOperation } from '../helpers/input-archive-created.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -23,96 +22,11 @@ afterAll(() => e2e.close());
 // No fault a test injected, and its run did not take, is left for the next test.
 beforeEach(() => e2e.sandbox.clearFaults());
 
-const BODIES = {
-  'onchain-sign': {},
-  'proof-of-control': { walletIds: ['wa-01jz3-aaaaa-0000000000000001', 'wa-01jz3-aaaaa-0000000000000002'] },
-  genesis: {
-    kind: 'Genesis',
-    numProvisioners: 3,
-    numOperational: 2,
-    numSecp256k1: 10,
-    numEd25519: 5,
-    hsmGenesisSerial: 'HSM-0042',
-    hsmGenesisFirmwareVersion: '2.4',
-  },
-  clone: { kind: 'Clone', hsmSourceSerial: 'HSM-0042', hsmTargetSerial: 'HSM-0043' },
-  'add-mac-user': { kind: 'AddMacUser', macTargetSerial: 'MAC-0007', hsmTargetSerial: 'HSM-0042' },
-  'add-provisioner': { kind: 'AddProvisioner', yubikeySerial: '23456789', hsmTargetSerial: 'HSM-0042' },
-  'key-harvest': {
-    kind: 'KeyHarvest',
-    hsmTargetSerial: 'HSM-0042',
-    macTargetSerial: 'MAC-0007',
-    macTargetUsername: 'operator',
-    numSecp256k1: 4,
-  },
-} as const;
-
-describe.each(Object.keys(BODIES) as Array<keyof typeof BODIES>)('%s', (operation) => {
+describe.each(Object.keys(REQUEST_BODIES) as BodyOperation[])('%s', (operation) => {
   it('creates the input: the archive checked, written and described, the body signed as sent', async () => {
-    const body = JSON.stringify(BODIES[operation], null, 2);
+    const body = JSON.stringify(REQUEST_BODIES[operation], null, 2);
     const run = await e2e.inProcess.createInputArchive({ inputs: { operation, 'store-id': STORE_ID, request: body } });
-    expect(run.exitCode).toBe(0);
-
-    expect(run.seen.requests.map((r) => r.call)).toEqual(['init', 'action', 'create']);
-    const recorded = onlyOne(run.seen.inputs, 'input request');
-    expect(recorded).toMatchObject({ accepted: true, operation, storeId: STORE_ID, path: `/key-stores/${STORE_ID}/${operation}/input` });
-    // Sent compact: that exact text was the signed payload (the sandbox refuses any other).
-    expect(recorded.body).toBe(JSON.stringify(BODIES[operation]));
-
-    const archivePath = join(run.runnerTemp, `dfns-${operation}-input-${STORE_ID}.zip`);
-    const written = readFileSync(archivePath);
-    expect(Buffer.compare(written, recorded.archive!)).toBe(0);
-    const entries = listZip(written).map((e) => e.name);
-    expect(entries).toEqual(INPUT_ARCHIVE_ENTRIES[operation]);
-    // By name too, not only from the sandbox's table: the document first, and onchain-sign's annex.
-    expect(entries[0]).toBe('input/input.json');
-    if (operation === 'onchain-sign') expect(entries).toEqual(['input/input.json', 'input-annex/keys.jsonl']);
-    expect(run.outputs).toEqual({
-      status: 'created',
-      path: archivePath,
-      checksum: sha256(written),
-      size: String(written.byteLength),
-      entries: JSON.stringify(INPUT_ARCHIVE_ENTRIES[operation]),
-      'group-id': recorded.groupId,
-      'receipt-path': expect.stringMatching(/dfns-keystore-input-archive-receipt-4242-1-\d+\.json$/),
-    });
-
-    const receipt = receiptOf(run);
-    expect(receipt).toMatchObject({
-      receiptVersion: 3,
-      kind: 'input-archive',
-      action: { name: 'dfns-keystore-output-action/input' },
-      outcome: 'created',
-      status: 'created',
-      message: null,
-      dryRun: false,
-      body: BODIES[operation],
-      archive: {
-        path: archivePath,
-        size: written.byteLength,
-        sha256: sha256(written),
-        entries: INPUT_ARCHIVE_ENTRIES[operation],
-        groupId: recorded.groupId,
-      },
-      artifact: null,
-      request: {
-        operation,
-        operationFrom: 'step-input',
-        storeId: STORE_ID,
-        endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/input`,
-        credentialId: e2e.credential.credentialId,
-      },
-      answer: { call: 'create', httpStatus: 200, dfnsStatus: 'created', attempts: 1 },
-      warnings: [],
-    });
-    expect(receipt.requests.map((r: { call: string; httpStatus: number }) => `${r.call} ${r.httpStatus}`)).toEqual([
-      'init 200',
-      'action 200',
-      'create 200',
-    ]);
-    expect(run.summary).toContain(`### ✅ Input archive created by Dfns (\`${operation}\`)`);
-    expect(run.summary).toContain(`| SHA-256 | \`${sha256(written)}\` |`);
-    expect(run.summary).toContain(`| Request body | \`${JSON.stringify(BODIES[operation])}\` |`);
+    expectInputArchiveCreated(e2e, run, operation);
   });
 });
 

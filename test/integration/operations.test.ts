@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { failureMessage, receiptOf } from '../helpers/action-runner.ts';
 import { expectRefusedLocally, fixtureText, onlyOne, sha256, startE2E, STORE_ID, type E2E } from '../helpers/e2e.ts';
 import { makeZip } from '../helpers/zip-writer.ts';
+import { expectOperationSubmitted } from '../helpers/output-submitted.ts';
 import { makeOnchainOutput } from '../helpers/output-generators.ts';
 import { FLEET_ANSWER_MESSAGES, GATEWAY_TOO_LARGE_MESSAGE } from '../sandbox/dfns-sandbox.ts';
 
@@ -46,33 +47,7 @@ describe.each([
   it(`is taken from the file and submitted to /${operation}/output; Dfns's answer is reported`, async () => {
     const text = fixtureText(fixture);
     const run = await e2e.inProcess.submit({ files: { 'out.json': text }, inputs: { path: 'out.json' } });
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ operation, status: 'success', checksum: sha256(text), 'store-id': STORE_ID });
-    expect(run.outputs['dfns-message']).toBe(message ?? undefined);
-    expect(run.stdout).toContain(`Operation: ${operation} (taken from the file's entries)`);
-
-    expect(run.seen.requests.map((r) => r.call)).toEqual(['init', 'action', 'submit']);
-    const submission = onlyOne(run.seen.submissions, 'submission');
-    expect(submission).toMatchObject({ accepted: true, operation, path: `/key-stores/${STORE_ID}/${operation}/output` });
-    expect(submission.filePart.toString('utf8')).toBe(text);
-
-    const receipt = receiptOf(run);
-    expect(receipt.request).toMatchObject({
-      operation,
-      operationFrom: 'file',
-      endpoint: `${e2e.sandbox.url}/key-stores/${STORE_ID}/${operation}/output`,
-    });
-    expect(receipt.answer).toMatchObject({ call: 'submit', httpStatus: 200, dfnsStatus: 'success', dfnsMessage: message });
-    expect(receipt.output.type).toBe(operation === 'onchain-sign' || operation === 'proof-of-control' ? 'keystore-output' : 'fleet-output');
-    expect(run.summary).toContain(`### ✅ Output submitted to Dfns (\`${operation}\`)`);
-    expect(run.summary).toContain(`| Operation | \`${operation}\` (taken from the file) |`);
-    if (message === null) {
-      expect(run.summary).not.toContain('| Dfns message |');
-      expect(run.stdout).toContain('Dfns accepted the submission: status "success" (HTTP 200).');
-    } else {
-      expect(run.summary).toContain(`| Dfns message | ${message} |`);
-      expect(run.stdout).toContain(`Dfns accepted the submission: status "success" (HTTP 200), message "${message}".`);
-    }
+    expectOperationSubmitted(e2e, run, operation, text, message);
   });
 });
 
